@@ -1,0 +1,46 @@
+/** An operator's request, before planning. */
+export interface ActionIntent {
+  /** Catalogue id: "service.restart", "service.start", "service.stop". */
+  action: string;
+  machineId: string;
+  params: Record<string, string>;
+}
+
+/** An exact, already quoted plan: what will run where. */
+export interface ActionPlan {
+  intent: ActionIntent;
+  title: string;
+  /** Host display name. */
+  hostName: string;
+  /** The exact remote command line (POSIX sh), every value quoted. */
+  command: string;
+  /** What the operator should expect to see afterwards. */
+  expected: string;
+  /** Whether it runs over SSH or locally (local provider). */
+  transport: 'ssh' | 'local';
+}
+
+export interface ActionResult {
+  exitCode: number | null;
+  /** Last lines of combined stdout/stderr, sanitized. */
+  outputTail: string;
+  durationMs: number;
+  error?: string;
+}
+
+/** One line of the audit log (JSON lines). */
+export interface AuditEntry {
+  /** Unique id shared by the "started" and "finished" records of one action. */
+  id: string;
+  phase: 'started' | 'finished' | 'refused';
+  at: string; // ISO time
+  who: string; // local user@host of the operator
+  machineId: string;
+  host: string;
+  action: string;
+  command: string;
+  exitCode?: number | null;
+  outputTail?: string;
+  durationMs?: number;
+  error?: string;
+}

@@ -1,0 +1,92 @@
+/** Service state as the probe reports it (systemd vocabulary; sysvinit mapped onto it). */
+export interface ServiceStatus {
+  name: string;
+  /** systemd ActiveState: active, inactive, failed, activating, deactivating, reloading; or "unknown". */
+  active: string;
+  /** systemd SubState: running, dead, exited, auto-restart, ...; sysvinit: running/dead. */
+  sub: string;
+  /** LoadState: loaded, not-found, masked, ...; sysvinit: loaded/not-found. */
+  load: string;
+  /** Epoch milliseconds of the last state change, if known. */
+  sinceMs?: number;
+  /** systemd NRestarts (restart-loop counter), if known. */
+  restarts?: number;
+  mainPid?: number;
+  description?: string;
+  /** Which init system answered. */
+  init: 'systemd' | 'sysvinit';
+}
+
+/** One mounted filesystem. */
+export interface VolumeStatus {
+  mount: string;
+  device: string;
+  fstype: string;
+  sizeBytes: number;
+  usedBytes: number;
+  availBytes: number;
+  inodesTotal: number;
+  inodesUsed: number;
+  readOnly: boolean;
+}
+
+/** Everything one poll learns about a host. */
+export interface HostProbe {
+  hostname: string;
+  /** Epoch ms on the remote host when the probe ran (clock skew detection). */
+  remoteTimeMs: number;
+  uptimeSec: number;
+  load1: number;
+  load5: number;
+  load15: number;
+  cpus: number;
+  memTotalBytes: number;
+  memAvailableBytes: number;
+  swapTotalBytes: number;
+  swapFreeBytes: number;
+  kernel: string;
+  init: 'systemd' | 'sysvinit' | 'unknown';
+  volumes: VolumeStatus[];
+  services: ServiceStatus[];
+  /** Lines the parser did not understand (kept for the operator, never fatal). */
+  warnings: string[];
+}
+
+/** Reachability of a host as the poller sees it. */
+export type Reachability =
+  | 'pending' // never probed yet
+  | 'ok'
+  | 'slow' // answered, but slower than the slow threshold
+  | 'unreachable' // connection failed
+  | 'timeout' // probe did not answer in time
+  | 'untrusted' // host key unknown or changed: never connected
+  | 'auth-failed'
+  | 'unreadable'; // answered but the probe output could not be parsed
+
+/** Result of one poll of one host. */
+export interface PollResult {
+  machineId: string;
+  at: number;
+  reach: Reachability;
+  latencyMs?: number;
+  probe?: HostProbe;
+  /** Human-readable reason when reach is not ok. */
+  error?: string;
+  /** For untrusted hosts: the offered key, so the operator can decide. */
+  hostKey?: HostKeyInfo;
+  /** Raw output kept when unreadable. */
+  raw?: string;
+}
+
+export interface HostKeyInfo {
+  /** "ssh-ed25519", "ecdsa-sha2-nistp256", ... */
+  type: string;
+  /** base64 public key blob */
+  base64: string;
+  /** "SHA256:..." as ssh-keygen -l prints it. */
+  fingerprint: string;
+  /** unknown = not in known_hosts; changed = known_hosts has a different key for this host. */
+  status: 'unknown' | 'changed' | 'revoked';
+  /** The known_hosts name the key would be recorded under ("[127.0.0.1]:2222" or "web1"). */
+  knownHostsName: string;
+}

@@ -1,0 +1,179 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  ActionPlan,
+  ActionResult,
+  Finding,
+  HostProbe,
+  Machine,
+  PollResult,
+  Severity,
+} from '../model/index.js';
+import { worstSeverity } from '../model/index.js';
+
+/** What the console knows about one host right now. */
+export interface HostState {
+  machine: Machine;
+  /** The latest poll, good or bad. */
+  last?: PollResult;
+  /** The latest successful probe; kept when later polls fail so the operator still sees it (as stale). */
+  probe?: HostProbe;
+  probeAt?: number;
+  findings: Finding[];
+  severity: Severity;
+  /** Id of the action running on this host, if any (one at a time per host). */
+  busyAction?: string;
+}
+
+export interface ActionRun {
+  id: string;
+  plan: ActionPlan;
+  state: 'running' | 'succeeded' | 'failed';
+  startedAt: number;
+  result?: ActionResult;
+}
+
+export interface ProviderStatus {
+  ok: boolean;
+  message?: string;
+  machines: number;
+}
+
+export type LogStreamStatus = 'connecting' | 'streaming' | 'ended' | 'error';
+
+export interface LogView {
+  machineId: string;
+  sourceId: string;
+  lines: string[];
+  /** Lines dropped off the front of the bounded scrollback. */
+  dropped: number;
+  status: LogStreamStatus;
+  error?: string;
+}
+
+export interface FleetData {
+  hosts: Record<string, HostState>;
+  /** Machine ids in the order providers listed them. */
+  order: string[];
+  providers: Record<string, ProviderStatus>;
+  actions: ActionRun[];
+  log?: LogView;
+  readOnly: boolean;
+  /** Bumped on every poll batch; lets views show "poll age" without timers of their own. */
+  lastPollAt?: number;
+  /** Transient one-line message for the status bar. */
+  notice?: { text: string; level: 'info' | 'warning' | 'error'; at: number };
+  logScrollback: number;
+}
+
+export interface FleetActions {
+  setMachines(machines: Machine[]): void;
+  setProvider(name: string, status: ProviderStatus): void;
+  /** Apply a batch of poll results and their findings in one update (one render). */
+  applyPolls(batch: { result: PollResult; findings: Finding[] }[]): void;
+  actionStarted(run: ActionRun): void;
+  actionFinished(id: string, result: ActionResult): void;
+  openLog(machineId: string, sourceId: string): void;
+  appendLog(lines: string[]): void;
+  setLogStatus(status: LogStreamStatus, error?: string): void;
+  closeLog(): void;
+  notify(text: string, level?: 'info' | 'warning' | 'error'): void;
+}
+
+export type FleetState = FleetData & FleetActions;
+export type FleetStore = StoreApi<FleetState>;
+
+const MAX_ACTION_HISTORY = 50;
+
+export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number } = {}): FleetStore {
+  return createStore<FleetState>()((set, get) => ({
+    hosts: {},
+    order: [],
+    providers: {},
+    actions: [],
+    readOnly: opts.readOnly ?? false,
+    logScrollback: opts.logScrollback ?? 5000,
+
+    setMachines(machines) {
+      const prev = get().hosts;
+      const hosts: Record<string, HostState> = {};
+      for (const m of machines) {
+        const old = prev[m.id];
+        hosts[m.id] = old ? { ...old, machine: m } : { machine: m, findings: [], severity: 'ok' };
+      }
+      set({ hosts, order: machines.map((m) => m.id) });
+    },
+
+    setProvider(name, status) {
+      set({ providers: { ...get().providers, [name]: status } });
+    },
+
+    applyPolls(batch) {
+      if (batch.length === 0) return;
+      const hosts = { ...get().hosts };
+      let at = 0;
+      for (const { result, findings } of batch) {
+        const old = hosts[result.machineId];
+        if (!old) continue;
+        const next: HostState = { ...old, last: result, findings, severity: worstSeverity(findings.map((f) => f.severity)) };
+        if (result.probe) {
+          next.probe = result.probe;
+          next.probeAt = result.at;
+        }
+        hosts[result.machineId] = next;
+        at = Math.max(at, result.at);
+      }
+      set({ hosts, lastPollAt: at || Date.now() });
+    },
+
+    actionStarted(run) {
+      const hosts = { ...get().hosts };
+      const h = hosts[run.plan.intent.machineId];
+      if (h) hosts[run.plan.intent.machineId] = { ...h, busyAction: run.id };
+      set({ hosts, actions: [run, ...get().actions].slice(0, MAX_ACTION_HISTORY) });
+    },
+
+    actionFinished(id, result) {
+      const actions = get().actions.map((a) =>
+        a.id === id ? { ...a, result, state: result.exitCode === 0 && !result.error ? ('succeeded' as const) : ('failed' as const) } : a,
+      );
+      const run = actions.find((a) => a.id === id);
+      const hosts = { ...get().hosts };
+      if (run) {
+        const h = hosts[run.plan.intent.machineId];
+        if (h && h.busyAction === id) hosts[run.plan.intent.machineId] = { ...h, busyAction: undefined };
+      }
+      set({ actions, hosts });
+    },
+
+    openLog(machineId, sourceId) {
+      set({ log: { machineId, sourceId, lines: [], dropped: 0, status: 'connecting' } });
+    },
+
+    appendLog(lines) {
+      const log = get().log;
+      if (!log || lines.length === 0) return;
+      const cap = get().logScrollback;
+      let all = log.lines.concat(lines);
+      let dropped = log.dropped;
+      if (all.length > cap) {
+        dropped += all.length - cap;
+        all = all.slice(all.length - cap);
+      }
+      set({ log: { ...log, lines: all, dropped, status: log.status === 'connecting' ? 'streaming' : log.status } });
+    },
+
+    setLogStatus(status, error) {
+      const log = get().log;
+      if (!log) return;
+      set({ log: { ...log, status, error } });
+    },
+
+    closeLog() {
+      set({ log: undefined });
+    },
+
+    notify(text, level = 'info') {
+      set({ notice: { text, level, at: Date.now() } });
+    },
+  }));
+}

@@ -1,0 +1,2 @@
+export * from './fleet-store.js';
+export * from './intents.js';

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds (once) the Debian root filesystem every lab host shares as its overlay lower layer.
+# Cached outside the clone; rebuilt only when the package list or suite changes.
+set -euo pipefail
+
+SUITE="${REMLITE_LAB_SUITE:-bookworm}"
+MIRROR="${REMLITE_LAB_MIRROR:-http://deb.debian.org/debian}"
+CACHE="${REMLITE_LAB_CACHE:-/var/cache/remlite-lab}"
+PACKAGES="systemd,systemd-sysv,dbus,openssh-server,procps,kmod,iproute2,apache2,rsyslog,logrotate,mariadb-server,cron"
+KEY="$(printf '%s %s v1' "$SUITE" "$PACKAGES" | sha256sum | cut -c1-12)"
+BASE="$CACHE/base-$SUITE-$KEY"
+
+if [[ -f "$BASE/.remlite-base-ok" ]]; then
+  echo "$BASE"
+  exit 0
+fi
+
+command -v debootstrap >/dev/null || { echo "build-base: debootstrap is not installed (apt-get install debootstrap)" >&2; exit 3; }
+[[ $(id -u) -eq 0 ]] || { echo "build-base: must run as root" >&2; exit 3; }
+
+mkdir -p "$CACHE"
+TMP="$BASE.partial"
+rm -rf "$TMP"
+echo "build-base: debootstrap $SUITE into $TMP (a few minutes, once)" >&2
+debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$TMP" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 || {
+  echo "build-base: debootstrap failed, see $CACHE/debootstrap.log" >&2
+  tail -20 "$CACHE/debootstrap.log" >&2
+  exit 1
+}
+
+# Nothing in the shared base may carry per-host identity.
+rm -f "$TMP"/etc/ssh/ssh_host_* "$TMP"/etc/machine-id "$TMP"/var/lib/dbus/machine-id
+: > "$TMP/etc/machine-id"
+# A container boot has no consoles: getty units would keep the system from reaching 'running'.
+for unit in getty@tty1.service serial-getty@ttyS0.service console-getty.service getty.target \
+            systemd-logind.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer \
+            man-db.timer e2scrub_all.timer fstrim.timer systemd-networkd.service systemd-resolved.service; do
+  ln -sf /dev/null "$TMP/etc/systemd/system/$unit"
+done
+rm -f "$TMP/usr/sbin/policy-rc.d"
+apt_clean_dirs=("$TMP/var/cache/apt/archives"/*.deb)
+rm -f "${apt_clean_dirs[@]}" 2>/dev/null || true
+touch "$TMP/.remlite-base-ok"
+mv "$TMP" "$BASE"
+echo "$BASE"
