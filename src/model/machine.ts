@@ -13,6 +13,8 @@ export interface SshTarget {
   hostKeyAlias?: string;
   /** A jump host to tunnel through (ProxyJump, first hop only). */
   jump?: SshTarget;
+  /** known_hosts files to verify against, in order; new trust decisions are written to the first. */
+  knownHostsFiles: string[];
 }
 
 /** A log a host should expose in its Logs pane. */
