@@ -1,0 +1,78 @@
+import type { Machine, ServiceStatus } from '../model/index.js';
+import { isSafeServiceName, shCommand } from '../util/shell-quote.js';
+
+/** What the planner needs to know about the target host. */
+export interface PlanContext {
+  machine: Machine;
+  /** Init system seen by the last probe; systemd when unknown. */
+  init: 'systemd' | 'sysvinit';
+  /** The service as the last probe saw it, if it did. */
+  service?: ServiceStatus;
+}
+
+/** One entry of the repair catalogue: declarative, like a Monit action. */
+export interface CatalogueEntry {
+  id: string;
+  title: (params: Record<string, string>) => string;
+  /** Names of the params the action needs, each validated by validate(). */
+  params: string[];
+  validate(params: Record<string, string>): string | undefined;
+  /** The exact remote command (POSIX sh), every value quoted. */
+  command(params: Record<string, string>, ctx: PlanContext): string;
+  expected(params: Record<string, string>): string;
+}
+
+function serviceParamError(params: Record<string, string>): string | undefined {
+  const name = params['service'];
+  if (!name) return 'no service given';
+  if (!isSafeServiceName(name)) return `"${name}" is not a valid service name`;
+  return undefined;
+}
+
+function unitName(service: string): string {
+  return /\.(service|socket|timer|target|mount|path)$/.test(service) ? service : `${service}.service`;
+}
+
+function serviceCommand(verb: 'start' | 'stop' | 'restart') {
+  return (params: Record<string, string>, ctx: PlanContext): string => {
+    const service = params['service'] ?? '';
+    const argv =
+      ctx.init === 'sysvinit'
+        ? ['service', service.replace(/\.service$/, ''), verb]
+        : ['systemctl', verb, '--', unitName(service)];
+    return withPrivilege(ctx.machine, shCommand(...argv));
+  };
+}
+
+/** Non-root SSH users run actions through sudo, never prompting (-n): a missing sudo rule fails clearly. */
+export function withPrivilege(machine: Machine, command: string): string {
+  const user = machine.ssh?.user;
+  return user && user !== 'root' ? `sudo -n -- sh -c ${shCommand(command)}` : command;
+}
+
+export const CATALOGUE: Record<string, CatalogueEntry> = {
+  'service.restart': {
+    id: 'service.restart',
+    title: (p) => `Restart ${p['service']}`,
+    params: ['service'],
+    validate: serviceParamError,
+    command: serviceCommand('restart'),
+    expected: (p) => `${p['service']} is stopped and started again; the next probe shows it active (running)`,
+  },
+  'service.start': {
+    id: 'service.start',
+    title: (p) => `Start ${p['service']}`,
+    params: ['service'],
+    validate: serviceParamError,
+    command: serviceCommand('start'),
+    expected: (p) => `${p['service']} starts; the next probe shows it active (running)`,
+  },
+  'service.stop': {
+    id: 'service.stop',
+    title: (p) => `Stop ${p['service']}`,
+    params: ['service'],
+    validate: serviceParamError,
+    command: serviceCommand('stop'),
+    expected: (p) => `${p['service']} stops; the next probe shows it inactive (and red if it is an expected service)`,
+  },
+};

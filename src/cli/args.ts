@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+
+export interface CliArgs {
+  command: 'tui' | 'status' | 'help' | 'version';
+  inventory?: string;
+  sshConfig?: string | false;
+  local: boolean;
+  readOnly: boolean;
+  intervalSec?: number;
+  json: boolean;
+}
+
+export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
+
+Usage:
+  remlite [options]            open the console (live fleet grid)
+  remlite status [--json]      probe every host once and print the fleet (table, or JSON for jq)
+
+Options:
+  -i, --inventory PATH   data-center inventory (YAML); default: the one in the config dir, if any
+      --ssh-config PATH  ssh client config to take concrete Hosts from (default ~/.ssh/config)
+      --no-ssh-config    do not read any ssh client config
+      --no-local         leave this machine out of the fleet
+      --read-only        show everything, change nothing: every action is hidden and refused
+      --interval SEC     seconds between probes of a host (default 5)
+      --json             (status) print JSON
+  -h, --help             this help
+  -v, --version          print the version
+
+Files:
+  settings     $REMLITE_CONFIG_DIR or the platform config dir (conf), config.json
+  state        $REMLITE_STATE_DIR or $XDG_STATE_HOME/remlite: audit.log (JSON lines)
+`;
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        inventory: { type: 'string', short: 'i' },
+        'ssh-config': { type: 'string' },
+        'no-ssh-config': { type: 'boolean', default: false },
+        'no-local': { type: 'boolean', default: false },
+        'read-only': { type: 'boolean', default: false },
+        interval: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const sub = positionals[0];
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  if (sub !== undefined && sub !== 'status') throw new UsageError(`unknown command "${sub}"`);
+  let intervalSec: number | undefined;
+  if (values.interval !== undefined) {
+    intervalSec = Number(values.interval);
+    if (!Number.isFinite(intervalSec) || intervalSec < 0.5 || intervalSec > 3600)
+      throw new UsageError(`--interval must be a number of seconds between 0.5 and 3600, not "${values.interval}"`);
+  }
+  return {
+    command: values.help ? 'help' : values.version ? 'version' : sub === 'status' ? 'status' : 'tui',
+    inventory: values.inventory,
+    sshConfig: values['no-ssh-config'] ? false : values['ssh-config'],
+    local: !values['no-local'],
+    readOnly: values['read-only'] ?? false,
+    intervalSec,
+    json: values.json ?? false,
+  };
+}

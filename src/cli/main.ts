@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { parseCliArgs, USAGE, UsageError } from './args.js';
+import { runTui } from './run-tui.js';
+import { runStatus } from './run-status.js';
+import { loadStartup, StartupError } from './startup.js';
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseCliArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`remlite: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.command === 'version') {
+    process.stdout.write(`remlite ${await version()}\n`);
+    return 0;
+  }
+  let startup;
+  try {
+    startup = await loadStartup(args);
+  } catch (err) {
+    if (err instanceof StartupError) {
+      process.stderr.write(`remlite: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  return args.command === 'status' ? runStatus(startup, args.json) : runTui(startup);
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`remlite: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 70;
+  },
+);

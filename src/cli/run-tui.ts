@@ -1,0 +1,24 @@
+import { createConsole } from '../app/console.js';
+import type { Startup } from './startup.js';
+
+/** Opens the interactive console; resolves with the exit code once the operator quits. */
+export async function runTui(startup: Startup): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('remlite: the console needs a terminal; for scripts use `remlite status --json`\n');
+    return 2;
+  }
+  const core = createConsole(startup.options);
+  const s = core.store.getState();
+  for (const [name, status] of Object.entries(startup.providers)) s.setProvider(name, status);
+  if (startup.warnings.length) s.notify(startup.warnings.join(' | '), 'warning');
+  core.poller.start();
+  // Ink is loaded only here, so headless commands never pay for it.
+  const { startTui } = await import('../../views/start-tui.js');
+  const tui = startTui({ store: core.store, intents: core.intents });
+  try {
+    await tui.waitUntilExit();
+  } finally {
+    await core.close();
+  }
+  return 0;
+}

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Machine, ProviderKind } from '../model/index.js';
+import type { CliArgs } from './args.js';
+import type { ConsoleOptions } from '../app/console.js';
+import { loadFleet } from '../../providers/index.js';
+import { InventoryError } from '../../providers/datacenter.js';
+import { loadSettings } from '../persist/settings.js';
+import { stateDir } from '../persist/paths.js';
+
+/** A problem that stops remlite before the console opens; the message says what to do. */
+export class StartupError extends Error {}
+
+export interface Startup {
+  options: ConsoleOptions;
+  warnings: string[];
+  providers: Record<string, { ok: boolean; message?: string; machines: number }>;
+}
+
+/** Reads settings, inventory and ssh config into the options the console core starts from. */
+export async function loadStartup(args: CliArgs): Promise<Startup> {
+  const { settings, warnings: settingsWarnings } = loadSettings();
+  let fleet;
+  try {
+    fleet = await loadFleet({
+      inventoryPath: args.inventory ?? settings.inventoryPath,
+      sshConfigPath: args.sshConfig === false ? undefined : args.sshConfig,
+      noSshConfig: args.sshConfig === false,
+      includeLocal: args.local,
+    });
+  } catch (err) {
+    if (err instanceof InventoryError) throw new StartupError(err.message);
+    throw err;
+  }
+  if (fleet.machines.length === 0)
+    throw new StartupError('the fleet is empty: pass --inventory FILE, add Hosts to ~/.ssh/config, or drop --no-local');
+  return {
+    options: {
+      machines: fleet.machines,
+      auditPath: join(stateDir(), 'audit.log'),
+      readOnly: args.readOnly,
+      pollIntervalMs: args.intervalSec !== undefined ? Math.round(args.intervalSec * 1000) : settings.pollIntervalMs,
+      probeTimeoutMs: settings.probeTimeoutMs,
+      slowThresholdMs: settings.slowThresholdMs,
+      maxConcurrent: settings.maxConcurrent,
+      logScrollback: settings.logScrollback,
+    },
+    warnings: [...settingsWarnings, ...fleet.warnings],
+    providers: fleet.providers,
+  };
+}
+
+export function countByProvider(machines: Machine[]): Record<ProviderKind, number> {
+  const counts: Record<ProviderKind, number> = { local: 0, sshconfig: 0, datacenter: 0, ec2: 0 };
+  for (const m of machines) counts[m.provider]++;
+  return counts;
+}

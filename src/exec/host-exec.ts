@@ -1,0 +1,59 @@
+import type { Machine, Reachability } from '../model/index.js';
+import type { SshPool } from '../ssh/pool.js';
+import { SshError } from '../ssh/errors.js';
+import { execLocal, streamLocal } from './local-exec.js';
+
+/** The outcome of one command on one machine, whatever the transport. */
+export interface HostExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  latencyMs: number;
+  /** Set when the command could not run or finish; reach says why. */
+  failure?: { reach: Reachability; message: string; error?: SshError };
+}
+
+export interface StreamHandlers {
+  onLines(lines: string[]): void;
+  onEnd(err?: Error): void;
+}
+
+/** Runs commands on machines: over the SSH pool, or locally for the local provider. */
+export class HostExec {
+  constructor(private readonly pool: SshPool) {}
+
+  async exec(machine: Machine, command: string, timeoutMs: number): Promise<HostExecResult> {
+    if (!machine.ssh) {
+      const r = await execLocal(command, timeoutMs);
+      const failure = r.timedOut ? { reach: 'timeout' as const, message: `local command timed out after ${timeoutMs} ms` } : undefined;
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, failure };
+    }
+    const started = Date.now();
+    try {
+      const r = await this.pool.exec(machine.id, machine.ssh, command, { timeoutMs });
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs };
+    } catch (err) {
+      const e = err instanceof SshError ? err : undefined;
+      const message = err instanceof Error ? err.message : String(err);
+      return { code: null, stdout: '', stderr: '', latencyMs: Date.now() - started, failure: { reach: reachOf(e), message, error: e } };
+    }
+  }
+
+  stream(machine: Machine, command: string, handlers: StreamHandlers): { stop(): void } {
+    if (!machine.ssh) return streamLocal(command, handlers);
+    return this.pool.stream(machine.id, machine.ssh, command, handlers);
+  }
+}
+
+export function reachOf(err: SshError | undefined): Reachability {
+  switch (err?.kind) {
+    case 'untrusted':
+      return 'untrusted';
+    case 'timeout':
+      return 'timeout';
+    case 'auth-failed':
+      return 'auth-failed';
+    default:
+      return 'unreachable';
+  }
+}

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+
+export interface LocalExecResult {
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  latencyMs: number;
+  timedOut: boolean;
+}
+
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+/** Runs a POSIX sh command line on this machine, killing its process group on timeout. */
+export function execLocal(command: string, timeoutMs: number): Promise<LocalExecResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout.length < MAX_OUTPUT) stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < MAX_OUTPUT) stderr += d;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout, stderr: stderr + String(err.message), latencyMs: Date.now() - started, timedOut });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal: signal ?? undefined, stdout, stderr, latencyMs: Date.now() - started, timedOut });
+    });
+  });
+}
+
+/** Follows a long-running local command line by line (log tails). */
+export function streamLocal(
+  command: string,
+  handlers: { onLines(lines: string[]): void; onEnd(err?: Error): void },
+): { stop(): void } {
+  const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let partial = '';
+  let stopped = false;
+  let errText = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    const parts = (partial + d).split('\n');
+    partial = parts.pop() ?? '';
+    if (parts.length) handlers.onLines(parts);
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    errText = (errText + d).slice(-2000);
+  });
+  child.on('close', (code) => {
+    if (partial) handlers.onLines([partial]);
+    if (stopped) return;
+    handlers.onEnd(code === 0 ? undefined : new Error(errText.trim() || `exited with code ${code}`));
+  });
+  child.on('error', (err) => handlers.onEnd(err));
+  return {
+    stop() {
+      stopped = true;
+      killGroup(child.pid);
+    },
+  };
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,111 @@
+import type { Finding, Machine, PollResult } from '../model/index.js';
+import type { FleetStore } from '../store/index.js';
+import type { HostExec } from '../exec/host-exec.js';
+import { probeHost, type ProbeOptions } from './probe-host.js';
+
+export interface PollerOptions extends ProbeOptions {
+  intervalMs: number;
+  /** How long results are gathered before one store update (one render) applies them. */
+  batchMs: number;
+}
+
+export type Detector = (machine: Machine, poll: PollResult, now: number) => Finding[];
+
+/**
+ * Polls every machine on its own timer, never two probes of one host at once, so a slow or
+ * unreachable host never delays the others. Results are batched into one store update.
+ */
+export class Poller {
+  private timers = new Map<string, NodeJS.Timeout>();
+  private inFlight = new Set<string>();
+  private again = new Set<string>();
+  private pending: { result: PollResult; findings: Finding[] }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private waiters: { machineId: string; resolve: (r: PollResult) => void }[] = [];
+
+  constructor(
+    private readonly store: FleetStore,
+    private readonly hostExec: HostExec,
+    private readonly detect: Detector,
+    private readonly opts: PollerOptions,
+  ) {}
+
+  /** Starts polling every machine in the store, spreading first probes over a short window. */
+  start(): void {
+    const ids = this.store.getState().order;
+    const spread = Math.min(this.opts.intervalMs, 1000);
+    ids.forEach((id, i) => this.schedule(id, ids.length > 1 ? Math.floor((spread * i) / ids.length) : 0));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flush();
+  }
+
+  /** Probe now: one host, or all. A probe already in flight is followed by another. */
+  refresh(machineId?: string): void {
+    const ids = machineId ? [machineId] : this.store.getState().order;
+    for (const id of ids) {
+      if (this.inFlight.has(id)) this.again.add(id);
+      else this.schedule(id, 0);
+    }
+  }
+
+  /** Resolves with the next completed poll of a host (tests, headless commands). */
+  nextPoll(machineId: string): Promise<PollResult> {
+    return new Promise((resolve) => this.waiters.push({ machineId, resolve }));
+  }
+
+  private schedule(id: string, delayMs: number): void {
+    if (this.stopped) return;
+    const old = this.timers.get(id);
+    if (old) clearTimeout(old);
+    this.timers.set(
+      id,
+      setTimeout(() => void this.pollOne(id), delayMs),
+    );
+  }
+
+  private async pollOne(id: string): Promise<void> {
+    this.timers.delete(id);
+    const host = this.store.getState().hosts[id];
+    if (!host || this.stopped || this.inFlight.has(id)) return;
+    this.inFlight.add(id);
+    let result: PollResult;
+    try {
+      result = await probeHost(this.hostExec, host.machine, this.opts);
+    } catch (err) {
+      result = { machineId: id, at: Date.now(), reach: 'unreadable', error: `probe failed: ${(err as Error).message}` };
+    }
+    this.inFlight.delete(id);
+    const findings = this.detect(host.machine, result, Date.now());
+    this.pending.push({ result, findings });
+    this.scheduleFlush();
+    this.waiters = this.waiters.filter((w) => {
+      if (w.machineId !== id) return true;
+      w.resolve(result);
+      return false;
+    });
+    if (this.again.delete(id)) this.schedule(id, 0);
+    else this.schedule(id, this.opts.intervalMs);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.opts.batchMs);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.store.getState().applyPolls(batch);
+  }
+}

@@ -1,0 +1,38 @@
+import type { Machine, PollResult } from '../model/index.js';
+import type { HostExec } from '../exec/host-exec.js';
+import { buildProbeScript } from '../probe/script.js';
+import { parseProbeOutput } from '../probe/parse.js';
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  slowThresholdMs: number;
+}
+
+/** Probes one machine with one exec and turns whatever happens into a PollResult. Never throws. */
+export async function probeHost(hostExec: HostExec, machine: Machine, opts: ProbeOptions): Promise<PollResult> {
+  const at = Date.now();
+  const r = await hostExec.exec(machine, buildProbeScript(machine.services), opts.timeoutMs);
+  if (r.failure) {
+    const hostKey = r.failure.error?.hostKey;
+    return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: r.failure.message, hostKey };
+  }
+  const parsed = parseProbeOutput(r.stdout);
+  if (!parsed.ok) {
+    const stderr = r.stderr.trim() ? `; stderr: ${r.stderr.trim().slice(0, 300)}` : '';
+    return {
+      machineId: machine.id,
+      at,
+      reach: 'unreadable',
+      latencyMs: r.latencyMs,
+      error: `${parsed.error} (exit ${r.code ?? '-'})${stderr}`,
+      raw: parsed.raw.slice(0, 64 * 1024),
+    };
+  }
+  return {
+    machineId: machine.id,
+    at,
+    reach: r.latencyMs > opts.slowThresholdMs ? 'slow' : 'ok',
+    latencyMs: r.latencyMs,
+    probe: parsed.probe,
+  };
+}

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCliArgs, UsageError } from '../../src/cli/args.js';
+
+test('defaults open the console on this machine and ~/.ssh/config', () => {
+  const a = parseCliArgs([]);
+  assert.equal(a.command, 'tui');
+  assert.equal(a.local, true);
+  assert.equal(a.readOnly, false);
+  assert.equal(a.sshConfig, undefined);
+});
+
+test('options and the status command', () => {
+  const a = parseCliArgs(['status', '--json', '-i', 'inv.yaml', '--read-only', '--no-local', '--no-ssh-config', '--interval', '2']);
+  assert.deepEqual(
+    { c: a.command, j: a.json, i: a.inventory, r: a.readOnly, l: a.local, s: a.sshConfig, n: a.intervalSec },
+    { c: 'status', j: true, i: 'inv.yaml', r: true, l: false, s: false, n: 2 },
+  );
+});
+
+test('bad input is a usage error naming the problem', () => {
+  assert.throws(() => parseCliArgs(['--bogus']), UsageError);
+  assert.throws(() => parseCliArgs(['frobnicate']), /unknown command "frobnicate"/);
+  assert.throws(() => parseCliArgs(['--interval', 'soon']), /--interval/);
+});

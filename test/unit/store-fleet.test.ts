@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createFleetStore } from '../../src/store/index.js';
+import type { ActionPlan, HostProbe, Machine } from '../../src/model/index.js';
+
+const machine = (id: string): Machine => ({
+  id, name: id, provider: 'datacenter', site: 's', pool: 'p', role: '', services: [], logs: [], origin: 'test',
+});
+const probe = (hostname: string): HostProbe => ({
+  hostname, remoteTimeMs: 0, uptimeSec: 1, load1: 0.5, load5: 0, load15: 0, cpus: 2, memTotalBytes: 100,
+  memAvailableBytes: 50, swapTotalBytes: 0, swapFreeBytes: 0, kernel: 'k', init: 'systemd', volumes: [], services: [], warnings: [],
+});
+
+test('a failed poll keeps the last good probe (shown as stale) and takes the worst finding severity', () => {
+  const store = createFleetStore();
+  store.getState().setMachines([machine('a'), machine('b')]);
+  store.getState().applyPolls([{ result: { machineId: 'a', at: 1, reach: 'ok', probe: probe('a') }, findings: [] }]);
+  store.getState().applyPolls([
+    {
+      result: { machineId: 'a', at: 2, reach: 'timeout', error: 'timed out' },
+      findings: [
+        { machineId: 'a', class: 'unreachable', severity: 'critical', summary: 'x', evidence: [], repairs: [] },
+        { machineId: 'a', class: 'high-load', severity: 'warning', summary: 'y', evidence: [], repairs: [] },
+      ],
+    },
+  ]);
+  const a = store.getState().hosts['a']!;
+  assert.equal(a.last?.reach, 'timeout');
+  assert.equal(a.probe?.hostname, 'a');
+  assert.equal(a.probeAt, 1);
+  assert.equal(a.severity, 'critical');
+  assert.equal(store.getState().hosts['b']!.last, undefined);
+});
+
+test('results for hosts no longer in the fleet are ignored; re-listing keeps known state', () => {
+  const store = createFleetStore();
+  store.getState().setMachines([machine('a')]);
+  store.getState().applyPolls([{ result: { machineId: 'zz', at: 1, reach: 'ok' }, findings: [] }]);
+  assert.equal(store.getState().hosts['zz'], undefined);
+  store.getState().applyPolls([{ result: { machineId: 'a', at: 1, reach: 'ok', probe: probe('a') }, findings: [] }]);
+  store.getState().setMachines([machine('a'), machine('c')]);
+  assert.equal(store.getState().hosts['a']!.probe?.hostname, 'a');
+  assert.deepEqual(store.getState().order, ['a', 'c']);
+});
+
+test('an action marks its host busy until it finishes', () => {
+  const store = createFleetStore();
+  store.getState().setMachines([machine('a')]);
+  const plan: ActionPlan = {
+    intent: { action: 'service.restart', machineId: 'a', params: { service: 's' } },
+    title: 't', hostName: 'a', command: 'c', expected: 'e', transport: 'ssh',
+  };
+  store.getState().actionStarted({ id: 'x1', plan, state: 'running', startedAt: 0 });
+  assert.equal(store.getState().hosts['a']!.busyAction, 'x1');
+  store.getState().actionFinished('x1', { exitCode: 1, outputTail: 'boom', durationMs: 3 });
+  assert.equal(store.getState().hosts['a']!.busyAction, undefined);
+  assert.equal(store.getState().actions[0]!.state, 'failed');
+});
+
+test('log scrollback is bounded and counts what it dropped', () => {
+  const store = createFleetStore({ logScrollback: 10 });
+  store.getState().openLog('a', 'file:/x');
+  store.getState().appendLog(Array.from({ length: 25 }, (_, i) => `l${i}`));
+  const log = store.getState().log!;
+  assert.equal(log.lines.length, 10);
+  assert.equal(log.lines[0], 'l15');
+  assert.equal(log.dropped, 15);
+  assert.equal(log.status, 'streaming');
+});
