@@ -222,7 +222,9 @@ function readHost(ctx: Ctx, node: Node): HostSpec | undefined {
 function parseYaml(ctx: Omit<Ctx, 'doc'>, text: string): Document | undefined {
   const doc = parseDocument(text, { lineCounter: ctx.lines, prettyErrors: false, uniqueKeys: true });
   for (const err of doc.errors) {
-    const { line, col } = ctx.lines.linePos(err.pos[0]);
+    // Errors found at the end of input (unclosed quote or bracket) point past the last line: show the last text instead.
+    const offset = text.slice(err.pos[0]).trim() === '' ? Math.max(0, text.trimEnd().length - 1) : err.pos[0];
+    const { line, col } = ctx.lines.linePos(offset);
     ctx.issues.push({
       file: ctx.file,
       line,
