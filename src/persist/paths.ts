@@ -1,0 +1,31 @@
+import os from 'node:os';
+import path from 'node:path';
+import Conf from 'conf';
+
+export const PROJECT_NAME = 'remlite';
+
+/** Where remlite keeps state (audit log, baselines, fleet cache). */
+export function stateDir(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {
+  if (env['REMLITE_STATE_DIR']) return path.resolve(env['REMLITE_STATE_DIR']);
+  if (env['XDG_STATE_HOME'] && path.isAbsolute(env['XDG_STATE_HOME'])) return path.join(env['XDG_STATE_HOME'], PROJECT_NAME);
+  return path.join(home, '.local', 'state', PROJECT_NAME);
+}
+
+/** The options every Conf instance of remlite shares; $REMLITE_CONFIG_DIR overrides the location. */
+export function confLocation(env: NodeJS.ProcessEnv = process.env): { projectName: string; cwd?: string } {
+  const dir = env['REMLITE_CONFIG_DIR'];
+  return dir ? { projectName: PROJECT_NAME, cwd: path.resolve(dir) } : { projectName: PROJECT_NAME };
+}
+
+/**
+ * The settings file path exactly as conf computes it. A throwaway instance that never validates
+ * nor rewrites the file tells us (it may create the directory, as conf always does).
+ */
+export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  const probe = new Conf<Record<string, unknown>>({ ...confLocation(env), deserialize: () => ({}) });
+  return probe.path;
+}
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.dirname(settingsFilePath(env));
+}

@@ -1,0 +1,89 @@
+import { renameSync } from 'node:fs';
+import Conf, { type Schema } from 'conf';
+import { confLocation, settingsFilePath } from './paths.js';
+
+export interface Settings {
+  pollIntervalMs: number;
+  probeTimeoutMs: number;
+  /** A host answering slower than this shows as "slow". */
+  slowThresholdMs: number;
+  /** Most SSH connections / probes in flight at once. */
+  maxConcurrent: number;
+  /** Lines kept per open log. */
+  logScrollback: number;
+  inventoryPath?: string;
+  theme: string;
+}
+
+export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath'>> = Object.freeze({
+  pollIntervalMs: 5000,
+  probeTimeoutMs: 10000,
+  slowThresholdMs: 2000,
+  maxConcurrent: 64,
+  logScrollback: 5000,
+  theme: 'default',
+});
+
+const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
+
+export const SETTINGS_SCHEMA: Schema<Settings> = {
+  pollIntervalMs: int(500, 3_600_000, SETTINGS_DEFAULTS.pollIntervalMs),
+  probeTimeoutMs: int(1000, 600_000, SETTINGS_DEFAULTS.probeTimeoutMs),
+  slowThresholdMs: int(1, 600_000, SETTINGS_DEFAULTS.slowThresholdMs),
+  maxConcurrent: int(1, 4096, SETTINGS_DEFAULTS.maxConcurrent),
+  logScrollback: int(100, 1_000_000, SETTINGS_DEFAULTS.logScrollback),
+  inventoryPath: { type: 'string', minLength: 1 },
+  theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
+};
+
+/** JSON.parse that also refuses a file that is valid JSON but not an object (conf would merge it). */
+function parseObject(text: string): Settings {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SyntaxError('the file is JSON but not an object');
+  return value as Settings;
+}
+
+function isUnusable(err: unknown): err is Error {
+  return err instanceof Error && (err.name === 'SyntaxError' || err.message.startsWith('Config schema violation:'));
+}
+
+export interface SettingsStore {
+  readonly path: string;
+  /** Problems met while opening (a corrupt file moved aside...), for the status bar. */
+  readonly warnings: string[];
+  get<K extends keyof Settings>(key: K): Settings[K];
+  /** Throws when the value breaks the schema. */
+  set<K extends keyof Settings>(key: K, value: Settings[K]): void;
+  all(): Settings;
+}
+
+/**
+ * Opens the settings (conf, JSON, schema-checked, defaults filled in). A file that does not parse
+ * or breaks the schema is never overwritten: it is renamed `<file>.corrupt-<timestamp>`, reported,
+ * and remlite starts from the defaults.
+ */
+export function openSettings(opts: { env?: NodeJS.ProcessEnv; now?: () => Date } = {}): SettingsStore {
+  const env = opts.env ?? process.env;
+  const warnings: string[] = [];
+  const options = { ...confLocation(env), schema: SETTINGS_SCHEMA, configFileMode: 0o600, deserialize: parseObject, clearInvalidConfig: false };
+  let conf: Conf<Settings>;
+  try {
+    conf = new Conf<Settings>(options);
+  } catch (err) {
+    if (!isUnusable(err)) throw err;
+    const file = settingsFilePath(env);
+    const stamp = (opts.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+    const aside = `${file}.corrupt-${stamp}`;
+    renameSync(file, aside);
+    const why = err.name === 'SyntaxError' ? `is not valid JSON (${err.message})` : `has invalid values (${err.message.replace('Config schema violation: ', '')})`;
+    warnings.push(`settings file ${file} ${why}; moved it to ${aside} and started from the defaults`);
+    conf = new Conf<Settings>(options);
+  }
+  return {
+    path: conf.path,
+    warnings,
+    get: (key) => conf.get(key),
+    set: (key, value) => conf.set(key, value),
+    all: () => ({ ...SETTINGS_DEFAULTS, ...conf.store }),
+  };
+}

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openSettings, SETTINGS_DEFAULTS } from '../../src/persist/settings.js';
+import { configDir, settingsFilePath, stateDir } from '../../src/persist/paths.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'remlite-settings-'));
+
+test('defaults are filled in and written; values persist across opens', () => {
+  const dir = tmp();
+  const env = { REMLITE_CONFIG_DIR: dir };
+  const s = openSettings({ env });
+  assert.equal(s.path, path.join(dir, 'config.json'));
+  assert.deepEqual(s.all(), { ...SETTINGS_DEFAULTS });
+  assert.equal(s.get('pollIntervalMs'), 5000);
+  assert.equal(s.get('probeTimeoutMs'), 10000);
+  assert.equal(s.get('slowThresholdMs'), 2000);
+  assert.equal(s.get('maxConcurrent'), 64);
+  assert.equal(s.get('logScrollback'), 5000);
+  assert.equal(s.get('theme'), 'default');
+  assert.equal(s.get('inventoryPath'), undefined);
+  s.set('inventoryPath', '/srv/inventory.yaml');
+  s.set('pollIntervalMs', 1500);
+  const again = openSettings({ env });
+  assert.equal(again.get('inventoryPath'), '/srv/inventory.yaml');
+  assert.equal(again.get('pollIntervalMs'), 1500);
+  assert.deepEqual(again.warnings, []);
+  assert.throws(() => again.set('maxConcurrent', 0), /maxConcurrent/);
+  assert.equal(openSettings({ env }).get('maxConcurrent'), 64);
+});
+
+test('an unparsable settings file is moved aside, reported with its path, and not overwritten', () => {
+  const dir = tmp();
+  const file = path.join(dir, 'config.json');
+  const broken = '{"pollIntervalMs": 1000, ';
+  writeFileSync(file, broken);
+  const s = openSettings({ env: { REMLITE_CONFIG_DIR: dir }, now: () => new Date('2024-05-01T10:20:30.456Z') });
+  const aside = `${file}.corrupt-2024-05-01T10-20-30-456Z`;
+  assert.equal(readFileSync(aside, 'utf8'), broken);
+  assert.equal(s.warnings.length, 1);
+  assert.ok(s.warnings[0]!.includes(file));
+  assert.ok(s.warnings[0]!.includes(aside));
+  assert.match(s.warnings[0]!, /not valid JSON/);
+  assert.equal(s.get('pollIntervalMs'), 5000);
+  assert.deepEqual(readdirSync(dir).sort(), ['config.json', path.basename(aside)]);
+});
+
+test('a file breaking the schema, or JSON that is not an object, is moved aside too', () => {
+  for (const text of ['{"maxConcurrent": "lots"}', '[1, 2]']) {
+    const dir = tmp();
+    const s = openSettings({ env: { REMLITE_CONFIG_DIR: dir } });
+    writeFileSync(s.path, text);
+    const reopened = openSettings({ env: { REMLITE_CONFIG_DIR: dir } });
+    assert.equal(reopened.warnings.length, 1, text);
+    assert.equal(reopened.get('maxConcurrent'), 64);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('config.json.corrupt-'));
+    assert.equal(aside.length, 1);
+    assert.equal(readFileSync(path.join(dir, aside[0]!), 'utf8'), text);
+  }
+});
+
+test('paths: state dir precedence and config dir from conf', () => {
+  assert.equal(stateDir({ REMLITE_STATE_DIR: '/s/remlite', XDG_STATE_HOME: '/x' }, '/home/u'), '/s/remlite');
+  assert.equal(stateDir({ XDG_STATE_HOME: '/x' }, '/home/u'), '/x/remlite');
+  assert.equal(stateDir({}, '/home/u'), '/home/u/.local/state/remlite');
+  const dir = tmp();
+  assert.equal(settingsFilePath({ REMLITE_CONFIG_DIR: dir }), path.join(dir, 'config.json'));
+  assert.equal(configDir({ REMLITE_CONFIG_DIR: dir }), dir);
+});
