@@ -15,6 +15,8 @@ export interface LoadFleetOptions {
   inventoryPath?: string;
   /** Default: <home>/.ssh/config. */
   sshConfigPath?: string;
+  /** Leave the ssh config provider out entirely (--no-ssh-config). */
+  noSshConfig?: boolean;
   /** Default: os.homedir(). */
   home?: string;
   /** Default: true. */
@@ -54,15 +56,19 @@ export async function loadFleet(opts: LoadFleetOptions = {}): Promise<Fleet> {
 
   let sshHosts: Machine[] = [];
   const sshConfigPath = opts.sshConfigPath ?? path.join(env.home, '.ssh', 'config');
-  try {
-    const result = loadSshConfigHosts(sshConfigPath, env);
-    sshHosts = result.machines;
-    warnings.push(...result.warnings);
-    providers['sshconfig'] = { ok: true, machines: sshHosts.length };
-  } catch (err) {
-    if (!(err instanceof SshConfigError)) throw err;
-    providers['sshconfig'] = { ok: false, message: err.message, machines: 0 };
-    warnings.push(`ssh config hosts disabled: ${err.message}`);
+  if (opts.noSshConfig) {
+    providers['sshconfig'] = { ok: true, message: 'disabled (--no-ssh-config)', machines: 0 };
+  } else {
+    try {
+      const result = loadSshConfigHosts(sshConfigPath, env);
+      sshHosts = result.machines;
+      warnings.push(...result.warnings);
+      providers['sshconfig'] = { ok: true, machines: sshHosts.length };
+    } catch (err) {
+      if (!(err instanceof SshConfigError)) throw err;
+      providers['sshconfig'] = { ok: false, message: err.message, machines: 0 };
+      warnings.push(`ssh config hosts disabled: ${err.message}`);
+    }
   }
 
   let inventory: Machine[] = [];

@@ -4,8 +4,9 @@ import type { CliArgs } from './args.js';
 import type { ConsoleOptions } from '../app/console.js';
 import { loadFleet } from '../../providers/index.js';
 import { InventoryError } from '../../providers/datacenter.js';
-import { loadSettings } from '../persist/settings.js';
-import { stateDir } from '../persist/paths.js';
+import { openSettings } from '../persist/settings.js';
+import { configDir, stateDir } from '../persist/paths.js';
+import { existsSync } from 'node:fs';
 
 /** A problem that stops remlite before the console opens; the message says what to do. */
 export class StartupError extends Error {}
@@ -18,11 +19,15 @@ export interface Startup {
 
 /** Reads settings, inventory and ssh config into the options the console core starts from. */
 export async function loadStartup(args: CliArgs): Promise<Startup> {
-  const { settings, warnings: settingsWarnings } = loadSettings();
+  const settingsStore = openSettings();
+  const settings = settingsStore.all();
+  const settingsWarnings = settingsStore.warnings;
+  const defaultInventory = join(configDir(), 'inventory.yaml');
+  const inventoryPath = args.inventory ?? settings.inventoryPath ?? (existsSync(defaultInventory) ? defaultInventory : undefined);
   let fleet;
   try {
     fleet = await loadFleet({
-      inventoryPath: args.inventory ?? settings.inventoryPath,
+      inventoryPath,
       sshConfigPath: args.sshConfig === false ? undefined : args.sshConfig,
       noSshConfig: args.sshConfig === false,
       includeLocal: args.local,
