@@ -2,11 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineSplitter, CappedBuffer } from '../../src/ssh/line-splitter.js';
 
-test('backoff is capped at maxMs even after many failures', () => {
-  assert.equal(backoffDelay(50, opts, () => 0.999999), 30_000);
-  assert.equal(backoffDelay(1000, opts, () => 0), 15_000);
-});
-
 test('line splitter buffers partial lines and whole UTF-8 sequences', () => {
   const s = new LineSplitter();
   const euro = Buffer.from('€'); // 3 bytes
