@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { HostKeyInfo, SshTarget } from '../model/index.js';
 import { backoffDelay } from './backoff.js';
 import { SshError, describeTarget } from './errors.js';
+import { signalChannel } from './channel-signal.js';
 import { CappedBuffer, LineSplitter } from './line-splitter.js';
 import { openClient, type ClientSettings } from './open-client.js';
 import { Semaphore } from './semaphore.js';
@@ -176,11 +177,7 @@ export class SshPool {
         if (stopped) return;
         stopped = true;
         if (channel) {
-          try {
-            channel.signal('TERM');
-          } catch {
-            // channel already gone
-          }
+          signalChannel(channel, 'TERM');
           closeQuietly(channel);
         }
         end();
@@ -377,7 +374,8 @@ export class SshPool {
   }
 
   /**
-   * After a timeout: kill and close the channel. If the server does not even acknowledge that
+   * After a timeout: kill and close the channel. (OpenSSH before 9.8 refuses signals in root
+   * sessions, where the command then runs on until it ends; callers wrap long commands in `timeout`.) If the server does not even acknowledge that
    * (nor a fresh channel) within the grace time, the connection is hung: destroy it so the next
    * call reconnects instead of piling work onto a frozen host.
    */
@@ -388,11 +386,7 @@ export class SshPool {
     channel.once('close', () => {
       closed = true;
     });
-    try {
-      channel.signal('KILL');
-    } catch {
-      // channel already gone
-    }
+    signalChannel(channel, 'KILL');
     closeQuietly(channel);
     setTimeout(() => {
       if (closed || !conn.alive) return;

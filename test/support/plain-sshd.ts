@@ -90,6 +90,8 @@ export async function startSshd(opts: { address: string; port?: number; extraCon
   writeFileSync(
     config,
     [
+      // sshd keeps the first value it reads, so the caller's settings come first.
+      ...(opts.extraConfig ?? []),
       `ListenAddress ${address}:${port}`,
       `HostKey ${hostKey}`,
       `AuthorizedKeysFile ${authorizedKeys}`,
@@ -100,7 +102,6 @@ export async function startSshd(opts: { address: string; port?: number; extraCon
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'LogLevel VERBOSE',
-      ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),
   );
