@@ -63,7 +63,7 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
     sanitizeLine(m.name),
     `${m.provider}/${sanitizeLine(m.site)}`,
     `pool ${sanitizeLine(m.pool)}`,
-    row.state + (row.stale ? ' (stale)' : ''),
+    row.state,
     p ? `up ${formatAge(p.uptimeSec * 1000)}` : '',
     p ? `load ${row.load}` : '',
     p ? `mem ${pct(row.memPct)}` : '',
