@@ -1,0 +1,322 @@
+import type { HostProbe, Reachability, Severity } from '../model/index.js';
+import { SEVERITY_RANK, worstSeverity } from '../model/index.js';
+import type { FleetData, HostState } from './fleet-store.js';
+
+/** What the grid's state column says: the poller's reachability, or 'stale' when polls stopped arriving. */
+export type RowState = Reachability | 'stale';
+export type Health = 'ok' | 'warning' | 'critical' | 'unknown';
+
+export interface HostRow {
+  kind: 'host';
+  id: string;
+  name: string;
+  provider: string;
+  site: string;
+  pool: string;
+  role: string;
+  state: RowState;
+  /** The numbers come from an older probe (the latest poll failed or is too old). */
+  stale: boolean;
+  /** load1, formatted ("0.42", "12.3"); '' when unknown. */
+  load: string;
+  loadValue?: number;
+  memPct?: number;
+  /** Worst of used/size and inodes used/total over all volumes. */
+  diskPct?: number;
+  servicesOk: number;
+  servicesTotal: number;
+  findings: number;
+  worst: Severity;
+  /** Age of the latest poll ("3s", "2m"); '' when never polled. */
+  age: string;
+  ageMs?: number;
+  latencyMs?: number;
+  health: Health;
+  busy: boolean;
+}
+
+export interface GroupRow {
+  kind: 'group';
+  pool: string;
+  count: number;
+  critical: number;
+  warning: number;
+}
+
+export type FleetRow = HostRow | GroupRow;
+
+export const SORT_KEYS = ['name', 'health', 'load', 'mem', 'disk', 'age', 'latency'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface FleetRowOptions {
+  filter?: string;
+  sortKey?: SortKey;
+  sortDesc?: boolean;
+  groupByPool?: boolean;
+  now: number;
+  /** A successful poll older than this shows the host as 'stale'. Default 5 minutes. */
+  staleAfterMs?: number;
+}
+
+const FAILED: ReadonlySet<Reachability> = new Set(['unreachable', 'timeout', 'untrusted', 'auth-failed', 'unreadable']);
+const HEALTH_RANK: Record<Health, number> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
+
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+export function formatLoad(load: number): string {
+  if (load < 10) return load.toFixed(2);
+  if (load < 100) return load.toFixed(1);
+  return String(Math.round(load));
+}
+
+/** Human size with binary units: "512B", "3.4K", "12G". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T', 'P'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const digits = i === 0 || v >= 10 ? 0 : 1;
+  return `${v.toFixed(digits)}${units[i]}`;
+}
+
+export function memUsedPct(p: HostProbe): number | undefined {
+  if (p.memTotalBytes <= 0) return undefined;
+  return ((p.memTotalBytes - p.memAvailableBytes) / p.memTotalBytes) * 100;
+}
+
+export function worstDiskPct(p: HostProbe): number | undefined {
+  let worst: number | undefined;
+  for (const v of p.volumes) {
+    const parts: number[] = [];
+    if (v.sizeBytes > 0) parts.push((v.usedBytes / v.sizeBytes) * 100);
+    if (v.inodesTotal > 0) parts.push((v.inodesUsed / v.inodesTotal) * 100);
+    for (const pct of parts) if (worst === undefined || pct > worst) worst = pct;
+  }
+  return worst;
+}
+
+/** Expected services that are active, over the expected ones (or over all reported ones when none is expected). */
+export function serviceCounts(h: HostState): { ok: number; total: number } {
+  const reported = h.probe?.services ?? [];
+  const expected = h.machine.services;
+  if (expected.length === 0) {
+    return { ok: reported.filter((s) => s.active === 'active').length, total: reported.length };
+  }
+  const active = new Set(reported.filter((s) => s.active === 'active').map((s) => s.name));
+  return { ok: expected.filter((name) => active.has(name)).length, total: expected.length };
+}
+
+function healthOf(state: RowState, worst: Severity): Health {
+  if (state === 'pending' || state === 'stale') return worst === 'critical' ? 'critical' : 'unknown';
+  if (FAILED.has(state)) return 'critical';
+  if (worst === 'critical') return 'critical';
+  if (worst === 'warning' || state === 'slow') return 'warning';
+  return 'ok';
+}
+
+export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): HostRow {
+  const m = h.machine;
+  const last = h.last;
+  let state: RowState = last ? last.reach : 'pending';
+  const lastFailed = !!last && FAILED.has(last.reach);
+  if (last && !lastFailed && now - last.at > staleAfterMs) state = 'stale';
+  const p = h.probe;
+  const stale = !!p && (state === 'stale' || lastFailed || (last !== undefined && h.probeAt !== last.at));
+  const worst = worstSeverity(h.findings.map((f) => f.severity));
+  const svc = serviceCounts(h);
+  const row: HostRow = {
+    kind: 'host',
+    id: m.id,
+    name: m.name,
+    provider: m.provider,
+    site: m.site,
+    pool: m.pool,
+    role: m.role,
+    state,
+    stale,
+    load: p ? formatLoad(p.load1) : '',
+    servicesOk: svc.ok,
+    servicesTotal: svc.total,
+    findings: h.findings.length,
+    worst,
+    age: last ? formatAge(now - last.at) : '',
+    health: healthOf(state, worst),
+    busy: !!h.busyAction,
+  };
+  if (p) {
+    row.loadValue = p.load1;
+    row.memPct = memUsedPct(p);
+    row.diskPct = worstDiskPct(p);
+  }
+  if (last) row.ageMs = Math.max(0, now - last.at);
+  if (last?.latencyMs !== undefined) row.latencyMs = last.latencyMs;
+  return row;
+}
+
+// ---- filter ----
+
+type Predicate = (r: HostRow) => boolean;
+
+const DOWN_STATES: ReadonlySet<RowState> = new Set([...FAILED]);
+
+function statePredicate(value: string): Predicate {
+  if (value === 'down' || value === 'failed' || value === 'bad') return (r) => DOWN_STATES.has(r.state);
+  if (value === 'up') return (r) => r.state === 'ok' || r.state === 'slow';
+  return (r) => r.state.startsWith(value);
+}
+
+/** sev:X matches hosts at least that bad (findings or reachability). */
+function severityPredicate(value: string): Predicate {
+  const target = (Object.keys(SEVERITY_RANK) as Severity[]).find((s) => s.startsWith(value) || (value === 'crit' && s === 'critical') || (value === 'warn' && s === 'warning'));
+  if (!target) return () => false;
+  return (r) => {
+    const fromHealth: Severity = r.health === 'critical' ? 'critical' : r.health === 'warning' ? 'warning' : 'ok';
+    const sev = SEVERITY_RANK[r.worst] > SEVERITY_RANK[fromHealth] ? r.worst : fromHealth;
+    return SEVERITY_RANK[sev] >= SEVERITY_RANK[target];
+  };
+}
+
+const FIELD_KEYS: Record<string, (r: HostRow) => string> = {
+  name: (r) => r.name,
+  pool: (r) => r.pool,
+  site: (r) => r.site,
+  region: (r) => r.site,
+  provider: (r) => r.provider,
+  role: (r) => r.role,
+};
+
+/**
+ * Filter language: whitespace separated terms, all must match. A plain term is a case-insensitive
+ * substring of name/pool/site/provider/role; `key:value` narrows to one field (pool, site, region,
+ * provider, role, name), `state:` (ok, slow, down, up, unreachable, ...), `sev:` (at least that severity).
+ */
+export function parseFilter(filter: string): Predicate {
+  const preds: Predicate[] = [];
+  for (const raw of filter.trim().toLowerCase().split(/\s+/)) {
+    if (!raw) continue;
+    const colon = raw.indexOf(':');
+    const key = colon > 0 ? raw.slice(0, colon) : '';
+    const value = colon > 0 ? raw.slice(colon + 1) : raw;
+    if (key === 'state') preds.push(statePredicate(value));
+    else if (key === 'sev' || key === 'severity') preds.push(severityPredicate(value));
+    else if (key && FIELD_KEYS[key]) {
+      const get = FIELD_KEYS[key];
+      preds.push((r) => get(r).toLowerCase().includes(value));
+    } else {
+      preds.push((r) => [r.name, r.pool, r.site, r.provider, r.role].some((f) => f.toLowerCase().includes(raw)));
+    }
+  }
+  return (r) => preds.every((p) => p(r));
+}
+
+// ---- sort ----
+
+/** The direction each sort key starts in: names ascending, everything else worst/biggest first. */
+export function defaultSortDesc(key: SortKey): boolean {
+  return key !== 'name';
+}
+
+function sortValue(r: HostRow, key: SortKey): number | string | undefined {
+  switch (key) {
+    case 'name':
+      return r.name.toLowerCase();
+    case 'health':
+      return HEALTH_RANK[r.health] * 10 + SEVERITY_RANK[r.worst];
+    case 'load':
+      return r.loadValue;
+    case 'mem':
+      return r.memPct;
+    case 'disk':
+      return r.diskPct;
+    case 'age':
+      return r.ageMs;
+    case 'latency':
+      return r.latencyMs;
+  }
+}
+
+export function compareRows(key: SortKey, desc: boolean): (a: HostRow, b: HostRow) => number {
+  return (a, b) => {
+    const va = sortValue(a, key);
+    const vb = sortValue(b, key);
+    // Unknown values always sink to the bottom, whatever the direction.
+    if (va === undefined && vb !== undefined) return 1;
+    if (vb === undefined && va !== undefined) return -1;
+    let c = 0;
+    if (va !== undefined && vb !== undefined) c = va < vb ? -1 : va > vb ? 1 : 0;
+    if (desc) c = -c;
+    return c || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+  };
+}
+
+/** The grid's rows: filtered, sorted and optionally grouped by pool under header rows. */
+export function fleetRows(state: Pick<FleetData, 'hosts' | 'order'>, opts: FleetRowOptions): FleetRow[] {
+  const match = parseFilter(opts.filter ?? '');
+  const key = opts.sortKey ?? 'name';
+  const rows: HostRow[] = [];
+  for (const id of state.order) {
+    const h = state.hosts[id];
+    if (!h) continue;
+    const row = hostRow(h, opts.now, opts.staleAfterMs);
+    if (match(row)) rows.push(row);
+  }
+  rows.sort(compareRows(key, opts.sortDesc ?? defaultSortDesc(key)));
+  if (!opts.groupByPool) return rows;
+
+  const pools = new Map<string, HostRow[]>();
+  for (const r of rows) {
+    const list = pools.get(r.pool);
+    if (list) list.push(r);
+    else pools.set(r.pool, [r]);
+  }
+  const out: FleetRow[] = [];
+  for (const pool of [...pools.keys()].sort((a, b) => a.localeCompare(b))) {
+    const list = pools.get(pool) ?? [];
+    out.push({
+      kind: 'group',
+      pool,
+      count: list.length,
+      critical: list.filter((r) => r.health === 'critical').length,
+      warning: list.filter((r) => r.health === 'warning').length,
+    });
+    out.push(...list);
+  }
+  return out;
+}
+
+export interface FleetSummary {
+  total: number;
+  ok: number;
+  warning: number;
+  critical: number;
+  /** Hosts whose latest poll failed to reach them (subset of critical). */
+  unreachable: number;
+  pending: number;
+}
+
+export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: number): FleetSummary {
+  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0 };
+  for (const id of state.order) {
+    const h = state.hosts[id];
+    if (!h) continue;
+    const r = hostRow(h, now);
+    s.total++;
+    if (r.health === 'ok') s.ok++;
+    else if (r.health === 'warning') s.warning++;
+    else if (r.health === 'critical') s.critical++;
+    else s.pending++;
+    if (DOWN_STATES.has(r.state)) s.unreachable++;
+  }
+  return s;
+}

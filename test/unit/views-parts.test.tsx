@@ -1,0 +1,123 @@
+import { test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import React from 'react';
+import { render, cleanup } from 'ink-testing-library';
+import { layoutColumns, Table, windowStart, type Column } from '../../views/Table.js';
+import { findLine, lineSeverity, logWindow, splitMatches } from '../../views/log-window.js';
+import { pickTheme, NO_COLOR_THEME, HIGH_CONTRAST_THEME, DEFAULT_THEME } from '../../views/theme.js';
+import { chunk, fit, truncate } from '../../views/text.js';
+import { startTui } from '../../views/start-tui.js';
+import { fleetStore, RecordingIntents } from './views-fixtures.js';
+
+afterEach(() => cleanup());
+
+test('truncate / fit / chunk', () => {
+  assert.equal(truncate('abcdef', 4), 'abc…');
+  assert.equal(truncate('abc', 4), 'abc');
+  assert.equal(fit('ab', 4, 'right'), '  ab');
+  assert.equal(fit('abcdef', 4), 'abc…');
+  assert.deepEqual(chunk('abcdefg', 3), ['abc', 'def', 'g']);
+});
+
+test('layoutColumns drops columns by dropOrder and shares the rest with flex columns', () => {
+  const cols: Column<object>[] = [
+    { key: 'name', header: 'N', width: 'flex', minWidth: 10 },
+    { key: 'a', header: 'A', width: 20, dropOrder: 2 },
+    { key: 'b', header: 'B', width: 20, dropOrder: 1 },
+    { key: 'c', header: 'C', width: 10 },
+  ];
+  const wide = layoutColumns(cols, 100);
+  assert.deepEqual(wide.map((l) => [l.column.key, l.width]), [['name', 47], ['a', 20], ['b', 20], ['c', 10]]);
+  const narrow = layoutColumns(cols, 45);
+  assert.deepEqual(narrow.map((l) => l.column.key), ['name', 'a', 'c']);
+  const tiny = layoutColumns(cols, 15);
+  assert.ok(tiny.reduce((n, l) => n + l.width, 0) + tiny.length - 1 <= 15);
+});
+
+test('windowStart keeps the selection visible', () => {
+  assert.equal(windowStart(5, 4, 10), 0);
+  assert.equal(windowStart(100, 0, 10), 0);
+  assert.equal(windowStart(100, 50, 10), 45);
+  assert.equal(windowStart(100, 99, 10), 90);
+});
+
+test('Table renders only the visible window, with a header, truncated to its width', async () => {
+  const data = Array.from({ length: 1000 }, (_, i) => ({ name: `host-${i}-with-a-very-long-name`, n: i }));
+  const { lastFrame } = render(
+    <Table data={data} columns={[{ key: 'name', header: 'NAME', width: 12 }, { key: 'n', header: 'N', width: 4, align: 'right' }]} selectedIndex={500} height={5} width={17} />,
+  );
+  const lines = (lastFrame() ?? '').split('\n');
+  assert.equal(lines.length, 6);
+  assert.equal(lines[0]?.trimEnd(), 'NAME            N');
+  assert.deepEqual(lines.slice(1).map((l) => l.trim().split(/\s+/)[1]), ['498', '499', '500', '501', '502']);
+  assert.equal(lines[1], 'host-498-wi…  498');
+});
+
+test('log window: follow shows the newest lines, paused shows from top, wrap splits rows', () => {
+  const lines = ['one', 'two', 'three', 'four-is-long'];
+  assert.deepEqual(logWindow(lines, { height: 2, width: 20, wrap: false, follow: true, top: 0 }).map((r) => r.text), ['three', 'four-is-long']);
+  assert.deepEqual(logWindow(lines, { height: 2, width: 20, wrap: false, follow: false, top: 1 }).map((r) => r.text), ['two', 'three']);
+  assert.deepEqual(logWindow(lines, { height: 2, width: 5, wrap: false, follow: true, top: 0 }).map((r) => r.text), ['three', 'four…']);
+  assert.deepEqual(logWindow(lines, { height: 3, width: 5, wrap: true, follow: true, top: 0 }).map((r) => r.text), ['four-', 'is-lo', 'ng']);
+  assert.equal(findLine(lines, 'TW', 3, -1), 1);
+  assert.equal(findLine(lines, 'o', 2, -1), 1);
+  assert.equal(findLine(lines, 'zzz', 0, 1), -1);
+  assert.deepEqual(splitMatches('Disk disk', 'disk'), [{ text: 'Disk', match: true }, { text: ' ', match: false }, { text: 'disk', match: true }]);
+  assert.equal(lineSeverity('sshd: Failed password'), 'error');
+  assert.equal(lineSeverity('kernel: WARNING: cpu'), 'warning');
+  assert.equal(lineSeverity('all good'), undefined);
+});
+
+test('NO_COLOR wins over the theme variant', () => {
+  assert.equal(pickTheme('high-contrast', { NO_COLOR: '1' }), NO_COLOR_THEME);
+  assert.equal(pickTheme('high-contrast', {}), HIGH_CONTRAST_THEME);
+  assert.equal(pickTheme('default', { NO_COLOR: '' }), DEFAULT_THEME);
+  assert.equal(NO_COLOR_THEME.critical, undefined);
+});
+
+function fakeTty() {
+  const stdin = new PassThrough() as unknown as NodeJS.ReadStream & { rawModes: boolean[] };
+  stdin.isTTY = true;
+  stdin.rawModes = [];
+  stdin.setRawMode = (mode: boolean) => {
+    stdin.rawModes.push(mode);
+    return stdin;
+  };
+  stdin.ref = () => stdin;
+  stdin.unref = () => stdin;
+  const out = new PassThrough() as unknown as NodeJS.WriteStream;
+  out.isTTY = true;
+  out.columns = 80;
+  out.rows = 24;
+  let written = '';
+  out.on('data', (c: Buffer) => (written += c.toString()));
+  return { stdin, stdout: out, written: () => written };
+}
+
+test('startTui: q ends the UI and hands the terminal back (raw mode off, cursor shown)', async () => {
+  const tty = fakeTty();
+  const store = fleetStore();
+  const ui = startTui({ store, intents: new RecordingIntents(store), stdin: tty.stdin, stdout: tty.stdout });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.match(tty.written(), /web1/);
+  assert.equal(tty.stdin.rawModes[0], true);
+  tty.stdin.write('q');
+  await ui.waitUntilExit();
+  assert.equal(tty.stdin.rawModes.at(-1), false);
+  assert.ok(tty.written().endsWith('\u001b[?25h'), 'cursor shown last');
+});
+
+test('startTui: SIGTERM unmounts and restores the terminal', async () => {
+  const tty = fakeTty();
+  const store = fleetStore();
+  const ui = startTui({ store, intents: new RecordingIntents(store), stdin: tty.stdin, stdout: tty.stdout });
+  await new Promise((r) => setTimeout(r, 50));
+  const before = process.exitCode;
+  process.emit('SIGTERM', 'SIGTERM');
+  await ui.waitUntilExit();
+  assert.equal(process.exitCode, 143);
+  process.exitCode = before;
+  assert.equal(tty.stdin.rawModes.at(-1), false);
+  assert.ok(tty.written().endsWith('\u001b[?25h'));
+});

@@ -1,0 +1,112 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { useKeys } from './use-keys.js';
+import { useStore } from 'zustand';
+import type { ActionPlan } from '../src/model/index.js';
+import type { ActionRun } from '../src/store/index.js';
+import { sanitizeLine, sanitizeText } from '../src/util/sanitize.js';
+import { useView } from './context.js';
+import { READ_ONLY_REFUSAL } from './keymap.js';
+import { chunk, fit, truncate } from './text.js';
+
+export interface ConfirmActionProps {
+  plan: ActionPlan;
+  active: boolean;
+  height: number;
+  width: number;
+  onClose: () => void;
+}
+
+/** The store's run for this plan: same plan object, or same host and command started after we confirmed. */
+function findRun(actions: ActionRun[], plan: ActionPlan, since: number): ActionRun | undefined {
+  return (
+    actions.find((a) => a.plan === plan) ??
+    actions.find((a) => a.plan.intent.machineId === plan.intent.machineId && a.plan.command === plan.command && a.startedAt >= since)
+  );
+}
+
+/** Shows exactly what will run where; `y` runs it, anything else cancels. Then shows progress and result. */
+export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
+  const { store, intents, theme } = useView();
+  const { plan, width } = props;
+  const [confirmedAt, setConfirmedAt] = useState<number | null>(null);
+  const [runError, setRunError] = useState<string | null>(null);
+  const run = useStore(store, (s) => (confirmedAt === null ? undefined : findRun(s.actions, plan, confirmedAt - 1000)));
+
+  useKeys(
+    (input) => {
+      if (confirmedAt !== null) {
+        props.onClose();
+        return;
+      }
+      if (input === 'y') {
+        setConfirmedAt(Date.now());
+        if (store.getState().readOnly) {
+          setRunError(READ_ONLY_REFUSAL);
+          return;
+        }
+        intents.run(plan).catch((err: unknown) => setRunError(sanitizeLine(err instanceof Error ? err.message : String(err))));
+      } else props.onClose();
+    },
+    props.active,
+  );
+
+  // The command is shown in full (wrapped, never cut): the operator must see exactly what runs.
+  const shownCommand = sanitizeLine(plan.command);
+  const commandRows = chunk(shownCommand, Math.max(10, width - 4));
+  const label = (name: string, value: string) => truncate(`${fit(name, 9)} ${value}`, width);
+
+  let resultRows: { text: string; color?: string }[] = [];
+  if (confirmedAt !== null) {
+    if (runError) resultRows = [{ text: `not run: ${runError}`, color: theme.critical }];
+    else if (!run) resultRows = [{ text: 'starting…', color: theme.accent }];
+    else {
+      const r = run.result;
+      const color = run.state === 'running' ? theme.accent : run.state === 'succeeded' ? theme.ok : theme.critical;
+      const head = run.state === 'running' ? 'running…' : `${run.state} (exit ${r?.exitCode ?? 'none'}${r ? `, ${r.durationMs}ms` : ''})`;
+      resultRows = [{ text: head, color }];
+      if (r?.error) resultRows.push({ text: sanitizeLine(r.error), color: theme.critical });
+      const tailRoom = Math.max(0, props.height - commandRows.length - 9 - resultRows.length);
+      const tail = r ? sanitizeText(r.outputTail).split('\n').filter((l) => l.trim() !== '') : [];
+      for (const l of tail.slice(-tailRoom)) resultRows.push({ text: '  ' + l, color: theme.muted });
+    }
+  }
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color={theme.warning} wrap="truncate-end">
+        {truncate(`Confirm: ${sanitizeLine(plan.title)}`, width)}
+      </Text>
+      <Text wrap="truncate-end">{label('host', `${sanitizeLine(plan.hostName)} (${plan.transport})`)}</Text>
+      <Text wrap="truncate-end">{label('command', '')}</Text>
+      {commandRows.map((row, i) => (
+        <Text key={i} bold color={theme.accent} wrap="truncate-end">
+          {'    ' + row}
+        </Text>
+      ))}
+      {shownCommand !== plan.command ? (
+        <Text color={theme.critical} wrap="truncate-end">
+          {truncate('the command contains control characters (shown stripped)', width)}
+        </Text>
+      ) : null}
+      <Text wrap="truncate-end">{label('expect', sanitizeLine(plan.expected))}</Text>
+      <Text> </Text>
+      {confirmedAt === null ? (
+        <Text bold wrap="truncate-end">
+          {truncate('y run it · any other key cancels', width)}
+        </Text>
+      ) : (
+        <>
+          {resultRows.map((r, i) => (
+            <Text key={i} color={r.color} wrap="truncate-end">
+              {truncate(r.text, width)}
+            </Text>
+          ))}
+          <Text color={theme.muted} wrap="truncate-end">
+            {truncate(run?.state === 'running' ? 'any key closes (the action keeps running)' : 'any key closes', width)}
+          </Text>
+        </>
+      )}
+    </Box>
+  );
+}

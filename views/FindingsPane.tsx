@@ -1,0 +1,79 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import type { Finding } from '../src/model/index.js';
+import { SEVERITY_RANK } from '../src/model/index.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import { useView } from './context.js';
+import { listMove, type PaneProps } from './pane.js';
+import { Table, type Column } from './Table.js';
+import { fit } from './text.js';
+import { severityColor, type Theme } from './theme.js';
+
+function columns(t: Theme): Column<Finding>[] {
+  return [
+    { key: 'severity', header: 'SEVERITY', width: 8, value: (f) => f.severity, color: (f) => severityColor(t, f.severity) },
+    { key: 'class', header: 'CLASS', width: 20, dropOrder: 1, value: (f) => f.class },
+    { key: 'summary', header: 'SUMMARY', width: 'flex', minWidth: 20, value: (f) => sanitizeLine(f.summary) },
+  ];
+}
+
+const MAX_EVIDENCE = 4;
+
+export function FindingsPane(props: PaneProps): React.JSX.Element {
+  const { theme } = useView();
+  const findings = [...props.host.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const [index, setIndex] = useState(0);
+  const selected = Math.min(index, findings.length - 1);
+  const current = findings[selected];
+  const evidence = (current?.evidence ?? []).slice(0, MAX_EVIDENCE);
+  // Detail block: blank line, evidence lines, repairs line.
+  const detailLines = current ? 1 + evidence.length + 1 : 0;
+  const tableHeight = Math.max(1, props.height - 1 - detailLines);
+
+  props.inputRef.current = (input, key) => {
+    const moved = listMove(input, key, selected, findings.length, tableHeight);
+    if (moved !== null) {
+      setIndex(moved);
+      return true;
+    }
+    if (!current) return false;
+    let repair;
+    if (key.return) repair = current.repairs[0];
+    else if (/^[1-9]$/.test(input)) repair = current.repairs[Number(input) - 1];
+    if (!repair) return key.return; // digits beyond the repairs fall through to tab switching
+    props.requestAction({ action: repair.action, machineId: props.host.machine.id, params: repair.params });
+    return true;
+  };
+
+  const repairsText = current
+    ? current.repairs.length === 0
+      ? 'no repair offered'
+      : 'repairs: ' + current.repairs.map((r, i) => (props.readOnly ? sanitizeLine(r.label) : `${i + 1} ${sanitizeLine(r.label)}`)).join('  ')
+    : '';
+  return (
+    <Box flexDirection="column">
+      <Table
+        data={findings}
+        columns={columns(theme)}
+        selectedIndex={selected}
+        height={tableHeight}
+        width={props.width}
+        rowKey={(f, i) => `${f.class}:${f.subject ?? ''}:${i}`}
+        emptyText={props.host.probe ? 'no findings: all checks pass' : 'not probed yet'}
+      />
+      {current ? (
+        <>
+          <Text> </Text>
+          {evidence.map((line, i) => (
+            <Text key={i} color={theme.muted} wrap="truncate-end">
+              {fit('  ' + sanitizeLine(line), props.width)}
+            </Text>
+          ))}
+          <Text color={theme.accent} wrap="truncate-end">
+            {fit(repairsText, props.width)}
+          </Text>
+        </>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,213 @@
+import React, { useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useKeys } from './use-keys.js';
+import { useStore } from 'zustand';
+import { defaultSortDesc, fleetRows, SORT_KEYS, type FleetRow, type HostRow, type SortKey } from '../src/store/selectors.js';
+import { useNow, useView } from './context.js';
+import { footerText, GRID_KEYS } from './keymap.js';
+import { Table, type Column } from './Table.js';
+import { fit, pct } from './text.js';
+import { healthColor, type Theme } from './theme.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+/** Grid state that survives drilling into a host and coming back. */
+export interface GridUi {
+  filter: string;
+  sortKey: SortKey;
+  sortDesc: boolean;
+  groupByPool: boolean;
+  selectedId?: string;
+}
+
+export const INITIAL_GRID_UI: GridUi = { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false };
+
+export interface FleetGridProps {
+  active: boolean;
+  /** Rows available to the grid, footer included. */
+  height: number;
+  ui: GridUi;
+  setUi: (update: (ui: GridUi) => GridUi) => void;
+  onOpen: (machineId: string) => void;
+  onHelp: () => void;
+  onQuit: () => void;
+}
+
+function levelColor(t: Theme, v: number | undefined, warn: number, crit: number): string | undefined {
+  if (v === undefined) return undefined;
+  return v >= crit ? t.critical : v >= warn ? t.warning : undefined;
+}
+
+function latency(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+const SEV_SHORT = { ok: '', info: 'info', warning: 'warn', critical: 'crit' } as const;
+
+function gridColumns(t: Theme): Column<FleetRow>[] {
+  const host = (f: (r: HostRow) => string) => (r: FleetRow) => (r.kind === 'host' ? f(r) : '');
+  const stale = (r: HostRow, s: string) => (r.stale && s ? '~' + s : s);
+  const staleColor = (r: FleetRow, c: string | undefined) => (r.kind === 'host' && r.stale ? t.muted : c);
+  return [
+    { key: 'name', header: 'NAME', width: 'flex', minWidth: 12, value: host((r) => (r.busy ? '↻ ' : '') + sanitizeLine(r.name)) },
+    { key: 'provider', header: 'PROVIDER', width: 10, dropOrder: 3, value: host((r) => r.provider) },
+    { key: 'site', header: 'SITE', width: 8, dropOrder: 2, value: host((r) => sanitizeLine(r.site)) },
+    { key: 'pool', header: 'POOL', width: 8, dropOrder: 4, value: host((r) => sanitizeLine(r.pool)) },
+    {
+      key: 'state',
+      header: 'STATE',
+      width: 11,
+      value: host((r) => r.state),
+      color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
+    },
+    { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.load)), color: (r) => staleColor(r, undefined) },
+    {
+      key: 'mem',
+      header: 'MEM',
+      width: 4,
+      align: 'right',
+      value: host((r) => stale(r, pct(r.memPct))),
+      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.memPct, 85, 95) : undefined),
+    },
+    {
+      key: 'disk',
+      header: 'DISK',
+      width: 4,
+      align: 'right',
+      value: host((r) => stale(r, pct(r.diskPct))),
+      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.diskPct, 80, 90) : undefined),
+    },
+    {
+      key: 'svc',
+      header: 'SVC',
+      width: 5,
+      align: 'right',
+      value: host((r) => (r.servicesTotal ? `${r.servicesOk}/${r.servicesTotal}` : '')),
+      color: (r) => (r.kind === 'host' && r.servicesOk < r.servicesTotal ? t.critical : undefined),
+    },
+    {
+      key: 'findings',
+      header: 'FIND',
+      width: 6,
+      value: host((r) => (r.findings ? `${r.findings} ${SEV_SHORT[r.worst]}`.trim() : '')),
+      color: (r) => (r.kind === 'host' ? (r.worst === 'critical' ? t.critical : r.worst === 'warning' ? t.warning : undefined) : undefined),
+    },
+    { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => r.age), color: () => t.muted },
+    { key: 'latency', header: 'LAT', width: 6, align: 'right', dropOrder: 1, value: host((r) => latency(r.latencyMs)) },
+  ];
+}
+
+/** Next host row index from `from` in direction `step`, skipping group headers; stays put at the ends. */
+function moveSelection(rows: FleetRow[], from: number, step: number): number {
+  const hostIdx = rows.flatMap((r, i) => (r.kind === 'host' ? [i] : []));
+  if (hostIdx.length === 0) return -1;
+  let pos = hostIdx.findIndex((i) => i >= from);
+  if (pos < 0) pos = hostIdx.length - 1;
+  pos = Math.max(0, Math.min(hostIdx.length - 1, pos + step));
+  return hostIdx[pos] ?? -1;
+}
+
+export function FleetGrid(props: FleetGridProps): React.JSX.Element {
+  const { store, intents, theme } = useView();
+  const now = useNow();
+  const hosts = useStore(store, (s) => s.hosts);
+  const order = useStore(store, (s) => s.order);
+  const { ui, setUi } = props;
+  const [editing, setEditing] = useState<string | null>(null);
+
+  const rows = useMemo(
+    () => fleetRows({ hosts, order }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now }),
+    [hosts, order, ui.filter, ui.sortKey, ui.sortDesc, ui.groupByPool, now],
+  );
+  const columns = useMemo(() => gridColumns(theme), [theme]);
+  const tableHeight = Math.max(1, props.height - 2);
+
+  let selected = ui.selectedId ? rows.findIndex((r) => r.kind === 'host' && r.id === ui.selectedId) : -1;
+  if (selected < 0) selected = moveSelection(rows, 0, 0);
+  const selectedRow = rows[selected];
+  const hostCount = rows.filter((r) => r.kind === 'host').length;
+
+  const select = (index: number) => {
+    const r = rows[index];
+    if (r && r.kind === 'host') setUi((u) => ({ ...u, selectedId: r.id }));
+  };
+
+  useKeys(
+    (input, key) => {
+      if (editing !== null) {
+        if (key.return) {
+          const filter = editing.trim();
+          setEditing(null);
+          setUi((u) => ({ ...u, filter, selectedId: undefined }));
+        } else if (key.escape) {
+          setEditing(null);
+          setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
+        } else if (key.backspace || key.delete) {
+          setEditing((e) => (e ?? '').slice(0, -1));
+        } else if (input && !key.ctrl && !key.meta) {
+          setEditing((e) => (e ?? '') + sanitizeLine(input));
+        }
+        return;
+      }
+      if (input === 'j' || key.downArrow) select(moveSelection(rows, selected, 1));
+      else if (input === 'k' || key.upArrow) select(moveSelection(rows, selected, -1));
+      else if (key.pageDown) select(moveSelection(rows, selected, tableHeight));
+      else if (key.pageUp) select(moveSelection(rows, selected, -tableHeight));
+      else if (input === 'g' || key.home) select(moveSelection(rows, 0, 0));
+      else if (input === 'G' || key.end) select(moveSelection(rows, rows.length - 1, 0));
+      else if (input === '/') setEditing(ui.filter);
+      else if (input === 's') {
+        setUi((u) => {
+          const next = SORT_KEYS[(SORT_KEYS.indexOf(u.sortKey) + 1) % SORT_KEYS.length] ?? 'name';
+          return { ...u, sortKey: next, sortDesc: defaultSortDesc(next) };
+        });
+      } else if (input === 'S') setUi((u) => ({ ...u, sortDesc: !u.sortDesc }));
+      else if (input === 'p') setUi((u) => ({ ...u, groupByPool: !u.groupByPool }));
+      else if (key.return) {
+        if (selectedRow && selectedRow.kind === 'host') props.onOpen(selectedRow.id);
+      } else if (input === 'R') intents.refresh();
+      else if (input === '?') props.onHelp();
+      else if (key.escape && ui.filter) setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
+      else if (input === 'q') props.onQuit();
+    },
+    props.active,
+  );
+
+  const readOnly = useStore(store, (s) => s.readOnly);
+  const width = useTerminalSize().columns;
+  const position = hostCount ? `${Math.max(0, rows.slice(0, selected + 1).filter((r) => r.kind === 'host').length)}/${hostCount}` : '0/0';
+  const sortLabel = `sort:${ui.sortKey}${ui.sortDesc ? '↓' : '↑'}`;
+  const status = [position, sortLabel, ui.groupByPool ? 'by pool' : '', ui.filter ? `filter:${ui.filter}` : ''].filter(Boolean).join(' ');
+
+  return (
+    <Box flexDirection="column">
+      <Table
+        data={rows}
+        columns={columns}
+        selectedIndex={selected}
+        height={tableHeight}
+        rowKey={(r) => (r.kind === 'host' ? r.id : 'pool:' + r.pool)}
+        fullRow={(r) =>
+          r.kind === 'group'
+            ? {
+                text: `── ${sanitizeLine(r.pool)} (${r.count} host${r.count === 1 ? '' : 's'}${r.critical ? `, ${r.critical} critical` : ''}${r.warning ? `, ${r.warning} warning` : ''})`,
+                color: theme.accent,
+              }
+            : undefined
+        }
+        emptyText={ui.filter ? `no host matches "${ui.filter}" (Esc clears)` : 'no machines yet'}
+      />
+      {editing !== null ? (
+        <Text wrap="truncate-end">
+          <Text color={theme.accent}>/</Text>
+          {fit(editing + '█', width - 1)}
+        </Text>
+      ) : (
+        <Text wrap="truncate-end" color={theme.muted}>
+          {fit(`${status} │ ${footerText(GRID_KEYS, readOnly)}`, width)}
+        </Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,261 @@
+import React, { useEffect, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useKeys } from './use-keys.js';
+import { useStore } from 'zustand';
+import type { ActionIntent, ActionPlan } from '../src/model/index.js';
+import type { HostState } from '../src/store/index.js';
+import { formatAge, hostRow } from '../src/store/selectors.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import { useNow, useView } from './context.js';
+import { FindingsPane } from './FindingsPane.js';
+import type { HelpSection } from './HelpOverlay.js';
+import {
+  FINDINGS_KEYS,
+  footerText,
+  HOST_KEYS,
+  LOG_SOURCE_KEYS,
+  LOG_VIEW_KEYS,
+  READ_ONLY_REFUSAL,
+  SERVICES_KEYS,
+  TRUST_KEYS,
+  VOLUMES_KEYS,
+  type KeyHint,
+} from './keymap.js';
+import { LogsPane } from './LogsPane.js';
+import type { PaneInput, PaneProps } from './pane.js';
+import { ServicesPane } from './ServicesPane.js';
+import { fit, pct, truncate } from './text.js';
+import { healthColor, type Theme } from './theme.js';
+import { VolumesPane } from './VolumesPane.js';
+
+export const TABS = ['Services', 'Volumes', 'Logs', 'Findings'] as const;
+export type Tab = (typeof TABS)[number];
+
+export interface HostViewProps {
+  machineId: string;
+  active: boolean;
+  height: number;
+  width: number;
+  onBack: () => void;
+  onHelp: (sections: HelpSection[]) => void;
+  onConfirm: (plan: ActionPlan) => void;
+}
+
+interface Message {
+  text: string;
+  level: 'info' | 'warning' | 'error';
+}
+
+function paneKeys(tab: Tab, logOpen: boolean): KeyHint[] {
+  if (tab === 'Services') return SERVICES_KEYS;
+  if (tab === 'Volumes') return VOLUMES_KEYS;
+  if (tab === 'Logs') return logOpen ? LOG_VIEW_KEYS : LOG_SOURCE_KEYS;
+  return FINDINGS_KEYS;
+}
+
+function HostHeader({ host, now, theme, width }: { host: HostState; now: number; theme: Theme; width: number }): React.JSX.Element {
+  const { store } = useView();
+  const busy = useStore(store, (s) => (host.busyAction ? s.actions.find((a) => a.id === host.busyAction) : undefined));
+  const row = hostRow(host, now);
+  const m = host.machine;
+  const p = host.probe;
+  const first = [
+    sanitizeLine(m.name),
+    `${m.provider}/${sanitizeLine(m.site)}`,
+    `pool ${sanitizeLine(m.pool)}`,
+    row.state,
+    p ? `up ${formatAge(p.uptimeSec * 1000)}` : '',
+    p ? `load ${row.load}` : '',
+    p ? `mem ${pct(row.memPct)}` : '',
+  ]
+    .filter(Boolean)
+    .join('  ');
+  const last = host.last;
+  const failed = last && last.reach !== 'ok' && last.reach !== 'slow';
+  let second: string;
+  if (failed) {
+    second = `${last.reach}: ${sanitizeLine(last.error ?? 'no answer')}${p && host.probeAt ? ` — numbers from ${formatAge(now - host.probeAt)} ago` : ''}`;
+  } else if (p && last) {
+    second = `${sanitizeLine(p.hostname)} · ${sanitizeLine(p.kernel)} · ${p.init} · ${p.cpus} cpu · probed ${formatAge(now - last.at)} ago${last.latencyMs !== undefined ? ` in ${Math.round(last.latencyMs)}ms` : ''}`;
+  } else {
+    second = 'waiting for the first probe…';
+  }
+  const busyText = host.busyAction ? `↻ running: ${busy ? sanitizeLine(busy.plan.title) : host.busyAction} │ ` : '';
+  return (
+    <Box flexDirection="column">
+      <Text bold color={healthColor(theme, row.health)} wrap="truncate-end">
+        {truncate(first, width)}
+      </Text>
+      <Text wrap="truncate-end">
+        {busyText ? <Text color={theme.accent}>{truncate(busyText, width)}</Text> : null}
+        <Text color={failed ? theme.critical : theme.muted}>{truncate(second, Math.max(0, width - busyText.length))}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+function TabBar({ tab, findings, theme }: { tab: Tab; findings: number; theme: Theme }): React.JSX.Element {
+  return (
+    <Text wrap="truncate-end">
+      {TABS.map((t, i) => {
+        const label = ` ${i + 1} ${t}${t === 'Findings' && findings ? ` (${findings})` : ''} `;
+        return (
+          <Text key={t} inverse={t === tab} color={t === tab ? theme.accent : undefined}>
+            {label}
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}
+
+function TrustPanel({ host, theme, width }: { host: HostState; theme: Theme; width: number }): React.JSX.Element {
+  const key = host.last?.hostKey;
+  if (!key) return <Text>no host key on record for this host</Text>;
+  const changed = key.status === 'changed';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color={theme.warning} wrap="truncate-end">
+        {truncate(`Trust the host key offered by ${sanitizeLine(host.machine.name)}?`, width)}
+      </Text>
+      <Text wrap="truncate-end">{truncate(`  key: ${sanitizeLine(key.type)} ${sanitizeLine(key.fingerprint)}`, width)}</Text>
+      <Text wrap="truncate-end">{truncate(`  recorded in known_hosts as: ${sanitizeLine(key.knownHostsName)}`, width)}</Text>
+      <Text color={changed ? theme.critical : undefined} wrap="wrap">
+        {changed
+          ? 'WARNING: this host presents a DIFFERENT key than the one recorded. That happens when a host is reinstalled — or when someone is intercepting the connection (man-in-the-middle).'
+          : 'This host has never been seen. Anyone able to intercept the connection could be offering their own key.'}
+      </Text>
+      <Text wrap="wrap">Compare the fingerprint with one obtained out of band (console, provider API, the host's admin) before trusting it.</Text>
+      <Text bold wrap="truncate-end">
+        {truncate('y trust and record the key · any other key cancels', width)}
+      </Text>
+    </Box>
+  );
+}
+
+export function HostView(props: HostViewProps): React.JSX.Element {
+  const { store, intents, theme } = useView();
+  const now = useNow();
+  const host = useStore(store, (s) => s.hosts[props.machineId]);
+  const readOnly = useStore(store, (s) => s.readOnly);
+  const logOpen = useStore(store, (s) => s.log?.machineId === props.machineId);
+  const [tab, setTab] = useState<Tab>('Services');
+  const [message, setMessage] = useState<Message | null>(null);
+  const [trustAsk, setTrustAsk] = useState(false);
+  const paneInput = useRef<PaneInput | null>(null);
+
+  // Leaving the host stops its log stream.
+  useEffect(
+    () => () => {
+      if (store.getState().log?.machineId === props.machineId) intents.closeLog();
+    },
+    [store, intents, props.machineId],
+  );
+
+  const untrusted = host?.last?.reach === 'untrusted' && !!host.last.hostKey;
+  const tabIndex = TABS.indexOf(tab);
+
+  const requestAction = (intent: ActionIntent) => {
+    if (readOnly) {
+      setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
+      return;
+    }
+    const r = intents.plan(intent);
+    if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
+    else props.onConfirm(r.plan);
+  };
+
+  const trust = () => {
+    setTrustAsk(false);
+    if (host?.last?.hostKey?.status === 'revoked') {
+      setMessage({ text: 'this key is revoked in known_hosts: it will not be trusted', level: 'error' });
+      return;
+    }
+    intents.trustHostKey(props.machineId).then(
+      () => {
+        setMessage({ text: 'host key trusted; polling again', level: 'info' });
+        intents.refresh(props.machineId);
+      },
+      (err: unknown) => setMessage({ text: `trust failed: ${sanitizeLine(err instanceof Error ? err.message : String(err))}`, level: 'error' }),
+    );
+  };
+
+  useKeys(
+    (input, key) => {
+      setMessage(null);
+      if (trustAsk) {
+        if (input === 'y') trust();
+        else setTrustAsk(false);
+        return;
+      }
+      if (paneInput.current?.(input, key)) return;
+      if (key.tab) setTab(TABS[(tabIndex + (key.shift ? TABS.length - 1 : 1)) % TABS.length] ?? 'Services');
+      else if (/^[1-4]$/.test(input)) setTab(TABS[Number(input) - 1] ?? 'Services');
+      else if (input === 'h' || key.leftArrow) setTab(TABS[(tabIndex + TABS.length - 1) % TABS.length] ?? 'Services');
+      else if (input === 'l' || key.rightArrow) setTab(TABS[(tabIndex + 1) % TABS.length] ?? 'Services');
+      else if (input === 'q' || key.escape) props.onBack();
+      else if (input === '?') {
+        const sections: HelpSection[] = [
+          { title: `Host: ${tab}`, keys: paneKeys(tab, logOpen) },
+          { title: 'Host', keys: HOST_KEYS },
+        ];
+        if (untrusted) sections.push({ title: 'Host key', keys: TRUST_KEYS });
+        props.onHelp(sections);
+      } else if (input === 'T' && untrusted) {
+        if (readOnly) setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
+        else setTrustAsk(true);
+      } else if (input === 'R') {
+        intents.refresh(props.machineId);
+        setMessage({ text: 'polling…', level: 'info' });
+      }
+    },
+    props.active,
+  );
+
+  if (!host) {
+    return (
+      <Box flexDirection="column">
+        <Text color={theme.warning}>this host is no longer in the fleet (q to go back)</Text>
+      </Box>
+    );
+  }
+
+  const width = props.width;
+  const bannerLines = untrusted ? 2 : 0;
+  const paneHeight = Math.max(2, props.height - 2 - 1 - bannerLines - 1);
+  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, readOnly };
+  const hk = host.last?.hostKey;
+  const footerKeys = [...paneKeys(tab, logOpen), ...(untrusted ? TRUST_KEYS : []), ...HOST_KEYS];
+  const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
+
+  let pane: React.JSX.Element;
+  if (trustAsk) pane = <TrustPanel host={host} theme={theme} width={width} />;
+  else if (tab === 'Services') pane = <ServicesPane {...paneProps} />;
+  else if (tab === 'Volumes') pane = <VolumesPane {...paneProps} />;
+  else if (tab === 'Logs') pane = <LogsPane {...paneProps} />;
+  else pane = <FindingsPane {...paneProps} />;
+  if (trustAsk) paneInput.current = null;
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <HostHeader host={host} now={now} theme={theme} width={width} />
+      {untrusted && hk ? (
+        <>
+          <Text color={theme.critical} wrap="truncate-end">
+            {truncate(`host key ${hk.status}: ${sanitizeLine(hk.type)} ${sanitizeLine(hk.fingerprint)}`, width)}
+          </Text>
+          <Text color={theme.muted} wrap="truncate-end">
+            {truncate(`for ${sanitizeLine(hk.knownHostsName)}${readOnly ? '' : ' — T to review and trust it'}`, width)}
+          </Text>
+        </>
+      ) : null}
+      <TabBar tab={tab} findings={host.findings.length} theme={theme} />
+      <Box flexDirection="column" height={paneHeight} overflow="hidden">
+        {pane}
+      </Box>
+      <Text color={message ? messageColor : theme.muted} wrap="truncate-end">
+        {fit(message ? message.text : footerText(footerKeys, readOnly), width)}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,75 @@
+import React, { useState } from 'react';
+import type { ServiceStatus } from '../src/model/index.js';
+import { formatAge } from '../src/store/selectors.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import { useNow, useView } from './context.js';
+import { listMove, type PaneProps } from './pane.js';
+import { Table, type Column } from './Table.js';
+import type { Theme } from './theme.js';
+
+/** Reported services, plus expected ones the probe did not mention (shown as unknown). */
+export function paneServices(host: PaneProps['host']): ServiceStatus[] {
+  const reported = host.probe?.services ?? [];
+  const seen = new Set(reported.map((s) => s.name));
+  const missing = host.machine.services
+    .filter((name) => !seen.has(name))
+    .map((name): ServiceStatus => ({ name, active: 'unknown', sub: 'not reported', load: 'unknown', init: 'systemd' }));
+  return [...reported, ...missing];
+}
+
+function columns(t: Theme, now: number): Column<ServiceStatus>[] {
+  const activeColor = (s: ServiceStatus) => (s.active === 'active' ? t.ok : s.active === 'failed' ? t.critical : t.warning);
+  return [
+    { key: 'name', header: 'SERVICE', width: 'flex', minWidth: 14, value: (s) => sanitizeLine(s.name) },
+    { key: 'active', header: 'ACTIVE', width: 12, color: activeColor, value: (s) => sanitizeLine(s.active) },
+    { key: 'sub', header: 'SUB', width: 12, value: (s) => sanitizeLine(s.sub) },
+    { key: 'since', header: 'SINCE', width: 5, align: 'right', value: (s) => (s.sinceMs ? formatAge(now - s.sinceMs) : '') },
+    {
+      key: 'restarts',
+      header: 'RST',
+      width: 3,
+      align: 'right',
+      value: (s) => (s.restarts === undefined ? '' : String(s.restarts)),
+      color: (s) => ((s.restarts ?? 0) >= 3 ? t.warning : undefined),
+    },
+    { key: 'description', header: 'DESCRIPTION', width: 'flex', minWidth: 16, dropOrder: 1, value: (s) => sanitizeLine(s.description ?? ''), color: () => t.muted },
+  ];
+}
+
+const VERBS: Record<string, string> = { r: 'service.restart', s: 'service.start', x: 'service.stop' };
+
+export function ServicesPane(props: PaneProps): React.JSX.Element {
+  const { theme } = useView();
+  const now = useNow();
+  const services = paneServices(props.host);
+  const [index, setIndex] = useState(0);
+  const selected = Math.min(index, services.length - 1);
+  const tableHeight = Math.max(1, props.height - 1);
+
+  props.inputRef.current = (input, key) => {
+    const moved = listMove(input, key, selected, services.length, tableHeight);
+    if (moved !== null) {
+      setIndex(moved);
+      return true;
+    }
+    const action = VERBS[input];
+    const svc = services[selected];
+    if (action && svc) {
+      props.requestAction({ action, machineId: props.host.machine.id, params: { service: svc.name } });
+      return true;
+    }
+    return false;
+  };
+
+  return (
+    <Table
+      data={services}
+      columns={columns(theme, now)}
+      selectedIndex={selected}
+      height={tableHeight}
+      width={props.width}
+      rowKey={(s) => s.name}
+      emptyText={props.host.probe ? 'no services reported' : 'not probed yet'}
+    />
+  );
+}

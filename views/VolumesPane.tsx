@@ -1,0 +1,52 @@
+import React, { useState } from 'react';
+import type { VolumeStatus } from '../src/model/index.js';
+import { formatBytes } from '../src/store/selectors.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import { useView } from './context.js';
+import { listMove, type PaneProps } from './pane.js';
+import { Table, type Column } from './Table.js';
+import { pct } from './text.js';
+import type { Theme } from './theme.js';
+
+const usedPct = (v: VolumeStatus) => (v.sizeBytes > 0 ? (v.usedBytes / v.sizeBytes) * 100 : undefined);
+const inodePct = (v: VolumeStatus) => (v.inodesTotal > 0 ? (v.inodesUsed / v.inodesTotal) * 100 : undefined);
+
+function columns(t: Theme): Column<VolumeStatus>[] {
+  const level = (p: number | undefined) => (p === undefined ? undefined : p >= 90 ? t.critical : p >= 80 ? t.warning : undefined);
+  return [
+    { key: 'mount', header: 'MOUNT', width: 'flex', minWidth: 14, value: (v) => sanitizeLine(v.mount) },
+    { key: 'device', header: 'DEVICE', width: 'flex', minWidth: 10, dropOrder: 1, value: (v) => sanitizeLine(v.device), color: () => t.muted },
+    { key: 'fs', header: 'FS', width: 6, value: (v) => sanitizeLine(v.fstype) },
+    { key: 'size', header: 'SIZE', width: 6, align: 'right', value: (v) => formatBytes(v.sizeBytes) },
+    { key: 'used', header: 'USED', width: 5, align: 'right', value: (v) => pct(usedPct(v)), color: (v) => level(usedPct(v)) },
+    { key: 'inodes', header: 'INODES', width: 6, align: 'right', value: (v) => pct(inodePct(v)), color: (v) => level(inodePct(v)) },
+    { key: 'ro', header: 'RO', width: 3, value: (v) => (v.readOnly ? 'ro' : ''), color: (v) => (v.readOnly ? t.critical : undefined) },
+  ];
+}
+
+export function VolumesPane(props: PaneProps): React.JSX.Element {
+  const { theme } = useView();
+  const volumes = props.host.probe?.volumes ?? [];
+  const [index, setIndex] = useState(0);
+  const selected = Math.min(index, volumes.length - 1);
+  const tableHeight = Math.max(1, props.height - 1);
+
+  props.inputRef.current = (input, key) => {
+    const moved = listMove(input, key, selected, volumes.length, tableHeight);
+    if (moved === null) return false;
+    setIndex(moved);
+    return true;
+  };
+
+  return (
+    <Table
+      data={volumes}
+      columns={columns(theme)}
+      selectedIndex={selected}
+      height={tableHeight}
+      width={props.width}
+      rowKey={(v) => v.mount}
+      emptyText={props.host.probe ? 'no volumes reported' : 'not probed yet'}
+    />
+  );
+}

@@ -1,0 +1,30 @@
+import type { Key } from 'ink';
+import type { ActionIntent } from '../src/model/index.js';
+import type { HostState } from '../src/store/index.js';
+
+/** A pane's key handler; returns true when it used the key (HostView then ignores it). */
+export type PaneInput = (input: string, key: Key) => boolean;
+
+export interface PaneProps {
+  host: HostState;
+  /** Rows available to the pane. */
+  height: number;
+  width: number;
+  /** The pane installs its key handler here on every render. */
+  inputRef: { current: PaneInput | null };
+  /** Plan an action and ask for confirmation (HostView handles read-only and refusals). */
+  requestAction: (intent: ActionIntent) => void;
+  readOnly: boolean;
+}
+
+/** New index for a list navigation key, or null when the key is not one. */
+export function listMove(input: string, key: Key, index: number, length: number, page: number): number | null {
+  const clamp = (i: number) => Math.max(0, Math.min(length - 1, i));
+  if (input === 'j' || key.downArrow) return clamp(index + 1);
+  if (input === 'k' || key.upArrow) return clamp(index - 1);
+  if (key.pageDown) return clamp(index + Math.max(1, page));
+  if (key.pageUp) return clamp(index - Math.max(1, page));
+  if (input === 'g' || key.home) return 0;
+  if (input === 'G' || key.end) return clamp(length - 1);
+  return null;
+}

@@ -1,0 +1,73 @@
+import React from 'react';
+import { render } from 'ink';
+import type { FleetStore, Intents } from '../src/store/index.js';
+import { App } from './App.js';
+import type { Theme } from './theme.js';
+
+export interface StartTuiOptions {
+  store: FleetStore;
+  intents: Intents;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  theme?: Theme;
+}
+
+export interface TuiHandle {
+  /** Resolves when the UI has ended (q, Ctrl-C, SIGTERM/SIGHUP or unmount) and the terminal is restored. */
+  waitUntilExit(): Promise<void>;
+  unmount(): void;
+}
+
+const SHOW_CURSOR = '\u001b[?25h';
+
+/**
+ * Renders the console. Whatever ends it, the terminal is handed back usable: raw mode off, cursor shown.
+ * On SIGTERM/SIGHUP the UI unmounts and waitUntilExit resolves (process.exitCode is set to 128+signal);
+ * the caller then closes its connections and lets the process end.
+ */
+export function startTui(opts: StartTuiOptions): TuiHandle {
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      if (stdin.isTTY && typeof stdin.setRawMode === 'function') stdin.setRawMode(false);
+    } catch {
+      // stdin already closed: nothing to restore
+    }
+    if (stdout.isTTY && stdout.writable) stdout.write(SHOW_CURSOR);
+  };
+
+  const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
+    stdin,
+    stdout,
+    exitOnCtrlC: true,
+    patchConsole: false,
+  });
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.exitCode = signal === 'SIGTERM' ? 143 : 129;
+    instance.unmount();
+  };
+  const onExit = () => restore();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  process.once('exit', onExit);
+
+  const done = instance
+    .waitUntilExit()
+    .catch(() => undefined)
+    .then(() => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+      process.off('exit', onExit);
+      restore();
+    });
+
+  return {
+    waitUntilExit: () => done,
+    unmount: () => instance.unmount(),
+  };
+}

@@ -1,0 +1,28 @@
+/** Cuts text to at most `width` columns, ending with '…' when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = Array.from(text);
+  if (chars.length <= width) return text;
+  if (width === 1) return '…';
+  return chars.slice(0, width - 1).join('') + '…';
+}
+
+/** Truncates then pads to exactly `width` columns. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const t = truncate(text, width);
+  const pad = ' '.repeat(Math.max(0, width - Array.from(t).length));
+  return align === 'right' ? pad + t : t + pad;
+}
+
+/** Splits a line into chunks of at most `width` columns (for wrapped display). */
+export function chunk(text: string, width: number): string[] {
+  const chars = Array.from(text);
+  if (width <= 0 || chars.length <= width) return [text];
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += width) out.push(chars.slice(i, i + width).join(''));
+  return out;
+}
+
+export function pct(v: number | undefined): string {
+  return v === undefined ? '' : `${Math.round(v)}%`;
+}
