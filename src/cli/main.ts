@@ -33,7 +33,10 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  return args.command === 'status' ? runStatus(startup, args.json) : runTui(startup);
+  if (args.command === 'status') return runStatus(startup, args.json);
+  const code = await runTui(startup);
+  // Nothing else should hold the loop open once the console is closed; do not wait on stray sockets.
+  process.exit(code);
 }
 
 async function version(): Promise<string> {

@@ -14,11 +14,13 @@ export async function runTui(startup: Startup): Promise<number> {
   core.poller.start();
   // Ink is loaded only here, so headless commands never pay for it.
   const { startTui } = await import('../../views/start-tui.js');
-  const tui = startTui({ store: core.store, intents: core.intents });
+  const { pickTheme } = await import('../../views/theme.js');
+  const theme = pickTheme(startup.theme === 'high-contrast' ? 'high-contrast' : 'default');
+  const tui = startTui({ store: core.store, intents: core.intents, theme });
   try {
     await tui.waitUntilExit();
   } finally {
     await core.close();
   }
-  return 0;
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }

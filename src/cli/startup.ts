@@ -15,6 +15,7 @@ export interface Startup {
   options: ConsoleOptions;
   warnings: string[];
   providers: Record<string, { ok: boolean; message?: string; machines: number }>;
+  theme: string;
 }
 
 /** Reads settings, inventory and ssh config into the options the console core starts from. */
@@ -51,6 +52,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     },
     warnings: [...settingsWarnings, ...fleet.warnings],
     providers: fleet.providers,
+    theme: settings.theme,
   };
 }
 

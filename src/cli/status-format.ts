@@ -1,5 +1,6 @@
 import type { FleetState } from '../store/index.js';
-import type { FleetRow } from '../store/selectors.js';
+import type { FleetRow, HostRow } from '../store/selectors.js';
+import { sanitizeLine } from '../util/sanitize.js';
 
 /** The fleet as JSON for jq: one object per host, with its latest probe and findings. */
 export function statusJson(state: FleetState): string {
@@ -33,10 +34,26 @@ export function statusJson(state: FleetState): string {
   return JSON.stringify({ generatedAt: new Date().toISOString(), hosts }, null, 2) + '\n';
 }
 
-const COLUMNS: { header: string; get(r: FleetRow): string; width: number }[] = [];
+const pct = (n: number | undefined) => (n === undefined ? '-' : `${Math.round(n)}%`);
 
-/** The fleet as a plain text table (no colours, no control sequences). */
+const COLUMNS: { header: string; get(r: HostRow): string }[] = [
+  { header: 'NAME', get: (r) => r.name },
+  { header: 'PROVIDER', get: (r) => r.provider },
+  { header: 'SITE', get: (r) => r.site },
+  { header: 'POOL', get: (r) => r.pool },
+  { header: 'STATE', get: (r) => (r.stale && r.state !== 'stale' ? `${r.state}(stale)` : r.state) },
+  { header: 'LOAD', get: (r) => r.load || '-' },
+  { header: 'MEM', get: (r) => pct(r.memPct) },
+  { header: 'DISK', get: (r) => pct(r.diskPct) },
+  { header: 'SVC', get: (r) => `${r.servicesOk}/${r.servicesTotal}` },
+  { header: 'FINDINGS', get: (r) => (r.findings ? `${r.findings} ${r.worst}` : '-') },
+  { header: 'LATENCY', get: (r) => (r.latencyMs === undefined ? '-' : `${r.latencyMs}ms`) },
+];
+
+/** The fleet as a plain text table (no colours; every cell is already sanitized text). */
 export function statusTable(rows: FleetRow[]): string {
-  void COLUMNS;
-  return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const hosts = rows.filter((r): r is HostRow => r.kind === 'host');
+  const cells = [COLUMNS.map((c) => c.header), ...hosts.map((r) => COLUMNS.map((c) => sanitizeLine(c.get(r))))];
+  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
