@@ -1,5 +1,5 @@
 import type { Finding, RepairRef, ServiceStatus, Severity } from '../model/index.js';
-import { findService, fit, serviceLine } from './text.js';
+import { findService, fit, remoteNow, serviceLine } from './text.js';
 import type { DetectContext, Detector } from './types.js';
 
 const RUNNING_STATES = new Set(['active', 'reloading']);
@@ -20,7 +20,7 @@ function repairsFor(s: ServiceStatus): RepairRef[] {
 }
 
 function finding(ctx: DetectContext, s: ServiceStatus, expected: boolean): Finding {
-  const evidence = [serviceLine(s, ctx.now)];
+  const evidence = [serviceLine(s, remoteNow(ctx.poll, ctx.now))];
   if (s.description) evidence.push(fit(`description: ${s.description}`));
   if (!expected) evidence.push('not in the expected list, but the unit is failed');
   if (s.load === 'masked') evidence.push('unit is masked: unmask it before starting');

@@ -1,5 +1,5 @@
 import type { Finding } from '../model/index.js';
-import { fit, serviceLine } from './text.js';
+import { fit, remoteNow, serviceLine } from './text.js';
 import type { Detector } from './types.js';
 
 /** Units systemd has restarted at least `restartLoopCount` times (NRestarts). */
@@ -14,7 +14,7 @@ export const detectServiceRestartLoop: Detector = (ctx) => {
       class: 'service-restart-loop',
       severity: 'warning',
       summary: fit(`service ${s.name} restarted ${s.restarts} times`),
-      evidence: [serviceLine(s, ctx.now), `threshold: ${ctx.thresholds.restartLoopCount} restarts`],
+      evidence: [serviceLine(s, remoteNow(ctx.poll, ctx.now)), `threshold: ${ctx.thresholds.restartLoopCount} restarts`],
       subject: s.name,
       repairs: [],
     });

@@ -1,4 +1,4 @@
-import type { ServiceStatus } from '../model/index.js';
+import type { PollResult, ServiceStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** Plain one-line text that fits `width` columns (finding summaries and evidence). */
@@ -44,4 +44,13 @@ export function serviceLine(s: ServiceStatus, now: number): string {
   const parts = [`${s.name}: ${s.active}/${s.sub}`, `load ${s.load}`, `since ${ago(s.sinceMs, now)}`];
   if (s.restarts !== undefined) parts.push(`restarts ${s.restarts}`);
   return fit(parts.join(', '));
+}
+
+/**
+ * "Now" on the remote clock: sinceMs values come from the remote clock, so ages are measured
+ * against it (plus the time since the poll) and clock skew does not distort them.
+ */
+export function remoteNow(poll: PollResult, now: number): number {
+  const remote = poll.probe?.remoteTimeMs ?? 0;
+  return remote > 0 ? remote + Math.max(0, now - poll.at) : now;
 }
