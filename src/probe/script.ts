@@ -63,10 +63,11 @@ export function buildProbeScript(services: string[]): string {
   const m = MARKER;
 
   return `# remlite probe: read-only, one exec per poll
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\${PATH:+:$PATH}
 LC_ALL=C
 export PATH LC_ALL
 set -f
+cd / 2>/dev/null
 W=''
 warn() { W="$W$*
 "; }
@@ -93,6 +94,7 @@ have getconf && c=$(getconf _NPROCESSORS_ONLN 2>/dev/null)
 [ -n "$c" ] || warn 'cpu count unavailable'
 printf 'cpus=%s\\n' "$c"
 if [ -d /run/systemd/system ] && have systemctl; then init=systemd
+elif [ -d /run/systemd/system ]; then init=unknown; warn 'systemd is running but systemctl is missing: services not checked'
 elif [ -d /etc/init.d ] || have service; then init=sysvinit
 else init=unknown; warn 'no init system recognised: services not checked'
 fi
@@ -145,7 +147,7 @@ if [ "$init" = systemd ]; then
     systemctl list-units --type=service --state="$1" --plain --no-legend --no-pager </dev/null 2>/dev/null |
     while read -r a b rest; do
       case $a in *.service) u=$a ;; *) u=$b ;; esac
-      case $u in -*|'') ;; *.service) printf '%s\\n' "$u" ;; esac
+      case $u in -*|''|*[!A-Za-z0-9:_.@\\\\-]*) ;; *.service) printf '%s\\n' "$u" ;; esac
     done
   }
   for u in $(unitlist failed); do set -- "$@" "$u"; done
