@@ -36,7 +36,7 @@ show)
 esac
 `;
 
-function runInShimmedHost(t: { skip: (m: string) => void }, services: string[]) {
+function runInShimmedHost(t: { skip: (m: string) => void }, services: string[], shell = '/bin/sh') {
   const unshare = spawnSync('/bin/sh', ['-c', 'command -v unshare']).stdout?.toString().trim();
   if (process.getuid?.() !== 0 || !unshare || !existsSync('/usr/bin/systemctl')) {
     t.skip('needs root, unshare and a /usr/bin/systemctl to bind a stand-in over');
@@ -51,9 +51,9 @@ function runInShimmedHost(t: { skip: (m: string) => void }, services: string[]) 
     'mount -t tmpfs tmpfs /run',
     'mkdir -p /run/systemd/system',
     'mount --bind "$1/systemctl" /usr/bin/systemctl',
-    'exec /bin/sh "$1/probe.sh"',
+    'exec $2 "$1/probe.sh"',
   ].join(' && ');
-  const r = spawnSync(unshare, ['--mount', '--propagation', 'private', '--fork', '/bin/sh', '-c', inner, 'sh', dir], {
+  const r = spawnSync(unshare, ['--mount', '--propagation', 'private', '--fork', '/bin/sh', '-c', inner, 'sh', dir, shell], {
     encoding: 'utf8',
     timeout: 60_000,
     env: { ...process.env, LOG: join(dir, 'log'), CANARY: join(dir, 'canary') },
@@ -101,4 +101,22 @@ test('systemd branch with no expected services lists running and failed units', 
   const parsed = parseProbeOutput(r.stdout);
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.probe.services.map((s) => s.name), ['apache2', 'logrotate', 'cron']);
+});
+
+test('systemd branch under busybox sh gives the same services', (t) => {
+  const busybox = spawnSync('/bin/sh', ['-c', 'command -v busybox']).stdout?.toString().trim();
+  if (!busybox) {
+    t.skip('busybox not installed');
+    return;
+  }
+  const r = runInShimmedHost(t, ['apache2', 'nosuch'], `${busybox} sh`);
+  if (!r) return;
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.canary, false);
+  const parsed = parseProbeOutput(r.stdout);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  assert.deepEqual(
+    parsed.probe.services.map((s) => [s.name, s.active]),
+    [['apache2', 'failed'], ['nosuch', 'inactive'], ['logrotate', 'failed']],
+  );
 });
