@@ -1,0 +1,129 @@
+import type { FailureClass, Severity } from '../model/index.js';
+import { detectDiskFull } from './disk-full.js';
+import { detectFsReadOnly } from './fs-read-only.js';
+import { detectHighLoad } from './high-load.js';
+import { detectInodesFull } from './inodes-full.js';
+import { detectMemoryPressure } from './memory-pressure.js';
+import { detectProbeUnreadable } from './probe-unreadable.js';
+import { detectServiceDown } from './service-down.js';
+import { detectServiceMissing } from './service-missing.js';
+import { detectServiceRestartLoop } from './service-restart-loop.js';
+import type { Detector } from './types.js';
+import { detectUnreachable } from './unreachable.js';
+import { detectUntrustedHostKey } from './untrusted-host-key.js';
+
+/** One check of the failure matrix, in the spirit of Monit's check catalogue. */
+export interface CheckEntry {
+  id: string;
+  class: FailureClass;
+  description: string;
+  /** What the probe looks at and which rule fires. */
+  how: string;
+  /** Severities the check can raise. */
+  severities: Severity[];
+  /** Repair catalogue ids a finding offers. */
+  repairs: string[];
+  detect: Detector;
+}
+
+export const CHECKS: readonly CheckEntry[] = [
+  {
+    id: 'reach.unreachable',
+    class: 'unreachable',
+    description: 'Host cannot be reached, times out, or refuses our SSH credentials',
+    how: 'poll reach is unreachable, timeout or auth-failed',
+    severities: ['critical'],
+    repairs: [],
+    detect: detectUnreachable,
+  },
+  {
+    id: 'reach.host-key',
+    class: 'untrusted-host-key',
+    description: 'Host key unknown, changed or revoked: no connection was made',
+    how: 'poll reach is untrusted; the offered key fingerprint is the evidence',
+    severities: ['critical'],
+    repairs: [],
+    detect: detectUntrustedHostKey,
+  },
+  {
+    id: 'reach.probe-unreadable',
+    class: 'probe-unreadable',
+    description: 'Host answered but the probe output could not be parsed',
+    how: 'poll reach is unreadable (truncated output, missing sections)',
+    severities: ['warning'],
+    repairs: [],
+    detect: detectProbeUnreadable,
+  },
+  {
+    id: 'service.down',
+    class: 'service-down',
+    description: 'An expected service is not running, or a unit has failed',
+    how: 'expected unit ActiveState not active/reloading; any unit ActiveState failed',
+    severities: ['warning', 'critical'],
+    repairs: ['service.restart', 'service.start'],
+    detect: detectServiceDown,
+  },
+  {
+    id: 'service.restart-loop',
+    class: 'service-restart-loop',
+    description: 'systemd keeps restarting a unit',
+    how: 'NRestarts >= restartLoopCount',
+    severities: ['warning'],
+    repairs: [],
+    detect: detectServiceRestartLoop,
+  },
+  {
+    id: 'service.missing',
+    class: 'service-missing',
+    description: 'An expected service is not installed on the host',
+    how: 'expected unit LoadState not-found (init.d script missing), or not reported',
+    severities: ['warning'],
+    repairs: [],
+    detect: detectServiceMissing,
+  },
+  {
+    id: 'fs.space',
+    class: 'disk-full',
+    description: 'A filesystem is running out of space',
+    how: 'df -P -k used / (used + avail) >= diskWarnPct / diskCritPct',
+    severities: ['warning', 'critical'],
+    repairs: [],
+    detect: detectDiskFull,
+  },
+  {
+    id: 'fs.inodes',
+    class: 'inodes-full',
+    description: 'A filesystem is running out of inodes',
+    how: 'df -P -i used / total >= inodeWarnPct / inodeCritPct',
+    severities: ['warning', 'critical'],
+    repairs: [],
+    detect: detectInodesFull,
+  },
+  {
+    id: 'fs.read-only',
+    class: 'fs-read-only',
+    description: 'A filesystem that should be writable is mounted read-only',
+    how: '/proc/mounts option ro on a non-tmpfs/squashfs/iso9660 mount; / is critical',
+    severities: ['warning', 'critical'],
+    repairs: [],
+    detect: detectFsReadOnly,
+  },
+  {
+    id: 'host.load',
+    class: 'high-load',
+    description: 'The host is overloaded',
+    how: 'load5 / cpus >= loadPerCpuWarn / loadPerCpuCrit',
+    severities: ['warning', 'critical'],
+    repairs: [],
+    detect: detectHighLoad,
+  },
+  {
+    id: 'host.memory',
+    class: 'memory-pressure',
+    description: 'The host is short of memory',
+    how: 'MemAvailable / MemTotal < memAvailWarnPct / memAvailCritPct',
+    severities: ['warning', 'critical'],
+    repairs: [],
+    detect: detectMemoryPressure,
+  },
+];

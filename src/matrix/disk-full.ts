@@ -1,0 +1,40 @@
+import type { Finding, Severity } from '../model/index.js';
+import { fit, formatBytes, usedPercent } from './text.js';
+import type { Detector } from './types.js';
+
+/** Read-only image filesystems are always 100% full by construction. */
+export const ALWAYS_FULL_FS = ['squashfs', 'iso9660', 'udf', 'cramfs', 'erofs'];
+
+export function level(pct: number, warn: number, crit: number): Severity | undefined {
+  if (pct >= crit) return 'critical';
+  if (pct >= warn) return 'warning';
+  return undefined;
+}
+
+/** Filesystems whose used space crosses the warning or critical percentage. */
+export const detectDiskFull: Detector = (ctx) => {
+  const probe = ctx.poll.probe;
+  if (!probe) return [];
+  const { diskWarnPct, diskCritPct } = ctx.thresholds;
+  const out: Finding[] = [];
+  for (const v of probe.volumes) {
+    if (v.sizeBytes <= 0 || ALWAYS_FULL_FS.includes(v.fstype)) continue;
+    const pct = usedPercent(v.usedBytes, v.availBytes);
+    const severity = level(pct, diskWarnPct, diskCritPct);
+    if (!severity) continue;
+    out.push({
+      machineId: ctx.machine.id,
+      class: 'disk-full',
+      severity,
+      summary: fit(`${v.mount} is ${pct}% full`),
+      evidence: [
+        fit(`${v.mount} on ${v.device} (${v.fstype})`),
+        fit(`used ${formatBytes(v.usedBytes)} of ${formatBytes(v.sizeBytes)}, ${formatBytes(v.availBytes)} free`),
+        `thresholds: warn ${diskWarnPct}%, critical ${diskCritPct}%`,
+      ],
+      subject: v.mount,
+      repairs: [],
+    });
+  }
+  return out;
+};

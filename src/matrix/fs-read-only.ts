@@ -1,0 +1,33 @@
+import type { Finding } from '../model/index.js';
+import { fit } from './text.js';
+import type { Detector } from './types.js';
+
+/** Filesystem types that are read-only by nature or commonly mounted ro on purpose. */
+export const READ_ONLY_OK_FS = ['tmpfs', 'squashfs', 'iso9660', 'udf', 'cramfs', 'erofs'];
+
+/**
+ * Filesystems mounted read-only that should be writable: usually the kernel remounted them ro
+ * after an I/O or filesystem error. The root filesystem being ro is critical.
+ */
+export const detectFsReadOnly: Detector = (ctx) => {
+  const probe = ctx.poll.probe;
+  if (!probe) return [];
+  const out: Finding[] = [];
+  for (const v of probe.volumes) {
+    if (!v.readOnly || READ_ONLY_OK_FS.includes(v.fstype)) continue;
+    if (ctx.thresholds.readOnlyOkMounts.includes(v.mount)) continue;
+    out.push({
+      machineId: ctx.machine.id,
+      class: 'fs-read-only',
+      severity: v.mount === '/' ? 'critical' : 'warning',
+      summary: fit(`${v.mount} is mounted read-only`),
+      evidence: [
+        fit(`${v.mount} on ${v.device} (${v.fstype}) mounted ro`),
+        'often a remount after I/O errors: check dmesg',
+      ],
+      subject: v.mount,
+      repairs: [],
+    });
+  }
+  return out;
+};

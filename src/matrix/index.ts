@@ -1,0 +1,11 @@
+import type { Finding } from '../model/index.js';
+import { CHECKS } from './catalogue.js';
+import type { DetectContext } from './types.js';
+
+export { CHECKS, type CheckEntry } from './catalogue.js';
+export { DEFAULT_THRESHOLDS, type DetectContext, type Detector, type Thresholds } from './types.js';
+
+/** Runs every check of the catalogue, in catalogue order. */
+export function detectAll(ctx: DetectContext): Finding[] {
+  return CHECKS.flatMap((check) => check.detect(ctx));
+}

@@ -1,0 +1,54 @@
+import type { Finding, RepairRef, ServiceStatus, Severity } from '../model/index.js';
+import { findService, fit, remoteNow, serviceLine } from './text.js';
+import type { DetectContext, Detector } from './types.js';
+
+const RUNNING_STATES = new Set(['active', 'reloading']);
+
+function severityOf(s: ServiceStatus): Severity {
+  // activating/auto-restart is a crashed unit waiting for its next try, not a slow start.
+  if (s.active === 'activating' && s.sub !== 'auto-restart') return 'warning';
+  if (s.active === 'deactivating') return 'warning';
+  return 'critical';
+}
+
+function repairsFor(s: ServiceStatus): RepairRef[] {
+  if (s.load === 'masked') return [];
+  return [
+    { action: 'service.restart', params: { service: s.name }, label: `Restart ${s.name}` },
+    { action: 'service.start', params: { service: s.name }, label: `Start ${s.name}` },
+  ];
+}
+
+function finding(ctx: DetectContext, s: ServiceStatus, expected: boolean): Finding {
+  const evidence = [serviceLine(s, remoteNow(ctx.poll, ctx.now))];
+  if (s.description) evidence.push(fit(`description: ${s.description}`));
+  if (!expected) evidence.push('not in the expected list, but the unit is failed');
+  if (s.load === 'masked') evidence.push('unit is masked: unmask it before starting');
+  return {
+    machineId: ctx.machine.id,
+    class: 'service-down',
+    severity: severityOf(s),
+    summary: fit(`service ${s.name} is ${s.active} (${s.sub})`),
+    evidence,
+    subject: s.name,
+    repairs: repairsFor(s),
+  };
+}
+
+/** Expected services that are not running, and any failed unit. */
+export const detectServiceDown: Detector = (ctx) => {
+  const probe = ctx.poll.probe;
+  if (!probe) return [];
+  const out: Finding[] = [];
+  const flagged = new Set<ServiceStatus>();
+  for (const name of ctx.machine.services) {
+    const s = findService(probe.services, name);
+    if (!s || s.load === 'not-found' || RUNNING_STATES.has(s.active)) continue;
+    flagged.add(s);
+    out.push(finding(ctx, s, true));
+  }
+  for (const s of probe.services) {
+    if (s.active === 'failed' && !flagged.has(s)) out.push(finding(ctx, s, false));
+  }
+  return out;
+};

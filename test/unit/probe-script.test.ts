@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildProbeScript, unitNameFor } from '../../src/probe/script.js';
+import { parseProbeOutput } from '../../src/probe/parse.js';
+
+function which(cmd: string): string | undefined {
+  const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', cmd], { encoding: 'utf8' });
+  const path = r.stdout.trim();
+  return r.status === 0 && path.startsWith('/') ? path : undefined;
+}
+
+function runWith(shell: string[], script: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(shell[0]!, [...shell.slice(1), '-c', script], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function section(out: string, name: string): string[] {
+  const lines = out.split('\n');
+  const start = lines.indexOf(`@@remlite ${name}`);
+  if (start < 0) return [];
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((l) => l.startsWith('@@remlite '));
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+test('the script is valid POSIX sh (sh -n) with and without services', () => {
+  for (const services of [[], ['apache2', 'mariadb', 'cron.service', 'getty@tty1']]) {
+    const r = spawnSync('/bin/sh', ['-n'], { input: buildProbeScript(services), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+});
+
+test('every shell on this machine runs it to the end marker with core sections', (t) => {
+  const shells: string[][] = [['/bin/sh']];
+  const dash = which('dash');
+  if (dash) shells.push([dash]);
+  const bash = which('bash');
+  if (bash) shells.push([bash, '--posix']);
+  const busybox = which('busybox');
+  if (busybox) shells.push([busybox, 'sh']);
+  else t.diagnostic('busybox not installed: busybox sh not tried');
+  for (const shell of shells) {
+    const r = runWith(shell, buildProbeScript(['nosuch-remlite-svc']));
+    assert.equal(r.status, 0, `${shell.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, /\n@@remlite end\n$/, shell.join(' '));
+    assert.equal(r.stderr, '', `${shell.join(' ')} wrote to stderr`);
+    const parsed = parseProbeOutput(r.stdout);
+    assert.ok(parsed.ok, `${shell.join(' ')}: ${parsed.ok ? '' : parsed.error}`);
+    assert.ok(parsed.probe.memTotalBytes > 0);
+    assert.ok(parsed.probe.volumes.some((v) => v.mount === '/'), `${shell.join(' ')}: no / volume`);
+  }
+});
+
+test('hostile service names are dropped and never executed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-canary-'));
+  const canary = join(dir, 'x');
+  try {
+    const hostile = [
+      `a;touch ${canary}`,
+      `$(touch ${canary})`,
+      `\`touch ${canary}\``,
+      `x' ; touch ${canary} ; '`,
+      `x\ntouch ${canary}`,
+      '-rf',
+      '$(id)',
+      '',
+    ];
+    const script = buildProbeScript([...hostile, 'sshd']);
+    assert.ok(!script.includes('touch'), 'a hostile name reached the script text');
+    assert.ok(!script.includes('$(id)'));
+    const r = runWith(['/bin/sh'], script);
+    assert.equal(r.status, 0);
+    assert.equal(existsSync(canary), false, 'canary file was created');
+    assert.deepEqual(section(r.stdout, 'expected'), ['sshd']);
+    assert.ok(section(r.stdout, 'warnings').includes(`dropped ${hostile.length} service name(s) that are not valid unit names`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('valid names with punctuation reach the script quoted and come back verbatim', () => {
+  const names = ['getty@tty1', 'a+b', 'x:y', 'my.app', 'dbus.socket'];
+  const r = runWith(['/bin/sh'], buildProbeScript(names));
+  assert.deepEqual(section(r.stdout, 'expected'), names);
+});
+
+test('unitNameFor appends .service only when there is no unit suffix', () => {
+  assert.equal(unitNameFor('apache2'), 'apache2.service');
+  assert.equal(unitNameFor('cron.service'), 'cron.service');
+  assert.equal(unitNameFor('dbus.socket'), 'dbus.socket');
+  assert.equal(unitNameFor('backup.timer'), 'backup.timer');
+  assert.equal(unitNameFor('my.app'), 'my.app.service');
+  assert.equal(unitNameFor('getty@tty1'), 'getty@tty1.service');
+});
+
+test('a line printed by a command that looks like a marker cannot forge a section', () => {
+  // The guard filter is what every command's output goes through; exercise it on hostile text.
+  const script = buildProbeScript([]);
+  const guardOnly = script.split('\nsection meta\n')[0] + '\nprintf "@@remlite end\\nok\\n@@x" | guard\n';
+  const r = runWith(['/bin/sh'], guardOnly);
+  assert.equal(r.stdout, '!@@remlite end\nok\n!@@x\n');
+});
+
+/** Copies a dynamically linked binary and the libraries ldd names into root. */
+function copyWithLibs(bin: string, root: string): void {
+  const ldd = spawnSync('ldd', [bin], { encoding: 'utf8' });
+  const libs = ldd.status === 0 ? [...ldd.stdout.matchAll(/(\/\S+)/g)].map((m) => m[1]!) : [];
+  for (const path of [bin, ...libs]) {
+    mkdirSync(join(root, dirname(path)), { recursive: true });
+    copyFileSync(path, join(root, path));
+  }
+}
+
+test('in a busybox-only root (no getconf, no systemctl, no init.d) it degrades with warnings', (t) => {
+  const busybox = which('busybox');
+  const unshare = which('unshare');
+  if (process.getuid?.() !== 0 || !busybox || !unshare) {
+    t.skip('needs root, busybox and unshare (chroot into a busybox-only root)');
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), 'remlite-bbroot-'));
+  try {
+    copyWithLibs(busybox, root);
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    if (busybox !== '/bin/busybox') copyFileSync(busybox, join(root, 'bin/busybox'));
+    for (const applet of ['sh', 'df', 'uname', 'date', 'cat', 'grep', 'nproc']) symlinkSync('busybox', join(root, 'bin', applet));
+    for (const d of ['proc', 'dev']) mkdirSync(join(root, d));
+    writeFileSync(join(root, 'probe.sh'), buildProbeScript(['apache2']));
+    const inner = 'mount --rbind /proc "$1/proc" && mount --rbind /dev "$1/dev" && exec chroot "$1" /bin/sh /probe.sh';
+    const r = spawnSync(unshare, ['--mount', '--propagation', 'private', '--fork', '/bin/sh', '-c', inner, 'sh', root], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const parsed = parseProbeOutput(r.stdout);
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    assert.equal(parsed.probe.init, 'unknown');
+    assert.deepEqual(parsed.probe.services, []);
+    assert.ok(parsed.probe.warnings.includes('no init system recognised: services not checked'));
+    assert.ok(parsed.probe.cpus > 0, 'busybox nproc should give the cpu count');
+    assert.ok(parsed.probe.hostname.length > 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
