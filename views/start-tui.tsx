@@ -3,6 +3,7 @@ import { render } from 'ink';
 import type { FleetStore, Intents } from '../src/store/index.js';
 import { App } from './App.js';
 import type { Theme } from './theme.js';
+import { PacedStdin } from './paced-stdin.js';
 
 export interface StartTuiOptions {
   store: FleetStore;
@@ -28,6 +29,7 @@ const SHOW_CURSOR = '\u001b[?25h';
 export function startTui(opts: StartTuiOptions): TuiHandle {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
+  const paced = stdin.isTTY ? new PacedStdin(stdin) : undefined;
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -41,7 +43,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   };
 
   const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
-    stdin,
+    stdin: (paced as unknown as NodeJS.ReadStream | undefined) ?? stdin,
     stdout,
     exitOnCtrlC: true,
     patchConsole: false,
@@ -63,6 +65,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
       process.off('exit', onExit);
+      paced?.detach();
       restore();
     });
 

@@ -22,7 +22,15 @@ export interface StreamHandlers {
 export class HostExec {
   constructor(private readonly pool: SshPool) {}
 
-  async exec(machine: Machine, command: string, timeoutMs: number): Promise<HostExecResult> {
+  /**
+   * Runs a multi-line POSIX sh script. Over SSH it goes on stdin to `sh -s`, so the remote login
+   * shell (which may be csh or fish) never has to parse it.
+   */
+  runScript(machine: Machine, script: string, timeoutMs: number): Promise<HostExecResult> {
+    return machine.ssh ? this.exec(machine, 'sh -s', timeoutMs, script) : this.exec(machine, script, timeoutMs);
+  }
+
+  async exec(machine: Machine, command: string, timeoutMs: number, stdin?: string): Promise<HostExecResult> {
     if (!machine.ssh) {
       const r = await execLocal(command, timeoutMs);
       const failure = r.timedOut ? { reach: 'timeout' as const, message: `local command timed out after ${timeoutMs} ms` } : undefined;
@@ -30,7 +38,7 @@ export class HostExec {
     }
     const started = Date.now();
     try {
-      const r = await this.pool.exec(machine.id, machine.ssh, command, { timeoutMs });
+      const r = await this.pool.exec(machine.id, machine.ssh, command, { timeoutMs, stdin });
       return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs };
     } catch (err) {
       const e = err instanceof SshError ? err : undefined;
