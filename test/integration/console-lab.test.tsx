@@ -14,7 +14,7 @@ import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { AuditLog } from '../../src/persist/audit-log.js';
 import { App } from '../../views/App.js';
 import { paneServices } from '../../views/ServicesPane.js';
-import type { PollResult } from '../../src/model/index.js';
+import type { PollResult, ServiceStatus } from '../../src/model/index.js';
 
 const info = labInfo();
 const skip = 'skip' in info ? info.skip : false;
@@ -65,7 +65,7 @@ test('every lab host is probed for real: hostname, services, root filesystem', {
     assert.ok(state.probe!.memTotalBytes > 0);
     const expected = state.machine.services;
     for (const svc of expected) {
-      const s = state.probe!.services.find((x) => x.name === svc);
+      const s: ServiceStatus | undefined = state.probe!.services.find((x) => x.name === svc);
       assert.equal(s?.active, 'active', `${h.name}: ${svc} is active`);
     }
     assert.equal(state.severity, 'ok', `${h.name} has no findings: ${state.findings.map((f) => f.summary).join('; ')}`);
@@ -100,7 +100,7 @@ test('the grid lists the lab fleet; a stopped unit turns the host red within one
     ui.stdin.write('\r');
     await tick(100);
     ui.stdin.write('\r');
-    await waitFor('the host view with its services', () => ui.lastFrame()?.includes('apache2'));
+    await waitFor('the host view with its services', () => /Services.*Volumes.*Logs/.test(ui.lastFrame() ?? '') && ui.lastFrame()?.includes('apache2'));
     const index = paneServices(core.store.getState().hosts[WEB]!).findIndex((s) => s.name === 'apache2');
     for (let i = 0; i < index; i++) {
       ui.stdin.write('j');
@@ -144,7 +144,7 @@ test('a line written on the host streams into the Logs pane, control sequences s
     ui.stdin.write('\r');
     await tick(100);
     ui.stdin.write('\r');
-    await waitFor('the host view', () => ui.lastFrame()?.includes('apache2'));
+    await waitFor('the host view', () => /Services.*Volumes.*Logs/.test(ui.lastFrame() ?? ''));
     ui.stdin.write('3');
     const sources = core.store.getState().hosts[WEB]!.machine.logs;
     const index = sources.findIndex((l) => l.id === 'file:/var/log/remlite-lab.log');
