@@ -23,6 +23,7 @@ export class Poller {
   private flushTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private waiters: { machineId: string; resolve: (r: PollResult) => void }[] = [];
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly store: FleetStore,
@@ -31,15 +32,34 @@ export class Poller {
     private readonly opts: PollerOptions,
   ) {}
 
-  /** Starts polling every machine in the store, spreading first probes over a short window. */
+  /**
+   * Starts polling every machine in the store, spreading first probes over a short window, and
+   * follows the fleet as providers re-list it: new machines are scheduled, removed ones dropped.
+   */
   start(): void {
-    const ids = this.store.getState().order;
+    this.scheduleNew(this.store.getState().order);
+    let order = this.store.getState().order;
+    this.unsubscribe = this.store.subscribe((state) => {
+      if (state.order === order) return;
+      order = state.order;
+      const present = new Set(order);
+      for (const [id, timer] of this.timers) {
+        if (present.has(id)) continue;
+        clearTimeout(timer);
+        this.timers.delete(id);
+      }
+      this.scheduleNew(order.filter((id) => !this.timers.has(id) && !this.inFlight.has(id)));
+    });
+  }
+
+  private scheduleNew(ids: string[]): void {
     const spread = Math.min(this.opts.intervalMs, 1000);
     ids.forEach((id, i) => this.schedule(id, ids.length > 1 ? Math.floor((spread * i) / ids.length) : 0));
   }
 
   stop(): void {
     this.stopped = true;
+    this.unsubscribe?.();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     if (this.flushTimer) clearTimeout(this.flushTimer);
