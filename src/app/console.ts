@@ -45,7 +45,7 @@ export function operatorName(): string {
 export function createConsole(opts: ConsoleOptions): RemliteConsole {
   const store = createFleetStore({ readOnly: opts.readOnly, logScrollback: opts.logScrollback });
   store.getState().setMachines(opts.machines);
-  const pool = new SshPool({ maxConcurrent: opts.maxConcurrent });
+  const pool = new SshPool({ maxConcurrent: opts.maxConcurrent, readyTimeoutMs: opts.probeTimeoutMs });
   const hostExec = new HostExec(pool);
   const poller = new Poller(
     store,
