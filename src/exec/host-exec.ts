@@ -15,6 +15,7 @@ export interface HostExecResult {
 
 export interface StreamHandlers {
   onLines(lines: string[]): void;
+  onOpen?(): void;
   onEnd(err?: Error): void;
 }
 

@@ -43,9 +43,10 @@ export function execLocal(command: string, timeoutMs: number): Promise<LocalExec
 /** Follows a long-running local command line by line (log tails). */
 export function streamLocal(
   command: string,
-  handlers: { onLines(lines: string[]): void; onEnd(err?: Error): void },
+  handlers: { onLines(lines: string[]): void; onOpen?(): void; onEnd(err?: Error): void },
 ): { stop(): void } {
   const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.once('spawn', () => handlers.onOpen?.());
   let partial = '';
   let stopped = false;
   let errText = '';

@@ -41,6 +41,9 @@ export class LogFollower {
       return;
     }
     this.current = this.hostExec.stream(machine, command, {
+      onOpen: () => {
+        if (gen === this.generation && this.store.getState().log?.status === 'connecting') this.store.getState().setLogStatus('streaming');
+      },
       onLines: (lines) => {
         if (gen !== this.generation) return;
         for (const l of lines) this.buffer.push(sanitizeLine(l));

@@ -46,6 +46,8 @@ export interface ExecResult {
 
 export interface StreamHandlers {
   onLines(lines: string[]): void;
+  /** The remote command has started (the channel is open). */
+  onOpen?(): void;
   /** Called exactly once: no error after stop() or a clean exit. */
   onEnd(err?: SshError): void;
 }
@@ -151,6 +153,7 @@ export class SshPool {
           if (err) return end(new SshError(conn.alive ? 'unreachable' : 'closed', `${who}: could not start the command: ${err.message}`));
           if (stopped) return closeQuietly(ch);
           channel = ch;
+          handlers.onOpen?.();
           let code: number | null = null;
           let signal: string | undefined;
           ch.on('data', (d: Buffer) => deliver(outLines.push(d)));
