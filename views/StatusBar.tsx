@@ -66,7 +66,7 @@ export function statusLineCount(s: Pick<FleetData, 'notice' | 'providers'>, now:
 function renderSummary(sum: ReturnType<typeof fleetSummary>, poll: string, theme: ReturnType<typeof useView>['theme'], room: number) {
   const parts: { text: string; color?: string }[] = [
     { text: 'remlite', color: theme.accent },
-    { text: `${sum.total} hosts` },
+    { text: `${sum.total} ${sum.total === 1 ? 'host' : 'hosts'}` },
     { text: `${sum.ok} ok`, color: theme.ok },
     { text: `${sum.warning} warn`, color: sum.warning ? theme.warning : undefined },
     { text: `${sum.critical} crit`, color: sum.critical ? theme.critical : undefined },
