@@ -18,6 +18,13 @@ export interface ActionPlan {
   expected: string;
   /** Whether it runs over SSH or locally (local provider). */
   transport: 'ssh' | 'local';
+  /**
+   * Content sent on the command's stdin: a stored known-good copy, named here and checked against
+   * its checksum by the runner before anything is sent (the content itself is never in the plan).
+   */
+  input?: { baselineFile: string; sha256: string; bytes: number; description: string };
+  /** A read-only command whose output tells the operator what the action will do (bytes it frees...). */
+  preview?: { command: string; description: string };
 }
 
 export interface ActionResult {

@@ -20,7 +20,15 @@ export type FailureClass =
   | 'untrusted-host-key'
   | 'probe-unreadable'
   | 'high-load'
-  | 'memory-pressure';
+  | 'memory-pressure'
+  | 'config-drift'
+  | 'config-test-failed'
+  | 'file-perms'
+  | 'data-corrupt'
+  | 'fs-errors'
+  | 'module-missing'
+  | 'db-tables-missing'
+  | 'clock-skew';
 
 /** A repair the operator may fire for a finding. */
 export interface RepairRef {

@@ -1,3 +1,5 @@
+import type { HostChecks } from './checks.js';
+
 /** Where a machine came from. */
 export type ProviderKind = 'local' | 'sshconfig' | 'datacenter' | 'ec2';
 
@@ -43,4 +45,6 @@ export interface Machine {
   logs: LogSource[];
   /** Where this entry was defined, for error messages ("inventory.yaml:12", "~/.ssh/config:4"). */
   origin: string;
+  /** Declared configs, data, permissions, modules and databases to watch (failure matrix). */
+  checks?: HostChecks;
 }

@@ -1,3 +1,5 @@
+import type { ConfigTestResult, DatabaseStatus, FileStat } from './checks.js';
+
 /** Service state as the probe reports it (systemd vocabulary; sysvinit mapped onto it). */
 export interface ServiceStatus {
   name: string;
@@ -50,6 +52,14 @@ export interface HostProbe {
   services: ServiceStatus[];
   /** Lines the parser did not understand (kept for the operator, never fatal). */
   warnings: string[];
+  /** Declared files (configs, permission-watched logs, data) as found. */
+  files?: FileStat[];
+  configTests?: ConfigTestResult[];
+  /** Names of the loaded kernel modules (/proc/modules), when modules are declared. */
+  modules?: string[];
+  databases?: DatabaseStatus[];
+  /** Filesystem error counters (ext4 errors_count) that are not zero. */
+  fsErrors?: { device: string; count: number }[];
 }
 
 /** Reachability of a host as the poller sees it. */

@@ -1,0 +1,93 @@
+/** A config file watched for drift, optionally tied to the service that reads it. */
+export interface ConfigDecl {
+  path: string;
+  service?: string;
+  /** Command that validates the config ("apachectl configtest", "sshd -t"); a default is used for known services. */
+  test?: string;
+}
+
+export interface DatabaseDecl {
+  engine: 'mysql';
+  name: string;
+}
+
+/** What the operator declared a host should look like, beyond its services (inventory). */
+export interface HostChecks {
+  configs: ConfigDecl[];
+  /** Files whose mode and ownership must not change (log files a service writes). */
+  permFiles: string[];
+  /** Data files whose content is checksummed, and of which the console keeps a last good copy. */
+  dataPaths: string[];
+  /** Kernel modules that must be loaded. */
+  modules: string[];
+  databases: DatabaseDecl[];
+  /** Extra directories the disk cleanup may empty of old files. */
+  cleanupPaths: string[];
+}
+
+export const NO_CHECKS: HostChecks = Object.freeze({
+  configs: [],
+  permFiles: [],
+  dataPaths: [],
+  modules: [],
+  databases: [],
+  cleanupPaths: [],
+}) as HostChecks;
+
+/** One declared file as the probe saw it. */
+export interface FileStat {
+  path: string;
+  exists: boolean;
+  kind?: 'file' | 'dir' | 'other';
+  /** Octal permission bits, e.g. "0640". */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  size?: number;
+  /** Content checksum (configs and data files). */
+  sha256?: string;
+}
+
+export interface ConfigTestResult {
+  service: string;
+  command: string;
+  ok: boolean;
+  /** Last lines of its output, sanitized by the parser. */
+  output: string;
+}
+
+export interface DatabaseStatus {
+  name: string;
+  ok: boolean;
+  tables: string[];
+  error?: string;
+}
+
+/** Known-good state of one host, accepted by an operator ("accept current as good"). */
+export interface HostBaseline {
+  machineId: string;
+  acceptedAt: string;
+  acceptedBy: string;
+  files: Record<string, BaselineFile>;
+  modules: string[];
+  databases: Record<string, BaselineDatabase>;
+}
+
+export interface BaselineFile {
+  kind: 'config' | 'log' | 'data';
+  sha256?: string;
+  mode?: string;
+  owner?: string;
+  group?: string;
+  size?: number;
+  /** Name of the stored copy inside the host's baseline directory (configs and data files). */
+  copy?: string;
+}
+
+export interface BaselineDatabase {
+  tables: string[];
+  /** Name of the newest stored dump inside the host's baseline directory. */
+  dump?: string;
+  dumpedAt?: string;
+  dumpSha256?: string;
+}
