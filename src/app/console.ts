@@ -20,6 +20,8 @@ export interface ConsoleOptions {
   maxConcurrent: number;
   logScrollback: number;
   actionTimeoutMs?: number;
+  /** How long a pool repair waits for each host's health to come back (default: 4 polls, at least 30 s). */
+  healthTimeoutMs?: number;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -64,7 +66,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     afterRun: (id) => poller.refresh(id),
   });
   const logs = new LogFollower(store, hostExec, { backlog: 200, flushMs: 100 });
-  const intents = createIntents({ store, pool, poller, runner, logs, audit, who });
+  const intents = createIntents({ store, pool, poller, runner, logs, audit, who, healthTimeoutMs: opts.healthTimeoutMs ?? Math.max(30_000, opts.pollIntervalMs * 4) });
   return {
     store,
     intents,

@@ -8,6 +8,9 @@ import type { AuditLog } from '../persist/audit-log.js';
 import { planAction } from '../actions/planner.js';
 import { appendKnownHost } from '../ssh/known-hosts.js';
 import { randomUUID } from 'node:crypto';
+import { runRollout } from '../actions/rollout.js';
+import { appliedPollAfter } from '../store/index.js';
+import { poolRepairHosts } from '../actions/pool-hosts.js';
 
 export interface IntentDeps {
   store: FleetStore;
@@ -17,6 +20,8 @@ export interface IntentDeps {
   logs: LogFollower;
   audit: AuditLog;
   who: string;
+  /** How long a rollout waits for a repaired host's health to come back. */
+  healthTimeoutMs: number;
 }
 
 /** The core's answer to every view intent. */
@@ -77,6 +82,30 @@ export function createIntents(d: IntentDeps): Intents {
       s.notify(`${host.machine.name}: trusted ${offered.type} ${offered.fingerprint} (written to ${file})`, 'info');
       d.pool.drop(machineId);
       d.poller.refresh(machineId);
+    },
+
+    async repairPool(req) {
+      const s = d.store.getState();
+      if (s.readOnly) {
+        s.notify('read-only mode: actions are disabled', 'warning');
+        return;
+      }
+      if (s.rollout?.state === 'running') {
+        s.notify('a pool repair is already running; wait for it to end', 'warning');
+        return;
+      }
+      const hosts = poolRepairHosts(s, req.machineId, req.clears);
+      await runRollout(
+        {
+          store: d.store,
+          audit: d.audit,
+          who: d.who,
+          plan: (intent) => planAction(intent, d.store.getState().hosts[intent.machineId], d.store.getState().readOnly),
+          run: (plan) => d.runner.run(plan),
+          pollAfter: (machineId, since) => appliedPollAfter(d.store, machineId, since),
+        },
+        { hosts, action: req.action, params: req.params, batchSize: req.batchSize ?? 1, clears: req.clears, healthTimeoutMs: d.healthTimeoutMs },
+      );
     },
 
     refresh(machineId) {

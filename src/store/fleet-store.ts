@@ -29,7 +29,23 @@ export interface ActionRun {
   plan: ActionPlan;
   state: 'running' | 'succeeded' | 'failed';
   startedAt: number;
+  finishedAt?: number;
   result?: ActionResult;
+}
+
+export interface RolloutStep {
+  machineId: string;
+  state: 'pending' | 'running' | 'verifying' | 'ok' | 'failed' | 'skipped';
+  detail?: string;
+}
+
+/** A pool repair in progress or just ended (canary first, then batches). */
+export interface RolloutView {
+  id: string;
+  title: string;
+  state: 'running' | 'done' | 'stopped';
+  steps: RolloutStep[];
+  reason?: string;
 }
 
 export interface ProviderStatus {
@@ -57,6 +73,7 @@ export interface FleetData {
   providers: Record<string, ProviderStatus>;
   actions: ActionRun[];
   log?: LogView;
+  rollout?: RolloutView;
   readOnly: boolean;
   /** Bumped on every poll batch; lets views show "poll age" without timers of their own. */
   lastPollAt?: number;
@@ -76,6 +93,9 @@ export interface FleetActions {
   appendLog(lines: string[]): void;
   setLogStatus(status: LogStreamStatus, error?: string): void;
   closeLog(): void;
+  setRollout(rollout: RolloutView): void;
+  updateRolloutStep(machineId: string, patch: Partial<RolloutStep>): void;
+  finishRollout(state: 'done' | 'stopped', reason?: string): void;
   notify(text: string, level?: 'info' | 'warning' | 'error'): void;
 }
 
@@ -134,7 +154,9 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
 
     actionFinished(id, result) {
       const actions = get().actions.map((a) =>
-        a.id === id ? { ...a, result, state: result.exitCode === 0 && !result.error ? ('succeeded' as const) : ('failed' as const) } : a,
+        a.id === id
+          ? { ...a, result, finishedAt: Date.now(), state: result.exitCode === 0 && !result.error ? ('succeeded' as const) : ('failed' as const) }
+          : a,
       );
       const run = actions.find((a) => a.id === id);
       const hosts = { ...get().hosts };
@@ -170,6 +192,21 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
 
     closeLog() {
       set({ log: undefined });
+    },
+
+    setRollout(rollout) {
+      set({ rollout });
+    },
+
+    updateRolloutStep(machineId, patch) {
+      const r = get().rollout;
+      if (!r) return;
+      set({ rollout: { ...r, steps: r.steps.map((s) => (s.machineId === machineId ? { ...s, ...patch } : s)) } });
+    },
+
+    finishRollout(state, reason) {
+      const r = get().rollout;
+      if (r) set({ rollout: { ...r, state, reason } });
     },
 
     notify(text, level = 'info') {

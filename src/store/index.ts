@@ -1,2 +1,3 @@
 export * from './fleet-store.js';
 export * from './intents.js';
+export * from './wait-for-poll.js';

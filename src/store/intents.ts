@@ -1,4 +1,14 @@
-import type { ActionIntent, ActionPlan } from '../model/index.js';
+import type { ActionIntent, ActionPlan, FailureClass } from '../model/index.js';
+
+/** A repair across a pool: the given host is the canary, then the rest of the pool N at a time. */
+export interface PoolRepairRequest {
+  machineId: string;
+  action: string;
+  params: Record<string, string>;
+  /** The finding the repair clears: only pool hosts that have it are repaired, and its absence is the health check. */
+  clears?: { class: FailureClass; subject?: string };
+  batchSize?: number;
+}
 
 /**
  * What a view may ask the core to do. The CLI wires a real implementation
@@ -15,6 +25,8 @@ export interface Intents {
   closeLog(): void;
   /** Record the host key currently offered by an untrusted host in known_hosts (explicit operator decision). */
   trustHostKey(machineId: string): Promise<void>;
+  /** Run a repair over the host's pool with a canary; progress in store.rollout. */
+  repairPool(req: PoolRepairRequest): Promise<void>;
   /** Poll now (one host or all). */
   refresh(machineId?: string): void;
 }

@@ -1,6 +1,6 @@
 // Shared fixtures for the selector and view tests: a small realistic fleet.
 import type { ActionIntent, ActionPlan, Finding, HostProbe, Machine, PollResult, ServiceStatus, VolumeStatus } from '../../src/model/index.js';
-import { createFleetStore, type FleetStore, type Intents } from '../../src/store/index.js';
+import { createFleetStore, type FleetStore, type Intents, type PoolRepairRequest } from '../../src/store/index.js';
 
 const GiB = 1024 ** 3;
 
@@ -168,6 +168,9 @@ export class RecordingIntents implements Intents {
   }
   refresh(machineId?: string): void {
     this.calls.push({ name: 'refresh', args: [machineId] });
+  }
+  async repairPool(req: PoolRepairRequest): Promise<void> {
+    this.calls.push({ name: 'repairPool', args: [req] });
   }
   called(name: string) {
     return this.calls.filter((c) => c.name === name);
