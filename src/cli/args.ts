@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 
 export interface CliArgs {
-  command: 'tui' | 'status' | 'help' | 'version';
+  command: 'tui' | 'status' | 'check' | 'help' | 'version';
   inventory?: string;
   sshConfig?: string | false;
   local: boolean;
   readOnly: boolean;
   intervalSec?: number;
   json: boolean;
+  /** check: only these pools / hosts (empty = all). */
+  pools: string[];
+  hosts: string[];
 }
 
 export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
@@ -15,6 +18,9 @@ export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
 Usage:
   remlite [options]            open the console (live fleet grid)
   remlite status [--json]      probe every host once and print the fleet (table, or JSON for jq)
+  remlite check [--pool P] [--host H]
+                               probe once and report findings like a Nagios plugin:
+                               exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
 
 Options:
   -i, --inventory PATH   data-center inventory (YAML); default: the one in the config dir, if any
@@ -24,6 +30,8 @@ Options:
       --read-only        show everything, change nothing: every action is hidden and refused
       --interval SEC     seconds between probes of a host (default 5)
       --json             (status) print JSON
+      --pool NAME        (check) only this pool; repeatable
+      --host NAME        (check) only this host; repeatable
   -h, --help             this help
   -v, --version          print the version
 
@@ -48,6 +56,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'read-only': { type: 'boolean', default: false },
         interval: { type: 'string' },
         json: { type: 'boolean', default: false },
+        pool: { type: 'string', multiple: true },
+        host: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -58,7 +68,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const { values, positionals } = parsed;
   const sub = positionals[0];
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-  if (sub !== undefined && sub !== 'status') throw new UsageError(`unknown command "${sub}"`);
+  if (sub !== undefined && sub !== 'status' && sub !== 'check') throw new UsageError(`unknown command "${sub}"`);
   let intervalSec: number | undefined;
   if (values.interval !== undefined) {
     intervalSec = Number(values.interval);
@@ -66,12 +76,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
       throw new UsageError(`--interval must be a number of seconds between 0.5 and 3600, not "${values.interval}"`);
   }
   return {
-    command: values.help ? 'help' : values.version ? 'version' : sub === 'status' ? 'status' : 'tui',
+    command: values.help ? 'help' : values.version ? 'version' : sub === 'status' || sub === 'check' ? sub : 'tui',
     inventory: values.inventory,
     sshConfig: values['no-ssh-config'] ? false : values['ssh-config'],
     local: !values['no-local'],
     readOnly: values['read-only'] ?? false,
     intervalSec,
     json: values.json ?? false,
+    pools: values.pool ?? [],
+    hosts: values.host ?? [],
   };
 }

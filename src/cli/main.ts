@@ -2,6 +2,7 @@
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { runTui } from './run-tui.js';
 import { runStatus } from './run-status.js';
+import { runCheck, NAGIOS } from './run-check.js';
 import { loadStartup, StartupError } from './startup.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -28,12 +29,17 @@ async function main(argv: string[]): Promise<number> {
     startup = await loadStartup(args);
   } catch (err) {
     if (err instanceof StartupError) {
+      if (args.command === 'check') {
+        process.stdout.write(`REMLITE UNKNOWN - ${err.message}\n`);
+        return NAGIOS.UNKNOWN;
+      }
       process.stderr.write(`remlite: ${err.message}\n`);
       return 2;
     }
     throw err;
   }
   if (args.command === 'status') return runStatus(startup, args.json);
+  if (args.command === 'check') return runCheck(startup, { pools: args.pools, hosts: args.hosts });
   const code = await runTui(startup);
   // Nothing else should hold the loop open once the console is closed; do not wait on stray sockets.
   process.exit(code);

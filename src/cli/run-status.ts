@@ -1,20 +1,14 @@
-import { createConsole } from '../app/console.js';
 import { fleetRows } from '../store/selectors.js';
 import type { Startup } from './startup.js';
+import { probeOnce } from './probe-once.js';
 import { statusJson, statusTable } from './status-format.js';
 
 /** Probes every host once (in parallel) and prints the fleet. Exit 0 when every host answered, 1 otherwise. */
 export async function runStatus(startup: Startup, json: boolean): Promise<number> {
-  const core = createConsole({ ...startup.options, pollIntervalMs: 3_600_000 });
-  const ids = core.store.getState().order;
-  const done = Promise.all(ids.map((id) => core.poller.nextPoll(id)));
-  core.poller.start();
-  await done;
-  await core.close();
-  const state = core.store.getState();
+  const state = await probeOnce(startup);
   process.stdout.write(json ? statusJson(state) : statusTable(fleetRows(state, { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false, now: Date.now() })));
   for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${w}\n`);
-  const allAnswered = ids.every((id) => {
+  const allAnswered = state.order.every((id) => {
     const r = state.hosts[id]?.last?.reach;
     return r === 'ok' || r === 'slow';
   });
