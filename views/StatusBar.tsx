@@ -70,7 +70,8 @@ function renderSummary(sum: ReturnType<typeof fleetSummary>, poll: string, theme
     { text: `${sum.ok} ok`, color: theme.ok },
     { text: `${sum.warning} warn`, color: sum.warning ? theme.warning : undefined },
     { text: `${sum.critical} crit`, color: sum.critical ? theme.critical : undefined },
-    { text: `${sum.unreachable} unreachable`, color: sum.unreachable ? theme.critical : undefined },
+    { text: `${sum.unreachable} down`, color: sum.unreachable ? theme.critical : undefined },
+    { text: `${sum.findings} ${sum.findings === 1 ? 'finding' : 'findings'}`, color: sum.findings ? theme.warning : undefined },
   ];
   if (sum.pending) parts.push({ text: `${sum.pending} pending`, color: theme.muted });
   parts.push({ text: poll, color: theme.muted });

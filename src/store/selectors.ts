@@ -303,10 +303,12 @@ export interface FleetSummary {
   /** Hosts whose latest poll failed to reach them (subset of critical). */
   unreachable: number;
   pending: number;
+  /** Findings across the fleet (every severity above ok). */
+  findings: number;
 }
 
 export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: number): FleetSummary {
-  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0 };
+  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, findings: 0 };
   for (const id of state.order) {
     const h = state.hosts[id];
     if (!h) continue;
@@ -317,6 +319,7 @@ export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: num
     else if (r.health === 'critical') s.critical++;
     else s.pending++;
     if (DOWN_STATES.has(r.state)) s.unreachable++;
+    s.findings += r.findings;
   }
   return s;
 }
