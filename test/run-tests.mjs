@@ -19,6 +19,9 @@ if (files.length === 0) {
 }
 
 const env = { ...process.env };
+// Ink renders only its last frame when it believes it runs in CI; the view tests drive a live UI.
+delete env.CI;
+delete env.CONTINUOUS_INTEGRATION;
 let labStarted = false;
 if (suites.includes('integration') && !process.env.REMLITE_LAB_SKIP) {
   const hosts = process.env.REMLITE_LAB_HOSTS ?? '3';

@@ -13,7 +13,7 @@ export async function runTui(startup: Startup): Promise<number> {
   if (startup.warnings.length) s.notify(startup.warnings.join(' | '), 'warning');
   core.poller.start();
   // Ink is loaded only here, so headless commands never pay for it.
-  const { startTui } = await import('../../views/start-tui.js');
+  const { startTui } = await importInkLive(() => import('../../views/start-tui.js'));
   const { pickTheme } = await import('../../views/theme.js');
   const theme = pickTheme(startup.theme === 'high-contrast' ? 'high-contrast' : 'default');
   const tui = startTui({ store: core.store, intents: core.intents, theme });
@@ -23,4 +23,19 @@ export async function runTui(startup: Startup): Promise<number> {
     await core.close();
   }
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
+/**
+ * Ink draws only the final frame when CI or CONTINUOUS_INTEGRATION is set (checked once, when it is
+ * loaded). A console on a terminal has a person in front of it, so those are hidden during the import.
+ */
+async function importInkLive<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION'] };
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
 }

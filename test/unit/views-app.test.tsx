@@ -21,10 +21,14 @@ async function renderApp(opts: { store?: FleetStore; intents?: RecordingIntents;
   }
   await tick();
   const frame = () => r.lastFrame() ?? '';
+  // Under load React may need longer than one tick: wait for the key's frame (or a quiet spell).
   const press = async (...keys: string[]) => {
     for (const k of keys) {
+      const before = r.frames.length;
       r.stdin.write(k);
       await tick();
+      for (let waited = 0; r.frames.length === before && waited < 300; waited += 10) await tick(10);
+      await tick(5);
     }
   };
   return { ...r, store, intents, frame, press };
