@@ -49,6 +49,18 @@ after(async () => {
   if (!skip) await labExec(WEB, 'systemctl start apache2');
 });
 
+/** Filters the grid to one host and opens it, as an operator types it. */
+async function openHost(ui: ReturnType<typeof render>, name: string): Promise<void> {
+  ui.stdin.write('/');
+  await tick();
+  ui.stdin.write(name);
+  await tick();
+  ui.stdin.write('\r');
+  await tick(100);
+  ui.stdin.write('\r');
+  await waitFor(`the host view of ${name}`, () => /Services.*Volumes.*Logs/.test(ui.lastFrame() ?? ''));
+}
+
 /** The first poll of a host that started after `since`. */
 async function pollStartedAfter(machineId: string, since: number): Promise<PollResult> {
   for (;;) {
@@ -93,14 +105,8 @@ test('the grid lists the lab fleet; a stopped unit turns the host red within one
     );
 
     // Drill in from the grid: filter to the host, open it, select apache2, restart, confirm.
-    ui.stdin.write('/');
-    await tick();
-    ui.stdin.write(WEB);
-    await tick();
-    ui.stdin.write('\r');
-    await tick(100);
-    ui.stdin.write('\r');
-    await waitFor('the host view with its services', () => /Services.*Volumes.*Logs/.test(ui.lastFrame() ?? '') && ui.lastFrame()?.includes('apache2'));
+    await openHost(ui, WEB);
+    await waitFor('the services', () => ui.lastFrame()?.includes('apache2'));
     const index = paneServices(core.store.getState().hosts[WEB]!).findIndex((s) => s.name === 'apache2');
     for (let i = 0; i < index; i++) {
       ui.stdin.write('j');
@@ -137,14 +143,7 @@ test('a line written on the host streams into the Logs pane, control sequences s
   const ui = render(<App store={core.store} intents={core.intents} />);
   try {
     await waitFor('the grid', () => ui.lastFrame()?.includes(WEB));
-    ui.stdin.write('/');
-    await tick();
-    ui.stdin.write(WEB);
-    await tick();
-    ui.stdin.write('\r');
-    await tick(100);
-    ui.stdin.write('\r');
-    await waitFor('the host view', () => /Services.*Volumes.*Logs/.test(ui.lastFrame() ?? ''));
+    await openHost(ui, WEB);
     ui.stdin.write('3');
     const sources = core.store.getState().hosts[WEB]!.machine.logs;
     const index = sources.findIndex((l) => l.id === 'file:/var/log/remlite-lab.log');
