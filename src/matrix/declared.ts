@@ -16,9 +16,13 @@ export function declaredChecks(machine: Machine): HostChecks {
   return machine.checks ?? NO_CHECKS;
 }
 
-/** True when something is declared whose good state only a baseline can tell. */
+/**
+ * True when contents are declared whose good state only a baseline can tell (configs, data,
+ * databases). Permission-watched files alone do not count: every declared log file is one, and a
+ * host with logs only should not nag for a baseline.
+ */
 export function needsBaseline(checks: HostChecks): boolean {
-  return checks.configs.length + checks.permFiles.length + checks.dataPaths.length + checks.databases.length > 0;
+  return checks.configs.length + checks.dataPaths.length + checks.databases.length > 0;
 }
 
 export function fileStat(probe: HostProbe, path: string): FileStat | undefined {

@@ -145,6 +145,8 @@ test('no baseline: one info finding per host with declared checks, nothing drift
   assert.deepEqual(lines(f), ['config-drift info no baseline yet: accept current as good']);
   assert.deepEqual(detectConfigDrift(ctx(probe(), { baseline: null, checks: NO_CHECKS })), []);
   assert.deepEqual(detectConfigDrift(ctx(probe(), { baseline: null, checks: { ...NO_CHECKS, modules: ['ext4'] } })), []);
+  assert.deepEqual(detectConfigDrift(ctx(probe(), { baseline: null, checks: { ...NO_CHECKS, permFiles: [LOG] } })), [], 'logs alone do not nag');
+  assert.equal(detectConfigDrift(ctx(probe(), { baseline: null, checks: { ...NO_CHECKS, databases: CHECKS.databases } })).length, 1);
 });
 
 // ---- config-test-failed and service-down --------------------------------------------------------
