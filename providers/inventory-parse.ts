@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
-import type { LogSource, Machine, SshTarget } from '../src/model/index.js';
+import type { HostChecks, LogSource, Machine, SshTarget } from '../src/model/index.js';
 import { isSafeServiceName } from '../src/util/shell-quote.js';
+import { CHECK_KEY_NAMES, mergeChecks, readChecks, type CheckReader } from './inventory-checks.js';
 import { InventoryError, type InventoryIssue } from './inventory-error.js';
 import {
   closest,
@@ -15,8 +16,8 @@ import {
 } from './ssh-defaults.js';
 
 const TOP_KEYS = ['defaults', 'hosts'];
-const DEFAULT_KEYS = ['user', 'port', 'key', 'keys', 'known_hosts', 'site', 'pool', 'role'];
-const HOST_KEYS = ['name', 'address', 'port', 'user', 'key', 'keys', 'known_hosts', 'pool', 'role', 'site', 'jump', 'services', 'logs'];
+const DEFAULT_KEYS = ['user', 'port', 'key', 'keys', 'known_hosts', 'site', 'pool', 'role', ...CHECK_KEY_NAMES];
+const HOST_KEYS = ['name', 'address', 'port', 'user', 'key', 'keys', 'known_hosts', 'pool', 'role', 'site', 'jump', 'services', 'logs', ...CHECK_KEY_NAMES];
 
 const NAME_RE = /^[A-Za-z0-9._-]+$/;
 const DNS_RE = /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;
@@ -31,6 +32,8 @@ interface Common {
   site?: string;
   pool?: string;
   role?: string;
+  /** Check keys set here (configs, perm_files, data, modules, databases, cleanup). */
+  checks: Partial<HostChecks>;
 }
 
 interface HostSpec extends Common {
@@ -131,8 +134,18 @@ function readPathList(ctx: Ctx, key: string, node: Node | null): string[] {
   return readList(ctx, key, node, true).map(({ value }) => path.resolve(ctx.baseDir, expandTilde(value, ctx.env.home)));
 }
 
+function checkReader(ctx: Ctx): CheckReader {
+  return {
+    list: (key, node) => readList(ctx, key, node, true),
+    string: (key, node) => readString(ctx, key, node),
+    fields: (map, allowed, what) => fields(ctx, map, allowed, what),
+    items: (node) => (isSeq(node) ? node.items.map((item) => deref(ctx, item)) : undefined),
+    report: (node, reason, hint) => report(ctx, node, reason, hint),
+  };
+}
+
 function readCommon(ctx: Ctx, f: Map<string, { key: Node; value: Node | null }>): Common {
-  const c: Common = {};
+  const c: Common = { checks: readChecks(checkReader(ctx), f) };
   const user = f.get('user');
   if (user) {
     const value = readString(ctx, 'user', user.value);
@@ -251,7 +264,7 @@ export function parseInventory(text: string, file: string, env: ProviderEnv): Ma
     throw new InventoryError(ctx.issues);
   }
   const top = fields(ctx, root, TOP_KEYS, 'the inventory');
-  let defaults: Common = {};
+  let defaults: Common = { checks: {} };
   const defaultsField = top.get('defaults');
   if (defaultsField) {
     if (isMap(defaultsField.value)) defaults = readCommon(ctx, fields(ctx, defaultsField.value, DEFAULT_KEYS, '"defaults"'));
@@ -357,6 +370,7 @@ function buildMachines(ctx: Ctx, specs: HostSpec[], defaults: Common): Machine[]
       services: [...new Set(s.services)],
       logs: dedupeById(logs),
       origin: `${ctx.file}:${s.line}`,
+      checks: mergeChecks(defaults.checks, s.checks, s.logs),
     });
   }
   return machines;

@@ -9,6 +9,14 @@ import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
 import { detectServiceRestartLoop } from './service-restart-loop.js';
 import type { Detector } from './types.js';
+import { detectClockSkew } from './clock-skew.js';
+import { detectConfigDrift } from './config-drift.js';
+import { detectConfigTestFailed } from './config-test-failed.js';
+import { detectDataCorrupt } from './data-corrupt.js';
+import { detectDbTablesMissing } from './db-tables-missing.js';
+import { detectFilePerms } from './file-perms.js';
+import { detectFsErrors } from './fs-errors.js';
+import { detectModuleMissing } from './module-missing.js';
 import { detectUnreachable } from './unreachable.js';
 import { detectUntrustedHostKey } from './untrusted-host-key.js';
 
@@ -58,9 +66,9 @@ export const CHECKS: readonly CheckEntry[] = [
     id: 'service.down',
     class: 'service-down',
     description: 'An expected service is not running, or a unit has failed',
-    how: 'expected unit ActiveState not active/reloading; any unit ActiveState failed',
+    how: 'expected unit not active/reloading, or any unit failed; drifted config first',
     severities: ['warning', 'critical'],
-    repairs: ['service.restart', 'service.start'],
+    repairs: ['config.restore', 'service.restart', 'service.start'],
     detect: detectServiceDown,
   },
   {
@@ -87,7 +95,7 @@ export const CHECKS: readonly CheckEntry[] = [
     description: 'A filesystem is running out of space',
     how: 'df -P -k used / (used + avail) >= diskWarnPct / diskCritPct',
     severities: ['warning', 'critical'],
-    repairs: [],
+    repairs: ['disk.cleanup'],
     detect: detectDiskFull,
   },
   {
@@ -96,7 +104,7 @@ export const CHECKS: readonly CheckEntry[] = [
     description: 'A filesystem is running out of inodes',
     how: 'df -P -i used / total >= inodeWarnPct / inodeCritPct',
     severities: ['warning', 'critical'],
-    repairs: [],
+    repairs: ['disk.cleanup'],
     detect: detectInodesFull,
   },
   {
@@ -105,14 +113,14 @@ export const CHECKS: readonly CheckEntry[] = [
     description: 'A filesystem that should be writable is mounted read-only',
     how: '/proc/mounts option ro on a non-tmpfs/squashfs/iso9660 mount; / is critical',
     severities: ['warning', 'critical'],
-    repairs: [],
+    repairs: ['fs.remount-rw'],
     detect: detectFsReadOnly,
   },
   {
     id: 'host.load',
     class: 'high-load',
     description: 'The host is overloaded',
-    how: 'load5 / cpus >= loadPerCpuWarn / loadPerCpuCrit',
+    how: 'load5 / cpus >= loadPerCpuWarn / loadPerCpuCrit in the last sustainPolls polls',
     severities: ['warning', 'critical'],
     repairs: [],
     detect: detectHighLoad,
@@ -121,9 +129,81 @@ export const CHECKS: readonly CheckEntry[] = [
     id: 'host.memory',
     class: 'memory-pressure',
     description: 'The host is short of memory',
-    how: 'MemAvailable / MemTotal < memAvailWarnPct / memAvailCritPct',
+    how: 'MemAvailable / MemTotal < memAvailWarnPct / Crit in the last sustainPolls polls',
     severities: ['warning', 'critical'],
     repairs: [],
     detect: detectMemoryPressure,
+  },
+  {
+    id: 'config.drift',
+    class: 'config-drift',
+    description: 'A declared config file changed since the accepted baseline, or vanished',
+    how: 'sha256sum of the file differs from baseline.files[path].sha256',
+    severities: ['info', 'warning', 'critical'],
+    repairs: ['config.restore'],
+    detect: detectConfigDrift,
+  },
+  {
+    id: 'config.test',
+    class: 'config-test-failed',
+    description: "A service's own config test fails (apachectl configtest, sshd -t...)",
+    how: 'declared or default test command exits non-zero (timeout 10 s)',
+    severities: ['critical'],
+    repairs: ['config.restore'],
+    detect: detectConfigTestFailed,
+  },
+  {
+    id: 'file.perms',
+    class: 'file-perms',
+    description: 'A watched file (log) changed mode or ownership',
+    how: 'stat mode/owner/group differ from the baseline; owner lost write = critical',
+    severities: ['warning', 'critical'],
+    repairs: ['perms.restore'],
+    detect: detectFilePerms,
+  },
+  {
+    id: 'data.checksum',
+    class: 'data-corrupt',
+    description: 'A declared data file was overwritten or removed',
+    how: 'sha256sum of the file differs from baseline.files[path].sha256',
+    severities: ['critical'],
+    repairs: ['data.restore'],
+    detect: detectDataCorrupt,
+  },
+  {
+    id: 'fs.errors',
+    class: 'fs-errors',
+    description: 'A filesystem recorded errors (run fsck offline)',
+    how: '/sys/fs/ext4/<dev>/errors_count is not zero',
+    severities: ['critical'],
+    repairs: [],
+    detect: detectFsErrors,
+  },
+  {
+    id: 'kernel.module',
+    class: 'module-missing',
+    description: 'A declared kernel module is not loaded',
+    how: 'not in /proc/modules, /sys/module or modules.builtin',
+    severities: ['critical'],
+    repairs: ['module.load'],
+    detect: detectModuleMissing,
+  },
+  {
+    id: 'db.tables',
+    class: 'db-tables-missing',
+    description: 'Tables of a declared database were dropped, or it cannot be queried',
+    how: 'information_schema.tables lacks tables of the baseline; mysql errors',
+    severities: ['critical'],
+    repairs: ['db.restore'],
+    detect: detectDbTablesMissing,
+  },
+  {
+    id: 'host.clock',
+    class: 'clock-skew',
+    description: "The host's clock is off (fix NTP)",
+    how: '|remote date - (poll start + latency / 2)| >= clockSkewWarnMs / clockSkewCritMs',
+    severities: ['warning', 'critical'],
+    repairs: [],
+    detect: detectClockSkew,
   },
 ];

@@ -1,6 +1,10 @@
-import type { Finding, Severity } from '../model/index.js';
+import type { Finding, RepairRef, Severity } from '../model/index.js';
 import { fit, formatBytes, usedPercent } from './text.js';
 import type { Detector } from './types.js';
+
+export function cleanupRepair(mount: string): RepairRef {
+  return { action: 'disk.cleanup', params: { mount }, label: `Free space on ${mount} (old logs, journal, cleanup paths)` };
+}
 
 /** Read-only image filesystems are always 100% full by construction. */
 export const ALWAYS_FULL_FS = ['squashfs', 'iso9660', 'udf', 'cramfs', 'erofs'];
@@ -33,7 +37,7 @@ export const detectDiskFull: Detector = (ctx) => {
         `thresholds: warn ${diskWarnPct}%, critical ${diskCritPct}%`,
       ],
       subject: v.mount,
-      repairs: [],
+      repairs: v.readOnly ? [] : [cleanupRepair(v.mount)],
     });
   }
   return out;

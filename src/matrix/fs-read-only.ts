@@ -16,17 +16,25 @@ export const detectFsReadOnly: Detector = (ctx) => {
   for (const v of probe.volumes) {
     if (!v.readOnly || READ_ONLY_OK_FS.includes(v.fstype)) continue;
     if (ctx.thresholds.readOnlyOkMounts.includes(v.mount)) continue;
+    const root = v.mount === '/';
+    const evidence = [fit(`${v.mount} on ${v.device} (${v.fstype}) mounted ro`), 'often a remount after I/O errors: check dmesg'];
+    // Remounting rw over a damaged filesystem spreads the damage: only offered when the probe saw no errors.
+    const errorsKnown = probe.fsErrors !== undefined;
+    const errors = probe.fsErrors?.length ?? 0;
+    if (root) evidence.push('root filesystem: repair it from a console, no automatic remount');
+    else if (!errorsKnown) evidence.push('filesystem error counters unknown: no remount offered');
+    else if (errors > 0) evidence.push(`${errors} filesystem(s) report errors: fsck first, no remount offered`);
     out.push({
       machineId: ctx.machine.id,
       class: 'fs-read-only',
-      severity: v.mount === '/' ? 'critical' : 'warning',
+      severity: root ? 'critical' : 'warning',
       summary: fit(`${v.mount} is mounted read-only`),
-      evidence: [
-        fit(`${v.mount} on ${v.device} (${v.fstype}) mounted ro`),
-        'often a remount after I/O errors: check dmesg',
-      ],
+      evidence,
       subject: v.mount,
-      repairs: [],
+      repairs:
+        !root && errorsKnown && errors === 0
+          ? [{ action: 'fs.remount-rw', params: { mount: v.mount }, label: `Remount ${v.mount} read-write` }]
+          : [],
     });
   }
   return out;

@@ -1,25 +1,36 @@
+import type { HostProbe, Severity } from '../model/index.js';
+import { sustained } from './sustained.js';
 import { formatBytes } from './text.js';
 import type { Detector } from './types.js';
 
-/** MemAvailable below the warning / critical share of MemTotal. */
+function availPct(p: HostProbe): number | undefined {
+  return p.memTotalBytes > 0 ? (p.memAvailableBytes * 100) / p.memTotalBytes : undefined;
+}
+
+/** MemAvailable below the warning / critical share of MemTotal, in each of the last `sustainPolls` polls. */
 export const detectMemoryPressure: Detector = (ctx) => {
   const probe = ctx.poll.probe;
-  if (!probe || probe.memTotalBytes <= 0) return [];
-  const pct = (probe.memAvailableBytes * 100) / probe.memTotalBytes;
+  const pct = probe && availPct(probe);
+  if (!probe || pct === undefined) return [];
   const { memAvailWarnPct, memAvailCritPct } = ctx.thresholds;
-  const severity = pct < memAvailCritPct ? 'critical' : pct < memAvailWarnPct ? 'warning' : undefined;
-  if (!severity) return [];
+  const held = sustained(ctx, (p): Severity | undefined => {
+    const v = availPct(p);
+    if (v === undefined) return undefined;
+    return v < memAvailCritPct ? 'critical' : v < memAvailWarnPct ? 'warning' : undefined;
+  });
+  if (!held) return [];
   const swapUsed = probe.swapTotalBytes - probe.swapFreeBytes;
   return [
     {
       machineId: ctx.machine.id,
       class: 'memory-pressure',
-      severity,
+      severity: held.severity,
       summary: `only ${pct.toFixed(1)}% of memory available`,
       evidence: [
         `available ${formatBytes(probe.memAvailableBytes)} of ${formatBytes(probe.memTotalBytes)}`,
         `swap used ${formatBytes(swapUsed)} of ${formatBytes(probe.swapTotalBytes)}`,
         `thresholds: warn below ${memAvailWarnPct}%, critical below ${memAvailCritPct}%`,
+        `held for ${held.probes.length} poll(s): ${held.probes.map((p) => `${(availPct(p) ?? 0).toFixed(1)}%`).join(', ')}`,
       ],
       repairs: [],
     },

@@ -1,4 +1,5 @@
 import type { Finding, RepairRef, ServiceStatus, Severity } from '../model/index.js';
+import { brokenConfigs, declaredChecks, failedTests, restoreConfigRepair } from './declared.js';
 import { findService, fit, remoteNow, serviceLine } from './text.js';
 import type { DetectContext, Detector } from './types.js';
 
@@ -11,9 +12,16 @@ function severityOf(s: ServiceStatus): Severity {
   return 'critical';
 }
 
-function repairsFor(s: ServiceStatus): RepairRef[] {
+/**
+ * Restart and start; when the service's config drifted from the baseline, restoring it comes
+ * first: restarting onto a bad config only fails again.
+ */
+function repairsFor(ctx: DetectContext, s: ServiceStatus): RepairRef[] {
   if (s.load === 'masked') return [];
+  const probe = ctx.poll.probe;
+  const broken = probe ? brokenConfigs(probe, ctx.baseline, declaredChecks(ctx.machine), s.name).filter((b) => b.base.copy) : [];
   return [
+    ...broken.map((b) => restoreConfigRepair(b.decl.path, b.decl.service)),
     { action: 'service.restart', params: { service: s.name }, label: `Restart ${s.name}` },
     { action: 'service.start', params: { service: s.name }, label: `Start ${s.name}` },
   ];
@@ -24,6 +32,13 @@ function finding(ctx: DetectContext, s: ServiceStatus, expected: boolean): Findi
   if (s.description) evidence.push(fit(`description: ${s.description}`));
   if (!expected) evidence.push('not in the expected list, but the unit is failed');
   if (s.load === 'masked') evidence.push('unit is masked: unmask it before starting');
+  const probe = ctx.poll.probe;
+  if (probe) {
+    for (const t of failedTests(probe, s.name)) evidence.push(fit(`config test fails: ${t.command}`));
+    for (const b of brokenConfigs(probe, ctx.baseline, declaredChecks(ctx.machine), s.name)) {
+      evidence.push(fit(`config ${b.decl.path} ${b.state === 'missing' ? 'is missing' : 'differs from the baseline'}`));
+    }
+  }
   return {
     machineId: ctx.machine.id,
     class: 'service-down',
@@ -31,7 +46,7 @@ function finding(ctx: DetectContext, s: ServiceStatus, expected: boolean): Findi
     summary: fit(`service ${s.name} is ${s.active} (${s.sub})`),
     evidence,
     subject: s.name,
-    repairs: repairsFor(s),
+    repairs: repairsFor(ctx, s),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Finding, Machine, PollResult } from '../model/index.js';
+import type { Finding, HostBaseline, Machine, PollResult } from '../model/index.js';
 
 export interface Thresholds {
   /** Filesystem used %, as df computes it: used / (used + available). */
@@ -16,6 +16,11 @@ export interface Thresholds {
   memAvailCritPct: number;
   /** Mount points that are read-only on purpose. */
   readOnlyOkMounts: string[];
+  /** |remote clock - local clock| in ms at which clock skew warns / is critical. */
+  clockSkewWarnMs: number;
+  clockSkewCritMs: number;
+  /** High load and memory pressure fire only when they held in this many consecutive probed polls. */
+  sustainPolls: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -29,6 +34,9 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   memAvailWarnPct: 10,
   memAvailCritPct: 5,
   readOnlyOkMounts: [],
+  clockSkewWarnMs: 5_000,
+  clockSkewCritMs: 60_000,
+  sustainPolls: 3,
 };
 
 export interface DetectContext {
@@ -37,6 +45,10 @@ export interface DetectContext {
   /** Epoch ms of the evaluation. */
   now: number;
   thresholds: Thresholds;
+  /** The host's accepted known-good state; without one, nothing can drift. */
+  baseline?: HostBaseline;
+  /** Recent polls of this host, oldest first, newest last (may or may not end with `poll`). */
+  history?: PollResult[];
 }
 
 export type Detector = (ctx: DetectContext) => Finding[];

@@ -1,5 +1,6 @@
 import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
+import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules } from './parse-checks.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -68,6 +69,12 @@ function parseOrFail(text: string): ParseResult {
   } else if (probe.init === 'sysvinit') {
     probe.services = sysvServices(get('sysv'), warn);
   }
+  // Check sections are printed only when something is declared (fserrors always).
+  if (sections.has('files')) probe.files = parseFiles(get('files'), warn);
+  if (sections.has('configtests')) probe.configTests = parseConfigTests(get('configtests'), warn);
+  if (sections.has('modules')) probe.modules = parseModules(get('modules'), warn);
+  if (sections.has('databases')) probe.databases = parseDatabases(get('databases'), warn);
+  if (sections.has('fserrors')) probe.fsErrors = parseFsErrors(get('fserrors'), warn);
   return { ok: true, probe };
 }
 

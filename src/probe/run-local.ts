@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { HostChecks } from '../model/index.js';
 import { buildProbeScript } from './script.js';
 
 export interface LocalProbeRun {
@@ -15,8 +16,8 @@ const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
  * Runs the probe script on this machine with /bin/sh. The script is one argv word (`sh -c`), so
  * no other shell interpolates anything. On timeout the whole process group is killed.
  */
-export function runLocalProbe(services: string[], timeoutMs: number): Promise<LocalProbeRun> {
-  return runShellScript(buildProbeScript(services), timeoutMs);
+export function runLocalProbe(services: string[], timeoutMs: number, checks?: HostChecks): Promise<LocalProbeRun> {
+  return runShellScript(buildProbeScript(services, checks), timeoutMs);
 }
 
 /** Runs one sh script locally (`/bin/sh -c script`), killing its process group after timeoutMs. */

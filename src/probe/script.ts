@@ -1,4 +1,6 @@
+import { NO_CHECKS, type HostChecks } from '../model/index.js';
 import { isSafeServiceName, shQuote } from '../util/shell-quote.js';
+import { checksScript, LAST5_FUNCTION } from './script-checks.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -15,6 +17,11 @@ export const SECTIONS = [
   'expected',
   'systemd',
   'sysv',
+  'files',
+  'configtests',
+  'modules',
+  'databases',
+  'fserrors',
   'warnings',
   'end',
 ] as const;
@@ -53,8 +60,10 @@ export function unitNameFor(service: string): string {
  * Unsafe service names are dropped; the rest reach the script only through shQuote.
  * Every line a command prints that starts with "@@" is prefixed with "!" (see guard), so only the
  * script itself can print a section marker.
+ * Declared checks add the files, configtests, modules and databases sections (see script-checks.ts).
  */
-export function buildProbeScript(services: string[]): string {
+export function buildProbeScript(services: string[], checks: HostChecks = NO_CHECKS): string {
+  const extra = checksScript(checks);
   const safe = [...new Set(services.filter(isSafeServiceName))];
   const dropped = services.length - services.filter(isSafeServiceName).length;
   const names = safe.map(shQuote).join(' ');
@@ -78,7 +87,9 @@ guard() {
   done
 }
 section() { printf '${m} %s\\n' "$1"; }
-${dropped > 0 ? `warn 'dropped ${dropped} service name(s) that are not valid unit names'\n` : ''}
+${LAST5_FUNCTION}
+${dropped > 0 ? `warn 'dropped ${dropped} service name(s) that are not valid unit names'\n` : ''}\
+${extra.dropped > 0 ? `warn 'dropped ${extra.dropped} declared path(s) or name(s) that are not safe to probe'\n` : ''}
 section meta
 h=$(uname -n 2>/dev/null) || h=''
 [ -n "$h" ] || h=$(cat /proc/sys/kernel/hostname 2>/dev/null) || h=''
@@ -172,6 +183,7 @@ if [ "$init" = sysvinit ]; then
   done
 fi
 
+${extra.text}
 section warnings
 printf '%s' "$W" | guard
 section end

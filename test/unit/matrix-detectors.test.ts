@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding, HostProbe, Machine, PollResult, ServiceStatus, VolumeStatus } from '../../src/model/index.js';
-import { DEFAULT_THRESHOLDS, detectAll, type DetectContext } from '../../src/matrix/index.js';
+import { DEFAULT_THRESHOLDS, detectAll, type DetectContext, type Thresholds } from '../../src/matrix/index.js';
 import { detectServiceDown } from '../../src/matrix/service-down.js';
 import { detectServiceRestartLoop } from '../../src/matrix/service-restart-loop.js';
 import { detectServiceMissing } from '../../src/matrix/service-missing.js';
@@ -74,11 +74,23 @@ function healthy(extra: Partial<HostProbe> = {}): HostProbe {
   };
 }
 
-function ctx(probe: HostProbe | undefined, opts: { services?: string[]; poll?: Partial<PollResult> } = {}): DetectContext {
+function ctx(
+  probe: HostProbe | undefined,
+  opts: { services?: string[]; poll?: Partial<PollResult>; thresholds?: Partial<Thresholds>; history?: PollResult[] } = {},
+): DetectContext {
   const poll: PollResult = { machineId: 'web1', at: NOW, reach: 'ok', latencyMs: 20, ...opts.poll };
   if (probe) poll.probe = probe;
-  return { machine: machine(opts.services ?? ['apache2']), poll, now: NOW, thresholds: DEFAULT_THRESHOLDS };
+  const c: DetectContext = { machine: machine(opts.services ?? ['apache2']), poll, now: NOW, thresholds: { ...DEFAULT_THRESHOLDS, ...opts.thresholds } };
+  if (opts.history) c.history = opts.history;
+  return c;
 }
+
+/** Polls before NOW, one minute apart, oldest first, each with the given probe. */
+function historyOf(...probes: HostProbe[]): PollResult[] {
+  return probes.map((probe, i) => ({ machineId: 'web1', at: NOW - (probes.length - i) * 60_000, reach: 'ok' as const, latencyMs: 20, probe }));
+}
+
+const ONE_POLL = { thresholds: { sustainPolls: 1 } };
 
 function summaries(findings: Finding[]): string[] {
   return findings.map((f) => `${f.class} ${f.severity} ${f.summary}`);
@@ -264,21 +276,54 @@ test('probe-unreadable: reported with the error and the first output lines, sani
 
 // ---- load and memory --------------------------------------------------------------------------
 
-test('high-load: load5 per CPU 2 warns, 4 is critical, below is quiet', () => {
-  assert.deepEqual(summaries(detectHighLoad(ctx(healthy({ load5: 8, cpus: 4 })))), ['high-load warning load 8.00 on 4 CPU(s)']);
-  assert.equal(detectHighLoad(ctx(healthy({ load5: 16, cpus: 4 })))[0]?.severity, 'critical');
-  assert.deepEqual(detectHighLoad(ctx(healthy({ load5: 7.9, cpus: 4 }))), []);
+test('high-load with sustainPolls 1: load5 per CPU 2 warns, 4 is critical, below is quiet', () => {
+  assert.deepEqual(summaries(detectHighLoad(ctx(healthy({ load5: 8, cpus: 4 }), ONE_POLL))), ['high-load warning load 8.00 on 4 CPU(s)']);
+  assert.equal(detectHighLoad(ctx(healthy({ load5: 16, cpus: 4 }), ONE_POLL))[0]?.severity, 'critical');
+  assert.deepEqual(detectHighLoad(ctx(healthy({ load5: 7.9, cpus: 4 }), ONE_POLL)), []);
   // An unknown CPU count (0) is taken as one CPU rather than dividing by zero.
-  assert.equal(detectHighLoad(ctx(healthy({ load5: 3, cpus: 0 })))[0]?.severity, 'warning');
+  assert.equal(detectHighLoad(ctx(healthy({ load5: 3, cpus: 0 }), ONE_POLL))[0]?.severity, 'warning');
 });
 
-test('memory-pressure: under 10% available warns, under 5% is critical', () => {
-  assert.deepEqual(summaries(detectMemoryPressure(ctx(healthy({ memAvailableBytes: 0.08 * 8 * GiB })))), [
+test('high-load is sustained: it fires only when the last 3 probed polls were all loaded', () => {
+  const hot = healthy({ load5: 16, cpus: 4 });
+  const warm = healthy({ load5: 9, cpus: 4 });
+  const calm = healthy({ load5: 1, cpus: 4 });
+  // No history: a single hot poll says nothing with the default sustainPolls 3.
+  assert.deepEqual(detectHighLoad(ctx(hot)), []);
+  assert.deepEqual(detectHighLoad(ctx(hot, { history: historyOf(hot) })), [], 'two polls are not enough');
+  const f = detectHighLoad(ctx(hot, { history: historyOf(calm, hot, hot) }));
+  assert.deepEqual(summaries(f), ['high-load critical load 16.00 on 4 CPU(s)']);
+  assert.ok(f[0]!.evidence.includes('held for 3 poll(s): load5 16.00, 16.00, 16.00'), f[0]!.evidence.join('|'));
+  // The mildest poll of the window sets the severity.
+  assert.equal(detectHighLoad(ctx(hot, { history: historyOf(warm, hot) }))[0]?.severity, 'warning');
+  assert.deepEqual(detectHighLoad(ctx(hot, { history: historyOf(hot, calm, hot) })), [], 'a calm poll breaks the streak');
+  // Polls without a probe (timeouts) neither count nor break it.
+  const timeout: PollResult = { machineId: 'web1', at: NOW - 30_000, reach: 'timeout' };
+  assert.equal(detectHighLoad(ctx(hot, { history: [...historyOf(hot, hot), timeout] }))[0]?.severity, 'critical');
+  // History that already ends with the current poll is not counted twice.
+  const current: PollResult = { machineId: 'web1', at: NOW, reach: 'ok', latencyMs: 20, probe: hot };
+  assert.deepEqual(detectHighLoad(ctx(hot, { history: [...historyOf(hot), current] })), []);
+  assert.equal(detectHighLoad(ctx(hot, { history: [...historyOf(hot, hot), current] })).length, 1);
+});
+
+test('memory-pressure with sustainPolls 1: under 10% available warns, under 5% is critical', () => {
+  assert.deepEqual(summaries(detectMemoryPressure(ctx(healthy({ memAvailableBytes: 0.08 * 8 * GiB }), ONE_POLL))), [
     'memory-pressure warning only 8.0% of memory available',
   ]);
-  assert.equal(detectMemoryPressure(ctx(healthy({ memAvailableBytes: 0.04 * 8 * GiB })))[0]?.severity, 'critical');
-  assert.deepEqual(detectMemoryPressure(ctx(healthy({ memAvailableBytes: 0.1 * 8 * GiB }))), []);
-  assert.deepEqual(detectMemoryPressure(ctx(healthy({ memTotalBytes: 0, memAvailableBytes: 0 }))), []);
+  assert.equal(detectMemoryPressure(ctx(healthy({ memAvailableBytes: 0.04 * 8 * GiB }), ONE_POLL))[0]?.severity, 'critical');
+  assert.deepEqual(detectMemoryPressure(ctx(healthy({ memAvailableBytes: 0.1 * 8 * GiB }), ONE_POLL)), []);
+  assert.deepEqual(detectMemoryPressure(ctx(healthy({ memTotalBytes: 0, memAvailableBytes: 0 }), ONE_POLL)), []);
+});
+
+test('memory-pressure is sustained over the last sustainPolls polls', () => {
+  const short = healthy({ memAvailableBytes: 0.04 * 8 * GiB });
+  const fine = healthy();
+  assert.deepEqual(detectMemoryPressure(ctx(short)), []);
+  assert.deepEqual(detectMemoryPressure(ctx(short, { history: historyOf(fine, short) })), []);
+  const f = detectMemoryPressure(ctx(short, { history: historyOf(short, short) }));
+  assert.equal(f[0]?.severity, 'critical');
+  assert.ok(f[0]!.evidence.some((e) => e === 'held for 3 poll(s): 4.0%, 4.0%, 4.0%'), f[0]!.evidence.join('|'));
+  assert.equal(detectMemoryPressure(ctx(short, { history: historyOf(short), thresholds: { sustainPolls: 2 } })).length, 1);
 });
 
 // ---- whole matrix -----------------------------------------------------------------------------
@@ -303,7 +348,7 @@ test('parsed systemd output through the whole matrix gives the expected findings
   ].join('\n');
   const parsed = parseProbeOutput(text);
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
-  const c = ctx(parsed.probe, { services: ['apache2', 'mariadb', 'nginx'] });
+  const c = ctx(parsed.probe, { services: ['apache2', 'mariadb', 'nginx'], ...ONE_POLL });
   const findings = detectAll({ ...c, now: 1700000000000 });
   assert.deepEqual(summaries(findings), [
     'service-down critical service apache2 is failed (failed)',

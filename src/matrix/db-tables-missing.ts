@@ -1,0 +1,48 @@
+import type { Finding, RepairRef } from '../model/index.js';
+import { DATABASE_MISSING } from '../probe/parse-checks.js';
+import { declaredChecks } from './declared.js';
+import { fit } from './text.js';
+import type { Detector } from './types.js';
+
+const LISTED = 5;
+
+/**
+ * Declared databases that lost tables since the baseline (or the whole schema), restored from the
+ * newest dump the console kept. A database the probe could not query is critical, with no repair.
+ */
+export const detectDbTablesMissing: Detector = (ctx) => {
+  const probe = ctx.poll.probe;
+  if (!probe?.databases) return [];
+  const out: Finding[] = [];
+  for (const { name } of declaredChecks(ctx.machine).databases) {
+    const status = probe.databases.find((d) => d.name === name);
+    if (!status) continue;
+    const finding = (summary: string, evidence: string[], repairs: RepairRef[]): void => {
+      out.push({ machineId: ctx.machine.id, class: 'db-tables-missing', severity: 'critical', summary: fit(summary), evidence, subject: name, repairs });
+    };
+    if (!status.ok) {
+      finding(`database ${name} cannot be checked`, [fit(`mysql: ${status.error ?? 'query failed'}`), 'check that the server runs and the SSH user may connect'], []);
+      continue;
+    }
+    const base = ctx.baseline?.databases[name];
+    const restore: RepairRef[] = base?.dump
+      ? [{ action: 'db.restore', params: { database: name }, label: `Restore ${name} from dump ${base.dump}` }]
+      : [];
+    const noDump = base?.dump ? [] : ['no dump kept for it: nothing to restore from'];
+    if (status.error === DATABASE_MISSING) {
+      finding(`database ${name} does not exist`, [fit(`information_schema has no schema ${name}`), ...noDump], restore);
+      continue;
+    }
+    if (!base) continue;
+    const present = new Set(status.tables);
+    const missing = base.tables.filter((t) => !present.has(t));
+    if (missing.length === 0) continue;
+    const listed = missing.slice(0, LISTED).join(', ') + (missing.length > LISTED ? `, … (+${missing.length - LISTED})` : '');
+    finding(
+      `${missing.length} table(s) missing from ${name}`,
+      [fit(`missing: ${listed}`), `${status.tables.length} table(s) now, ${base.tables.length} in the baseline`, ...noDump],
+      restore,
+    );
+  }
+  return out;
+};

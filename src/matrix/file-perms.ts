@@ -1,0 +1,54 @@
+import type { Finding } from '../model/index.js';
+import { declaredChecks, fileStat } from './declared.js';
+import { fit } from './text.js';
+import type { Detector } from './types.js';
+
+/** Owner write bit of an octal mode string ("0640"). */
+function ownerCanWrite(mode: string | undefined): boolean {
+  return mode !== undefined && (parseInt(mode, 8) & 0o200) !== 0;
+}
+
+/**
+ * Permission-watched files (declared perm_files and logs) whose mode, owner or group differ from
+ * the baseline. Critical when the owner lost the write bit: the service can no longer log.
+ */
+export const detectFilePerms: Detector = (ctx) => {
+  const probe = ctx.poll.probe;
+  if (!probe || !ctx.baseline) return [];
+  const out: Finding[] = [];
+  for (const path of declaredChecks(ctx.machine).permFiles) {
+    const base = ctx.baseline.files[path];
+    const stat = fileStat(probe, path);
+    if (!base?.mode || !stat) continue;
+    if (!stat.exists) {
+      out.push({
+        machineId: ctx.machine.id,
+        class: 'file-perms',
+        severity: 'warning',
+        summary: fit(`${path} no longer exists`),
+        evidence: [fit(`baseline: ${base.mode} ${base.owner ?? '?'}:${base.group ?? '?'}`), 'the service may recreate it; nothing to restore'],
+        subject: path,
+        repairs: [],
+      });
+      continue;
+    }
+    const changes: string[] = [];
+    if (stat.mode !== undefined && stat.mode !== base.mode) changes.push(`mode ${base.mode} → ${stat.mode}`);
+    if (base.owner !== undefined && stat.owner !== undefined && stat.owner !== base.owner) changes.push(`owner ${base.owner} → ${stat.owner}`);
+    if (base.group !== undefined && stat.group !== undefined && stat.group !== base.group) changes.push(`group ${base.group} → ${stat.group}`);
+    if (changes.length === 0) continue;
+    const lostWrite = ownerCanWrite(base.mode) && stat.mode !== undefined && !ownerCanWrite(stat.mode);
+    const evidence = changes.map((c) => fit(c));
+    if (lostWrite) evidence.push('the owner can no longer write it');
+    out.push({
+      machineId: ctx.machine.id,
+      class: 'file-perms',
+      severity: lostWrite ? 'critical' : 'warning',
+      summary: fit(`${path}: ${changes.join(', ')}`),
+      evidence,
+      subject: path,
+      repairs: [{ action: 'perms.restore', params: { path }, label: `Restore mode and owner of ${path}` }],
+    });
+  }
+  return out;
+};

@@ -1,0 +1,132 @@
+import type { ConfigTestResult, DatabaseStatus, FileStat } from '../model/index.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import { CHECK_TIMEOUT_SEC } from './script-checks.js';
+
+type Warn = (w: string) => void;
+
+const MAX_ITEMS = 10_000;
+const MAX_LINE = 200;
+
+function clean(text: string): string {
+  return sanitizeLine(text).slice(0, MAX_LINE);
+}
+
+/** `1 <kind> <mode> <owner> <group> <size> <sha256|-> <path>` or `0 - - - - - - <path>`. */
+export function parseFiles(lines: string[], warn: Warn): FileStat[] {
+  const out: FileStat[] = [];
+  for (const l of lines) {
+    const m = /^([01]) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\/.*)$/.exec(l);
+    if (!m) {
+      if (l.trim()) warn(`files: unexpected line: ${l}`);
+      continue;
+    }
+    if (out.length >= MAX_ITEMS) break;
+    const [, exists, kind, mode, owner, group, size, sha, path] = m as unknown as string[];
+    const stat: FileStat = { path: sanitizeLine(path ?? ''), exists: exists === '1' };
+    if (stat.exists) {
+      if (kind === 'file' || kind === 'dir' || kind === 'other') stat.kind = kind;
+      if (mode && /^[0-7]{1,4}$/.test(mode)) stat.mode = mode.padStart(4, '0');
+      if (owner && owner !== '-') stat.owner = clean(owner);
+      if (group && group !== '-') stat.group = clean(group);
+      if (size && /^\d{1,15}$/.test(size)) stat.size = Number(size);
+      if (sha && /^[0-9a-f]{64}$/.test(sha)) stat.sha256 = sha;
+    }
+    out.push(stat);
+  }
+  return out;
+}
+
+interface Block {
+  head: RegExpExecArray;
+  body: string[];
+}
+
+/** Lines opening a block (matched by `head`), each followed by its "| text" lines. */
+function blocks(lines: string[], head: RegExp, label: string, warn: Warn, other?: (l: string) => boolean): Block[] {
+  const out: Block[] = [];
+  let current: Block | undefined;
+  for (const l of lines) {
+    if (l.startsWith('| ') || l === '|') {
+      if (current) {
+        if (current.body.length < MAX_ITEMS) current.body.push(l.slice(2));
+      } else warn(`${label}: output line without a header: ${l}`);
+      continue;
+    }
+    const m = head.exec(l);
+    if (m) {
+      if (out.length >= MAX_ITEMS) break;
+      out.push((current = { head: m, body: [] }));
+      continue;
+    }
+    current = undefined;
+    if (other?.(l)) continue;
+    if (l.trim()) warn(`${label}: unexpected line: ${l}`);
+  }
+  return out;
+}
+
+/** `T <exit> <service> <command>` + up to 5 "| output" lines; `S <service> <reason>` = skipped. */
+export function parseConfigTests(lines: string[], warn: Warn): ConfigTestResult[] {
+  const skipped = (l: string): boolean => {
+    const m = /^S (\S+) (.+)$/.exec(l);
+    if (m) warn(`config test for ${m[1]} skipped: ${m[2]}`);
+    return !!m;
+  };
+  return blocks(lines, /^T (\d{1,3}) (\S+) (.+)$/, 'configtests', warn, skipped).map(({ head, body }) => {
+    const code = Number(head[1]);
+    const output = body.slice(-5).map(clean);
+    if (code === 124) output.push(`timed out after ${CHECK_TIMEOUT_SEC} s`);
+    else if (code !== 0) output.push(`exit status ${code}`);
+    return { service: clean(head[2] ?? ''), command: clean(head[3] ?? ''), ok: code === 0, output: output.join('\n') };
+  });
+}
+
+/** `loaded|builtin|missing <module>`: the declared modules present in the kernel. */
+export function parseModules(lines: string[], warn: Warn): string[] {
+  const present: string[] = [];
+  for (const l of lines) {
+    const m = /^(loaded|builtin|missing) ([A-Za-z0-9_-]+)$/.exec(l);
+    if (!m) {
+      if (l.trim()) warn(`modules: unexpected line: ${l}`);
+      continue;
+    }
+    if (m[1] !== 'missing' && present.length < MAX_ITEMS) present.push(m[2] ?? '');
+  }
+  return present;
+}
+
+export const DATABASE_MISSING = 'database does not exist';
+
+/** `D ok <db>` + "| <schema count>" + "| <table>"...; `D error <db>` + the client's last lines. */
+export function parseDatabases(lines: string[], warn: Warn): DatabaseStatus[] {
+  return blocks(lines, /^D (ok|error) (\S+)$/, 'databases', warn).map(({ head, body }) => {
+    const name = clean(head[2] ?? '');
+    if (head[1] === 'error') {
+      const errorLine = body.find((l) => /^ERROR\b/.test(l)) ?? body[body.length - 1] ?? 'query failed';
+      return { name, ok: false, tables: [], error: clean(errorLine) };
+    }
+    const [count, ...tables] = body;
+    if (count === undefined || !/^\d+$/.test(count.trim())) {
+      warn(`databases: ${name}: no schema count in the answer`);
+      return { name, ok: false, tables: [], error: 'unexpected answer from mysql' };
+    }
+    const status: DatabaseStatus = { name, ok: true, tables: tables.map((t) => sanitizeLine(t)) };
+    if (Number(count) === 0) status.error = DATABASE_MISSING;
+    return status;
+  });
+}
+
+/** `<device> <count>` for every ext4 filesystem whose errors_count is not zero. */
+export function parseFsErrors(lines: string[], warn: Warn): { device: string; count: number }[] {
+  const out: { device: string; count: number }[] = [];
+  for (const l of lines) {
+    const m = /^(\S+) (\d{1,15})$/.exec(l);
+    if (!m) {
+      if (l.trim()) warn(`fserrors: unexpected line: ${l}`);
+      continue;
+    }
+    const count = Number(m[2]);
+    if (count > 0 && out.length < MAX_ITEMS) out.push({ device: clean(m[1] ?? ''), count });
+  }
+  return out;
+}

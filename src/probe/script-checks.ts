@@ -1,0 +1,153 @@
+import type { HostChecks } from '../model/index.js';
+import { shQuote } from '../util/shell-quote.js';
+import { plannedConfigTests } from './config-tests.js';
+
+/** Seconds a config test or a database query may take before `timeout` kills it. */
+export const CHECK_TIMEOUT_SEC = 10;
+
+/** Paths reach the script only when absolute and free of control characters (one output line each). */
+export function isProbeablePath(p: string): boolean {
+  return p.startsWith('/') && !/[\x00-\x1f\x7f]/.test(p);
+}
+
+/** Kernel module names as /proc/modules prints them (dashes become underscores). */
+export function normalizeModule(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+const MODULE_RE = /^[A-Za-z0-9_-]+$/;
+const DB_RE = /^[A-Za-z0-9_]+$/;
+
+/** SQL asked of each declared database: does the schema exist, then its tables. Names are [A-Za-z0-9_]+. */
+export function databaseQuery(name: string): string {
+  return (
+    `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name='${name}'; ` +
+    `SELECT table_name FROM information_schema.tables WHERE table_schema='${name}' ORDER BY table_name`
+  );
+}
+
+export interface ChecksScript {
+  text: string;
+  /** Declared values refused before reaching the script (bad paths, module or database names). */
+  dropped: number;
+}
+
+/**
+ * The probe sections for declared checks: files, configtests, modules, databases (each only when
+ * something is declared) and fserrors (always). Every value is a shQuote'd word; a config test
+ * command is operator-declared shell and runs as given through `sh -c`.
+ */
+export function checksScript(checks: HostChecks): ChecksScript {
+  let dropped = 0;
+  const keep = <T>(list: readonly T[], ok: (v: T) => boolean): T[] => {
+    const good = list.filter(ok);
+    dropped += list.length - good.length;
+    return [...new Set(good)];
+  };
+  const hashed = keep([...checks.configs.map((c) => c.path), ...checks.dataPaths], isProbeablePath);
+  const statOnly = keep(checks.permFiles, isProbeablePath).filter((p) => !hashed.includes(p));
+  const tests = plannedConfigTests(checks.configs);
+  const modules = keep(checks.modules, (m) => MODULE_RE.test(m));
+  const databases = keep(
+    checks.databases.map((d) => d.name),
+    (n) => DB_RE.test(n),
+  );
+  const parts: string[] = [];
+
+  if (hashed.length + statOnly.length > 0) {
+    parts.push(`section files
+have stat || warn 'stat missing: file modes and owners not reported'
+have sha256sum || warn 'sha256sum missing: file checksums not reported'
+fstat() {
+  if [ ! -e "$1" ] && [ ! -L "$1" ]; then printf '0 - - - - - - %s\\n' "$1"; return; fi
+  if [ -f "$1" ]; then k=file; elif [ -d "$1" ]; then k=dir; else k=other; fi
+  st=''
+  have stat && st=$(stat -L -c '%a %U %G %s' -- "$1" 2>/dev/null)
+  [ -n "$st" ] || st='- - - -'
+  h=-
+  if [ "$2" = 1 ] && [ "$k" = file ] && [ -r "$1" ] && have sha256sum; then
+    h=$(sha256sum <"$1" 2>/dev/null) && h=\${h%% *}
+    [ -n "$h" ] || h=-
+  fi
+  printf '1 %s %s %s %s\\n' "$k" "$st" "$h" "$1"
+}
+${[...hashed.map((p) => `fstat ${shQuote(p)} 1`), ...statOnly.map((p) => `fstat ${shQuote(p)} 0`)].join('\n')}
+`);
+  }
+
+  if (tests.length > 0) {
+    parts.push(`section configtests
+ct() {
+  if [ -n "$3" ] && ! have "$3"; then printf 'S %s %s is not installed\\n' "$1" "$3"; return; fi
+  if ! have timeout; then printf 'S %s timeout is missing: config test not run\\n' "$1"; return; fi
+  o=$(timeout ${CHECK_TIMEOUT_SEC} sh -c "$2" </dev/null 2>&1); r=$?
+  printf 'T %s %s %s\\n' "$r" "$1" "$2"
+  printf '%s\\n' "$o" | last5
+}
+${tests.map((t) => `ct ${shQuote(t.service)} ${shQuote(t.command)} ${shQuote(t.program ?? '')}`).join('\n')}
+`);
+  }
+
+  if (modules.length > 0) {
+    parts.push(`section modules
+L=''
+if [ -r /proc/modules ]; then L=' '; while read -r n rest; do L="$L$n "; done </proc/modules; fi
+kr=$(uname -r 2>/dev/null)
+B="/lib/modules/$kr/modules.builtin"
+mod() {
+  if [ -n "$L" ]; then case $L in *" $1 "*) printf 'loaded %s\\n' "$1"; return ;; esac; fi
+  if [ -d "/sys/module/$1" ]; then printf 'builtin %s\\n' "$1"; return; fi
+  if [ -r "$B" ] && have grep && { grep -q -F -e "/$1.ko" "$B" || grep -q -F -e "/$2.ko" "$B"; }; then
+    printf 'builtin %s\\n' "$1"; return
+  fi
+  printf 'missing %s\\n' "$1"
+}
+${modules.map((m) => `mod ${shQuote(normalizeModule(m))} ${shQuote(normalizeModule(m).replace(/_/g, '-'))}`).join('\n')}
+`);
+  }
+
+  if (databases.length > 0) {
+    parts.push(`section databases
+if have mysql; then MY=mysql; elif have mariadb; then MY=mariadb; else MY=''; fi
+db() {
+  if [ -z "$MY" ]; then printf 'D error %s\\n| mysql client is not installed\\n' "$1"; return; fi
+  if have timeout; then o=$(timeout ${CHECK_TIMEOUT_SEC} "$MY" --connect-timeout=5 -N -B -e "$2" </dev/null 2>&1); r=$?
+  else o=$("$MY" --connect-timeout=5 -N -B -e "$2" </dev/null 2>&1); r=$?
+  fi
+  if [ "$r" -eq 0 ]; then
+    printf 'D ok %s\\n' "$1"
+    printf '%s\\n' "$o" | while IFS= read -r l; do [ -n "$l" ] && printf '| %s\\n' "$l"; done
+  else
+    printf 'D error %s\\n' "$1"
+    printf '%s\\n' "$o" | last5
+  fi
+}
+${databases.map((n) => `db ${shQuote(n)} ${shQuote(databaseQuery(n))}`).join('\n')}
+`);
+  }
+
+  parts.push(`section fserrors
+set +f
+for f in /sys/fs/ext4/*/errors_count; do
+  [ -r "$f" ] || continue
+  n=''
+  read -r n <"$f" 2>/dev/null
+  case $n in ''|0) continue ;; esac
+  d=\${f%/errors_count}
+  printf '%s %s\\n' "\${d##*/}" "$n" | guard
+done
+set -f
+`);
+  return { text: parts.join('\n'), dropped };
+}
+
+/** Shell function shared by the check sections: keeps the last 5 non-empty lines, each as "| line". */
+export const LAST5_FUNCTION = `last5() {
+  a=''; b=''; c=''; d=''; e=''
+  while IFS= read -r l || [ -n "$l" ]; do
+    [ -n "$l" ] || continue
+    a=$b; b=$c; c=$d; d=$e; e=$l
+  done
+  for l in "$a" "$b" "$c" "$d" "$e"; do [ -n "$l" ] && printf '| %s\\n' "$l"; done
+  return 0
+}`;
