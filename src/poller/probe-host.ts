@@ -11,7 +11,7 @@ export interface ProbeOptions {
 /** Probes one machine with one exec and turns whatever happens into a PollResult. Never throws. */
 export async function probeHost(hostExec: HostExec, machine: Machine, opts: ProbeOptions): Promise<PollResult> {
   const at = Date.now();
-  const r = await hostExec.runScript(machine, buildProbeScript(machine.services), opts.timeoutMs);
+  const r = await hostExec.runScript(machine, buildProbeScript(machine.services, machine.checks), opts.timeoutMs);
   if (r.failure) {
     const hostKey = r.failure.error?.hostKey;
     return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: r.failure.message, hostKey };
