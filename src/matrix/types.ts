@@ -1,4 +1,4 @@
-import type { Finding, Machine, PollResult } from '../model/index.js';
+import type { Finding, HostBaseline, Machine, PollResult } from '../model/index.js';
 
 export interface Thresholds {
   /** Filesystem used %, as df computes it: used / (used + available). */
@@ -37,6 +37,10 @@ export interface DetectContext {
   /** Epoch ms of the evaluation. */
   now: number;
   thresholds: Thresholds;
+  /** The host's accepted known-good state, if any. */
+  baseline?: HostBaseline;
+  /** Previous polls of the host, oldest first (without this one). */
+  history?: PollResult[];
 }
 
 export type Detector = (ctx: DetectContext) => Finding[];

@@ -50,6 +50,12 @@ export interface LogView {
   error?: string;
 }
 
+/** Who accepted a host's known-good baseline, and when (the baseline itself stays in the core). */
+export interface BaselineInfo {
+  acceptedAt: string;
+  acceptedBy: string;
+}
+
 export interface FleetData {
   hosts: Record<string, HostState>;
   /** Machine ids in the order providers listed them. */
@@ -63,6 +69,8 @@ export interface FleetData {
   /** Transient one-line message for the status bar. */
   notice?: { text: string; level: 'info' | 'warning' | 'error'; at: number };
   logScrollback: number;
+  /** Hosts with an accepted baseline; absent = no baseline. */
+  baselineInfo: Record<string, BaselineInfo>;
 }
 
 export interface FleetActions {
@@ -77,6 +85,7 @@ export interface FleetActions {
   setLogStatus(status: LogStreamStatus, error?: string): void;
   closeLog(): void;
   notify(text: string, level?: 'info' | 'warning' | 'error'): void;
+  setBaselineInfo(machineId: string, info: BaselineInfo | undefined): void;
 }
 
 export type FleetState = FleetData & FleetActions;
@@ -92,6 +101,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     actions: [],
     readOnly: opts.readOnly ?? false,
     logScrollback: opts.logScrollback ?? 5000,
+    baselineInfo: {},
 
     setMachines(machines) {
       const prev = get().hosts;
@@ -174,6 +184,15 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
 
     notify(text, level = 'info') {
       set({ notice: { text, level, at: Date.now() } });
+    },
+
+    setBaselineInfo(machineId, info) {
+      const old = get().baselineInfo[machineId];
+      if (old?.acceptedAt === info?.acceptedAt && old?.acceptedBy === info?.acceptedBy) return;
+      const baselineInfo = { ...get().baselineInfo };
+      if (info) baselineInfo[machineId] = info;
+      else delete baselineInfo[machineId];
+      set({ baselineInfo });
     },
   }));
 }
