@@ -114,3 +114,10 @@ test('disk.cleanup preview counts the bytes and deletes nothing; the run deletes
   assert.equal(core.store.getState().actions[0]?.state, 'succeeded');
   assert.deepEqual(readdirSync(clean), []);
 });
+
+test('pool scope: every host of the pool is accepted and reported; an empty pool is said so', async () => {
+  await core.intents.acceptBaseline({ pool: 'local' });
+  assert.equal(core.store.getState().notice?.text, 'pool local: baseline accepted for 1/1 hosts');
+  await core.intents.acceptBaseline({ pool: 'nope' });
+  assert.match(core.store.getState().notice?.text ?? '', /no host to accept for pool nope/);
+});
