@@ -136,7 +136,7 @@ export function createIntents(d: IntentDeps): Intents {
       const failed = outcomes.filter((o) => !o.ok);
       const partial = outcomes.filter((o) => o.ok && o.problems.length > 0);
       const text =
-        outcomes.length === 1
+        'machineId' in scope
           ? (outcomes[0]?.summary ?? '')
           : `${label}: baseline accepted for ${outcomes.length - failed.length}/${outcomes.length} hosts` +
             [...failed, ...partial].map((o) => ` | ${o.summary}`).join('');
