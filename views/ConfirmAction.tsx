@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
@@ -31,7 +31,22 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
   const { plan, width } = props;
   const [confirmedAt, setConfirmedAt] = useState<number | null>(null);
   const [runError, setRunError] = useState<string | null>(null);
+  const [preview, setPreview] = useState<string | null>(null);
   const run = useStore(store, (s) => (confirmedAt === null ? undefined : findRun(s.actions, plan, confirmedAt - 1000)));
+
+  // The preview is read-only (what a cleanup would delete...): it runs as soon as the plan is shown.
+  useEffect(() => {
+    if (!plan.preview) return;
+    let live = true;
+    setPreview(null);
+    intents.preview(plan).then(
+      (text) => live && setPreview(text),
+      (err: unknown) => live && setPreview(`preview failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [intents, plan]);
 
   useKeys(
     (input) => {
@@ -55,6 +70,17 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
   const shownCommand = sanitizeLine(plan.command);
   const commandRows = chunk(shownCommand, Math.max(10, width - 4));
   const label = (name: string, value: string) => truncate(`${fit(name, 9)} ${value}`, width);
+  const inputText = plan.input
+    ? `${sanitizeLine(plan.input.description)} (${plan.input.bytes} bytes, sha256 ${sanitizeLine(plan.input.sha256.slice(0, 12))}…) on stdin`
+    : '';
+  const previewRows = plan.preview
+    ? preview === null
+      ? ['previewing…']
+      : sanitizeText(preview)
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .slice(0, Math.max(1, props.height - commandRows.length - 10))
+    : [];
 
   let resultRows: { text: string; color?: string }[] = [];
   if (confirmedAt !== null) {
@@ -89,7 +115,19 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
           {truncate('the command contains control characters (shown stripped)', width)}
         </Text>
       ) : null}
+      {/* What is sent is shown in full, wrapped like the command. */}
+      {(plan.input ? chunk(inputText, Math.max(10, width - 10)) : []).map((row, i) => (
+        <Text key={`i${i}`} wrap="truncate-end">
+          {(i === 0 ? fit('input', 9) + ' ' : ' '.repeat(10)) + row}
+        </Text>
+      ))}
       <Text wrap="truncate-end">{label('expect', sanitizeLine(plan.expected))}</Text>
+      {plan.preview ? <Text wrap="truncate-end">{label('preview', sanitizeLine(plan.preview.description))}</Text> : null}
+      {previewRows.map((row, i) => (
+        <Text key={`p${i}`} color={preview === null ? theme.muted : theme.accent} wrap="truncate-end">
+          {truncate('    ' + row, width)}
+        </Text>
+      ))}
       <Text> </Text>
       {confirmedAt === null ? (
         <Text bold wrap="truncate-end">

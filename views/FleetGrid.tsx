@@ -4,7 +4,7 @@ import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
 import { defaultSortDesc, fleetRows, SORT_KEYS, type FleetRow, type HostRow, type SortKey } from '../src/store/selectors.js';
 import { useNow, useView } from './context.js';
-import { footerText, GRID_KEYS } from './keymap.js';
+import { footerText, GRID_KEYS, READ_ONLY_REFUSAL } from './keymap.js';
 import { Table, type Column } from './Table.js';
 import { fit, pct } from './text.js';
 import { healthColor, type Theme } from './theme.js';
@@ -98,14 +98,25 @@ function gridColumns(t: Theme): Column<FleetRow>[] {
   ];
 }
 
-/** Next host row index from `from` in direction `step`, skipping group headers; stays put at the ends. */
+/** Next row index from `from` in direction `step` (pool headers are selectable: A accepts a pool); stays put at the ends. */
 function moveSelection(rows: FleetRow[], from: number, step: number): number {
-  const hostIdx = rows.flatMap((r, i) => (r.kind === 'host' ? [i] : []));
-  if (hostIdx.length === 0) return -1;
-  let pos = hostIdx.findIndex((i) => i >= from);
-  if (pos < 0) pos = hostIdx.length - 1;
-  pos = Math.max(0, Math.min(hostIdx.length - 1, pos + step));
-  return hostIdx[pos] ?? -1;
+  if (rows.length === 0) return -1;
+  return Math.max(0, Math.min(rows.length - 1, from + step));
+}
+
+/** Selection key of a row: the machine id, or a pool key no machine id can equal. */
+function rowId(r: FleetRow): string {
+  return r.kind === 'host' ? r.id : '\u0000pool:' + r.pool;
+}
+
+type AcceptAsk = { scope: { machineId: string } | { pool: string }; question: string };
+
+function acceptQuestion(r: FleetRow): AcceptAsk {
+  if (r.kind === 'host') return { scope: { machineId: r.id }, question: `Accept the current state of ${sanitizeLine(r.name)} as good (new baseline)?` };
+  return {
+    scope: { pool: r.pool },
+    question: `Accept the current state of all ${r.count} host${r.count === 1 ? '' : 's'} of pool ${sanitizeLine(r.pool)} as good (new baselines)?`,
+  };
 }
 
 export function FleetGrid(props: FleetGridProps): React.JSX.Element {
@@ -115,6 +126,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const order = useStore(store, (s) => s.order);
   const { ui, setUi } = props;
   const [editing, setEditing] = useState<string | null>(null);
+  const [acceptAsk, setAcceptAsk] = useState<AcceptAsk | null>(null);
 
   const rows = useMemo(
     () => fleetRows({ hosts, order }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now }),
@@ -123,18 +135,27 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const columns = useMemo(() => gridColumns(theme), [theme]);
   const tableHeight = Math.max(1, props.height - 2);
 
-  let selected = ui.selectedId ? rows.findIndex((r) => r.kind === 'host' && r.id === ui.selectedId) : -1;
-  if (selected < 0) selected = moveSelection(rows, 0, 0);
+  let selected = ui.selectedId ? rows.findIndex((r) => rowId(r) === ui.selectedId) : -1;
+  if (selected < 0) selected = rows.findIndex((r) => r.kind === 'host');
   const selectedRow = rows[selected];
   const hostCount = rows.filter((r) => r.kind === 'host').length;
 
   const select = (index: number) => {
     const r = rows[index];
-    if (r && r.kind === 'host') setUi((u) => ({ ...u, selectedId: r.id }));
+    if (r) setUi((u) => ({ ...u, selectedId: rowId(r) }));
   };
 
   useKeys(
     (input, key) => {
+      if (acceptAsk) {
+        setAcceptAsk(null);
+        if (input === 'y') {
+          intents.acceptBaseline(acceptAsk.scope).catch((err: unknown) =>
+            store.getState().notify(`accept failed: ${sanitizeLine(err instanceof Error ? err.message : String(err))}`, 'error'),
+          );
+        }
+        return;
+      }
       if (editing !== null) {
         if (key.return) {
           const filter = editing.trim();
@@ -166,6 +187,9 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
       else if (input === 'p') setUi((u) => ({ ...u, groupByPool: !u.groupByPool }));
       else if (key.return) {
         if (selectedRow && selectedRow.kind === 'host') props.onOpen(selectedRow.id);
+      } else if (input === 'A') {
+        if (store.getState().readOnly) store.getState().notify(READ_ONLY_REFUSAL, 'warning');
+        else if (selectedRow) setAcceptAsk(acceptQuestion(selectedRow));
       } else if (input === 'R') intents.refresh();
       else if (input === '?') props.onHelp();
       else if (key.escape && ui.filter) setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
@@ -187,7 +211,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         columns={columns}
         selectedIndex={selected}
         height={tableHeight}
-        rowKey={(r) => (r.kind === 'host' ? r.id : 'pool:' + r.pool)}
+        rowKey={rowId}
         fullRow={(r) =>
           r.kind === 'group'
             ? {
@@ -198,7 +222,11 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         }
         emptyText={ui.filter ? `no host matches "${ui.filter}" (Esc clears)` : 'no machines yet'}
       />
-      {editing !== null ? (
+      {acceptAsk ? (
+        <Text bold color={theme.warning} wrap="truncate-end">
+          {fit(`${acceptAsk.question} y/N`, width)}
+        </Text>
+      ) : editing !== null ? (
         <Text wrap="truncate-end">
           <Text color={theme.accent}>/</Text>
           {fit(editing + '█', width - 1)}

@@ -29,6 +29,8 @@ import { healthColor, type Theme } from './theme.js';
 import { VolumesPane } from './VolumesPane.js';
 
 export const TABS = ['Services', 'Volumes', 'Logs', 'Findings'] as const;
+/** Host name and numbers, probe line, baseline line. */
+const HEADER_LINES = 3;
 export type Tab = (typeof TABS)[number];
 
 export interface HostViewProps {
@@ -81,6 +83,10 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
     second = 'waiting for the first probe…';
   }
   const busyText = host.busyAction ? `↻ running: ${busy ? sanitizeLine(busy.plan.title) : host.busyAction} │ ` : '';
+  const baseline = useStore(store, (s) => s.baselineInfo[host.machine.id]);
+  const baselineText = baseline
+    ? `baseline: accepted ${sanitizeLine(baseline.acceptedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))} by ${sanitizeLine(baseline.acceptedBy)}`
+    : 'no baseline (A in the grid accepts the current state as good)';
   return (
     <Box flexDirection="column">
       <Text bold color={healthColor(theme, row.health)} wrap="truncate-end">
@@ -89,6 +95,9 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
       <Text wrap="truncate-end">
         {busyText ? <Text color={theme.accent}>{truncate(busyText, width)}</Text> : null}
         <Text color={failed ? theme.critical : theme.muted}>{truncate(second, Math.max(0, width - busyText.length))}</Text>
+      </Text>
+      <Text color={baseline ? theme.muted : theme.warning} wrap="truncate-end">
+        {truncate(baselineText, width)}
       </Text>
     </Box>
   );
@@ -222,7 +231,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
 
   const width = props.width;
   const bannerLines = untrusted ? 2 : 0;
-  const paneHeight = Math.max(2, props.height - 2 - 1 - bannerLines - 1);
+  const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - 1);
   const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, readOnly };
   const hk = host.last?.hostKey;
   const footerKeys = [...paneKeys(tab, logOpen), ...(untrusted ? TRUST_KEYS : []), ...HOST_KEYS];

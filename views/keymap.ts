@@ -19,6 +19,7 @@ export const GRID_KEYS: KeyHint[] = [
   { keys: 'S', label: 'reverse sort' },
   { keys: 'p', label: 'group by pool', footer: true, short: 'group' },
   { keys: 'R', label: 'poll all hosts now' },
+  { keys: 'A', label: 'accept current state as good (host; on a pool header row: the whole pool)', action: true, short: 'accept' },
   { keys: '?', label: 'help', footer: true },
   { keys: 'q', label: 'quit', footer: true },
 ];

@@ -1,5 +1,9 @@
-import type { Machine, ServiceStatus } from '../model/index.js';
+import type { ActionPlan, HostBaseline, HostProbe, Machine, ServiceStatus } from '../model/index.js';
 import { isSafeServiceName, shCommand } from '../util/shell-quote.js';
+import { REPAIR_ENTRIES } from './catalogue/index.js';
+import { withPrivilege } from './privilege.js';
+
+export { withPrivilege };
 
 /** What the planner needs to know about the target host. */
 export interface PlanContext {
@@ -8,6 +12,14 @@ export interface PlanContext {
   init: 'systemd' | 'sysvinit';
   /** The service as the last probe saw it, if it did. */
   service?: ServiceStatus;
+  /** The last successful probe (volumes, fs errors). */
+  probe?: HostProbe;
+  /** The host's accepted known-good state, if any. */
+  baseline?: HostBaseline;
+  /** Whether the stored copy of that name is present in the baseline store. */
+  hasCopy?: (sha256: string) => boolean;
+  /** The newest stored dump of a database. */
+  newestDump?: (database: string) => { name: string; sha256: string; bytes: number; at: string } | undefined;
 }
 
 /** One entry of the repair catalogue: declarative, like a Monit action. */
@@ -20,6 +32,12 @@ export interface CatalogueEntry {
   /** The exact remote command (POSIX sh), every value quoted. */
   command(params: Record<string, string>, ctx: PlanContext): string;
   expected(params: Record<string, string>): string;
+  /** Refusal reason from the host's state (no baseline copy, no dump...), checked before command(). */
+  check?(params: Record<string, string>, ctx: PlanContext): string | undefined;
+  /** Stored content the command reads on stdin. */
+  input?(params: Record<string, string>, ctx: PlanContext): ActionPlan['input'];
+  /** A read-only command showing what the action would do. */
+  preview?(params: Record<string, string>, ctx: PlanContext): ActionPlan['preview'];
 }
 
 function serviceParamError(params: Record<string, string>): string | undefined {
@@ -44,11 +62,6 @@ function serviceCommand(verb: 'start' | 'stop' | 'restart') {
   };
 }
 
-/** Non-root SSH users run actions through sudo, never prompting (-n): a missing sudo rule fails clearly. */
-export function withPrivilege(machine: Machine, command: string): string {
-  const user = machine.ssh?.user;
-  return user && user !== 'root' ? `sudo -n -- sh -c ${shCommand(command)}` : command;
-}
 
 export const CATALOGUE: Record<string, CatalogueEntry> = {
   'service.restart': {
@@ -75,4 +88,5 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
     command: serviceCommand('stop'),
     expected: (p) => `${p['service']} stops; the next probe shows it inactive (and red if it is an expected service)`,
   },
+  ...REPAIR_ENTRIES,
 };

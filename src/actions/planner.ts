@@ -1,11 +1,18 @@
-import type { ActionIntent, ActionPlan } from '../model/index.js';
+import type { ActionIntent, ActionPlan, HostBaseline } from '../model/index.js';
 import type { HostState } from '../store/index.js';
-import { CATALOGUE } from './catalogue.js';
+import { CATALOGUE, type PlanContext } from './catalogue.js';
 
 export type PlanOutcome = { plan: ActionPlan } | { refused: string };
 
-/** Intent → exact plan, or the reason it cannot run. Pure. */
-export function planAction(intent: ActionIntent, host: HostState | undefined, readOnly: boolean): PlanOutcome {
+/** What the console keeps about a host beyond the store: its baseline and stored copies/dumps. */
+export interface PlanExtras {
+  baseline?: HostBaseline;
+  hasCopy?: PlanContext['hasCopy'];
+  newestDump?: PlanContext['newestDump'];
+}
+
+/** Intent → exact plan, or the reason it cannot run. Pure (the extras are lookups, not effects). */
+export function planAction(intent: ActionIntent, host: HostState | undefined, readOnly: boolean, extras: PlanExtras = {}): PlanOutcome {
   if (readOnly) return { refused: 'read-only mode: actions are disabled' };
   if (!host) return { refused: `unknown host "${intent.machineId}"` };
   const entry = CATALOGUE[intent.action];
@@ -15,19 +22,28 @@ export function planAction(intent: ActionIntent, host: HostState | undefined, re
   if (host.busyAction) return { refused: `${host.machine.name} is busy with another action; wait for it to finish` };
   const service = intent.params['service'];
   const init = host.probe?.init === 'sysvinit' ? 'sysvinit' : 'systemd';
-  const command = entry.command(intent.params, {
+  const ctx: PlanContext = {
     machine: host.machine,
     init,
     service: service ? host.probe?.services.find((s) => s.name === service || s.name === `${service}.service`) : undefined,
-  });
-  return {
-    plan: {
-      intent,
-      title: entry.title(intent.params),
-      hostName: host.machine.name,
-      command,
-      expected: entry.expected(intent.params),
-      transport: host.machine.ssh ? 'ssh' : 'local',
-    },
+    probe: host.probe,
+    baseline: extras.baseline,
+    hasCopy: extras.hasCopy,
+    newestDump: extras.newestDump,
   };
+  const unavailable = entry.check?.(intent.params, ctx);
+  if (unavailable) return { refused: `${entry.id} on ${host.machine.name}: ${unavailable}` };
+  const plan: ActionPlan = {
+    intent,
+    title: entry.title(intent.params),
+    hostName: host.machine.name,
+    command: entry.command(intent.params, ctx),
+    expected: entry.expected(intent.params),
+    transport: host.machine.ssh ? 'ssh' : 'local',
+  };
+  const input = entry.input?.(intent.params, ctx);
+  if (input) plan.input = input;
+  const preview = entry.preview?.(intent.params, ctx);
+  if (preview) plan.preview = preview;
+  return { plan };
 }

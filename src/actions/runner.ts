@@ -3,7 +3,10 @@ import type { ActionPlan, AuditEntry } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import type { AuditLog } from '../persist/audit-log.js';
+import type { BaselineStore } from '../persist/baselines.js';
+import { MAX_DUMP_BYTES, storeDump } from '../baseline/dumps.js';
 import { outputTail } from './output-tail.js';
+import { readPlanInput, stdoutIsData } from './run-io.js';
 
 export interface RunnerDeps {
   store: FleetStore;
@@ -14,6 +17,8 @@ export interface RunnerDeps {
   timeoutMs: number;
   /** Called after every action so the next probe verifies its effect at once. */
   afterRun?(machineId: string): void;
+  /** Stored known-good copies and dumps (plans with an input, db.dump). */
+  baselines?: BaselineStore;
 }
 
 /**
@@ -31,12 +36,21 @@ export class ActionRunner {
     const id = randomUUID();
     const now = () => new Date().toISOString();
 
-    if (store.getState().readOnly || !host || host.busyAction) {
+    let stdin: Buffer | undefined;
+    let inputError: string | undefined;
+    try {
+      stdin = readPlanInput(plan, this.deps.baselines);
+    } catch (err) {
+      inputError = (err as Error).message;
+    }
+    if (store.getState().readOnly || !host || host.busyAction || inputError) {
       const error = store.getState().readOnly
         ? 'read-only mode: actions are disabled'
         : !host
           ? `unknown host "${machineId}"`
-          : `${plan.hostName} is busy with another action`;
+          : host.busyAction
+            ? `${plan.hostName} is busy with another action`
+            : (inputError ?? '');
       await audit.append({ id, phase: 'refused', at: now(), ...base, error });
       store.getState().notify(`${plan.title} refused: ${error}`, 'warning');
       return;
@@ -52,13 +66,20 @@ export class ActionRunner {
       return;
     }
 
-    const r = await this.deps.hostExec.exec(host.machine, plan.command, this.deps.timeoutMs);
+    const dataOut = stdoutIsData(plan);
+    const r = await this.deps.hostExec.exec(host.machine, plan.command, this.deps.timeoutMs, stdin, dataOut ? { maxOutputBytes: MAX_DUMP_BYTES } : {});
+    // Dumps are data: stored, never shown nor audited (only their name, size and checksum are).
     const result = {
       exitCode: r.code,
-      outputTail: outputTail(r.stdout, r.stderr),
+      outputTail: outputTail(dataOut ? '' : r.stdout, r.stderr),
       durationMs: r.latencyMs,
       error: r.failure?.message,
     };
+    if (dataOut && r.code === 0 && !r.failure) {
+      const stored = await this.storeDumpOutput(plan, r.stdout, r.truncated === true);
+      if ('error' in stored) result.error = stored.error;
+      else result.outputTail = [result.outputTail, stored.line].filter(Boolean).join('\n');
+    }
     const finished: AuditEntry = { id, phase: 'finished', at: now(), ...base, ...result };
     try {
       await audit.append(finished);
@@ -74,5 +95,18 @@ export class ActionRunner {
         ok ? 'info' : 'error',
       );
     this.deps.afterRun?.(machineId);
+  }
+
+  private async storeDumpOutput(plan: ActionPlan, stdout: string, truncated: boolean): Promise<{ line: string } | { error: string }> {
+    const database = plan.intent.params['database'] ?? '';
+    if (!this.deps.baselines) return { error: 'no baseline store: the dump was not kept' };
+    if (truncated) return { error: `the dump of ${database} is larger than ${MAX_DUMP_BYTES} bytes: not stored` };
+    if (stdout.trim() === '') return { error: `mysqldump printed nothing for ${database}: not stored` };
+    try {
+      const d = await storeDump(this.deps.baselines, plan.intent.machineId, database, Buffer.from(stdout, 'utf8'));
+      return { line: `stored dump ${d.name} (${d.bytes} bytes, sha256 ${d.sha256})` };
+    } catch (err) {
+      return { error: `the dump could not be stored: ${(err as Error).message}` };
+    }
   }
 }

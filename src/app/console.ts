@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { Machine } from '../model/index.js';
 import { createFleetStore, type FleetStore, type Intents } from '../store/index.js';
 import { SshPool } from '../ssh/pool.js';
@@ -8,6 +9,8 @@ import { ActionRunner } from '../actions/runner.js';
 import { LogFollower } from '../logs/log-follower.js';
 import { AuditLog } from '../persist/audit-log.js';
 import { detectAll, DEFAULT_THRESHOLDS } from '../matrix/index.js';
+import { BaselineStore } from '../persist/baselines.js';
+import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
 
 export interface ConsoleOptions {
@@ -22,6 +25,8 @@ export interface ConsoleOptions {
   actionTimeoutMs?: number;
   /** How long a pool repair waits for each host's health to come back (default: 4 polls, at least 30 s). */
   healthTimeoutMs?: number;
+  /** Where baselines live (`<stateDir>/baselines`); defaults to the audit log's directory. */
+  stateDir?: string;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -31,6 +36,7 @@ export interface RemliteConsole {
   poller: Poller;
   pool: SshPool;
   hostExec: HostExec;
+  baselines: BaselineStore;
   close(): Promise<void>;
 }
 
@@ -49,11 +55,23 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
   store.getState().setMachines(opts.machines);
   const pool = new SshPool({ maxConcurrent: opts.maxConcurrent, readyTimeoutMs: opts.probeTimeoutMs });
   const hostExec = new HostExec(pool);
+  const baselines = new BaselineStore(opts.stateDir ?? path.dirname(opts.auditPath));
+  const baselineCache = new BaselineCache(baselines, (machineId, baseline, warning) => {
+    store.getState().setBaselineInfo(machineId, baseline && { acceptedAt: baseline.acceptedAt, acceptedBy: baseline.acceptedBy });
+    if (warning) store.getState().notify(warning, 'warning');
+  });
+  for (const id of store.getState().order) baselineCache.get(id);
   const poller = new Poller(
     store,
     hostExec,
-    (machine, poll, now) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS }),
-    { intervalMs: opts.pollIntervalMs, timeoutMs: opts.probeTimeoutMs, slowThresholdMs: opts.slowThresholdMs, batchMs: 50 },
+    (machine, poll, now, extra) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS, baseline: extra.baseline, history: extra.history }),
+    {
+      intervalMs: opts.pollIntervalMs,
+      timeoutMs: opts.probeTimeoutMs,
+      slowThresholdMs: opts.slowThresholdMs,
+      batchMs: 50,
+      baselineOf: (id) => baselineCache.get(id),
+    },
   );
   const audit = new AuditLog(opts.auditPath);
   const who = operatorName();
@@ -63,16 +81,33 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     audit,
     who,
     timeoutMs: opts.actionTimeoutMs ?? 120_000,
-    afterRun: (id) => poller.refresh(id),
+    afterRun: (id) => {
+      baselineCache.reload(id); // a dump may have named itself in the baseline
+      poller.refresh(id);
+    },
+    baselines,
   });
   const logs = new LogFollower(store, hostExec, { backlog: 200, flushMs: 100 });
-  const intents = createIntents({ store, pool, poller, runner, logs, audit, who, healthTimeoutMs: opts.healthTimeoutMs ?? Math.max(30_000, opts.pollIntervalMs * 4) });
+  const intents = createIntents({
+    store,
+    pool,
+    poller,
+    runner,
+    logs,
+    audit,
+    who,
+    hostExec,
+    baselines: baselineCache,
+    acceptTimeoutMs: opts.actionTimeoutMs ?? 120_000,
+    healthTimeoutMs: opts.healthTimeoutMs ?? Math.max(30_000, opts.pollIntervalMs * 4),
+  });
   return {
     store,
     intents,
     poller,
     pool,
     hostExec,
+    baselines,
     async close() {
       poller.stop();
       logs.close();

@@ -5,7 +5,13 @@ import type { Poller } from '../poller/poller.js';
 import type { ActionRunner } from '../actions/runner.js';
 import type { LogFollower } from '../logs/log-follower.js';
 import type { AuditLog } from '../persist/audit-log.js';
+import type { HostExec } from '../exec/host-exec.js';
+import type { BaselineCache } from '../baseline/cache.js';
 import { planAction } from '../actions/planner.js';
+import { acceptHost, mapBounded, type AcceptOutcome } from '../baseline/accept.js';
+import { summarizeCleanupPreview } from '../actions/catalogue/disk-cleanup.js';
+import { outputTail } from '../actions/output-tail.js';
+import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
 import { appendKnownHost } from '../ssh/known-hosts.js';
 import { randomUUID } from 'node:crypto';
 import { runRollout } from '../actions/rollout.js';
@@ -22,14 +28,28 @@ export interface IntentDeps {
   who: string;
   /** How long a rollout waits for a repaired host's health to come back. */
   healthTimeoutMs: number;
+  hostExec: HostExec;
+  baselines: BaselineCache;
+  /** Per exec of an accept (capture, each dump). */
+  acceptTimeoutMs: number;
 }
+
+/** Hosts of a pool accepted at once. */
+const ACCEPT_PARALLEL = 4;
+const PREVIEW_TIMEOUT_MS = 60_000;
 
 /** The core's answer to every view intent. */
 export function createIntents(d: IntentDeps): Intents {
   return {
     plan(intent: ActionIntent) {
       const s = d.store.getState();
-      return planAction(intent, s.hosts[intent.machineId], s.readOnly);
+      const id = intent.machineId;
+      const store = d.baselines.store;
+      return planAction(intent, s.hosts[id], s.readOnly, {
+        baseline: d.baselines.get(id),
+        hasCopy: (sha) => store.hasCopy(id, sha),
+        newestDump: (db) => store.newestDump(id, db),
+      });
     },
 
     run(plan: ActionPlan) {
@@ -110,6 +130,57 @@ export function createIntents(d: IntentDeps): Intents {
 
     refresh(machineId) {
       d.poller.refresh(machineId);
+    },
+
+    async acceptBaseline(scope) {
+      const s = d.store.getState();
+      if (s.readOnly) {
+        s.notify('read-only mode: accepting baselines is disabled', 'warning');
+        return;
+      }
+      const machines =
+        'machineId' in scope
+          ? [s.hosts[scope.machineId]?.machine]
+          : s.order.map((id) => s.hosts[id]?.machine).filter((m) => m?.pool === scope.pool);
+      const targets = machines.filter((m) => m !== undefined);
+      const label = 'machineId' in scope ? (targets[0]?.name ?? scope.machineId) : `pool ${scope.pool}`;
+      if (targets.length === 0) {
+        s.notify(`no host to accept for ${label}`, 'warning');
+        return;
+      }
+      s.notify(`accepting the current state of ${label}${targets.length > 1 ? ` (${targets.length} hosts)` : ''} as good…`, 'info');
+      const deps = { hostExec: d.hostExec, baselines: d.baselines.store, audit: d.audit, who: d.who, timeoutMs: d.acceptTimeoutMs };
+      const outcomes = await mapBounded(targets, ACCEPT_PARALLEL, async (m): Promise<AcceptOutcome> => {
+        let outcome: AcceptOutcome;
+        try {
+          outcome = await acceptHost(deps, m);
+        } catch (err) {
+          const summary = `${m.name}: baseline not accepted: ${(err as Error).message}`;
+          outcome = { machineId: m.id, ok: false, problems: [summary], summary };
+        }
+        d.baselines.reload(m.id);
+        d.poller.refresh(m.id);
+        return outcome;
+      });
+      const failed = outcomes.filter((o) => !o.ok);
+      const partial = outcomes.filter((o) => o.ok && o.problems.length > 0);
+      const text =
+        'machineId' in scope
+          ? (outcomes[0]?.summary ?? '')
+          : `${label}: baseline accepted for ${outcomes.length - failed.length}/${outcomes.length} hosts` +
+            [...failed, ...partial].map((o) => ` | ${o.summary}`).join('');
+      d.store.getState().notify(sanitizeLine(text), failed.length ? 'error' : partial.length ? 'warning' : 'info');
+    },
+
+    async preview(plan) {
+      const host = d.store.getState().hosts[plan.intent.machineId];
+      if (!plan.preview) return 'this action has no preview';
+      if (!host) return `unknown host "${plan.intent.machineId}"`;
+      const r = await d.hostExec.exec(host.machine, plan.preview.command, PREVIEW_TIMEOUT_MS);
+      if (r.failure) return `preview failed: ${sanitizeLine(r.failure.message)}`;
+      if (r.code !== 0) return `preview failed (exit ${r.code ?? 'none'}):\n${outputTail('', r.stderr || r.stdout, 6)}`;
+      if (plan.intent.action === 'disk.cleanup') return sanitizeText(summarizeCleanupPreview(r.stdout).text);
+      return outputTail(r.stdout, r.stderr, 12);
     },
   };
 }

@@ -9,6 +9,8 @@ export interface HostExecResult {
   stdout: string;
   stderr: string;
   latencyMs: number;
+  /** True when stdout or stderr went over the output cap and was cut. */
+  truncated?: boolean;
   /** Set when the command could not run or finish; reach says why. */
   failure?: { reach: Reachability; message: string; error?: SshError };
 }
@@ -27,20 +29,28 @@ export class HostExec {
    * Runs a multi-line POSIX sh script. Over SSH it goes on stdin to `sh -s`, so the remote login
    * shell (which may be csh or fish) never has to parse it.
    */
-  runScript(machine: Machine, script: string, timeoutMs: number): Promise<HostExecResult> {
-    return machine.ssh ? this.exec(machine, 'sh -s', timeoutMs, script) : this.exec(machine, script, timeoutMs);
+  runScript(machine: Machine, script: string, timeoutMs: number, opts: { maxOutputBytes?: number } = {}): Promise<HostExecResult> {
+    return machine.ssh ? this.exec(machine, 'sh -s', timeoutMs, script, opts) : this.exec(machine, script, timeoutMs, undefined, opts);
   }
 
-  async exec(machine: Machine, command: string, timeoutMs: number, stdin?: string): Promise<HostExecResult> {
+  async exec(
+    machine: Machine,
+    command: string,
+    timeoutMs: number,
+    stdin?: string | Buffer,
+    opts: { maxOutputBytes?: number } = {},
+  ): Promise<HostExecResult> {
     if (!machine.ssh) {
-      const r = await execLocal(command, timeoutMs);
+      const r = await execLocal(command, timeoutMs, { stdin, maxOutputBytes: opts.maxOutputBytes });
       const failure = r.timedOut ? { reach: 'timeout' as const, message: `local command timed out after ${timeoutMs} ms` } : undefined;
-      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, failure };
+      const cap = opts.maxOutputBytes;
+      const truncated = cap !== undefined && (r.stdout.length >= cap || r.stderr.length >= cap) ? true : undefined;
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, failure, truncated };
     }
     const started = Date.now();
     try {
-      const r = await this.pool.exec(machine.id, machine.ssh, command, { timeoutMs, stdin });
-      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs };
+      const r = await this.pool.exec(machine.id, machine.ssh, command, { timeoutMs, stdin, maxOutputBytes: opts.maxOutputBytes });
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, truncated: r.truncated };
     } catch (err) {
       const e = err instanceof SshError ? err : undefined;
       const message = err instanceof Error ? err.message : String(err);

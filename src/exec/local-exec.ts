@@ -12,18 +12,27 @@ export interface LocalExecResult {
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
 /** Runs a POSIX sh command line on this machine, killing its process group on timeout. */
-export function execLocal(command: string, timeoutMs: number): Promise<LocalExecResult> {
+export function execLocal(
+  command: string,
+  timeoutMs: number,
+  opts: { stdin?: string | Buffer; maxOutputBytes?: number } = {},
+): Promise<LocalExecResult> {
   const started = Date.now();
+  const cap = opts.maxOutputBytes ?? MAX_OUTPUT;
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/bin/sh', ['-c', command], { stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      if (stdout.length < MAX_OUTPUT) stdout += d;
+    if (opts.stdin !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined); // the command may exit without reading it all
+      child.stdin.end(opts.stdin);
+    }
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout.length < cap) stdout += d;
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      if (stderr.length < MAX_OUTPUT) stderr += d;
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < cap) stderr += d;
     });
     const timer = setTimeout(() => {
       timedOut = true;

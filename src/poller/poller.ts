@@ -1,4 +1,4 @@
-import type { Finding, Machine, PollResult } from '../model/index.js';
+import type { Finding, HostBaseline, Machine, PollResult } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { probeHost, type ProbeOptions } from './probe-host.js';
@@ -7,9 +7,19 @@ export interface PollerOptions extends ProbeOptions {
   intervalMs: number;
   /** How long results are gathered before one store update (one render) applies them. */
   batchMs: number;
+  /** The host's accepted baseline, handed to the detectors with every poll. */
+  baselineOf?: (machineId: string) => HostBaseline | undefined;
+  /** Polls kept per host for the detectors (restart loops, sustained load). */
+  historyLength?: number;
 }
 
-export type Detector = (machine: Machine, poll: PollResult, now: number) => Finding[];
+/** What a detector gets besides the poll: the host's baseline and its previous polls (oldest first, without this one). */
+export interface DetectExtra {
+  baseline?: HostBaseline;
+  history: PollResult[];
+}
+
+export type Detector = (machine: Machine, poll: PollResult, now: number, extra: DetectExtra) => Finding[];
 
 /**
  * Polls every machine on its own timer, never two probes of one host at once, so a slow or
@@ -24,6 +34,7 @@ export class Poller {
   private stopped = false;
   private waiters: { machineId: string; resolve: (r: PollResult) => void }[] = [];
   private unsubscribe: (() => void) | undefined;
+  private history = new Map<string, PollResult[]>();
 
   constructor(
     private readonly store: FleetStore,
@@ -47,6 +58,7 @@ export class Poller {
         if (present.has(id)) continue;
         clearTimeout(timer);
         this.timers.delete(id);
+        this.history.delete(id);
       }
       this.scheduleNew(order.filter((id) => !this.timers.has(id) && !this.inFlight.has(id)));
     });
@@ -102,7 +114,9 @@ export class Poller {
       result = { machineId: id, at: Date.now(), reach: 'unreadable', error: `probe failed: ${(err as Error).message}` };
     }
     this.inFlight.delete(id);
-    const findings = this.detect(host.machine, result, Date.now());
+    const history = this.history.get(id) ?? [];
+    const findings = this.detect(host.machine, result, Date.now(), { baseline: this.opts.baselineOf?.(id), history: [...history] });
+    this.history.set(id, [...history, result].slice(-(this.opts.historyLength ?? 10)));
     this.pending.push({ result, findings });
     this.scheduleFlush();
     this.waiters = this.waiters.filter((w) => {

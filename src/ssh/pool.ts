@@ -31,7 +31,10 @@ export interface SshPoolOptions {
 
 export interface ExecOptions {
   timeoutMs: number;
-  stdin?: string;
+  /** Sent on the command's stdin, then EOF (Buffers go byte for byte: stored copies, dumps). */
+  stdin?: string | Buffer;
+  /** Overrides the pool's per-stream output cap for this exec (baseline capture, dumps). */
+  maxOutputBytes?: number;
 }
 
 export interface ExecResult {
@@ -319,8 +322,8 @@ export class SshPool {
     const who = describeTarget(target);
     return new Promise<ExecResult>((resolve, reject) => {
       const started = performance.now();
-      const stdout = new CappedBuffer(this.opts.maxOutputBytes);
-      const stderr = new CappedBuffer(this.opts.maxOutputBytes);
+      const stdout = new CappedBuffer(opts.maxOutputBytes ?? this.opts.maxOutputBytes);
+      const stderr = new CappedBuffer(opts.maxOutputBytes ?? this.opts.maxOutputBytes);
       let channel: ClientChannel | undefined;
       let done = false;
       const finish = (outcome: () => void) => {

@@ -66,6 +66,12 @@ export interface LogView {
   error?: string;
 }
 
+/** Who accepted a host's known-good baseline, and when (the baseline itself stays in the core). */
+export interface BaselineInfo {
+  acceptedAt: string;
+  acceptedBy: string;
+}
+
 export interface FleetData {
   hosts: Record<string, HostState>;
   /** Machine ids in the order providers listed them. */
@@ -80,6 +86,8 @@ export interface FleetData {
   /** Transient one-line message for the status bar. */
   notice?: { text: string; level: 'info' | 'warning' | 'error'; at: number };
   logScrollback: number;
+  /** Hosts with an accepted baseline; absent = no baseline. */
+  baselineInfo: Record<string, BaselineInfo>;
 }
 
 export interface FleetActions {
@@ -97,6 +105,7 @@ export interface FleetActions {
   updateRolloutStep(machineId: string, patch: Partial<RolloutStep>): void;
   finishRollout(state: 'done' | 'stopped', reason?: string): void;
   notify(text: string, level?: 'info' | 'warning' | 'error'): void;
+  setBaselineInfo(machineId: string, info: BaselineInfo | undefined): void;
 }
 
 export type FleetState = FleetData & FleetActions;
@@ -112,6 +121,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     actions: [],
     readOnly: opts.readOnly ?? false,
     logScrollback: opts.logScrollback ?? 5000,
+    baselineInfo: {},
 
     setMachines(machines) {
       const prev = get().hosts;
@@ -211,6 +221,15 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
 
     notify(text, level = 'info') {
       set({ notice: { text, level, at: Date.now() } });
+    },
+
+    setBaselineInfo(machineId, info) {
+      const old = get().baselineInfo[machineId];
+      if (old?.acceptedAt === info?.acceptedAt && old?.acceptedBy === info?.acceptedBy) return;
+      const baselineInfo = { ...get().baselineInfo };
+      if (info) baselineInfo[machineId] = info;
+      else delete baselineInfo[machineId];
+      set({ baselineInfo });
     },
   }));
 }

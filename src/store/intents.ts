@@ -29,4 +29,12 @@ export interface Intents {
   repairPool(req: PoolRepairRequest): Promise<void>;
   /** Poll now (one host or all). */
   refresh(machineId?: string): void;
+  /**
+   * "Accept current as good": capture the declared files, modules and databases of one host or of
+   * every host of a pool as their known-good baseline. Progress and results arrive as store notices
+   * and in store.baselineInfo.
+   */
+  acceptBaseline(scope: { machineId: string } | { pool: string }): Promise<void>;
+  /** Runs a plan's read-only preview command and returns its result as sanitized text. */
+  preview(plan: ActionPlan): Promise<string>;
 }

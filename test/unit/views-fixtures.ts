@@ -172,6 +172,21 @@ export class RecordingIntents implements Intents {
   async repairPool(req: PoolRepairRequest): Promise<void> {
     this.calls.push({ name: 'repairPool', args: [req] });
   }
+  async acceptBaseline(scope: { machineId: string } | { pool: string }): Promise<void> {
+    this.calls.push({ name: 'acceptBaseline', args: [scope] });
+  }
+  /** What preview() answers; a pending promise until resolvePreview() when `holdPreview` is set. */
+  previewText = 'would free 12.4 MiB (13002342 bytes) in 37 files';
+  holdPreview = false;
+  private release: (() => void) | undefined;
+  resolvePreview(): void {
+    this.release?.();
+  }
+  async preview(plan: ActionPlan): Promise<string> {
+    this.calls.push({ name: 'preview', args: [plan] });
+    if (this.holdPreview) await new Promise<void>((r) => (this.release = r));
+    return this.previewText;
+  }
   called(name: string) {
     return this.calls.filter((c) => c.name === name);
   }

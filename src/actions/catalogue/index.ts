@@ -1,0 +1,13 @@
+import type { CatalogueEntry } from '../catalogue.js';
+import { DATABASE_ENTRIES } from './database.js';
+import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
+import { RESTORE_ENTRIES } from './restore.js';
+import { SYSTEM_ENTRIES } from './system.js';
+
+/** Repairs of the failure matrix (baseline restores, cleanup, databases, kernel and mounts). */
+export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
+  ...RESTORE_ENTRIES,
+  ...DISK_CLEANUP_ENTRIES,
+  ...DATABASE_ENTRIES,
+  ...SYSTEM_ENTRIES,
+};

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { HostBaseline, Machine } from '../model/index.js';
+import type { HostExec, HostExecResult } from '../exec/host-exec.js';
+import type { AuditLog } from '../persist/audit-log.js';
+import type { BaselineStore } from '../persist/baselines.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import { withPrivilege } from '../actions/privilege.js';
+import { dumpCommand } from '../actions/catalogue/database.js';
+import { capturePlan, captureScript, isEmptyCapture, MAX_CAPTURE_BYTES } from './capture-script.js';
+import { parseCapture } from './capture-parse.js';
+import { MAX_DUMP_BYTES, storeDump } from './dumps.js';
+
+export interface AcceptDeps {
+  hostExec: HostExec;
+  baselines: BaselineStore;
+  audit: AuditLog;
+  who: string;
+  timeoutMs: number;
+}
+
+export interface AcceptOutcome {
+  machineId: string;
+  ok: boolean;
+  baseline?: HostBaseline;
+  /** Declared items that are not in the baseline, and why. */
+  problems: string[];
+  /** One line for the operator (and the audit log). */
+  summary: string;
+}
+
+/** All captured files of one exec: the content of up to a few files of 8 MiB, base64. */
+const MAX_CAPTURE_OUTPUT = 96 * 1024 * 1024;
+
+function failureText(r: HostExecResult): string | undefined {
+  if (r.failure) return r.failure.message;
+  if (r.truncated) return 'the capture output was larger than remlite reads at once';
+  if (r.code !== 0) return `exit ${r.code ?? 'none'}: ${sanitizeLine(r.stderr.trim().split('\n').slice(-2).join(' '))}`;
+  return undefined;
+}
+
+/** The capture script runs as root: through `sudo -n` for non-root SSH users. */
+function runCapture(deps: AcceptDeps, machine: Machine, script: string): Promise<HostExecResult> {
+  const opts = { maxOutputBytes: MAX_CAPTURE_OUTPUT };
+  if (!machine.ssh) return deps.hostExec.exec(machine, script, deps.timeoutMs, undefined, opts);
+  const shell = machine.ssh.user === 'root' ? 'sh -s' : 'sudo -n -- sh -s';
+  return deps.hostExec.exec(machine, shell, deps.timeoutMs, script, opts);
+}
+
+/**
+ * "Accept current as good" for one host: one exec captures every declared file (stat, copy), the
+ * loaded modules and each database's tables; then each database is dumped. Copies, dumps and
+ * baseline.json go to the baseline store; the audit log records what was captured (never contents).
+ */
+export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<AcceptOutcome> {
+  const plan = capturePlan(machine);
+  const id = randomUUID();
+  const audit = (phase: 'started' | 'finished', command: string, exitCode?: number, error?: string) =>
+    deps.audit.append({ id, phase, at: new Date().toISOString(), who: deps.who, machineId: machine.id, host: machine.name, action: 'baseline.accept', command, exitCode, error });
+  const fail = (summary: string): AcceptOutcome => ({ machineId: machine.id, ok: false, problems: [summary], summary });
+
+  if (isEmptyCapture(plan)) return fail(`${machine.name} declares no configs, data, permission files, modules or databases: nothing to accept`);
+  await audit('started', `capture ${plan.files.length} files${plan.modules ? ', modules' : ''}${plan.databases.length ? `, databases ${plan.databases.join(' ')}` : ''}`);
+
+  const r = await runCapture(deps, machine, captureScript(plan, MAX_CAPTURE_BYTES));
+  const failed = failureText(r);
+  const parsed = failed ? undefined : parseCapture(plan, r.stdout);
+  if (!parsed || !parsed.complete) {
+    const summary = `${machine.name}: baseline not accepted: ${failed ?? 'the capture output was cut short'}`;
+    await audit('finished', 'capture failed', r.code ?? undefined, summary);
+    return fail(summary);
+  }
+
+  const baseline: HostBaseline = {
+    machineId: machine.id,
+    acceptedAt: new Date().toISOString(),
+    acceptedBy: deps.who,
+    files: {},
+    modules: parsed.modules ?? [],
+    databases: {},
+  };
+  const problems = [...plan.skipped];
+  const captured: string[] = [];
+  for (const f of parsed.files) {
+    if (f.problem) {
+      problems.push(`${f.item.path}: ${f.problem}`);
+      continue;
+    }
+    const entry: HostBaseline['files'][string] = { kind: f.item.kind, mode: f.mode, owner: f.owner, group: f.group, size: f.size };
+    if (f.content) {
+      entry.sha256 = await deps.baselines.putCopy(machine.id, f.content);
+      entry.copy = entry.sha256;
+    }
+    baseline.files[f.item.path] = entry;
+    captured.push(`${f.item.kind} ${f.item.path} ${f.mode} ${f.owner}:${f.group}${entry.sha256 ? ` sha256 ${entry.sha256.slice(0, 16)}` : ''}`);
+  }
+  if (plan.modules) captured.push(`${baseline.modules.length} loaded modules`);
+
+  for (const d of parsed.databases) {
+    if (d.error !== undefined || !d.tables) {
+      problems.push(`database ${d.name}: ${d.error ?? 'no table list'}`);
+      continue;
+    }
+    baseline.databases[d.name] = { tables: d.tables };
+    const dump = await deps.hostExec.exec(machine, withPrivilege(machine, dumpCommand(d.name)), deps.timeoutMs, undefined, { maxOutputBytes: MAX_DUMP_BYTES });
+    const dumpFailed = failureText(dump) ?? (dump.stdout.trim() === '' ? 'mysqldump printed nothing' : undefined);
+    if (dumpFailed) {
+      problems.push(`database ${d.name}: dump failed (${dumpFailed})`);
+      captured.push(`database ${d.name} ${d.tables.length} tables (no dump)`);
+      continue;
+    }
+    // Saved first so storeDump names the dump in this baseline.
+    await deps.baselines.save(baseline);
+    const stored = await storeDump(deps.baselines, machine.id, d.name, Buffer.from(dump.stdout, 'utf8'));
+    baseline.databases[d.name] = { tables: d.tables, dump: stored.name, dumpedAt: stored.at, dumpSha256: stored.sha256 };
+    captured.push(`database ${d.name} ${d.tables.length} tables, dump ${stored.name} ${stored.bytes} bytes sha256 ${stored.sha256.slice(0, 16)}`);
+  }
+
+  await deps.baselines.save(baseline);
+  deps.baselines.pruneCopies(baseline);
+  const files = Object.keys(baseline.files).length;
+  const dbs = Object.keys(baseline.databases).length;
+  const summary =
+    `${machine.name}: baseline accepted (${files} file${files === 1 ? '' : 's'}${plan.modules ? `, ${baseline.modules.length} modules` : ''}${dbs ? `, ${dbs} database${dbs === 1 ? '' : 's'}` : ''})` +
+    (problems.length ? `; ${problems.length} not captured: ${problems.join('; ')}` : '');
+  await audit('finished', `captured: ${captured.join('; ')}`, 0, problems.length ? problems.join('; ') : undefined);
+  return { machineId: machine.id, ok: true, baseline, problems, summary };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the input order in the results. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}

@@ -1,0 +1,123 @@
+// The runner sends stored copies on stdin (checksum verified first) and the preview runs read-only:
+// on this machine, through the local transport, with real files in a temp dir.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConsole } from '../../src/app/console.js';
+import type { Machine, PollResult } from '../../src/model/index.js';
+import { NO_CHECKS } from '../../src/model/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'remlite-runner-'));
+const stateDir = join(dir, 'state');
+const data = join(dir, "srv/it's $(touch pwned).db");
+const clean = join(dir, 'srv/tmp');
+mkdirSync(clean, { recursive: true });
+const good = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
+writeFileSync(data, good);
+chmodSync(data, 0o640);
+
+const machine: Machine = {
+  id: 'here',
+  name: 'here',
+  provider: 'local',
+  site: 'local',
+  pool: 'local',
+  role: '',
+  services: [],
+  logs: [],
+  origin: 'test',
+  checks: { ...NO_CHECKS, dataPaths: [data], cleanupPaths: [clean] },
+};
+
+const core = createConsole({
+  machines: [machine],
+  auditPath: join(stateDir, 'audit.log'),
+  pollIntervalMs: 60_000,
+  probeTimeoutMs: 10_000,
+  slowThresholdMs: 5000,
+  maxConcurrent: 2,
+  logScrollback: 10,
+});
+after(() => core.close());
+
+// The planner takes mounts from the last probe: say the temp dir is a mount of its own.
+const volume = (mount: string) => ({ mount, device: 'tmpfs', fstype: 'tmpfs', sizeBytes: 1, usedBytes: 1, availBytes: 0, inodesTotal: 1, inodesUsed: 1, readOnly: false });
+const poll: PollResult = {
+  machineId: 'here',
+  at: Date.now(),
+  reach: 'ok',
+  probe: {
+    hostname: 'here', remoteTimeMs: 0, uptimeSec: 1, load1: 0, load5: 0, load15: 0, cpus: 1, memTotalBytes: 1, memAvailableBytes: 1,
+    swapTotalBytes: 0, swapFreeBytes: 0, kernel: '', init: 'systemd', volumes: [volume('/'), volume(join(dir, 'srv'))], services: [], warnings: [],
+  },
+};
+core.store.getState().applyPolls([{ result: poll, findings: [] }]);
+
+function planOf(action: string, params: Record<string, string>) {
+  const r = core.intents.plan({ action, machineId: 'here', params });
+  assert.ok('plan' in r, 'refused' in r ? r.refused : '');
+  return r.plan;
+}
+
+const audit = () => readFileSync(join(stateDir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+test('accept on this machine stores a verified copy and mode; the store shows who accepted', async () => {
+  await core.intents.acceptBaseline({ machineId: 'here' });
+  const b = core.baselines.load('here').baseline;
+  assert.ok(b, core.store.getState().notice?.text);
+  assert.equal(b.files[data]?.mode, '0640');
+  assert.deepEqual(core.baselines.readCopy('here', b.files[data]!.copy!), good);
+  assert.equal(core.store.getState().baselineInfo['here']?.acceptedAt, b.acceptedAt);
+  assert.match(core.store.getState().notice?.text ?? '', /here: baseline accepted \(1 file\)/);
+  const finished = audit().find((e) => e['action'] === 'baseline.accept' && e['phase'] === 'finished');
+  assert.match(String(finished?.['command']), /^captured: data .*it's \$\(touch pwned\)\.db 0640 \S+:\S+ sha256 [0-9a-f]{16}$/);
+});
+
+test('data.restore sends the copy on stdin: the file is byte-identical again, nothing else ran', async () => {
+  writeFileSync(data, 'garbage');
+  chmodSync(data, 0o666);
+  const plan = planOf('data.restore', { path: data });
+  assert.equal(plan.input?.bytes, good.length);
+  await core.intents.run(plan);
+  const run = core.store.getState().actions[0];
+  assert.equal(run?.state, 'succeeded', run?.result?.outputTail);
+  assert.deepEqual(readFileSync(data), good);
+  assert.equal(statSync(data).mode & 0o777, 0o640);
+  assert.ok(!existsSync(join(process.cwd(), 'pwned')) && !existsSync('pwned'), 'the path was never evaluated by a shell');
+  assert.deepEqual(readdirSync(join(dir, 'srv')).sort(), ["it's $(touch pwned).db", 'tmp']);
+});
+
+test('a tampered stored copy is refused before anything runs, and the refusal is audited', async () => {
+  const plan = planOf('data.restore', { path: data });
+  writeFileSync(data, 'broken again');
+  writeFileSync(join(core.baselines.hostDir('here'), 'files', plan.input!.baselineFile), 'evil content');
+  await core.intents.run(plan);
+  assert.equal(readFileSync(data, 'utf8'), 'broken again', 'the host was not touched');
+  const refused = audit().filter((e) => e['phase'] === 'refused' && e['action'] === 'data.restore');
+  assert.equal(refused.length, 1);
+  assert.match(String(refused[0]?.['error']), /fails its checksum/);
+  assert.match(core.store.getState().notice?.text ?? '', /refused: .*fails its checksum/);
+  assert.doesNotMatch(readFileSync(join(stateDir, 'audit.log'), 'utf8'), /evil content|garbage/);
+});
+
+test('disk.cleanup preview counts the bytes and deletes nothing; the run deletes exactly those files', async () => {
+  writeFileSync(join(clean, 'app.log.1'), Buffer.alloc(300_000));
+  writeFileSync(join(clean, 'app.log.2.gz'), Buffer.alloc(1234));
+  const plan = planOf('disk.cleanup', { mount: join(dir, 'srv') });
+  const text = await core.intents.preview(plan);
+  assert.match(text, /^would free 294\.2 KiB \(301234 bytes\) in 2 files\n/);
+  assert.match(text, /app\.log\.1/);
+  assert.equal(readdirSync(clean).length, 2);
+  await core.intents.run(plan);
+  assert.equal(core.store.getState().actions[0]?.state, 'succeeded');
+  assert.deepEqual(readdirSync(clean), []);
+});
+
+test('pool scope: every host of the pool is accepted and reported; an empty pool is said so', async () => {
+  await core.intents.acceptBaseline({ pool: 'local' });
+  assert.equal(core.store.getState().notice?.text, 'pool local: baseline accepted for 1/1 hosts');
+  await core.intents.acceptBaseline({ pool: 'nope' });
+  assert.match(core.store.getState().notice?.text ?? '', /no host to accept for pool nope/);
+});
