@@ -16,8 +16,8 @@ export interface ActionPlan {
   command: string;
   /** What the operator should expect to see afterwards. */
   expected: string;
-  /** Whether it runs over SSH or locally (local provider). */
-  transport: 'ssh' | 'local';
+  /** Whether it runs over SSH, locally (local provider) or through the cloud API (then `command` is the equivalent CLI call). */
+  transport: 'ssh' | 'local' | 'cloud';
 }
 
 export interface ActionResult {

@@ -20,7 +20,9 @@ export type FailureClass =
   | 'untrusted-host-key'
   | 'probe-unreadable'
   | 'high-load'
-  | 'memory-pressure';
+  | 'memory-pressure'
+  | 'ec2-status-failed'
+  | 'ec2-scheduled-event';
 
 /** A repair the operator may fire for a finding. */
 export interface RepairRef {

@@ -2,3 +2,4 @@ export * from './machine.js';
 export * from './probe.js';
 export * from './finding.js';
 export * from './action.js';
+export * from './cloud.js';

@@ -1,3 +1,5 @@
+import type { Ec2Info } from './cloud.js';
+
 /** Where a machine came from. */
 export type ProviderKind = 'local' | 'sshconfig' | 'datacenter' | 'ec2';
 
@@ -43,4 +45,6 @@ export interface Machine {
   logs: LogSource[];
   /** Where this entry was defined, for error messages ("inventory.yaml:12", "~/.ssh/config:4"). */
   origin: string;
+  /** What the cloud API says about it (EC2 machines only). */
+  cloud?: Ec2Info;
 }

@@ -15,6 +15,8 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'probe-unreadable': true,
   'high-load': true,
   'memory-pressure': true,
+  'ec2-status-failed': true,
+  'ec2-scheduled-event': true,
 };
 
 test('the catalogue has exactly one check per failure class, with unique ids', () => {
@@ -30,7 +32,10 @@ test('every check says what it detects and how, in one short line each', () => {
   }
 });
 
-test('only service-down offers repairs, and they are the service actions', () => {
+test('only service-down and the EC2 status check offer repairs', () => {
   const withRepairs = CHECKS.filter((c) => c.repairs.length > 0);
-  assert.deepEqual(withRepairs.map((c) => [c.class, c.repairs]), [['service-down', ['service.restart', 'service.start']]]);
+  assert.deepEqual(withRepairs.map((c) => [c.class, c.repairs]), [
+    ['service-down', ['service.restart', 'service.start']],
+    ['ec2-status-failed', ['ec2.reboot']],
+  ]);
 });
