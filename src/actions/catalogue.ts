@@ -1,5 +1,6 @@
 import type { Machine, ServiceStatus } from '../model/index.js';
 import { isSafeServiceName, shCommand } from '../util/shell-quote.js';
+import { awsCliCommand, type Ec2ActionId } from '../../providers/ec2/aws-command.js';
 
 /** What the planner needs to know about the target host. */
 export interface PlanContext {
@@ -20,6 +21,10 @@ export interface CatalogueEntry {
   /** The exact remote command (POSIX sh), every value quoted. */
   command(params: Record<string, string>, ctx: PlanContext): string;
   expected(params: Record<string, string>): string;
+  /** 'cloud': runs through the provider's API (command is then the equivalent CLI call); default: the host's shell. */
+  transport?: 'cloud';
+  /** Why the action cannot run on this machine right now, if it cannot. */
+  precondition?(machine: Machine): string | undefined;
 }
 
 function serviceParamError(params: Record<string, string>): string | undefined {
@@ -76,3 +81,26 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
     expected: (p) => `${p['service']} stops; the next probe shows it inactive (and red if it is an expected service)`,
   },
 };
+
+/** EC2 state(s) an action makes sense from; anything else is refused before asking. */
+function ec2Entry(id: Ec2ActionId, verb: string, from: string[], expected: string): CatalogueEntry {
+  return {
+    id,
+    title: () => `${verb[0]!.toUpperCase()}${verb.slice(1)} EC2 instance`,
+    params: [],
+    validate: () => undefined,
+    command: (_p, ctx) => (ctx.machine.cloud ? awsCliCommand(id, ctx.machine.cloud) : ''),
+    expected: () => expected,
+    transport: 'cloud',
+    precondition(machine) {
+      const c = machine.cloud;
+      if (!c) return `${machine.name} is not an EC2 instance`;
+      if (!from.includes(c.state)) return `cannot ${verb} an instance that is ${c.state}`;
+      return undefined;
+    },
+  };
+}
+
+CATALOGUE['ec2.reboot'] = ec2Entry('ec2.reboot', 'reboot', ['running'], 'EC2 reboots the instance (the OS restarts; state stays running); probes fail for a minute, then come back');
+CATALOGUE['ec2.stop'] = ec2Entry('ec2.stop', 'stop', ['running', 'pending'], 'the grid shows stopping, then stopped; refused when stop protection is on');
+CATALOGUE['ec2.start'] = ec2Entry('ec2.start', 'start', ['stopped'], 'the grid shows pending, then running; the probe resumes once SSH answers');

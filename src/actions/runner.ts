@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionPlan, AuditEntry } from '../model/index.js';
+import type { ActionPlan, ActionResult, AuditEntry, CloudActionOutcome, Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import type { AuditLog } from '../persist/audit-log.js';
@@ -12,8 +12,10 @@ export interface RunnerDeps {
   /** "user@workstation" of the operator. */
   who: string;
   timeoutMs: number;
+  /** Runs plans whose transport is 'cloud' (the provider's API); injected so this module never loads a cloud SDK. */
+  cloud?(machine: Machine, action: string): Promise<CloudActionOutcome>;
   /** Called after every action so the next probe verifies its effect at once. */
-  afterRun?(machineId: string): void;
+  afterRun?(machineId: string, plan: ActionPlan): void;
 }
 
 /**
@@ -52,13 +54,7 @@ export class ActionRunner {
       return;
     }
 
-    const r = await this.deps.hostExec.exec(host.machine, plan.command, this.deps.timeoutMs);
-    const result = {
-      exitCode: r.code,
-      outputTail: outputTail(r.stdout, r.stderr),
-      durationMs: r.latencyMs,
-      error: r.failure?.message,
-    };
+    const result = plan.transport === 'cloud' ? await this.runCloud(host.machine, plan) : await this.runShell(host.machine, plan);
     const finished: AuditEntry = { id, phase: 'finished', at: now(), ...base, ...result };
     try {
       await audit.append(finished);
@@ -73,6 +69,17 @@ export class ActionRunner {
         ok ? `${plan.title} on ${plan.hostName}: done` : `${plan.title} on ${plan.hostName} failed (exit ${result.exitCode ?? '-'})${result.error ? ': ' + result.error : ''}`,
         ok ? 'info' : 'error',
       );
-    this.deps.afterRun?.(machineId);
+    this.deps.afterRun?.(machineId, plan);
+  }
+
+  private async runShell(machine: Machine, plan: ActionPlan): Promise<ActionResult> {
+    const r = await this.deps.hostExec.exec(machine, plan.command, this.deps.timeoutMs);
+    return { exitCode: r.code, outputTail: outputTail(r.stdout, r.stderr), durationMs: r.latencyMs, error: r.failure?.message };
+  }
+
+  private async runCloud(machine: Machine, plan: ActionPlan): Promise<ActionResult> {
+    if (!this.deps.cloud) return { exitCode: null, outputTail: '', durationMs: 0, error: 'no cloud provider is enabled' };
+    const r = await this.deps.cloud(machine, plan.intent.action);
+    return { exitCode: r.ok ? 0 : 1, outputTail: outputTail(r.output, ''), durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}) };
   }
 }

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Machine } from '../model/index.js';
+import type { CloudProvider, Machine } from '../model/index.js';
 import { createFleetStore, type FleetStore, type Intents } from '../store/index.js';
 import { SshPool } from '../ssh/pool.js';
 import { HostExec } from '../exec/host-exec.js';
@@ -9,6 +9,7 @@ import { LogFollower } from '../logs/log-follower.js';
 import { AuditLog } from '../persist/audit-log.js';
 import { detectAll, DEFAULT_THRESHOLDS } from '../matrix/index.js';
 import { createIntents } from './intents-impl.js';
+import { ProviderRefresh } from '../poller/provider-refresh.js';
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -20,6 +21,8 @@ export interface ConsoleOptions {
   maxConcurrent: number;
   logScrollback: number;
   actionTimeoutMs?: number;
+  /** A cloud provider (EC2), re-listed every refreshMs; absent = no cloud, nothing of it loaded. */
+  cloud?: { provider: CloudProvider; refreshMs: number };
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -29,6 +32,8 @@ export interface RemliteConsole {
   poller: Poller;
   pool: SshPool;
   hostExec: HostExec;
+  /** Re-lists the cloud provider; start() it beside the poller (its promise resolves after the first listing). */
+  providerRefresh?: ProviderRefresh;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,15 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     (machine, poll, now) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS }),
     { intervalMs: opts.pollIntervalMs, timeoutMs: opts.probeTimeoutMs, slowThresholdMs: opts.slowThresholdMs, batchMs: 50 },
   );
+  const cloud = opts.cloud;
+  const providerRefresh = cloud
+    ? new ProviderRefresh(store, cloud.provider, opts.machines, {
+        intervalMs: cloud.refreshMs,
+        fastIntervalMs: Math.min(2000, cloud.refreshMs),
+        fastForMs: 60_000,
+        onStateChange: (ids) => ids.forEach((id) => poller.refresh(id)),
+      })
+    : undefined;
   const audit = new AuditLog(opts.auditPath);
   const who = operatorName();
   const runner = new ActionRunner({
@@ -61,7 +75,11 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     audit,
     who,
     timeoutMs: opts.actionTimeoutMs ?? 120_000,
-    afterRun: (id) => poller.refresh(id),
+    ...(cloud ? { cloud: (machine: Machine, action: string) => cloud.provider.run(machine, action) } : {}),
+    afterRun: (id, plan) => {
+      poller.refresh(id);
+      if (plan.transport === 'cloud') providerRefresh?.burst();
+    },
   });
   const logs = new LogFollower(store, hostExec, { backlog: 200, flushMs: 100 });
   const intents = createIntents({ store, pool, poller, runner, logs, audit, who });
@@ -71,7 +89,10 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     poller,
     pool,
     hostExec,
+    ...(providerRefresh ? { providerRefresh } : {}),
     async close() {
+      providerRefresh?.stop();
+      cloud?.provider.close?.();
       poller.stop();
       logs.close();
       await pool.close();

@@ -2,10 +2,16 @@ import { createConsole } from '../app/console.js';
 import { fleetRows } from '../store/selectors.js';
 import type { Startup } from './startup.js';
 import { statusJson, statusTable } from './status-format.js';
+import { sanitizeLine } from '../util/sanitize.js';
 
 /** Probes every host once (in parallel) and prints the fleet. Exit 0 when every host answered, 1 otherwise. */
 export async function runStatus(startup: Startup, json: boolean): Promise<number> {
   const core = createConsole({ ...startup.options, pollIntervalMs: 3_600_000 });
+  for (const [name, status] of Object.entries(startup.providers)) core.store.getState().setProvider(name, status);
+  if (core.providerRefresh) {
+    await core.providerRefresh.start();
+    core.providerRefresh.stop();
+  }
   const ids = core.store.getState().order;
   const done = Promise.all(ids.map((id) => core.poller.nextPoll(id)));
   core.poller.start();
@@ -14,9 +20,10 @@ export async function runStatus(startup: Startup, json: boolean): Promise<number
   const state = core.store.getState();
   process.stdout.write(json ? statusJson(state) : statusTable(fleetRows(state, { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false, now: Date.now() })));
   for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${w}\n`);
+  for (const [name, p] of Object.entries(state.providers)) if (!p.ok) process.stderr.write(`remlite: provider ${name}: ${sanitizeLine(p.message ?? 'failed')}\n`);
   const allAnswered = ids.every((id) => {
     const r = state.hosts[id]?.last?.reach;
-    return r === 'ok' || r === 'slow';
+    return r === 'ok' || r === 'slow' || r === 'cloud-stopped';
   });
   return allAnswered ? 0 : 1;
 }
