@@ -103,6 +103,10 @@ export class FakeEc2 {
     this.failing.set(region, { code, status });
   }
 
+  healRegion(region: string): void {
+    this.failing.delete(region);
+  }
+
   callsOf(action: string): FakeCall[] {
     return this.calls.filter((c) => c.action === action);
   }
