@@ -78,6 +78,7 @@ export class ProviderRefresh {
       listing = await this.provider.list();
     } catch (err) {
       s.setProvider(this.provider.name, { ok: false, message: `listing failed: ${(err as Error)?.message ?? String(err)}`, machines: this.cloudMachines.length });
+      this.partNames.add(this.provider.name);
       return;
     }
     if (this.stopped) return;
@@ -87,7 +88,7 @@ export class ProviderRefresh {
     this.store.getState().setMachines([...this.staticMachines, ...listing.machines.filter((m) => !taken.has(m.id))]);
     // Parts that disappeared (the "no credentials" line after credentials arrived) are cleared.
     const names = new Set(Object.keys(listing.parts));
-    for (const old of this.partNames) if (!names.has(old)) this.store.getState().setProvider(old, { ok: true, message: 'gone', machines: 0 });
+    for (const old of this.partNames) if (!names.has(old)) this.store.getState().setProvider(old, { ok: true, message: 'no longer listed', machines: 0 });
     this.partNames = names;
     for (const [name, health] of Object.entries(listing.parts)) this.store.getState().setProvider(name, health);
     const changed = listing.machines.filter((m) => before.has(m.id) && before.get(m.id) !== m.cloud?.state).map((m) => m.id);
