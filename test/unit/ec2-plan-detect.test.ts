@@ -97,7 +97,6 @@ test('provider refresh: merges with static machines (static wins), marks a listi
   assert.deepEqual(store.getState().providers['ec2:default:us-east-1'], { ok: true, machines: 2 });
   fail = true;
   await refresh.refreshNow();
-  refresh.stop();
   assert.equal(calls, 2);
   assert.deepEqual(store.getState().providers['ec2'], { ok: false, message: 'listing failed: socket hang up', machines: 2 });
   assert.equal(store.getState().order.length, 2, 'the last machines stay');
