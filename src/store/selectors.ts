@@ -306,10 +306,12 @@ export interface FleetSummary {
   /** Hosts whose latest poll failed to reach them (subset of critical). */
   unreachable: number;
   pending: number;
+  /** Not probed on purpose: cloud instances that are not running, hosts with no address to log in with. */
+  notProbed: number;
 }
 
 export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: number): FleetSummary {
-  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0 };
+  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, notProbed: 0 };
   for (const id of state.order) {
     const h = state.hosts[id];
     if (!h) continue;
@@ -318,6 +320,7 @@ export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: num
     if (r.health === 'ok') s.ok++;
     else if (r.health === 'warning') s.warning++;
     else if (r.health === 'critical') s.critical++;
+    else if (r.state === 'cloud-stopped' || r.state === 'no-ssh') s.notProbed++;
     else s.pending++;
     if (DOWN_STATES.has(r.state)) s.unreachable++;
   }

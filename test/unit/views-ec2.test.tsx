@@ -77,6 +77,7 @@ test('grid shows the EC2 state of an instance that is not running, live as the p
   await tick();
   await see(/batch1\s.*ec2\s.*stopping/);
   await see(/app1\s.*ec2\s.*ok/);
+  await see(/2 hosts\s+1 ok.*1 not probed/);
   store.getState().setMachines([store.getState().hosts[Object.keys(store.getState().hosts)[0]!]!.machine, { ...batch, cloud: { ...batch.cloud!, state: 'stopped' } }]);
   await tick();
   await see(/batch1\s.*stopped/);
