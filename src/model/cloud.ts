@@ -1,3 +1,5 @@
+import type { Machine } from './machine.js';
+
 /** One EBS volume attached to an instance (DescribeVolumes). */
 export interface EbsVolume {
   volumeId: string;
@@ -100,11 +102,11 @@ export interface CloudProvider {
   /** Lists every machine; one health entry per part (account/region). Never throws. */
   list(): Promise<CloudListing>;
   /** Runs a cloud action ("ec2.stop") on a machine it listed. Never throws. */
-  run(machine: import('./machine.js').Machine, action: string): Promise<CloudActionOutcome>;
+  run(machine: Machine, action: string): Promise<CloudActionOutcome>;
   close?(): void;
 }
 
 export interface CloudListing {
-  machines: import('./machine.js').Machine[];
+  machines: Machine[];
   parts: Record<string, ProviderHealth>;
 }
