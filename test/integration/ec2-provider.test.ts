@@ -114,6 +114,16 @@ test('lists two accounts × two regions through pagination, with tags, status ch
   assert.equal(stage.ssh?.user, 'admin', 'user from the remlite:user tag');
 });
 
+test('--region all lists every region DescribeRegions reports as enabled', async () => {
+  const p = new Ec2Provider(config(['staging'], ['all']), systemEnv(home));
+  const before = fake.calls.length;
+  const r = await p.list();
+  p.close();
+  assert.equal(fake.calls.slice(before).filter((c) => c.action === 'DescribeRegions').length, 1);
+  assert.deepEqual(Object.keys(r.parts).sort(), ['ec2:staging:eu-west-1', 'ec2:staging:us-east-1']);
+  assert.deepEqual(r.machines.map((m) => m.name), ['stage1']);
+});
+
 test('status checks and scheduled events become findings; stopped and address-less instances are not probed', async () => {
   const p = new Ec2Provider(config(['prod'], ['eu-west-1', 'us-east-1']), systemEnv(home));
   const { machines } = await p.list();
