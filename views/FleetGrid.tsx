@@ -58,7 +58,7 @@ function gridColumns(t: Theme): Column<FleetRow>[] {
       key: 'state',
       header: 'STATE',
       width: 11,
-      value: host((r) => r.state),
+      value: host((r) => r.cloudState ?? r.state),
       color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
     },
     { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.load)), color: (r) => staleColor(r, undefined) },

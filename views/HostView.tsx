@@ -10,6 +10,8 @@ import { useNow, useView } from './context.js';
 import { FindingsPane } from './FindingsPane.js';
 import type { HelpSection } from './HelpOverlay.js';
 import {
+  CLOUD_ACTION_KEYS,
+  CLOUD_KEYS,
   FINDINGS_KEYS,
   footerText,
   HOST_KEYS,
@@ -69,6 +71,7 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
     p ? `up ${formatAge(p.uptimeSec * 1000)}` : '',
     p ? `load ${row.load}` : '',
     p ? `mem ${pct(row.memPct)}` : '',
+    m.cloud ? `${sanitizeLine(m.cloud.instanceId)} ${sanitizeLine(m.cloud.instanceType)} ${sanitizeLine(m.cloud.az)}${m.cloud.state !== 'running' ? ` ${sanitizeLine(m.cloud.state)}` : ''}` : '',
   ]
     .filter(Boolean)
     .join('  ');
@@ -209,10 +212,13 @@ export function HostView(props: HostViewProps): React.JSX.Element {
           { title: 'Host', keys: HOST_KEYS },
         ];
         if (untrusted) sections.push({ title: 'Host key', keys: TRUST_KEYS });
+        if (host?.machine.cloud) sections.push({ title: 'EC2 instance', keys: CLOUD_KEYS });
         props.onHelp(sections);
       } else if (input === 'T' && untrusted) {
         if (readOnly) setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
         else setTrustAsk(true);
+      } else if (host?.machine.cloud && CLOUD_ACTION_KEYS[input]) {
+        requestAction({ action: CLOUD_ACTION_KEYS[input]!, machineId: props.machineId, params: {} });
       } else if (input === 'R') {
         intents.refresh(props.machineId);
         setMessage({ text: 'polling…', level: 'info' });
@@ -234,7 +240,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - 1);
   const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, readOnly };
   const hk = host.last?.hostKey;
-  const footerKeys = [...paneKeys(tab, logOpen), ...(untrusted ? TRUST_KEYS : []), ...HOST_KEYS];
+  const footerKeys = [...paneKeys(tab, logOpen), ...(untrusted ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
 
   let pane: React.JSX.Element;

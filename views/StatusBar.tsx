@@ -74,6 +74,7 @@ function renderSummary(sum: ReturnType<typeof fleetSummary>, poll: string, theme
     { text: `${sum.findings} ${sum.findings === 1 ? 'finding' : 'findings'}`, color: sum.findings ? theme.warning : undefined },
   ];
   if (sum.pending) parts.push({ text: `${sum.pending} pending`, color: theme.muted });
+  if (sum.notProbed) parts.push({ text: `${sum.notProbed} not probed`, color: theme.muted });
   parts.push({ text: poll, color: theme.muted });
   // Cut whole parts from the end so the line never exceeds the terminal.
   const out: React.JSX.Element[] = [];

@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
-import type { VolumeStatus } from '../src/model/index.js';
+import { Box, Text } from 'ink';
+import type { EbsVolume, VolumeStatus } from '../src/model/index.js';
 import { formatBytes } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
@@ -24,12 +25,27 @@ function columns(t: Theme): Column<VolumeStatus>[] {
   ];
 }
 
+function ebsColumns(t: Theme): Column<EbsVolume>[] {
+  const bad = (v: EbsVolume) => v.state === 'error' || (v.attachState !== 'attached' && v.attachState !== '');
+  return [
+    { key: 'id', header: 'EBS VOLUME', width: 22, value: (v) => sanitizeLine(v.volumeId) },
+    { key: 'device', header: 'DEVICE', width: 'flex', minWidth: 10, value: (v) => sanitizeLine(v.device), color: () => t.muted },
+    { key: 'size', header: 'SIZE', width: 6, align: 'right', value: (v) => `${v.sizeGiB}G` },
+    { key: 'type', header: 'TYPE', width: 8, value: (v) => sanitizeLine(v.type) },
+    { key: 'state', header: 'STATE', width: 16, value: (v) => sanitizeLine(v.attachState && v.attachState !== 'attached' ? `${v.state}/${v.attachState}` : v.state), color: (v) => (bad(v) ? t.critical : undefined) },
+    { key: 'enc', header: 'ENC', width: 3, dropOrder: 1, value: (v) => (v.encrypted ? 'yes' : 'no') },
+  ];
+}
+
 export function VolumesPane(props: PaneProps): React.JSX.Element {
   const { theme } = useView();
   const volumes = props.host.probe?.volumes ?? [];
+  const ebs = props.host.machine.cloud?.volumes;
   const [index, setIndex] = useState(0);
   const selected = Math.min(index, volumes.length - 1);
-  const tableHeight = Math.max(1, props.height - 1);
+  // EC2 hosts: the EBS volumes (what the cloud API says) below the mounted filesystems (what the probe sees).
+  const ebsHeight = ebs ? Math.min(ebs.length + 2, Math.max(3, Math.floor(props.height / 2))) : 0;
+  const tableHeight = Math.max(1, props.height - 1 - ebsHeight);
 
   props.inputRef.current = (input, key) => {
     const moved = listMove(input, key, selected, volumes.length, tableHeight);
@@ -38,7 +54,7 @@ export function VolumesPane(props: PaneProps): React.JSX.Element {
     return true;
   };
 
-  return (
+  const mounted = (
     <Table
       data={volumes}
       columns={columns(theme)}
@@ -48,5 +64,15 @@ export function VolumesPane(props: PaneProps): React.JSX.Element {
       rowKey={(v) => v.mount}
       emptyText={props.host.probe ? 'no volumes reported' : 'not probed yet'}
     />
+  );
+  if (!ebs) return mounted;
+  return (
+    <Box flexDirection="column">
+      {mounted}
+      <Text color={theme.accent} wrap="truncate-end">
+        {`EBS (EC2 API) · ${ebs.length} volume${ebs.length === 1 ? '' : 's'}`.slice(0, props.width)}
+      </Text>
+      <Table data={ebs} columns={ebsColumns(theme)} height={ebsHeight - 1} width={props.width} rowKey={(v) => v.volumeId} emptyText="no EBS volumes attached" />
+    </Box>
   );
 }

@@ -63,6 +63,16 @@ export const FINDINGS_KEYS: KeyHint[] = [
 
 export const TRUST_KEYS: KeyHint[] = [{ keys: 'T', label: 'trust the offered host key (asks first)', action: true, footer: true, short: 'trust key' }];
 
+/** Cloud actions of an EC2 host (host view, any tab). */
+export const CLOUD_KEYS: KeyHint[] = [
+  { keys: 'B', label: 'reboot the instance (EC2 API, asks first)', action: true, footer: true, short: 'reboot' },
+  { keys: 'O', label: 'stop the instance (EC2 API, asks first; stop protection respected)', action: true, footer: true, short: 'stop vm' },
+  { keys: 'I', label: 'start the instance (EC2 API, asks first)', action: true, footer: true, short: 'start vm' },
+];
+
+/** Host-view key → cloud action. */
+export const CLOUD_ACTION_KEYS: Readonly<Record<string, string>> = { B: 'ec2.reboot', O: 'ec2.stop', I: 'ec2.start' };
+
 export const CONFIRM_KEYS: KeyHint[] = [
   { keys: 'y', label: 'run', footer: true },
   { keys: 'any other key', label: 'cancel', footer: true },

@@ -2,6 +2,7 @@ import type { ActionPlan, HostBaseline, HostProbe, Machine, ServiceStatus } from
 import { isSafeServiceName, shCommand } from '../util/shell-quote.js';
 import { REPAIR_ENTRIES } from './catalogue/index.js';
 import { withPrivilege } from './privilege.js';
+import { awsCliCommand, type Ec2ActionId } from '../../providers/ec2/aws-command.js';
 
 export { withPrivilege };
 
@@ -38,6 +39,10 @@ export interface CatalogueEntry {
   input?(params: Record<string, string>, ctx: PlanContext): ActionPlan['input'];
   /** A read-only command showing what the action would do. */
   preview?(params: Record<string, string>, ctx: PlanContext): ActionPlan['preview'];
+  /** 'cloud': runs through the provider's API (command is then the equivalent CLI call); default: the host's shell. */
+  transport?: 'cloud';
+  /** Why the action cannot run on this machine right now, if it cannot. */
+  precondition?(machine: Machine): string | undefined;
 }
 
 function serviceParamError(params: Record<string, string>): string | undefined {
@@ -90,3 +95,26 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
   },
   ...REPAIR_ENTRIES,
 };
+
+/** EC2 state(s) an action makes sense from; anything else is refused before asking. */
+function ec2Entry(id: Ec2ActionId, verb: string, from: string[], expected: string): CatalogueEntry {
+  return {
+    id,
+    title: () => `${verb[0]!.toUpperCase()}${verb.slice(1)} EC2 instance`,
+    params: [],
+    validate: () => undefined,
+    command: (_p, ctx) => (ctx.machine.cloud ? awsCliCommand(id, ctx.machine.cloud) : ''),
+    expected: () => expected,
+    transport: 'cloud',
+    precondition(machine) {
+      const c = machine.cloud;
+      if (!c) return `${machine.name} is not an EC2 instance`;
+      if (!from.includes(c.state)) return `cannot ${verb} an instance that is ${c.state}`;
+      return undefined;
+    },
+  };
+}
+
+CATALOGUE['ec2.reboot'] = ec2Entry('ec2.reboot', 'reboot', ['running'], 'EC2 reboots the instance (the OS restarts; state stays running); probes fail for a minute, then come back');
+CATALOGUE['ec2.stop'] = ec2Entry('ec2.stop', 'stop', ['running', 'pending'], 'the grid shows stopping, then stopped; refused when stop protection is on');
+CATALOGUE['ec2.start'] = ec2Entry('ec2.start', 'start', ['stopped'], 'the grid shows pending, then running; the probe resumes once SSH answers');

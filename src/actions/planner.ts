@@ -19,6 +19,8 @@ export function planAction(intent: ActionIntent, host: HostState | undefined, re
   if (!entry) return { refused: `unknown action "${intent.action}"` };
   const problem = entry.validate(intent.params);
   if (problem) return { refused: `${entry.id} on ${host.machine.name}: ${problem}` };
+  const blocked = entry.precondition?.(host.machine);
+  if (blocked) return { refused: `${entry.id} on ${host.machine.name}: ${blocked}` };
   if (host.busyAction) return { refused: `${host.machine.name} is busy with another action; wait for it to finish` };
   const service = intent.params['service'];
   const init = host.probe?.init === 'sysvinit' ? 'sysvinit' : 'systemd';
@@ -39,7 +41,7 @@ export function planAction(intent: ActionIntent, host: HostState | undefined, re
     hostName: host.machine.name,
     command: entry.command(intent.params, ctx),
     expected: entry.expected(intent.params),
-    transport: host.machine.ssh ? 'ssh' : 'local',
+    transport: entry.transport ?? (host.machine.ssh ? 'ssh' : 'local'),
   };
   const input = entry.input?.(intent.params, ctx);
   if (input) plan.input = input;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionPlan, AuditEntry } from '../model/index.js';
+import type { ActionPlan, ActionResult, AuditEntry, CloudActionOutcome, Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import type { AuditLog } from '../persist/audit-log.js';
@@ -15,8 +15,10 @@ export interface RunnerDeps {
   /** "user@workstation" of the operator. */
   who: string;
   timeoutMs: number;
+  /** Runs plans whose transport is 'cloud' (the provider's API); injected so this module never loads a cloud SDK. */
+  cloud?(machine: Machine, action: string): Promise<CloudActionOutcome>;
   /** Called after every action so the next probe verifies its effect at once. */
-  afterRun?(machineId: string): void;
+  afterRun?(machineId: string, plan: ActionPlan): void;
   /** Stored known-good copies and dumps (plans with an input, db.dump). */
   baselines?: BaselineStore;
 }
@@ -66,20 +68,7 @@ export class ActionRunner {
       return;
     }
 
-    const dataOut = stdoutIsData(plan);
-    const r = await this.deps.hostExec.exec(host.machine, plan.command, this.deps.timeoutMs, stdin, dataOut ? { maxOutputBytes: MAX_DUMP_BYTES } : {});
-    // Dumps are data: stored, never shown nor audited (only their name, size and checksum are).
-    const result = {
-      exitCode: r.code,
-      outputTail: outputTail(dataOut ? '' : r.stdout, r.stderr),
-      durationMs: r.latencyMs,
-      error: r.failure?.message,
-    };
-    if (dataOut && r.code === 0 && !r.failure) {
-      const stored = await this.storeDumpOutput(plan, r.stdout, r.truncated === true);
-      if ('error' in stored) result.error = stored.error;
-      else result.outputTail = [result.outputTail, stored.line].filter(Boolean).join('\n');
-    }
+    const result = plan.transport === 'cloud' ? await this.runCloud(host.machine, plan) : await this.runShell(host.machine, plan, stdin);
     const finished: AuditEntry = { id, phase: 'finished', at: now(), ...base, ...result };
     try {
       await audit.append(finished);
@@ -94,7 +83,31 @@ export class ActionRunner {
         ok ? `${plan.title} on ${plan.hostName}: done` : `${plan.title} on ${plan.hostName} failed (exit ${result.exitCode ?? '-'})${result.error ? ': ' + result.error : ''}`,
         ok ? 'info' : 'error',
       );
-    this.deps.afterRun?.(machineId);
+    this.deps.afterRun?.(machineId, plan);
+  }
+
+  private async runShell(machine: Machine, plan: ActionPlan, stdin: Buffer | undefined): Promise<ActionResult> {
+    const dataOut = stdoutIsData(plan);
+    const r = await this.deps.hostExec.exec(machine, plan.command, this.deps.timeoutMs, stdin, dataOut ? { maxOutputBytes: MAX_DUMP_BYTES } : {});
+    // Dumps are data: stored, never shown nor audited (only their name, size and checksum are).
+    const result: ActionResult = {
+      exitCode: r.code,
+      outputTail: outputTail(dataOut ? '' : r.stdout, r.stderr),
+      durationMs: r.latencyMs,
+      error: r.failure?.message,
+    };
+    if (dataOut && r.code === 0 && !r.failure) {
+      const stored = await this.storeDumpOutput(plan, r.stdout, r.truncated === true);
+      if ('error' in stored) result.error = stored.error;
+      else result.outputTail = [result.outputTail, stored.line].filter(Boolean).join('\n');
+    }
+    return result;
+  }
+
+  private async runCloud(machine: Machine, plan: ActionPlan): Promise<ActionResult> {
+    if (!this.deps.cloud) return { exitCode: null, outputTail: '', durationMs: 0, error: 'no cloud provider is enabled' };
+    const r = await this.deps.cloud(machine, plan.intent.action);
+    return { exitCode: r.ok ? 0 : 1, outputTail: outputTail(r.output, ''), durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}) };
   }
 
   private async storeDumpOutput(plan: ActionPlan, stdout: string, truncated: boolean): Promise<{ line: string } | { error: string }> {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Machine } from '../model/index.js';
+import type { CloudProvider, Machine } from '../model/index.js';
 import { createFleetStore, type FleetStore, type Intents } from '../store/index.js';
 import { SshPool } from '../ssh/pool.js';
 import { HostExec } from '../exec/host-exec.js';
@@ -12,6 +12,7 @@ import { detectAll, DEFAULT_THRESHOLDS } from '../matrix/index.js';
 import { BaselineStore } from '../persist/baselines.js';
 import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
+import { ProviderRefresh } from '../poller/provider-refresh.js';
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -27,6 +28,8 @@ export interface ConsoleOptions {
   healthTimeoutMs?: number;
   /** Where baselines live (`<stateDir>/baselines`); defaults to the audit log's directory. */
   stateDir?: string;
+  /** A cloud provider (EC2), re-listed every refreshMs; absent = no cloud, nothing of it loaded. */
+  cloud?: { provider: CloudProvider; refreshMs: number };
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -37,6 +40,8 @@ export interface RemliteConsole {
   pool: SshPool;
   hostExec: HostExec;
   baselines: BaselineStore;
+  /** Re-lists the cloud provider; start() it beside the poller (its promise resolves after the first listing). */
+  providerRefresh?: ProviderRefresh;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,15 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       baselineOf: (id) => baselineCache.get(id),
     },
   );
+  const cloud = opts.cloud;
+  const providerRefresh = cloud
+    ? new ProviderRefresh(store, cloud.provider, opts.machines, {
+        intervalMs: cloud.refreshMs,
+        fastIntervalMs: Math.min(2000, cloud.refreshMs),
+        fastForMs: 60_000,
+        onStateChange: (ids) => ids.forEach((id) => poller.refresh(id)),
+      })
+    : undefined;
   const audit = new AuditLog(opts.auditPath);
   const who = operatorName();
   const runner = new ActionRunner({
@@ -81,9 +95,11 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     audit,
     who,
     timeoutMs: opts.actionTimeoutMs ?? 120_000,
-    afterRun: (id) => {
+    ...(cloud ? { cloud: (machine: Machine, action: string) => cloud.provider.run(machine, action) } : {}),
+    afterRun: (id, plan) => {
       baselineCache.reload(id); // a dump may have named itself in the baseline
       poller.refresh(id);
+      if (plan.transport === 'cloud') providerRefresh?.burst();
     },
     baselines,
   });
@@ -108,7 +124,10 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     pool,
     hostExec,
     baselines,
+    ...(providerRefresh ? { providerRefresh } : {}),
     async close() {
+      providerRefresh?.stop();
+      cloud?.provider.close?.();
       poller.stop();
       logs.close();
       await pool.close();

@@ -11,6 +11,10 @@ export interface CliArgs {
   /** check: only these pools / hosts (empty = all). */
   pools: string[];
   hosts: string[];
+  /** EC2: --ec2, --profile NAME (repeatable), --region R (repeatable, or all). */
+  ec2: boolean;
+  profiles: string[];
+  regions: string[];
 }
 
 export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
@@ -32,6 +36,9 @@ Options:
       --json             (status) print JSON
       --pool NAME        (check) only this pool; repeatable
       --host NAME        (check) only this host; repeatable
+      --ec2              add EC2 instances (AWS default credential chain, see docs/ec2.md)
+      --profile NAME     AWS profile to list (repeatable: several accounts side by side); implies --ec2
+      --region R         AWS region (repeatable, or "all" for every enabled one); implies --ec2
   -h, --help             this help
   -v, --version          print the version
 
@@ -58,6 +65,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         json: { type: 'boolean', default: false },
         pool: { type: 'string', multiple: true },
         host: { type: 'string', multiple: true },
+        ec2: { type: 'boolean', default: false },
+        profile: { type: 'string', multiple: true },
+        region: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -75,6 +85,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (!Number.isFinite(intervalSec) || intervalSec < 0.5 || intervalSec > 3600)
       throw new UsageError(`--interval must be a number of seconds between 0.5 and 3600, not "${values.interval}"`);
   }
+  for (const p of values.profile ?? []) if (!/^[A-Za-z0-9_.+=,@:-]{1,64}$/.test(p)) throw new UsageError(`--profile "${p}" is not a valid AWS profile name`);
+  for (const r of values.region ?? []) if (!/^[a-z0-9-]{1,40}$/.test(r)) throw new UsageError(`--region "${r}" is not a region name (like eu-west-1) or "all"`);
   return {
     command: values.help ? 'help' : values.version ? 'version' : sub === 'status' || sub === 'check' ? sub : 'tui',
     inventory: values.inventory,
@@ -85,5 +97,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     json: values.json ?? false,
     pools: values.pool ?? [],
     hosts: values.host ?? [],
+    ec2: values.ec2 ?? false,
+    profiles: values.profile ?? [],
+    regions: values.region ?? [],
   };
 }

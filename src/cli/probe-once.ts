@@ -3,10 +3,18 @@ import type { Machine } from '../model/index.js';
 import type { FleetState } from '../store/index.js';
 import type { Startup } from './startup.js';
 
-/** Probes the given machines (default: the whole fleet) once, in parallel, and returns the store's state. */
+/**
+ * Lists the fleet (including one cloud listing when a cloud provider is on), probes the selected
+ * machines (default: all) once, in parallel, and returns the store's state.
+ */
 export async function probeOnce(startup: Startup, only?: (m: Machine) => boolean): Promise<FleetState> {
-  const machines = only ? startup.options.machines.filter(only) : startup.options.machines;
-  const core = createConsole({ ...startup.options, machines, pollIntervalMs: 3_600_000 });
+  const core = createConsole({ ...startup.options, pollIntervalMs: 3_600_000 });
+  for (const [name, status] of Object.entries(startup.providers)) core.store.getState().setProvider(name, status);
+  if (core.providerRefresh) {
+    await core.providerRefresh.start();
+    core.providerRefresh.stop();
+  }
+  if (only) core.store.getState().setMachines(Object.values(core.store.getState().hosts).map((h) => h.machine).filter(only));
   const ids = core.store.getState().order;
   const done = Promise.all(ids.map((id) => core.poller.nextPoll(id)));
   core.poller.start();

@@ -12,6 +12,7 @@ export async function runTui(startup: Startup): Promise<number> {
   for (const [name, status] of Object.entries(startup.providers)) s.setProvider(name, status);
   if (startup.warnings.length) s.notify(startup.warnings.join(' | '), 'warning');
   core.poller.start();
+  void core.providerRefresh?.start();
   // Ink is loaded only here, so headless commands never pay for it.
   const { startTui } = await importInkLive(() => import('../../views/start-tui.js'));
   const { pickTheme } = await import('../../views/theme.js');

@@ -7,6 +7,7 @@ import { InventoryError } from '../../providers/datacenter.js';
 import { openSettings } from '../persist/settings.js';
 import { configDir, stateDir } from '../persist/paths.js';
 import { existsSync } from 'node:fs';
+import { resolveEc2Config } from '../../providers/ec2/config.js';
 
 /** A problem that stops remlite before the console opens; the message says what to do. */
 export class StartupError extends Error {}
@@ -37,7 +38,14 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     if (err instanceof InventoryError) throw new StartupError(err.message);
     throw err;
   }
-  if (fleet.machines.length === 0)
+  // EC2 is loaded only when enabled: the provider module, and through it the AWS SDK, are imported here and nowhere else.
+  const ec2 = resolveEc2Config(settings.ec2, { ec2: args.ec2, profiles: args.profiles, regions: args.regions });
+  let cloud: ConsoleOptions['cloud'];
+  if (ec2) {
+    const { Ec2Provider } = await import('../../providers/ec2/index.js');
+    cloud = { provider: new Ec2Provider(ec2), refreshMs: ec2.refreshMs };
+  }
+  if (fleet.machines.length === 0 && !cloud)
     throw new StartupError('the fleet is empty: pass --inventory FILE, add Hosts to ~/.ssh/config, or drop --no-local');
   return {
     options: {
@@ -49,6 +57,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       slowThresholdMs: settings.slowThresholdMs,
       maxConcurrent: settings.maxConcurrent,
       logScrollback: settings.logScrollback,
+      ...(cloud ? { cloud } : {}),
     },
     warnings: [...settingsWarnings, ...fleet.warnings],
     providers: fleet.providers,

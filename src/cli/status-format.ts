@@ -19,6 +19,7 @@ export function statusJson(state: FleetState): string {
       latencyMs: h.last?.latencyMs,
       probedAt: h.probeAt ? new Date(h.probeAt).toISOString() : undefined,
       severity: h.severity,
+      ...(h.machine.cloud ? { cloud: h.machine.cloud } : {}),
       probe: p && {
         hostname: p.hostname,
         uptimeSec: p.uptimeSec,
@@ -41,7 +42,7 @@ const COLUMNS: { header: string; get(r: HostRow): string }[] = [
   { header: 'PROVIDER', get: (r) => r.provider },
   { header: 'SITE', get: (r) => r.site },
   { header: 'POOL', get: (r) => r.pool },
-  { header: 'STATE', get: (r) => (r.stale && r.state !== 'stale' ? `${r.state}(stale)` : r.state) },
+  { header: 'STATE', get: (r) => r.cloudState ?? (r.stale && r.state !== 'stale' ? `${r.state}(stale)` : r.state) },
   { header: 'LOAD', get: (r) => r.load || '-' },
   { header: 'MEM', get: (r) => pct(r.memPct) },
   { header: 'DISK', get: (r) => pct(r.diskPct) },

@@ -1,5 +1,6 @@
 import type { FailureClass, Severity } from '../model/index.js';
 import { detectDiskFull } from './disk-full.js';
+import { detectEc2ScheduledEvent, detectEc2StatusFailed } from './ec2-status-check.js';
 import { detectFsReadOnly } from './fs-read-only.js';
 import { detectHighLoad } from './high-load.js';
 import { detectInodesFull } from './inodes-full.js';
@@ -205,5 +206,23 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['warning', 'critical'],
     repairs: [],
     detect: detectClockSkew,
+  },
+  {
+    id: 'ec2.status-check',
+    class: 'ec2-status-failed',
+    description: 'An EC2 system or instance status check fails',
+    how: 'DescribeInstanceStatus systemStatus / instanceStatus impaired (running only)',
+    severities: ['critical'],
+    repairs: ['ec2.reboot'],
+    detect: detectEc2StatusFailed,
+  },
+  {
+    id: 'ec2.scheduled-event',
+    class: 'ec2-scheduled-event',
+    description: 'AWS scheduled a reboot, stop or retirement of an EC2 instance',
+    how: 'DescribeInstanceStatus eventsSet not completed or canceled',
+    severities: ['warning'],
+    repairs: [],
+    detect: detectEc2ScheduledEvent,
   },
 ];

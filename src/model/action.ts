@@ -16,8 +16,8 @@ export interface ActionPlan {
   command: string;
   /** What the operator should expect to see afterwards. */
   expected: string;
-  /** Whether it runs over SSH or locally (local provider). */
-  transport: 'ssh' | 'local';
+  /** Whether it runs over SSH, locally (local provider) or through the cloud API (then `command` is the equivalent CLI call). */
+  transport: 'ssh' | 'local' | 'cloud';
   /**
    * Content sent on the command's stdin: a stored known-good copy, named here and checked against
    * its checksum by the runner before anything is sent (the content itself is never in the plan).

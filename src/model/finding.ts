@@ -28,7 +28,10 @@ export type FailureClass =
   | 'fs-errors'
   | 'module-missing'
   | 'db-tables-missing'
-  | 'clock-skew';
+  | 'clock-skew'
+
+  | 'ec2-status-failed'
+  | 'ec2-scheduled-event';
 
 /** A repair the operator may fire for a finding. */
 export interface RepairRef {

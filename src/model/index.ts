@@ -3,3 +3,4 @@ export * from './probe.js';
 export * from './finding.js';
 export * from './action.js';
 export * from './checks.js';
+export * from './cloud.js';

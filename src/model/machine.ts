@@ -1,4 +1,5 @@
 import type { HostChecks } from './checks.js';
+import type { Ec2Info } from './cloud.js';
 
 /** Where a machine came from. */
 export type ProviderKind = 'local' | 'sshconfig' | 'datacenter' | 'ec2';
@@ -47,4 +48,6 @@ export interface Machine {
   origin: string;
   /** Declared configs, data, permissions, modules and databases to watch (failure matrix). */
   checks?: HostChecks;
+  /** What the cloud API says about it (EC2 machines only). */
+  cloud?: Ec2Info;
 }

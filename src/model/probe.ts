@@ -71,7 +71,9 @@ export type Reachability =
   | 'timeout' // probe did not answer in time
   | 'untrusted' // host key unknown or changed: never connected
   | 'auth-failed'
-  | 'unreadable'; // answered but the probe output could not be parsed
+  | 'unreadable' // answered but the probe output could not be parsed
+  | 'no-ssh' // listed by a provider, but there is no address to log in with
+  | 'cloud-stopped'; // cloud instance not running: not probed, its cloud state is shown instead
 
 /** Result of one poll of one host. */
 export interface PollResult {

@@ -1,6 +1,7 @@
 import { renameSync } from 'node:fs';
 import Conf, { type Schema } from 'conf';
 import { confLocation, settingsFilePath } from './paths.js';
+import type { Ec2Settings } from '../model/index.js';
 
 export interface Settings {
   pollIntervalMs: number;
@@ -13,9 +14,11 @@ export interface Settings {
   logScrollback: number;
   inventoryPath?: string;
   theme: string;
+  /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
+  ec2?: Ec2Settings;
 }
 
-export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath'>> = Object.freeze({
+export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2'>> = Object.freeze({
   pollIntervalMs: 5000,
   probeTimeoutMs: 10000,
   slowThresholdMs: 2000,
@@ -26,6 +29,48 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath'>> = Obje
 
 const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
 
+const name = { type: 'string', pattern: '^[A-Za-z0-9_.+=,@:-]{1,64}$' } as const;
+const region = { type: 'string', pattern: '^[a-z0-9-]{1,40}$' } as const;
+const EC2_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean' },
+    accounts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name,
+          profile: name,
+          regions: { oneOf: [{ type: 'array', items: region }, { const: 'all' }] },
+        },
+      },
+    },
+    tagKeys: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(['name', 'pool', 'role', 'user'].map((k) => [k, { type: 'string', minLength: 1, maxLength: 128 }])),
+    },
+    ssh: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        address: { enum: ['private', 'public'] },
+        user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        key: { type: 'string', minLength: 1 },
+        jump: { type: 'string', minLength: 1 },
+        knownHosts: { type: 'string', minLength: 1 },
+      },
+    },
+    refreshSec: { type: 'number', minimum: 5, maximum: 3600 },
+    maxAttempts: { type: 'integer', minimum: 1, maximum: 20 },
+  },
+} as const;
+
 export const SETTINGS_SCHEMA: Schema<Settings> = {
   pollIntervalMs: int(500, 3_600_000, SETTINGS_DEFAULTS.pollIntervalMs),
   probeTimeoutMs: int(1000, 600_000, SETTINGS_DEFAULTS.probeTimeoutMs),
@@ -34,6 +79,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   logScrollback: int(100, 1_000_000, SETTINGS_DEFAULTS.logScrollback),
   inventoryPath: { type: 'string', minLength: 1 },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
+  ec2: EC2_SCHEMA,
 };
 
 /** JSON.parse that also refuses a file that is valid JSON but not an object (conf would merge it). */

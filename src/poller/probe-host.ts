@@ -11,6 +11,14 @@ export interface ProbeOptions {
 /** Probes one machine with one exec and turns whatever happens into a PollResult. Never throws. */
 export async function probeHost(hostExec: HostExec, machine: Machine, opts: ProbeOptions): Promise<PollResult> {
   const at = Date.now();
+  const cloud = machine.cloud;
+  if (cloud && cloud.state !== 'running') {
+    const reason = cloud.stateReason ? ` (${cloud.stateReason})` : '';
+    return { machineId: machine.id, at, reach: 'cloud-stopped', error: `EC2 instance is ${cloud.state}${reason}: not probed` };
+  }
+  if (!machine.ssh && machine.provider !== 'local') {
+    return { machineId: machine.id, at, reach: 'no-ssh', error: 'no address to log in with (see the ssh address setting of its provider)' };
+  }
   const r = await hostExec.runScript(machine, buildProbeScript(machine.services, machine.checks), opts.timeoutMs);
   if (r.failure) {
     const hostKey = r.failure.error?.hostKey;

@@ -33,6 +33,8 @@ export interface HostRow {
   latencyMs?: number;
   health: Health;
   busy: boolean;
+  /** The cloud state of an instance that is not running (pending, stopping, stopped...), live from the provider. */
+  cloudState?: string;
 }
 
 export interface GroupRow {
@@ -118,7 +120,7 @@ export function serviceCounts(h: HostState): { ok: number; total: number } {
 }
 
 function healthOf(state: RowState, worst: Severity): Health {
-  if (state === 'pending' || state === 'stale') return worst === 'critical' ? 'critical' : 'unknown';
+  if (state === 'pending' || state === 'stale' || state === 'no-ssh' || state === 'cloud-stopped') return worst === 'critical' ? 'critical' : worst === 'warning' ? 'warning' : 'unknown';
   if (FAILED.has(state)) return 'critical';
   if (worst === 'critical') return 'critical';
   if (worst === 'warning' || state === 'slow') return 'warning';
@@ -161,6 +163,7 @@ export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): H
   }
   if (last) row.ageMs = Math.max(0, now - last.at);
   if (last?.latencyMs !== undefined) row.latencyMs = last.latencyMs;
+  if (m.cloud && m.cloud.state !== 'running') row.cloudState = m.cloud.state;
   return row;
 }
 
@@ -173,7 +176,7 @@ const DOWN_STATES: ReadonlySet<RowState> = new Set([...FAILED]);
 function statePredicate(value: string): Predicate {
   if (value === 'down' || value === 'failed' || value === 'bad') return (r) => DOWN_STATES.has(r.state);
   if (value === 'up') return (r) => r.state === 'ok' || r.state === 'slow';
-  return (r) => r.state.startsWith(value);
+  return (r) => r.state.startsWith(value) || (r.cloudState?.startsWith(value) ?? false);
 }
 
 /** sev:X matches hosts at least that bad (findings or reachability). */
@@ -305,10 +308,12 @@ export interface FleetSummary {
   pending: number;
   /** Findings across the fleet (every severity above ok). */
   findings: number;
+  /** Not probed on purpose: cloud instances that are not running, hosts with no address to log in with. */
+  notProbed: number;
 }
 
 export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: number): FleetSummary {
-  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, findings: 0 };
+  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, findings: 0, notProbed: 0 };
   for (const id of state.order) {
     const h = state.hosts[id];
     if (!h) continue;
@@ -317,6 +322,7 @@ export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: num
     if (r.health === 'ok') s.ok++;
     else if (r.health === 'warning') s.warning++;
     else if (r.health === 'critical') s.critical++;
+    else if (r.state === 'cloud-stopped' || r.state === 'no-ssh') s.notProbed++;
     else s.pending++;
     if (DOWN_STATES.has(r.state)) s.unreachable++;
     s.findings += r.findings;

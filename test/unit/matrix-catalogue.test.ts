@@ -23,6 +23,8 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'module-missing': true,
   'db-tables-missing': true,
   'clock-skew': true,
+  'ec2-status-failed': true,
+  'ec2-scheduled-event': true,
 };
 
 /** Repair action ids both sides of issue 4 agree on. */

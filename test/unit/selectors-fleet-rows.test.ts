@@ -115,5 +115,5 @@ test('group by pool inserts header rows with counts', () => {
 
 test('fleet summary counts health classes', () => {
   const s = fleetSummary(fleetStore().getState(), NOW);
-  assert.deepEqual(s, { total: 5, ok: 1, warning: 1, critical: 2, unreachable: 1, pending: 1, findings: 2 });
+  assert.deepEqual(s, { total: 5, ok: 1, warning: 1, critical: 2, unreachable: 1, pending: 1, findings: 2, notProbed: 0 });
 });

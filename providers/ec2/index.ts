@@ -1,0 +1,111 @@
+import type { CloudActionOutcome, CloudListing, CloudProvider, Machine, ProviderHealth } from '../../src/model/index.js';
+import { systemEnv, type ProviderEnv } from '../ssh-defaults.js';
+import { runEc2Action } from './actions.js';
+import { ClientFactory, loadSdk, type Ec2Sdk } from './client.js';
+import type { Ec2Account, Ec2Config } from './config.js';
+import { errorLine, isNoCredentials, NO_CREDENTIALS } from './errors.js';
+import { enabledRegions, listRegion } from './list-region.js';
+import { toEc2Info, toMachine } from './map.js';
+
+export { resolveEc2Config, type Ec2Config, type Ec2Flags } from './config.js';
+
+/** The status-bar key of one account/region. */
+export const partName = (account: string, region: string) => `ec2:${account}:${region}`;
+
+/**
+ * The EC2 provider: lists every configured account and region in parallel; a region that fails is
+ * marked with a one-line reason (its last good list is kept) while the others still show.
+ * No credentials at all turn the provider off with one reason, never a crash.
+ */
+export class Ec2Provider implements CloudProvider {
+  readonly name = 'ec2';
+  private sdk: Ec2Sdk | undefined;
+  private clients: ClientFactory | undefined;
+  private lastGood = new Map<string, Machine[]>();
+  private regionCache = new Map<string, string[]>();
+
+  constructor(
+    readonly config: Ec2Config,
+    private readonly env: ProviderEnv = systemEnv(),
+  ) {}
+
+  private async ready(): Promise<{ sdk: Ec2Sdk; clients: ClientFactory }> {
+    this.sdk ??= await loadSdk();
+    this.clients ??= new ClientFactory(this.sdk, { maxAttempts: this.config.maxAttempts });
+    return { sdk: this.sdk, clients: this.clients };
+  }
+
+  private async regionsOf(account: Ec2Account): Promise<string[]> {
+    const { sdk, clients } = await this.ready();
+    if (account.regions === 'all') {
+      const cached = this.regionCache.get(account.name);
+      if (cached) return cached;
+      const home = await clients.get(account, undefined).config.region().catch(() => 'us-east-1');
+      const list = await enabledRegions(sdk, clients.get(account, home));
+      this.regionCache.set(account.name, list);
+      return list;
+    }
+    if (account.regions.length) return account.regions;
+    // No region given: the one the profile or environment names, as the aws CLI would use.
+    const region = await clients.get(account, undefined).config.region();
+    return [region];
+  }
+
+  async list(): Promise<CloudListing> {
+    const { sdk, clients } = await this.ready();
+    const parts: Record<string, ProviderHealth> = {};
+    const machines: Machine[] = [];
+    let noCredentials = 0;
+    let total = 0;
+    await Promise.all(
+      this.config.accounts.map(async (account) => {
+        let regions: string[];
+        try {
+          regions = await this.regionsOf(account);
+        } catch (err) {
+          const why = /region is missing/i.test(String((err as Error)?.message)) ? 'no region: pass --region or set region in the profile' : errorLine(err);
+          if (isNoCredentials(err)) noCredentials++;
+          total++;
+          parts[`ec2:${account.name}`] = { ok: false, message: why, machines: 0 };
+          return;
+        }
+        await Promise.all(
+          regions.map(async (region) => {
+            const key = partName(account.name, region);
+            total++;
+            try {
+              const r = await listRegion(sdk, clients.get(account, region), this.config.pageSize);
+              const list = r.instances.map((i) =>
+                toMachine(toEc2Info(i, account, region, r.statuses.get(i.InstanceId ?? ''), r.volumes), this.config, this.env),
+              );
+              this.lastGood.set(key, list);
+              machines.push(...list);
+              parts[key] = { ok: true, machines: list.length };
+            } catch (err) {
+              if (isNoCredentials(err)) noCredentials++;
+              const kept = this.lastGood.get(key) ?? [];
+              machines.push(...kept);
+              parts[key] = { ok: false, message: errorLine(err) + (kept.length ? ' (showing the last good list)' : ''), machines: kept.length };
+            }
+          }),
+        );
+      }),
+    );
+    if (total > 0 && noCredentials === total) return { machines: [], parts: { ec2: { ok: false, message: NO_CREDENTIALS, machines: 0 } } };
+    machines.sort((a, b) => a.id.localeCompare(b.id));
+    return { machines, parts };
+  }
+
+  async run(machine: Machine, action: string): Promise<CloudActionOutcome> {
+    try {
+      const { sdk, clients } = await this.ready();
+      return await runEc2Action(sdk, clients, this.config.accounts, machine, action);
+    } catch (err) {
+      return { ok: false, output: '', error: errorLine(err), durationMs: 0 };
+    }
+  }
+
+  close(): void {
+    this.clients?.close();
+  }
+}

@@ -1,0 +1,97 @@
+import type { CloudProvider, Machine } from '../model/index.js';
+import type { FleetStore } from '../store/index.js';
+
+export interface ProviderRefreshOptions {
+  /** Between two listings. */
+  intervalMs: number;
+  /** After a cloud action: list this often… */
+  fastIntervalMs: number;
+  /** …for this long, so pending → running and stopping → stopped show live. */
+  fastForMs: number;
+  /** Called with the ids of machines whose cloud state changed (the poller probes them at once). */
+  onStateChange?(ids: string[]): void;
+}
+
+/**
+ * Re-lists a cloud provider on a timer and merges its machines with the static ones (local, ssh
+ * config, inventory; those win on an id clash) into the store. Per-part health goes to the store's
+ * providers; a listing that throws marks the whole provider and keeps the last machines.
+ */
+export class ProviderRefresh {
+  private timer: NodeJS.Timeout | undefined;
+  private fastUntil = 0;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private cloudMachines: Machine[] = [];
+  private partNames = new Set<string>();
+
+  constructor(
+    private readonly store: FleetStore,
+    private readonly provider: CloudProvider,
+    private readonly staticMachines: readonly Machine[],
+    private readonly opts: ProviderRefreshOptions,
+  ) {}
+
+  start(): Promise<void> {
+    return this.refreshNow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** List faster for a while (after a cloud action), starting now. */
+  burst(): void {
+    this.fastUntil = Date.now() + this.opts.fastForMs;
+    void this.refreshNow();
+  }
+
+  /** Lists now; resolves once the store holds the result. A listing already in flight is followed by another. */
+  refreshNow(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.listOnce().finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        void this.refreshNow();
+        return;
+      }
+      const delay = Date.now() < this.fastUntil ? this.opts.fastIntervalMs : this.opts.intervalMs;
+      this.timer = setTimeout(() => void this.refreshNow(), delay);
+    });
+    return this.running;
+  }
+
+  private async listOnce(): Promise<void> {
+    const s = this.store.getState();
+    let listing;
+    try {
+      listing = await this.provider.list();
+    } catch (err) {
+      s.setProvider(this.provider.name, { ok: false, message: `listing failed: ${(err as Error)?.message ?? String(err)}`, machines: this.cloudMachines.length });
+      this.partNames.add(this.provider.name);
+      return;
+    }
+    if (this.stopped) return;
+    const before = new Map(this.cloudMachines.map((m) => [m.id, m.cloud?.state]));
+    this.cloudMachines = listing.machines;
+    const taken = new Set(this.staticMachines.map((m) => m.id));
+    this.store.getState().setMachines([...this.staticMachines, ...listing.machines.filter((m) => !taken.has(m.id))]);
+    // Parts that disappeared (the "no credentials" line after credentials arrived) are cleared.
+    const names = new Set(Object.keys(listing.parts));
+    for (const old of this.partNames) if (!names.has(old)) this.store.getState().setProvider(old, { ok: true, message: 'no longer listed', machines: 0 });
+    this.partNames = names;
+    for (const [name, health] of Object.entries(listing.parts)) this.store.getState().setProvider(name, health);
+    const changed = listing.machines.filter((m) => before.has(m.id) && before.get(m.id) !== m.cloud?.state).map((m) => m.id);
+    if (changed.length) this.opts.onStateChange?.(changed);
+  }
+}
