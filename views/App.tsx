@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ActionPlan } from '../src/model/index.js';
 import type { FleetStore, Intents } from '../src/store/index.js';
 import { ConfirmAction } from './ConfirmAction.js';
+import { ConfirmPoolRepair, type PoolConfirm } from './ConfirmPoolRepair.js';
 import { NowContext, ViewContext } from './context.js';
 import { FleetGrid, INITIAL_GRID_UI, type GridUi } from './FleetGrid.js';
 import { HelpOverlay, type HelpSection } from './HelpOverlay.js';
@@ -46,6 +47,7 @@ export function App(props: AppProps): React.JSX.Element {
   const [gridUi, setGridUi] = useState<GridUi>(INITIAL_GRID_UI);
   const [help, setHelp] = useState<HelpSection[] | null>(null);
   const [confirm, setConfirm] = useState<ActionPlan | null>(null);
+  const [poolConfirm, setPoolConfirm] = useState<PoolConfirm | null>(null);
   const { notice, providers, readOnly } = useStore(
     props.store,
     useShallow((s) => ({ notice: s.notice, providers: s.providers, readOnly: s.readOnly })),
@@ -53,7 +55,7 @@ export function App(props: AppProps): React.JSX.Element {
 
   // Keep one row spare: an output as tall as the terminal makes Ink clear the screen on every frame (flicker).
   const bodyHeight = Math.max(4, rows - 1 - statusLineCount({ notice, providers }, now));
-  const overlay = help !== null || confirm !== null;
+  const overlay = help !== null || confirm !== null || poolConfirm !== null;
   const quit = props.onQuit ?? (() => exit());
 
   return (
@@ -82,11 +84,15 @@ export function App(props: AppProps): React.JSX.Element {
                 onBack={() => setScreen({ name: 'grid' })}
                 onHelp={(sections) => setHelp(sections)}
                 onConfirm={(plan) => setConfirm(plan)}
+                onConfirmPool={(c) => setPoolConfirm(c)}
               />
             </Box>
           ) : null}
           {confirm ? (
             <ConfirmAction plan={confirm} active={help === null} height={bodyHeight} width={columns} onClose={() => setConfirm(null)} />
+          ) : null}
+          {poolConfirm ? (
+            <ConfirmPoolRepair {...poolConfirm} active={help === null} height={bodyHeight} width={columns} onClose={() => setPoolConfirm(null)} />
           ) : null}
           {help ? (
             <HelpOverlay sections={help} readOnly={readOnly} height={bodyHeight} width={columns} active onClose={() => setHelp(null)} />

@@ -37,6 +37,16 @@ export function FindingsPane(props: PaneProps): React.JSX.Element {
       return true;
     }
     if (!current) return false;
+    if (input === 'P' && current.repairs[0]) {
+      const first = current.repairs[0];
+      props.requestPoolRepair({
+        machineId: props.host.machine.id,
+        action: first.action,
+        params: first.params,
+        clears: { class: current.class, subject: current.subject },
+      });
+      return true;
+    }
     let repair;
     if (key.return) repair = current.repairs[0];
     else if (/^[1-9]$/.test(input)) repair = current.repairs[Number(input) - 1];

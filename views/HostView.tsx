@@ -3,7 +3,8 @@ import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
 import type { ActionIntent, ActionPlan } from '../src/model/index.js';
-import type { HostState } from '../src/store/index.js';
+import { poolRepairHosts, type HostState, type PoolRepairRequest } from '../src/store/index.js';
+import type { PoolConfirm } from './ConfirmPoolRepair.js';
 import { formatAge, hostRow } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
@@ -43,6 +44,7 @@ export interface HostViewProps {
   onBack: () => void;
   onHelp: (sections: HelpSection[]) => void;
   onConfirm: (plan: ActionPlan) => void;
+  onConfirmPool: (confirm: PoolConfirm) => void;
 }
 
 interface Message {
@@ -177,6 +179,16 @@ export function HostView(props: HostViewProps): React.JSX.Element {
     else props.onConfirm(r.plan);
   };
 
+  const requestPoolRepair = (request: PoolRepairRequest) => {
+    if (readOnly) {
+      setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
+      return;
+    }
+    const r = intents.plan({ action: request.action, machineId: request.machineId, params: request.params });
+    if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
+    else props.onConfirmPool({ plan: r.plan, request, hosts: poolRepairHosts(store.getState(), request.machineId, request.clears) });
+  };
+
   const trust = () => {
     setTrustAsk(false);
     if (host?.last?.hostKey?.status === 'revoked') {
@@ -238,7 +250,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const width = props.width;
   const bannerLines = untrusted ? 2 : 0;
   const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - 1);
-  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, readOnly };
+  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, requestPoolRepair, readOnly };
   const hk = host.last?.hostKey;
   const footerKeys = [...paneKeys(tab, logOpen), ...(untrusted ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;

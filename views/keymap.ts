@@ -59,6 +59,7 @@ export const FINDINGS_KEYS: KeyHint[] = [
   { keys: 'j/k ↑/↓', label: 'select finding' },
   { keys: 'Enter', label: 'run first repair', action: true, footer: true, short: 'repair' },
   { keys: '1-9', label: 'run that repair (digits beyond the repairs switch tabs)', action: true, footer: true, short: 'pick repair' },
+  { keys: 'P', label: 'first repair across the pool: canary first, then the rest', action: true, footer: true, short: 'pool repair' },
 ];
 
 export const TRUST_KEYS: KeyHint[] = [{ keys: 'T', label: 'trust the offered host key (asks first)', action: true, footer: true, short: 'trust key' }];

@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import type { ActionIntent } from '../src/model/index.js';
-import type { HostState } from '../src/store/index.js';
+import type { HostState, PoolRepairRequest } from '../src/store/index.js';
 
 /** A pane's key handler; returns true when it used the key (HostView then ignores it). */
 export type PaneInput = (input: string, key: Key) => boolean;
@@ -14,6 +14,8 @@ export interface PaneProps {
   inputRef: { current: PaneInput | null };
   /** Plan an action and ask for confirmation (HostView handles read-only and refusals). */
   requestAction: (intent: ActionIntent) => void;
+  /** The same repair across the host's pool, canary first. */
+  requestPoolRepair: (request: PoolRepairRequest) => void;
   readOnly: boolean;
 }
 

@@ -16,7 +16,7 @@ import { appendKnownHost } from '../ssh/known-hosts.js';
 import { randomUUID } from 'node:crypto';
 import { runRollout } from '../actions/rollout.js';
 import { appliedPollAfter } from '../store/index.js';
-import { poolRepairHosts } from '../actions/pool-hosts.js';
+import { poolRepairHosts } from '../store/pool-hosts.js';
 
 export interface IntentDeps {
   store: FleetStore;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rolloutWaves } from '../../src/actions/rollout-plan.js';
-import { poolRepairHosts } from '../../src/actions/pool-hosts.js';
+import { poolRepairHosts } from '../../src/store/pool-hosts.js';
 import { createFleetStore } from '../../src/store/index.js';
 import type { Finding, Machine } from '../../src/model/index.js';
 

@@ -1,5 +1,5 @@
 import type { FailureClass } from '../model/index.js';
-import type { FleetData } from '../store/index.js';
+import type { FleetData } from './fleet-store.js';
 
 /**
  * The hosts a pool repair touches, canary first: the given host, then the other hosts of its pool
