@@ -5,7 +5,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import type { FleetStore } from '../../src/store/index.js';
-import { fleetStore, RecordingIntents } from './views-fixtures.js';
+import { fleetStore, RecordingIntents, typeKeys } from './views-fixtures.js';
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 const DOWN = '\u001B[B';
@@ -21,16 +21,7 @@ async function renderApp(opts: { store?: FleetStore; intents?: RecordingIntents;
   }
   await tick();
   const frame = () => r.lastFrame() ?? '';
-  // Under load React may need longer than one tick: wait for the key's frame (or a quiet spell).
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      const before = r.frames.length;
-      r.stdin.write(k);
-      await tick();
-      for (let waited = 0; r.frames.length === before && waited < 300; waited += 10) await tick(10);
-      await tick(5);
-    }
-  };
+  const press = (...keys: string[]) => typeKeys(r, ...keys);
   return { ...r, store, intents, frame, press };
 }
 

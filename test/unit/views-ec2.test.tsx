@@ -7,7 +7,7 @@ import { NO_COLOR_THEME } from '../../views/theme.js';
 import { createFleetStore, type Intents } from '../../src/store/index.js';
 import { planAction } from '../../src/actions/planner.js';
 import type { ActionPlan, Ec2Info, Machine } from '../../src/model/index.js';
-import { machine, probe, volume, NOW } from './views-fixtures.js';
+import { machine, probe, volume, NOW, typeKeys } from './views-fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
 const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
@@ -61,11 +61,8 @@ function setup() {
   const r = render(<App store={store} intents={intents} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
   const frame = () => r.lastFrame() ?? '';
   const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      await tick(); // let the screen that shows subscribe to input (passive effect) before the key lands
-      r.stdin.write(k);
-      await tick();
-    }
+    await tick(); // let the screen that shows subscribe to input (passive effect) before the keys land
+    await typeKeys(r, ...keys);
   };
   /** Waits for the frame to show `re` (renders may lag on a loaded machine), failing with the frame. */
   const see = (re: RegExp) =>

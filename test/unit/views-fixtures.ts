@@ -191,3 +191,17 @@ export class RecordingIntents implements Intents {
     return this.calls.filter((c) => c.name === name);
   }
 }
+
+/**
+ * Types keys into an ink-testing-library app one at a time, waiting for the frame each key causes
+ * (or a quiet spell when it changes nothing), so slow machines do not race the renderer.
+ */
+export async function typeKeys(r: { stdin: { write(data: string): void }; frames: string[] }, ...keys: string[]): Promise<void> {
+  for (const k of keys) {
+    const before = r.frames.length;
+    r.stdin.write(k);
+    await new Promise((res) => setTimeout(res, 30));
+    for (let waited = 0; r.frames.length === before && waited < 300; waited += 10) await new Promise((res) => setTimeout(res, 10));
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}

@@ -4,7 +4,7 @@ import React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
-import { fleetStore, RecordingIntents, PHP_DOWN } from './views-fixtures.js';
+import { fleetStore, RecordingIntents, PHP_DOWN, typeKeys } from './views-fixtures.js';
 import type { PoolRepairRequest } from '../../src/store/index.js';
 
 const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
@@ -18,27 +18,21 @@ async function openWeb2Findings(readOnly = false) {
   const intents = new RecordingIntents(store);
   const r = render(<App store={store} intents={intents} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
   await tick();
-  for (const k of ['/', 'w', 'e', 'b', '2', '\r', '\r', '4']) {
-    r.stdin.write(k);
-    await tick();
-  }
+  await typeKeys(r, '/', 'w', 'e', 'b', '2', '\r', '\r', '4');
   return { r, store, intents, frame: () => r.lastFrame() ?? '' };
 }
 
 test('P on a finding shows the pool repair: canary, the other hosts, the command; + and y start it', async () => {
   const { r, intents, frame } = await openWeb2Findings();
-  r.stdin.write('P');
-  await tick();
+  await typeKeys(r, 'P');
   const f = frame();
   assert.match(f, /Pool repair/);
   assert.match(f, /canary\s+web2/);
   assert.match(f, /then\s+web1/);
   assert.match(f, /systemctl restart -- 'php-fpm\.service'|systemctl restart/);
-  r.stdin.write('+');
-  await tick();
+  await typeKeys(r, '+');
   assert.match(frame(), /batch\s+2 at a time/);
-  r.stdin.write('y');
-  await tick();
+  await typeKeys(r, 'y');
   const calls = intents.called('repairPool');
   assert.equal(calls.length, 1);
   const req = calls[0]!.args[0] as PoolRepairRequest;
@@ -50,28 +44,23 @@ test('P on a finding shows the pool repair: canary, the other hosts, the command
 
 test('any other key cancels the pool repair', async () => {
   const { r, intents, frame } = await openWeb2Findings();
-  r.stdin.write('P');
-  await tick();
-  r.stdin.write('n');
-  await tick();
+  await typeKeys(r, 'P');
+  await typeKeys(r, 'n');
   assert.equal(intents.called('repairPool').length, 0);
   assert.doesNotMatch(frame(), /Pool repair/);
 });
 
 test('read-only: P is refused and never plans', async () => {
   const { r, intents, frame } = await openWeb2Findings(true);
-  r.stdin.write('P');
-  await tick();
+  await typeKeys(r, 'P');
   assert.equal(intents.called('plan').length, 0);
   assert.match(frame(), /read-only/);
 });
 
 test('the rollout panel shows each step live and why it stopped', async () => {
   const { r, store, frame } = await openWeb2Findings();
-  r.stdin.write('P');
-  await tick();
-  r.stdin.write('y');
-  await tick();
+  await typeKeys(r, 'P');
+  await typeKeys(r, 'y');
   store.getState().setRollout({
     id: 'r1',
     title: 'service.restart php-fpm on 2 hosts',

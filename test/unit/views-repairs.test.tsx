@@ -6,7 +6,7 @@ import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import type { ActionIntent, ActionPlan, Finding } from '../../src/model/index.js';
 import type { FleetStore } from '../../src/store/index.js';
-import { fleetStore, NOW, probe, RecordingIntents, service } from './views-fixtures.js';
+import { fleetStore, NOW, probe, RecordingIntents, service, typeKeys } from './views-fixtures.js';
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 const DOWN = '\u001B[B';
@@ -52,12 +52,7 @@ async function renderApp(store: FleetStore, intents: RecordingIntents) {
   const r = render(<App store={store} intents={intents} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
   await tick();
   const frame = () => r.lastFrame() ?? '';
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await tick();
-    }
-  };
+  const press = (...keys: string[]) => typeKeys(r, ...keys);
   return { frame, press };
 }
 
