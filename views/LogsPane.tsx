@@ -115,7 +115,11 @@ export function LogsPane(props: PaneProps): React.JSX.Element {
 
   const source = sources.find((s) => s.id === log.sourceId);
   const statusText =
-    log.status === 'error' ? `error: ${sanitizeLine(log.error ?? 'stream failed')}` : log.status === 'ended' ? 'ended' : log.status;
+    log.status === 'error'
+      ? `error: ${sanitizeLine(log.error ?? 'stream failed')}`
+      : log.status === 'reconnecting'
+        ? `reconnecting: ${sanitizeLine(log.error ?? '')}`
+        : log.status;
   const newLines = pos.follow ? 0 : total - pos.totalAtPause;
   const parts = [
     sanitizeLine(source?.target ?? log.sourceId),
@@ -125,7 +129,7 @@ export function LogsPane(props: PaneProps): React.JSX.Element {
     search ? `/${search}` : '',
     log.dropped ? `${log.dropped} dropped` : '',
   ].filter(Boolean);
-  const statusColor = log.status === 'error' ? theme.critical : pos.follow ? theme.accent : theme.warning;
+  const statusColor = log.status === 'error' ? theme.critical : log.status === 'reconnecting' ? theme.warning : pos.follow ? theme.accent : theme.warning;
 
   return (
     <Box flexDirection="column">

@@ -1,4 +1,4 @@
-import type { Machine } from '../model/index.js';
+import type { LogSource, Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { sanitizeLine } from '../util/sanitize.js';
@@ -8,6 +8,8 @@ export interface LogFollowerOptions {
   backlog: number;
   /** Lines are gathered this long before one store update, so a chatty log cannot flood renders. */
   flushMs: number;
+  /** Longest wait between attempts to resume a broken stream. */
+  maxRetryMs?: number;
 }
 
 /** Streams one log source at a time into store.log, sanitized and batched. */
@@ -16,6 +18,7 @@ export class LogFollower {
   private buffer: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  private retry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: FleetStore,
@@ -33,16 +36,31 @@ export class LogFollower {
       state.setLogStatus('error', `unknown log source "${sourceId}"`);
       return;
     }
-    let command: string;
     try {
-      command = followCommand(source, this.opts.backlog);
+      followCommand(source, this.opts.backlog);
     } catch (err) {
       state.setLogStatus('error', (err as Error).message);
       return;
     }
+    this.follow(machine, source, gen, 0);
+  }
+
+  /**
+   * One attempt at following the source. When the stream breaks (host rebooted, connection lost)
+   * it is resumed with backoff while the pane stays open; a resumed stream starts at the end of the
+   * log and says so, rather than replaying its backlog as if it were new.
+   */
+  private follow(machine: Machine, source: LogSource, gen: number, attempt: number): void {
+    const command = followCommand(source, attempt === 0 ? this.opts.backlog : 0);
+    let opened = false;
     this.current = this.hostExec.stream(machine, command, {
       onOpen: () => {
-        if (gen === this.generation && this.store.getState().log?.status === 'connecting') this.store.getState().setLogStatus('streaming');
+        if (gen !== this.generation) return;
+        opened = true;
+        const log = this.store.getState().log;
+        if (attempt > 0) this.buffer.push(`--- remlite: stream resumed (lines written while it was down are not shown) ---`);
+        if (log && log.status !== 'streaming') this.store.getState().setLogStatus('streaming');
+        if (attempt > 0) this.scheduleFlush(gen);
       },
       onLines: (lines) => {
         if (gen !== this.generation) return;
@@ -52,13 +70,25 @@ export class LogFollower {
       onEnd: (err) => {
         if (gen !== this.generation) return;
         this.flush();
-        this.store.getState().setLogStatus(err ? 'error' : 'ended', err ? `${machine.name}: ${err.message}` : undefined);
+        if (!err) {
+          this.store.getState().setLogStatus('ended');
+          return;
+        }
+        const next = opened ? 1 : attempt + 1;
+        const delay = Math.min(this.opts.maxRetryMs ?? 30_000, 1000 * 2 ** Math.min(next - 1, 5));
+        this.store.getState().setLogStatus('reconnecting', `${machine.name}: ${err.message}; retrying in ${Math.round(delay / 1000)}s`);
+        this.retry = setTimeout(() => {
+          this.retry = undefined;
+          if (gen === this.generation) this.follow(machine, source, gen, next);
+        }, delay);
       },
     });
   }
 
   close(): void {
     this.generation++;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
     this.current?.stop();
     this.current = undefined;
     if (this.timer) clearTimeout(this.timer);

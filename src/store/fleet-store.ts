@@ -54,7 +54,7 @@ export interface ProviderStatus {
   machines: number;
 }
 
-export type LogStreamStatus = 'connecting' | 'streaming' | 'ended' | 'error';
+export type LogStreamStatus = 'connecting' | 'streaming' | 'reconnecting' | 'ended' | 'error';
 
 export interface LogView {
   machineId: string;
