@@ -42,6 +42,8 @@ export interface RemliteConsole {
   baselines: BaselineStore;
   /** Re-lists the cloud provider; start() it beside the poller (its promise resolves after the first listing). */
   providerRefresh?: ProviderRefresh;
+  /** Swap the static fleet (an edited inventory): the poller follows, moved hosts reconnect. */
+  replaceStaticMachines(machines: readonly Machine[]): { added: string[]; removed: string[]; moved: string[] };
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function operatorName(): string {
 
 export function createConsole(opts: ConsoleOptions): RemliteConsole {
   const store = createFleetStore({ readOnly: opts.readOnly, logScrollback: opts.logScrollback });
+  let staticMachines: readonly Machine[] = opts.machines;
   store.getState().setMachines(opts.machines);
   const pool = new SshPool({ maxConcurrent: opts.maxConcurrent, readyTimeoutMs: opts.probeTimeoutMs });
   const hostExec = new HostExec(pool);
@@ -80,7 +83,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
   );
   const cloud = opts.cloud;
   const providerRefresh = cloud
-    ? new ProviderRefresh(store, cloud.provider, opts.machines, {
+    ? new ProviderRefresh(store, cloud.provider, () => staticMachines, {
         intervalMs: cloud.refreshMs,
         fastIntervalMs: Math.min(2000, cloud.refreshMs),
         fastForMs: 60_000,
@@ -125,6 +128,19 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     hostExec,
     baselines,
     ...(providerRefresh ? { providerRefresh } : {}),
+    replaceStaticMachines(machines) {
+      const before = new Map(staticMachines.map((m) => [m.id, JSON.stringify(m.ssh ?? null)]));
+      staticMachines = machines;
+      if (providerRefresh) providerRefresh.compose();
+      else store.getState().setMachines([...machines]);
+      // A host whose address, port, user or keys changed must not keep its old connection.
+      const moved = machines.filter((m) => before.has(m.id) && before.get(m.id) !== JSON.stringify(m.ssh ?? null)).map((m) => m.id);
+      for (const id of moved) {
+        pool.drop(id);
+        poller.refresh(id);
+      }
+      return { added: machines.filter((m) => !before.has(m.id)).map((m) => m.id), removed: [...before.keys()].filter((id) => !machines.some((m) => m.id === id)), moved };
+    },
     async close() {
       providerRefresh?.stop();
       cloud?.provider.close?.();

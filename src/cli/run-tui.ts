@@ -1,5 +1,6 @@
 import { createConsole } from '../app/console.js';
 import type { Startup } from './startup.js';
+import { FleetWatch } from '../app/fleet-watch.js';
 
 /** Opens the interactive console; resolves with the exit code once the operator quits. */
 export async function runTui(startup: Startup): Promise<number> {
@@ -13,6 +14,8 @@ export async function runTui(startup: Startup): Promise<number> {
   if (startup.warnings.length) s.notify(startup.warnings.join(' | '), 'warning');
   core.poller.start();
   void core.providerRefresh?.start();
+  const watch = new FleetWatch({ store: core.store, files: startup.fleetFiles, load: startup.reloadFleet, apply: (m) => core.replaceStaticMachines(m) });
+  watch.start();
   // Ink is loaded only here, so headless commands never pay for it.
   const { startTui } = await importInkLive(() => import('../../views/start-tui.js'));
   const { pickTheme } = await import('../../views/theme.js');
@@ -21,6 +24,7 @@ export async function runTui(startup: Startup): Promise<number> {
   try {
     await tui.waitUntilExit();
   } finally {
+    watch.stop();
     await core.close();
   }
   return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -7,6 +7,7 @@ import { InventoryError } from '../../providers/datacenter.js';
 import { openSettings } from '../persist/settings.js';
 import { configDir, stateDir } from '../persist/paths.js';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { resolveEc2Config } from '../../providers/ec2/config.js';
 
 /** A problem that stops remlite before the console opens; the message says what to do. */
@@ -17,6 +18,9 @@ export interface Startup {
   warnings: string[];
   providers: Record<string, { ok: boolean; message?: string; machines: number }>;
   theme: string;
+  /** Files the static fleet comes from, watched for edits, and how to read them again. */
+  fleetFiles: string[];
+  reloadFleet(): Promise<Machine[]>;
 }
 
 /** Reads settings, inventory and ssh config into the options the console core starts from. */
@@ -26,14 +30,15 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   const settingsWarnings = settingsStore.warnings;
   const defaultInventory = join(configDir(), 'inventory.yaml');
   const inventoryPath = args.inventory ?? settings.inventoryPath ?? (existsSync(defaultInventory) ? defaultInventory : undefined);
+  const fleetOptions = {
+    inventoryPath,
+    sshConfigPath: args.sshConfig === false ? undefined : args.sshConfig,
+    noSshConfig: args.sshConfig === false,
+    includeLocal: args.local,
+  };
   let fleet;
   try {
-    fleet = await loadFleet({
-      inventoryPath,
-      sshConfigPath: args.sshConfig === false ? undefined : args.sshConfig,
-      noSshConfig: args.sshConfig === false,
-      includeLocal: args.local,
-    });
+    fleet = await loadFleet(fleetOptions);
   } catch (err) {
     if (err instanceof InventoryError) throw new StartupError(err.message);
     throw err;
@@ -61,6 +66,8 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     },
     warnings: [...settingsWarnings, ...fleet.warnings],
     providers: fleet.providers,
+    fleetFiles: [inventoryPath, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
+    reloadFleet: async () => (await loadFleet(fleetOptions)).machines,
     theme: settings.theme,
   };
 }

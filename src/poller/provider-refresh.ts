@@ -29,7 +29,8 @@ export class ProviderRefresh {
   constructor(
     private readonly store: FleetStore,
     private readonly provider: CloudProvider,
-    private readonly staticMachines: readonly Machine[],
+    /** The static machines (local, ssh config, inventory) as they are now: they may be reloaded. */
+    private readonly staticMachines: () => readonly Machine[],
     private readonly opts: ProviderRefreshOptions,
   ) {}
 
@@ -71,6 +72,13 @@ export class ProviderRefresh {
     return this.running;
   }
 
+  /** Puts static + cloud machines into the store (static ones win an id clash); call after a static reload too. */
+  compose(): void {
+    const statics = this.staticMachines();
+    const taken = new Set(statics.map((m) => m.id));
+    this.store.getState().setMachines([...statics, ...this.cloudMachines.filter((m) => !taken.has(m.id))]);
+  }
+
   private async listOnce(): Promise<void> {
     const s = this.store.getState();
     let listing;
@@ -84,8 +92,7 @@ export class ProviderRefresh {
     if (this.stopped) return;
     const before = new Map(this.cloudMachines.map((m) => [m.id, m.cloud?.state]));
     this.cloudMachines = listing.machines;
-    const taken = new Set(this.staticMachines.map((m) => m.id));
-    this.store.getState().setMachines([...this.staticMachines, ...listing.machines.filter((m) => !taken.has(m.id))]);
+    this.compose();
     // Parts that disappeared (the "no credentials" line after credentials arrived) are cleared.
     const names = new Set(Object.keys(listing.parts));
     for (const old of this.partNames) if (!names.has(old)) this.store.getState().setProvider(old, { ok: true, message: 'no longer listed', machines: 0 });

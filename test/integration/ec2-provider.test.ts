@@ -198,7 +198,7 @@ test('hostile tag values are sanitized in the machine and quoted in the plan com
 async function runnerSetup(names: string[]) {
   const p = new Ec2Provider(config(['prod'], ['eu-west-1', 'us-east-1']), systemEnv(home));
   const store = createFleetStore();
-  const refresh = new ProviderRefresh(store, p, [], { intervalMs: 60_000, fastIntervalMs: 50, fastForMs: 10_000 });
+  const refresh = new ProviderRefresh(store, p, () => [], { intervalMs: 60_000, fastIntervalMs: 50, fastForMs: 10_000 });
   await refresh.start();
   const auditPath = join(home, 'state', `audit-${names.join('-')}.log`);
   const runner = new ActionRunner({

@@ -90,7 +90,7 @@ test('provider refresh: merges with static machines (static wins), marks a listi
   };
   const store = createFleetStore();
   const web1: Machine = { id: 'web1', name: 'web1', provider: 'datacenter', site: 'fra1', pool: 'web', role: '', services: [], logs: [], origin: 'inventory.yaml:1' };
-  const refresh = new ProviderRefresh(store, provider, [web1], { intervalMs: 60_000, fastIntervalMs: 60_000, fastForMs: 0 });
+  const refresh = new ProviderRefresh(store, provider, () => [web1], { intervalMs: 60_000, fastIntervalMs: 60_000, fastForMs: 0 });
   await refresh.start();
   assert.deepEqual(store.getState().order, ['web1', 'ec2:default:us-east-1:i-0abc']);
   assert.equal(store.getState().hosts['web1']?.machine.provider, 'datacenter');

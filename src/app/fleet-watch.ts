@@ -1,0 +1,54 @@
+import { watchFile, unwatchFile } from 'node:fs';
+import type { Machine } from '../model/index.js';
+import type { FleetStore } from '../store/index.js';
+
+export interface FleetWatchDeps {
+  store: FleetStore;
+  files: string[];
+  load(): Promise<Machine[]>;
+  apply(machines: Machine[]): { added: string[]; removed: string[]; moved: string[] };
+  intervalMs?: number;
+}
+
+/**
+ * Re-reads the inventory and ssh config when they change on disk, so an edited file (a host with a
+ * new address, a new host) takes effect without a restart. A broken edit is reported with its
+ * file and line and the running fleet is kept as it was.
+ */
+export class FleetWatch {
+  private busy = false;
+  private again = false;
+  private readonly onChange = () => void this.reload();
+
+  constructor(private readonly deps: FleetWatchDeps) {}
+
+  start(): void {
+    for (const f of this.deps.files) watchFile(f, { interval: this.deps.intervalMs ?? 1000, persistent: false }, this.onChange);
+  }
+
+  stop(): void {
+    for (const f of this.deps.files) unwatchFile(f, this.onChange);
+  }
+
+  async reload(): Promise<void> {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    const s = this.deps.store.getState();
+    try {
+      const r = this.deps.apply(await this.deps.load());
+      const parts = [r.added.length && `${r.added.length} added`, r.removed.length && `${r.removed.length} removed`, r.moved.length && `${r.moved.length} re-addressed`].filter(Boolean);
+      s.notify(`fleet reloaded${parts.length ? ': ' + parts.join(', ') : ' (no change)'}`, 'info');
+    } catch (err) {
+      s.notify(`fleet not reloaded, keeping the running one: ${(err as Error).message}`, 'error');
+    } finally {
+      this.busy = false;
+      if (this.again) {
+        this.again = false;
+        void this.reload();
+      }
+    }
+  }
+}
