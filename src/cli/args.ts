@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
 
 export interface CliArgs {
-  command: 'tui' | 'status' | 'check' | 'help' | 'version';
+  command: 'tui' | 'status' | 'check' | 'repair' | 'logs' | 'completion' | 'help' | 'version';
+  /** Words after the command: repair HOST ACTION [key=value...], logs HOST [SOURCE], completion SHELL. */
+  operands: string[];
+  /** repair: run without asking. */
+  yes: boolean;
+  /** logs: follow; and how many lines to show first. */
+  follow: boolean;
+  lines: number;
   inventory?: string;
   sshConfig?: string | false;
   local: boolean;
@@ -25,6 +32,13 @@ Usage:
   remlite check [--pool P] [--host H]
                                probe once and report findings like a Nagios plugin:
                                exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+  remlite repair HOST ACTION [key=value ...] [--yes]
+                               plan a repair (e.g. service.restart service=apache2), show the
+                               exact command, ask (or --yes), run it, audit it, verify it
+  remlite logs HOST [SOURCE] [-f] [-n LINES]
+                               print (or follow) a log: SOURCE is a unit name or an absolute
+                               path (default: the host's first log source)
+  remlite completion bash|zsh  print a shell completion script
 
 Options:
   -i, --inventory PATH   data-center inventory (YAML); default: the one in the config dir, if any
@@ -36,6 +50,9 @@ Options:
       --json             (status) print JSON
       --pool NAME        (check) only this pool; repeatable
       --host NAME        (check) only this host; repeatable
+  -y, --yes              (repair) run without asking
+  -f, --follow           (logs) keep following
+  -n, --lines N          (logs) lines to show first (default 50)
       --ec2              add EC2 instances (AWS default credential chain, see docs/ec2.md)
       --profile NAME     AWS profile to list (repeatable: several accounts side by side); implies --ec2
       --region R         AWS region (repeatable, or "all" for every enabled one); implies --ec2
@@ -48,6 +65,15 @@ Files:
 `;
 
 export class UsageError extends Error {}
+
+const COMMANDS = ['status', 'check', 'repair', 'logs', 'completion'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** Every command and option, for shell completion. */
+export const COMPLETION_WORDS = {
+  commands: [...COMMANDS],
+  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--interval', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
+};
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let parsed;
@@ -68,6 +94,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         ec2: { type: 'boolean', default: false },
         profile: { type: 'string', multiple: true },
         region: { type: 'string', multiple: true },
+        yes: { type: 'boolean', short: 'y', default: false },
+        follow: { type: 'boolean', short: 'f', default: false },
+        lines: { type: 'string', short: 'n' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -77,8 +106,17 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const sub = positionals[0];
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-  if (sub !== undefined && sub !== 'status' && sub !== 'check') throw new UsageError(`unknown command "${sub}"`);
+  const operands = positionals.slice(1);
+  if (sub !== undefined && !COMMANDS.includes(sub as Command)) throw new UsageError(`unknown command "${sub}"`);
+  const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], logs: [1, 2], completion: [1, 1] };
+  if (sub !== undefined) {
+    const [min, max] = arity[sub as Command];
+    if (operands.length < min) throw new UsageError(`${sub}: missing arguments (see remlite --help)`);
+    if (operands.length > max) throw new UsageError(`unexpected argument "${operands[max]}"`);
+  }
+  if (sub === 'completion' && !['bash', 'zsh'].includes(operands[0]!)) throw new UsageError(`completion: "${operands[0]}" is not bash or zsh`);
+  const lines = values.lines === undefined ? 50 : Number(values.lines);
+  if (!Number.isInteger(lines) || lines < 0 || lines > 100_000) throw new UsageError(`--lines must be a whole number from 0 to 100000, not "${values.lines}"`);
   let intervalSec: number | undefined;
   if (values.interval !== undefined) {
     intervalSec = Number(values.interval);
@@ -88,7 +126,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
   for (const p of values.profile ?? []) if (!/^[A-Za-z0-9_.+=,@:-]{1,64}$/.test(p)) throw new UsageError(`--profile "${p}" is not a valid AWS profile name`);
   for (const r of values.region ?? []) if (!/^[a-z0-9-]{1,40}$/.test(r)) throw new UsageError(`--region "${r}" is not a region name (like eu-west-1) or "all"`);
   return {
-    command: values.help ? 'help' : values.version ? 'version' : sub === 'status' || sub === 'check' ? sub : 'tui',
+    command: values.help ? 'help' : values.version ? 'version' : ((sub as Command | undefined) ?? 'tui'),
+    operands,
+    yes: values.yes ?? false,
+    follow: values.follow ?? false,
+    lines,
     inventory: values.inventory,
     sshConfig: values['no-ssh-config'] ? false : values['ssh-config'],
     local: !values['no-local'],

@@ -3,6 +3,9 @@ import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { runTui } from './run-tui.js';
 import { runStatus } from './run-status.js';
 import { runCheck, NAGIOS } from './run-check.js';
+import { runRepair } from './run-repair.js';
+import { runLogs } from './run-logs.js';
+import { completionScript } from './completion.js';
 import { loadStartup, StartupError } from './startup.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`remlite ${await version()}\n`);
     return 0;
   }
+  if (args.command === 'completion') {
+    process.stdout.write(completionScript(args.operands[0] as 'bash' | 'zsh'));
+    return 0;
+  }
   let startup;
   try {
     startup = await loadStartup(args);
@@ -40,6 +47,18 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.command === 'status') return runStatus(startup, args.json);
   if (args.command === 'check') return runCheck(startup, { pools: args.pools, hosts: args.hosts });
+  if (args.command === 'repair' || args.command === 'logs') {
+    try {
+      if (args.command === 'repair') return await runRepair(startup, args.operands, args.yes);
+      return await runLogs(startup, args.operands, args.follow, args.lines);
+    } catch (err) {
+      if (err instanceof StartupError || err instanceof UsageError) {
+        process.stderr.write(`remlite: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+  }
   const code = await runTui(startup);
   // Nothing else should hold the loop open once the console is closed; do not wait on stray sockets.
   process.exit(code);

@@ -15,6 +15,19 @@ export function followCommand(source: LogSource, backlog: number): string {
   return shCommand('tail', '-n', n, '-F', '--', source.target);
 }
 
+/** The remote command that prints the last `lines` lines of a log source and exits. */
+export function recentCommand(source: LogSource, lines: number): string {
+  const n = String(Math.max(0, Math.floor(lines)));
+  if (source.kind === 'unit') {
+    if (!isSafeServiceName(source.target)) throw new Error(`"${source.target}" is not a valid unit name`);
+    const journal = shCommand('journalctl', '--no-pager', '-o', 'short-iso', '-n', n, '-u', source.target);
+    const syslog = `grep -F -- ${shCommand(source.target)} /var/log/syslog | tail -n ${n}`;
+    return `if command -v journalctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then ${journal}; else ${syslog}; fi`;
+  }
+  if (!source.target.startsWith('/')) throw new Error(`log path "${source.target}" is not absolute`);
+  return shCommand('tail', '-n', n, '--', source.target);
+}
+
 /** Parses a log source id ("unit:apache2", "file:/var/log/syslog"). */
 export function sourceFromId(id: string): LogSource | undefined {
   const m = /^(unit|file):(.+)$/.exec(id);

@@ -1,0 +1,71 @@
+import { createInterface } from 'node:readline/promises';
+import { appliedPollAfter } from '../store/index.js';
+import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
+import { openOneHost } from './one-host.js';
+import type { Startup } from './startup.js';
+import { UsageError } from './args.js';
+
+/** `key=value` operands → params. */
+export function parseParams(words: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const w of words) {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw new UsageError(`"${w}" is not key=value (e.g. service=apache2)`);
+    params[w.slice(0, eq)] = w.slice(eq + 1);
+  }
+  return params;
+}
+
+/**
+ * `remlite repair HOST ACTION [key=value...] [--yes]`: the same planner, confirmation, runner and
+ * audit as the console. Exit 0 when the action succeeded, 1 when it failed, 2 when it was refused.
+ */
+export async function runRepair(startup: Startup, operands: string[], yes: boolean): Promise<number> {
+  const [host, action, ...rest] = operands as [string, string, ...string[]];
+  const params = parseParams(rest);
+  const { core, id } = await openOneHost(startup, host);
+  const out = (line: string) => process.stdout.write(line + '\n');
+  try {
+    const outcome = core.intents.plan({ action, machineId: id, params });
+    if ('refused' in outcome) {
+      process.stderr.write(`remlite: refused: ${sanitizeLine(outcome.refused)}\n`);
+      return 2;
+    }
+    const plan = outcome.plan;
+    out(`${sanitizeLine(plan.title)} on ${sanitizeLine(plan.hostName)} (${plan.transport})`);
+    out(`command: ${sanitizeLine(plan.command)}`);
+    if (plan.input) out(`stdin:   ${sanitizeLine(plan.input.description)} (${plan.input.bytes} bytes, sha256 ${plan.input.sha256.slice(0, 12)})`);
+    if (plan.preview) out(`preview: ${sanitizeText(await core.intents.preview(plan))}`);
+    out(`expect:  ${sanitizeLine(plan.expected)}`);
+    if (!yes) {
+      if (!process.stdin.isTTY) {
+        process.stderr.write('remlite: not a terminal: add --yes to run it without asking\n');
+        return 2;
+      }
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const answer = await rl.question('Run it? [y/N] ');
+      rl.close();
+      if (answer.trim().toLowerCase() !== 'y') {
+        out('cancelled');
+        return 2;
+      }
+    }
+    await core.intents.run(plan);
+    const run = core.store.getState().actions.find((a) => a.plan === plan);
+    const r = run?.result;
+    if (!run || !r) {
+      process.stderr.write(`remlite: not run: ${sanitizeLine(core.store.getState().notice?.text ?? 'refused')}\n`);
+      return 2;
+    }
+    out(`${run.state} (exit ${r.exitCode ?? '-'}, ${r.durationMs} ms)${r.error ? ': ' + sanitizeLine(r.error) : ''}`);
+    if (r.outputTail) out(sanitizeText(r.outputTail).replace(/^/gm, '  '));
+    if (run.state === 'succeeded' && run.finishedAt) {
+      const poll = await appliedPollAfter(core.store, id, run.finishedAt);
+      const h = core.store.getState().hosts[id]!;
+      out(`verified by a new probe: ${poll.reach}, ${h.findings.length ? h.findings.map((f) => `${f.severity} ${sanitizeLine(f.summary)}`).join('; ') : 'no findings'}`);
+    }
+    return run.state === 'succeeded' ? 0 : 1;
+  } finally {
+    await core.close();
+  }
+}
