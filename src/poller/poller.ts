@@ -108,10 +108,25 @@ export class Poller {
     if (!host || this.stopped || this.inFlight.has(id)) return;
     this.inFlight.add(id);
     let result: PollResult;
+    const started = Date.now();
+    // Last line of defence: whatever hangs below (a slot never freed, a channel never opened), the
+    // host gets a result and stays scheduled. The SSH layer's own timeouts normally answer first.
+    const deadlineMs = this.opts.timeoutMs * 2 + 5000;
+    let deadline: NodeJS.Timeout | undefined;
     try {
-      result = await probeHost(this.hostExec, host.machine, this.opts);
+      result = await Promise.race([
+        probeHost(this.hostExec, host.machine, this.opts),
+        new Promise<PollResult>((resolve) => {
+          deadline = setTimeout(
+            () => resolve({ machineId: id, at: started, reach: 'timeout', latencyMs: Date.now() - started, error: `probe gave no answer in ${Math.round(deadlineMs / 1000)} s` }),
+            deadlineMs,
+          );
+        }),
+      ]);
     } catch (err) {
       result = { machineId: id, at: Date.now(), reach: 'unreadable', error: `probe failed: ${(err as Error).message}` };
+    } finally {
+      clearTimeout(deadline);
     }
     this.inFlight.delete(id);
     const history = this.history.get(id) ?? [];
