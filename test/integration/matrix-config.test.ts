@@ -45,7 +45,7 @@ test('config-drift: a harmless edit of apache2.conf is a warning in the first po
   assert.deepEqual(f.repairs.map((r) => [r.action, r.params]), [['config.restore', { path: APACHE_CONF, service: 'apache2' }]]);
 
   const fixed = await h.repairWith(f);
-  assert.match(fixed.plan.command, /apachectl configtest && systemctl reload-or-restart -- apache2\.service && systemctl is-active -- apache2\.service$/);
+  assert.match(fixed.plan.command, /then apachectl configtest; fi && systemctl reload-or-restart -- apache2\.service && systemctl is-active -- apache2\.service$/);
   assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'config-drift');
   assert.equal(await sha(WEB, APACHE_CONF), baselineSha(WEB, APACHE_CONF));
 });
@@ -82,7 +82,7 @@ test('config-test-failed (sshd -t): an unknown option in sshd_config on lab-db1 
   assert.equal(findingOf(seen, 'config-drift', SSHD_CONFIG).severity, 'critical');
 
   const fixed = await h.repairWith(failed);
-  assert.match(fixed.plan.command, /&& sshd -t && systemctl reload-or-restart -- ssh\.service && systemctl is-active -- ssh\.service$/);
+  assert.match(fixed.plan.command, /then sshd -t; fi && systemctl reload-or-restart -- ssh\.service && systemctl is-active -- ssh\.service$/);
   const after = await h.firstPollAfter(DB, fixed.doneAt);
   assertCleared(after, 'config-test-failed');
   assertCleared(after, 'config-drift');
@@ -104,7 +104,7 @@ test('restarted onto a bad config: garbage + systemctl restart apache2 (fails) i
   findingOf(seen, 'config-drift', APACHE_CONF);
 
   const fixed = await h.repairWith(down);
-  assert.match(fixed.plan.command, /apachectl configtest && systemctl restart -- apache2\.service && systemctl is-active -- apache2\.service$/, 'restart, not reload: the unit is failed');
+  assert.match(fixed.plan.command, /then apachectl configtest; fi && systemctl restart -- apache2\.service && systemctl is-active -- apache2\.service$/, 'restart, not reload: the unit is failed');
   const after = await h.firstPollAfter(WEB, fixed.doneAt);
   for (const cls of ['service-down', 'config-test-failed', 'config-drift'] as const) assertCleared(after, cls);
   assert.equal((await h.sh(WEB, 'systemctl is-active apache2')).trim(), 'active');
