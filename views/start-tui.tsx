@@ -47,6 +47,9 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     stdout,
     exitOnCtrlC: true,
     patchConsole: false,
+    // Only the lines that changed are rewritten (a j press rewrites 2-3 rows, not the whole screen);
+    // REMLITE_INK_FULL_REDRAW=1 restores Ink's default full redraw (the bench compares both).
+    incrementalRendering: process.env['REMLITE_INK_FULL_REDRAW'] !== '1',
   });
 
   const onSignal = (signal: NodeJS.Signals) => {
