@@ -77,7 +77,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       intervalMs: opts.pollIntervalMs,
       timeoutMs: opts.probeTimeoutMs,
       slowThresholdMs: opts.slowThresholdMs,
-      batchMs: 50,
+      batchMs: 250, // at most 4 poll-driven redraws a second, so keypresses rarely wait on a render throttle
       baselineOf: (id) => baselineCache.get(id),
     },
   );
