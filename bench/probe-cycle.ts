@@ -182,7 +182,7 @@ export async function benchProbeCycle(tmp: string, hosts = Number(process.env['B
       ['[bench]', ...addresses.map((a) => `${a} ansible_user=root ansible_ssh_private_key_file=${clientKey}`), '', '[bench:vars]', `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'`, ''].join('\n'),
     );
     const ansibleEnv = { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_LOCAL_TEMP: path.join(dir, 'ans-tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: path.join(dir, 'ans-cp'), ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'oneline' };
-    const forks = Number(process.env['BENCH_ANSIBLE_FORKS'] ?? 50);
+    const forks = Number(process.env['BENCH_ANSIBLE_FORKS'] ?? 200);
     const ansRuns: number[] = [];
     let ansOk = true;
     let ansNote = '';
