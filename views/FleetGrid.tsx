@@ -144,6 +144,14 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
     const r = rows[index];
     if (r) setUi((u) => ({ ...u, selectedId: rowId(r) }));
   };
+  // Relative moves start from the latest selection, not this render's: keys typed faster than frames are all kept.
+  const moveBy = (delta: number) =>
+    setUi((u) => {
+      let from = u.selectedId ? rows.findIndex((r) => rowId(r) === u.selectedId) : -1;
+      if (from < 0) from = rows.findIndex((r) => r.kind === 'host');
+      const r = rows[moveSelection(rows, from, delta)];
+      return r ? { ...u, selectedId: rowId(r) } : u;
+    });
 
   useKeys(
     (input, key) => {
@@ -171,10 +179,10 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         }
         return;
       }
-      if (input === 'j' || key.downArrow) select(moveSelection(rows, selected, 1));
-      else if (input === 'k' || key.upArrow) select(moveSelection(rows, selected, -1));
-      else if (key.pageDown) select(moveSelection(rows, selected, tableHeight));
-      else if (key.pageUp) select(moveSelection(rows, selected, -tableHeight));
+      if (input === 'j' || key.downArrow) moveBy(1);
+      else if (input === 'k' || key.upArrow) moveBy(-1);
+      else if (key.pageDown) moveBy(tableHeight);
+      else if (key.pageUp) moveBy(-tableHeight);
       else if (input === 'g' || key.home) select(moveSelection(rows, 0, 0));
       else if (input === 'G' || key.end) select(moveSelection(rows, rows.length - 1, 0));
       else if (input === '/') setEditing(ui.filter);

@@ -13,6 +13,7 @@ import { BaselineStore } from '../persist/baselines.js';
 import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';
+import { buildFleetCache, FleetCacheWriter, loadFleetCache } from '../persist/fleet-cache.js';
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -30,6 +31,8 @@ export interface ConsoleOptions {
   stateDir?: string;
   /** A cloud provider (EC2), re-listed every refreshMs; absent = no cloud, nothing of it loaded. */
   cloud?: { provider: CloudProvider; refreshMs: number };
+  /** The last-known fleet: loaded into the store at once (as stale), saved after polls and on close. */
+  fleetCache?: { file: string; everyMs?: number };
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -77,10 +80,11 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       intervalMs: opts.pollIntervalMs,
       timeoutMs: opts.probeTimeoutMs,
       slowThresholdMs: opts.slowThresholdMs,
-      batchMs: 50,
+      batchMs: 250, // at most 4 poll-driven redraws a second, so keypresses rarely wait on a render throttle
       baselineOf: (id) => baselineCache.get(id),
     },
   );
+  const cacheWriter = opts.fleetCache ? restoreAndWatchCache(store, opts.fleetCache) : undefined;
   const cloud = opts.cloud;
   const providerRefresh = cloud
     ? new ProviderRefresh(store, cloud.provider, () => staticMachines, {
@@ -145,8 +149,48 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       providerRefresh?.stop();
       cloud?.provider.close?.();
       poller.stop();
+      cacheWriter?.closeSync();
       logs.close();
       await pool.close();
     },
   };
+}
+
+/** Seeds the store from the fleet cache (findings recomputed, no history) and saves it again as polls land. */
+function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?: number }): FleetCacheWriter {
+  const loaded = loadFleetCache(cache.file);
+  if (loaded.ok) {
+    const hosts = store.getState().hosts;
+    const batch = loaded.cache.polls.flatMap((poll) => {
+      const h = hosts[poll.machineId];
+      if (!h) return [];
+      const findings = detectAll({ machine: h.machine, poll, now: Date.now(), thresholds: DEFAULT_THRESHOLDS, history: [] });
+      return [{ result: poll, findings }];
+    });
+    store.getState().restoreCached(batch);
+  } else if (!loaded.missing) {
+    const where = loaded.movedTo ? `moved to ${loaded.movedTo}` : 'left in place';
+    store.getState().notify(`fleet cache ignored (${loaded.reason}); ${where}`, 'warning');
+  }
+  const writer = new FleetCacheWriter({
+    file: cache.file,
+    everyMs: cache.everyMs ?? 10_000,
+    snapshot: () => {
+      const s = store.getState();
+      const machines = s.order.flatMap((id) => (s.hosts[id] ? [s.hosts[id].machine] : []));
+      const polls = s.order.flatMap((id) => {
+        const h = s.hosts[id];
+        return h?.last ? [h.last] : [];
+      });
+      return buildFleetCache(machines, polls);
+    },
+    onError: (err) => store.getState().notify(`fleet cache not saved: ${err.message}`, 'warning'),
+  });
+  let lastPollAt = store.getState().lastPollAt;
+  store.subscribe((s) => {
+    if (s.lastPollAt === lastPollAt) return;
+    lastPollAt = s.lastPollAt;
+    writer.markDirty();
+  });
+  return writer;
 }

@@ -91,15 +91,31 @@ ${LAST5_FUNCTION}
 ${dropped > 0 ? `warn 'dropped ${dropped} service name(s) that are not valid unit names'\n` : ''}\
 ${extra.dropped > 0 ? `warn 'dropped ${extra.dropped} declared path(s) or name(s) that are not safe to probe'\n` : ''}
 section meta
-h=$(uname -n 2>/dev/null) || h=''
+# One uname for both names, CPUs from /sys without a command: every exec counts when 200 hosts run this at once.
+u=$(uname -n -r 2>/dev/null) || u=''
+h=\${u%% *}
+k=''
+case $u in *' '*) k=\${u#* } ;; esac
 [ -n "$h" ] || h=$(cat /proc/sys/kernel/hostname 2>/dev/null) || h=''
 [ -n "$h" ] || warn 'hostname unavailable'
 printf 'hostname=%s\\n' "$h" | guard
 e=$(date +%s 2>/dev/null) || { e=''; warn 'date +%s failed'; }
 printf 'epoch=%s\\n' "$e"
-printf 'kernel=%s\\n' "$(uname -r 2>/dev/null)" | guard
+printf 'kernel=%s\\n' "$k" | guard
 c=''
-have getconf && c=$(getconf _NPROCESSORS_ONLN 2>/dev/null)
+if read -r on </sys/devices/system/cpu/online 2>/dev/null && [ -n "$on" ]; then
+  c=0
+  o=$IFS; IFS=,; set -- $on; IFS=$o
+  for r in "$@"; do
+    case $r in
+      *[!0-9-]*|'') c=''; break ;;
+      *-*) c=$((c + \${r#*-} - \${r%-*} + 1)) ;;
+      *) c=$((c + 1)) ;;
+    esac
+  done
+  [ "$c" = 0 ] && c=''
+fi
+[ -n "$c" ] || { have getconf && c=$(getconf _NPROCESSORS_ONLN 2>/dev/null); }
 [ -n "$c" ] || { have nproc && c=$(nproc 2>/dev/null); }
 [ -n "$c" ] || c=$(grep -c '^processor' /proc/cpuinfo 2>/dev/null)
 [ -n "$c" ] || warn 'cpu count unavailable'

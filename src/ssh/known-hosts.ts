@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** One usable line of a known_hosts file. */
@@ -187,20 +187,28 @@ export function keyTypeOfBlob(blob: Buffer): string {
   return /^[\x21-\x7e]+$/.test(type) ? type : '';
 }
 
-/** Reads and parses known_hosts files in order; missing files are skipped silently. */
+/** Parsed files by path, reused while size and mtime are unchanged (a fleet connects to one big file many times). */
+const parsedFiles = new Map<string, { mtimeMs: number; size: number; parsed: ParsedKnownHosts }>();
+
+/** Reads and parses known_hosts files in order (fresh: a changed file is read again); missing files are skipped silently. */
 export async function readKnownHostsFiles(files: string[]): Promise<ParsedKnownHosts> {
   const entries: KnownHostEntry[] = [];
   const warnings: string[] = [];
   for (const file of files) {
-    let text: string;
+    let parsed: ParsedKnownHosts;
     try {
-      text = await readFile(file, 'utf8');
+      const st = await stat(file);
+      const cached = parsedFiles.get(file);
+      if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) parsed = cached.parsed;
+      else {
+        parsed = parseKnownHosts(await readFile(file, 'utf8'), file);
+        parsedFiles.set(file, { mtimeMs: st.mtimeMs, size: st.size, parsed });
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       warnings.push(`${file}: cannot read (${(err as Error).message})`);
       continue;
     }
-    const parsed = parseKnownHosts(text, file);
     entries.push(...parsed.entries);
     warnings.push(...parsed.warnings);
   }

@@ -9,6 +9,7 @@ import {
   checkHostKey,
   fingerprintSha256,
   keyTypeOfBlob,
+  entryMatchesName,
   knownHostsName,
   knownKeyTypes,
   readKnownHostsFiles,
@@ -35,6 +36,8 @@ export async function openClient(target: SshTarget, settings: ClientSettings, so
   const name = knownHostsName(target.hostKeyAlias ?? target.host, target.port);
   const known = await readKnownHostsFiles(target.knownHostsFiles);
   known.warnings.forEach((w) => settings.onWarning(w));
+  // Only this host's lines are kept for the key check: the connection lives long, the file may hold the whole fleet.
+  const entries = known.entries.filter((e) => entryMatchesName(e, name));
   const auth = await planAuth(target, settings.agentSocket);
 
   return new Promise<Client>((resolve, reject) => {
@@ -75,11 +78,11 @@ export async function openClient(target: SshTarget, settings: ClientSettings, so
         readyTimeout: settings.readyTimeoutMs,
         keepaliveInterval: settings.keepaliveIntervalMs,
         keepaliveCountMax: settings.keepaliveCountMax,
-        algorithms: { serverHostKey: hostKeyAlgorithmOrder(knownKeyTypes(known.entries, name)) },
+        algorithms: { serverHostKey: hostKeyAlgorithmOrder(knownKeyTypes(entries, name)) },
         hostVerifier: (blob: Buffer): boolean => {
           const type = keyTypeOfBlob(blob);
           const base64 = blob.toString('base64');
-          const result = checkHostKey(known.entries, name, type, base64);
+          const result = checkHostKey(entries, name, type, base64);
           if (result === 'match') return true;
           const info: HostKeyInfo = { type, base64, fingerprint: fingerprintSha256(blob), status: result, knownHostsName: name };
           untrusted = new SshError('untrusted', `${who}: ${untrustedMessage(info, target.knownHostsFiles[0])}`, { hostKey: info });

@@ -22,6 +22,8 @@ export interface HostState {
   severity: Severity;
   /** Id of the action running on this host, if any (one at a time per host). */
   busyAction?: string;
+  /** last/probe come from the fleet cache of an earlier run: shown as stale until a fresh poll lands. */
+  cached?: boolean;
 }
 
 export interface ActionRun {
@@ -95,6 +97,8 @@ export interface FleetActions {
   setProvider(name: string, status: ProviderStatus): void;
   /** Apply a batch of poll results and their findings in one update (one render). */
   applyPolls(batch: { result: PollResult; findings: Finding[] }[]): void;
+  /** Seed hosts with the polls of the last-known fleet (marked cached); hosts polled since are left alone. */
+  restoreCached(batch: { result: PollResult; findings: Finding[] }[]): void;
   actionStarted(run: ActionRun): void;
   actionFinished(id: string, result: ActionResult): void;
   openLog(machineId: string, sourceId: string): void;
@@ -145,6 +149,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
         const old = hosts[result.machineId];
         if (!old) continue;
         const next: HostState = { ...old, last: result, findings, severity: worstSeverity(findings.map((f) => f.severity)) };
+        delete next.cached;
         if (result.probe) {
           next.probe = result.probe;
           next.probeAt = result.at;
@@ -153,6 +158,23 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
         at = Math.max(at, result.at);
       }
       set({ hosts, lastPollAt: at || Date.now() });
+    },
+
+    restoreCached(batch) {
+      const hosts = { ...get().hosts };
+      let changed = false;
+      for (const { result, findings } of batch) {
+        const old = hosts[result.machineId];
+        if (!old || old.last) continue;
+        const next: HostState = { ...old, last: result, findings, severity: worstSeverity(findings.map((f) => f.severity)), cached: true };
+        if (result.probe) {
+          next.probe = result.probe;
+          next.probeAt = result.at;
+        }
+        hosts[result.machineId] = next;
+        changed = true;
+      }
+      if (changed) set({ hosts });
     },
 
     actionStarted(run) {

@@ -132,9 +132,9 @@ export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): H
   const last = h.last;
   let state: RowState = last ? last.reach : 'pending';
   const lastFailed = !!last && FAILED.has(last.reach);
-  if (last && !lastFailed && now - last.at > staleAfterMs) state = 'stale';
+  if (last && !lastFailed && (h.cached || now - last.at > staleAfterMs)) state = 'stale';
   const p = h.probe;
-  const stale = !!p && (state === 'stale' || lastFailed || (last !== undefined && h.probeAt !== last.at));
+  const stale = !!p && (state === 'stale' || !!h.cached || lastFailed || (last !== undefined && h.probeAt !== last.at));
   const worst = worstSeverity(h.findings.map((f) => f.severity));
   const svc = serviceCounts(h);
   const row: HostRow = {

@@ -1,0 +1,85 @@
+// A fleet of in-process ssh2 servers (ssh2's Server, not OpenSSH) in its own node process, so the
+// console under test does not share its event loop with them. Usage: node fake-fleet.js COUNT DIR
+// DIR holds host_ed25519 and client_ed25519.pub (OpenSSH format). Prints {"ports":[...]} when listening.
+// `sh -s` answers with realistic probe output; `tail ... -F -- /var/log/bench-RATE.log` streams RATE lines/s.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import ssh2 from 'ssh2';
+import type { ServerChannel } from 'ssh2';
+import { cannedOutput } from './canned-probe.js';
+
+const { Server, utils } = ssh2;
+
+function main(): void {
+  const count = Number(process.argv[2] ?? 1000);
+  const dir = process.argv[3] ?? '.';
+  const hostKey = readFileSync(path.join(dir, 'host_ed25519'));
+  const allowed = utils.parseKey(readFileSync(path.join(dir, 'client_ed25519.pub')));
+  if (allowed instanceof Error) throw allowed;
+  const allowedBlob = allowed.getPublicSSH();
+  const ports: number[] = [];
+  let polls = 0;
+  let listening = 0;
+  for (let i = 0; i < count; i++) {
+    const name = `node${String(i).padStart(4, '0')}`;
+    const server = new Server({ hostKeys: [hostKey] }, (client) => {
+      client.on('authentication', (ctx) => {
+        if (ctx.method !== 'publickey' || ctx.key.algo !== allowed.type) return ctx.reject(['publickey']);
+        const blob = ctx.key.data;
+        if (blob.length !== allowedBlob.length || !timingSafeEqual(blob, allowedBlob)) return ctx.reject(['publickey']);
+        if (!ctx.signature) return ctx.accept(); // the client asks whether this key would do
+        if (allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(['publickey']);
+        ctx.accept();
+      });
+      client.on('error', () => undefined);
+      client.on('session', (accept) => {
+        const session = accept();
+        session.on('exec', (acceptExec, _reject, info) => {
+          const ch = acceptExec();
+          if (info.command === 'sh -s') answerProbe(ch, name, i, polls++);
+          else if (/ -F /.test(info.command)) streamLog(ch, info.command);
+          else {
+            ch.exit(127);
+            ch.end();
+          }
+        });
+      });
+    });
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      ports[i] = typeof addr === 'object' && addr ? addr.port : 0;
+      if (++listening === count) process.stdout.write(JSON.stringify({ ports }) + '\n');
+    });
+  }
+}
+
+function answerProbe(ch: ServerChannel, name: string, i: number, poll: number): void {
+  ch.on('data', () => undefined);
+  ch.once('end', () => {
+    // A few hosts change their load each poll; most report the same figures (as in a quiet fleet).
+    const load = i % 50 === 0 ? (poll % 100) / 10 : (i % 17) / 10;
+    ch.write(cannedOutput(name, load));
+    ch.exit(0);
+    ch.end();
+  });
+}
+
+function streamLog(ch: ServerChannel, command: string): void {
+  const rate = Number(/bench-(\d+)\.log/.exec(command)?.[1] ?? 10);
+  let n = 0;
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const due = Math.floor(((Date.now() - started) * rate) / 1000) - n;
+    if (due <= 0) return;
+    let chunk = '';
+    for (let k = 0; k < due; k++, n++) chunk += `2026-11-25T12:00:00+0000 app[4242]: request ${n} GET /api/v1/items?page=${n % 97} 200 ${n % 13} ms\n`;
+    ch.write(chunk);
+  }, 10);
+  const stop = () => clearInterval(timer);
+  ch.on('close', stop);
+  ch.on('error', stop);
+  ch.on('data', () => undefined);
+}
+
+main();

@@ -1,0 +1,39 @@
+// `npm run bench`: the speed figures of remlite, loopback only. BENCH_ONLY=startup,probe,ui picks parts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { formatTable, type Figure } from './stats.js';
+import { benchStartup } from './startup.js';
+
+const only = new Set((process.env['BENCH_ONLY'] ?? 'startup,probe,ui').split(',').map((s) => s.trim()));
+const runs = Number(process.env['BENCH_RUNS'] ?? 7);
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'remlite-bench-'));
+  const figures: Figure[] = [];
+  const section = async (name: string, run: () => Promise<Figure[]>) => {
+    if (!only.has(name)) return;
+    process.stderr.write(`bench: ${name}...\n`);
+    try {
+      figures.push(...(await run()));
+    } catch (err) {
+      figures.push({ metric: `${name}: did not run`, target: '', unit: '', samples: [], verdict: 'FAIL', note: (err as Error).message });
+    }
+  };
+  try {
+    await section('startup', () => benchStartup(tmp, runs));
+    if (only.has('probe')) await section('probe', async () => (await import('./probe-cycle.js')).benchProbeCycle(tmp));
+    if (only.has('ui')) await section('ui', async () => (await import('./ui-fleet.js')).benchUi(tmp));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  process.stdout.write(`remlite bench (${os.cpus().length} cores, node ${process.version})\n\n${formatTable(figures)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
