@@ -2,20 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { NO_CHECKS, type HostChecks, type HostProbe } from '../../src/model/index.js';
 import { buildProbeScript } from '../../src/probe/script.js';
 import { parseProbeOutput } from '../../src/probe/parse.js';
 import { runLocalProbe } from '../../src/probe/run-local.js';
 import { plannedConfigTests } from '../../src/probe/config-tests.js';
+import { busyboxRootUnavailable, makeBusyboxRoot, which } from '../support/busybox-root.js';
 
-function which(cmd: string): string | undefined {
-  const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', cmd], { encoding: 'utf8' });
-  const path = r.stdout.trim();
-  return r.status === 0 && path.startsWith('/') ? path : undefined;
-}
 
 function expectOk(text: string): HostProbe {
   const r = parseProbeOutput(text);
@@ -212,30 +208,16 @@ test('default config tests: known services get theirs, explicit tests win, dupli
   );
 });
 
-/** Copies a dynamically linked binary and the libraries ldd names into root. */
-function copyWithLibs(bin: string, root: string): void {
-  const ldd = spawnSync('ldd', [bin], { encoding: 'utf8' });
-  const libs = ldd.status === 0 ? [...ldd.stdout.matchAll(/(\/\S+)/g)].map((m) => m[1]!) : [];
-  for (const path of [bin, ...libs]) {
-    mkdirSync(join(root, dirname(path)), { recursive: true });
-    copyFileSync(path, join(root, path));
-  }
-}
 
 test('in a root without stat, sha256sum, timeout and mysql the check sections degrade with warnings', (t) => {
-  const busybox = which('busybox');
-  const unshare = which('unshare');
-  if (process.getuid?.() !== 0 || !busybox || !unshare) {
-    t.skip('needs root, busybox and unshare (chroot into a busybox-only root)');
+  const unavailable = busyboxRootUnavailable();
+  if (unavailable) {
+    t.skip(unavailable);
     return;
   }
-  const root = mkdtempSync(join(tmpdir(), 'remlite-bbchk-'));
+  const unshare = which('unshare')!;
+  const root = makeBusyboxRoot(['sh', 'df', 'uname', 'date', 'cat'], 'remlite-bbchk-');
   try {
-    copyWithLibs(busybox, root);
-    mkdirSync(join(root, 'bin'), { recursive: true });
-    if (busybox !== '/bin/busybox') copyFileSync(busybox, join(root, 'bin/busybox'));
-    for (const applet of ['sh', 'df', 'uname', 'date', 'cat']) symlinkSync('busybox', join(root, 'bin', applet));
-    for (const d of ['proc', 'dev', 'etc']) mkdirSync(join(root, d), { recursive: true });
     writeFileSync(join(root, 'etc/app.conf'), 'x=1\n');
     const declared = checks({
       configs: [{ path: '/etc/app.conf', service: 'app', test: 'true' }],

@@ -1,17 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { buildProbeScript, unitNameFor } from '../../src/probe/script.js';
 import { parseProbeOutput } from '../../src/probe/parse.js';
+import { busyboxRootUnavailable, makeBusyboxRoot, which } from '../support/busybox-root.js';
 
-function which(cmd: string): string | undefined {
-  const r = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', cmd], { encoding: 'utf8' });
-  const path = r.stdout.trim();
-  return r.status === 0 && path.startsWith('/') ? path : undefined;
-}
 
 function runWith(shell: string[], script: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(shell[0]!, [...shell.slice(1), '-c', script], { encoding: 'utf8', timeout: 60_000 });
@@ -105,30 +101,16 @@ test('a line printed by a command that looks like a marker cannot forge a sectio
   assert.equal(r.stdout, '!@@remlite end\nok\n!@@x\n');
 });
 
-/** Copies a dynamically linked binary and the libraries ldd names into root. */
-function copyWithLibs(bin: string, root: string): void {
-  const ldd = spawnSync('ldd', [bin], { encoding: 'utf8' });
-  const libs = ldd.status === 0 ? [...ldd.stdout.matchAll(/(\/\S+)/g)].map((m) => m[1]!) : [];
-  for (const path of [bin, ...libs]) {
-    mkdirSync(join(root, dirname(path)), { recursive: true });
-    copyFileSync(path, join(root, path));
-  }
-}
 
 test('in a busybox-only root (no getconf, no systemctl, no init.d) it degrades with warnings', (t) => {
-  const busybox = which('busybox');
-  const unshare = which('unshare');
-  if (process.getuid?.() !== 0 || !busybox || !unshare) {
-    t.skip('needs root, busybox and unshare (chroot into a busybox-only root)');
+  const unavailable = busyboxRootUnavailable();
+  if (unavailable) {
+    t.skip(unavailable);
     return;
   }
-  const root = mkdtempSync(join(tmpdir(), 'remlite-bbroot-'));
+  const unshare = which('unshare')!;
+  const root = makeBusyboxRoot(['sh', 'df', 'uname', 'date', 'cat', 'grep', 'nproc'], 'remlite-bbroot-');
   try {
-    copyWithLibs(busybox, root);
-    mkdirSync(join(root, 'bin'), { recursive: true });
-    if (busybox !== '/bin/busybox') copyFileSync(busybox, join(root, 'bin/busybox'));
-    for (const applet of ['sh', 'df', 'uname', 'date', 'cat', 'grep', 'nproc']) symlinkSync('busybox', join(root, 'bin', applet));
-    for (const d of ['proc', 'dev']) mkdirSync(join(root, d));
     writeFileSync(join(root, 'probe.sh'), buildProbeScript(['apache2']));
     const inner = 'mount --rbind /proc "$1/proc" && mount --rbind /dev "$1/dev" && exec chroot "$1" /bin/sh /probe.sh';
     const r = spawnSync(unshare, ['--mount', '--propagation', 'private', '--fork', '/bin/sh', '-c', inner, 'sh', root], {
