@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 
+const KEY_GAP_MS = 8;
+
 /**
  * Splits typed text into single keys (escape sequences kept whole) so that "j" then Enter typed
  * ahead over a slow link arrives as a chunk "j\r" and still means move-then-open.
@@ -29,6 +31,7 @@ export class PacedStdin extends Readable {
   readonly isTTY: boolean;
   private queue: string[] = [];
   private scheduled = false;
+  private lastPush = 0;
   private readonly onData = (data: Buffer | string) => {
     this.queue.push(...splitKeys(typeof data === 'string' ? data : data.toString('utf8')));
     this.schedule();
@@ -64,14 +67,23 @@ export class PacedStdin extends Readable {
     // Keys are pushed as they arrive (see schedule).
   }
 
+  /**
+   * The first key goes at once; keys typed ahead follow KEY_GAP_MS apart. A key can change which
+   * component listens (Enter opens a host, / opens the filter), and the new listener subscribes in a
+   * passive effect after the render: one turn of the event loop is not always enough for that.
+   */
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
+    const gap = Date.now() - this.lastPush >= KEY_GAP_MS ? 0 : KEY_GAP_MS;
     setTimeout(() => {
       this.scheduled = false;
       const key = this.queue.shift();
-      if (key !== undefined) this.push(key);
+      if (key !== undefined) {
+        this.lastPush = Date.now();
+        this.push(key);
+      }
       if (this.queue.length) this.schedule();
-    }, 0);
+    }, gap);
   }
 }

@@ -9,6 +9,7 @@ import { labInfo, type LabInfo } from '../support/lab.js';
 import { loadFleet } from '../../providers/index.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import type { Machine, PollResult } from '../../src/model/index.js';
+import { appliedPollAfter } from '../../src/store/index.js';
 
 const info = labInfo();
 const skip = 'skip' in info ? info.skip : false;
@@ -71,7 +72,8 @@ test('a frozen host times out and a dead one is unreachable, while the healthy h
   const frozen = await frozenFirst;
   assert.ok(frozen.reach === 'timeout' || frozen.reach === 'unreachable', frozen.reach);
   assert.match(frozen.error ?? '', /time|ready|handshake/i);
-  await new Promise((r) => setTimeout(r, 200));
+  await appliedPollAfter(core.store, 'frozen', frozen.at);
+  await appliedPollAfter(core.store, 'gone', gone.at);
   const state = core.store.getState().hosts;
   assert.ok(state['frozen']!.findings.some((f) => f.class === 'unreachable' && f.severity === 'critical'));
   assert.ok(state['gone']!.findings.some((f) => f.class === 'unreachable'));

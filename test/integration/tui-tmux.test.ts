@@ -38,7 +38,7 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   t.keys('/');
   t.type(HOST);
   t.keys('Enter');
-  await t.waitScreen('the filtered grid', (s) => s.includes(HOST) && !s.includes('lab-db1'));
+  await t.waitScreen('the filtered grid', (s) => s.includes(HOST) && !s.includes('lab-db1')).catch((e: Error) => { throw new Error(e.message + '\n' + t.screen()); });
   t.keys('Enter');
   await t.waitScreen('the host view', (s) => /Services/.test(s) && /apache2\s+active/.test(s));
 
