@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labInfo, type LabInfo } from '../support/lab.js';
@@ -82,4 +83,19 @@ test('a changed host key (man in the middle) is refused and trusting from the UI
   await c.intents.trustHostKey(web.id);
   assert.equal(readFileSync(knownHosts, 'utf8'), wrong, 'known_hosts untouched');
   assert.match(c.store.getState().notice?.text ?? '', /CHANGED/);
+});
+
+test('a known key of another type (RSA known, the host offers ed25519) is refused and flagged, never trusted silently', { skip }, async () => {
+  const keyDir = mkdtempSync(join(tmpdir(), 'remlite-rsa-'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(keyDir, 'k')]);
+  const rsa = readFileSync(join(keyDir, 'k.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
+  const knownHosts = join(dir, 'known_hosts_rsa');
+  writeFileSync(knownHosts, `${web.ssh!.host} ${rsa}\n`);
+  const c = consoleWith(knownHosts);
+  c.poller.start();
+  const host = await waitFor('the first poll', () => c.store.getState().hosts[web.id]?.last && c.store.getState().hosts[web.id]);
+  assert.equal(host.last?.reach, 'untrusted');
+  assert.equal(host.last?.hostKey?.type, 'ssh-ed25519', 'the key offered is named with its type');
+  assert.ok(host.findings.some((f) => f.class === 'untrusted-host-key' && f.severity === 'critical'));
+  assert.equal(readFileSync(knownHosts, 'utf8'), `${web.ssh!.host} ${rsa}\n`, 'known_hosts untouched');
 });
