@@ -40,17 +40,21 @@ const PREVIEW_TIMEOUT_MS = 60_000;
 
 /** The core's answer to every view intent. */
 export function createIntents(d: IntentDeps): Intents {
+  // One planner for the console, the headless commands and each host of a pool repair: every plan
+  // sees the host's baseline, stored copies and dumps.
+  const plan = (intent: ActionIntent) => {
+    const s = d.store.getState();
+    const id = intent.machineId;
+    const store = d.baselines.store;
+    return planAction(intent, s.hosts[id], s.readOnly, {
+      baseline: d.baselines.get(id),
+      hasCopy: (sha) => store.hasCopy(id, sha),
+      newestDump: (db) => store.newestDump(id, db),
+    });
+  };
+
   return {
-    plan(intent: ActionIntent) {
-      const s = d.store.getState();
-      const id = intent.machineId;
-      const store = d.baselines.store;
-      return planAction(intent, s.hosts[id], s.readOnly, {
-        baseline: d.baselines.get(id),
-        hasCopy: (sha) => store.hasCopy(id, sha),
-        newestDump: (db) => store.newestDump(id, db),
-      });
-    },
+    plan,
 
     run(plan: ActionPlan) {
       return d.runner.run(plan);
@@ -120,7 +124,7 @@ export function createIntents(d: IntentDeps): Intents {
           store: d.store,
           audit: d.audit,
           who: d.who,
-          plan: (intent) => planAction(intent, d.store.getState().hosts[intent.machineId], d.store.getState().readOnly),
+          plan,
           run: (plan) => d.runner.run(plan),
           pollAfter: (machineId, since) => appliedPollAfter(d.store, machineId, since),
         },
