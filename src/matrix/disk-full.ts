@@ -1,5 +1,6 @@
 import type { Finding, RepairRef, Severity } from '../model/index.js';
-import { fit, formatBytes, usedPercent } from './text.js';
+import { fit, usedPercent } from './text.js';
+import { formatBytes } from '../util/format-bytes.js';
 import type { Detector } from './types.js';
 
 export function cleanupRepair(mount: string): RepairRef {

@@ -1,6 +1,6 @@
 import type { HostProbe, Severity } from '../model/index.js';
 import { sustained } from './sustained.js';
-import { formatBytes } from './text.js';
+import { formatBytes } from '../util/format-bytes.js';
 import type { Detector } from './types.js';
 
 function availPct(p: HostProbe): number | undefined {

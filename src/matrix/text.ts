@@ -7,16 +7,6 @@ export function fit(text: string, width = 80): string {
   return clean.length <= width ? clean : clean.slice(0, width - 1) + '…';
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 /** Percentage used the way df rounds it (up), so the numbers match what the operator sees in df. */
 export function usedPercent(used: number, avail: number): number {

@@ -3,6 +3,7 @@ import { shCommand } from '../../util/shell-quote.js';
 import type { CatalogueEntry, PlanContext } from '../catalogue.js';
 import { withPrivilege } from '../privilege.js';
 import { pathError } from './params.js';
+import { formatBytes } from '../../util/format-bytes.js';
 
 /** Journal size left after a vacuum. */
 export const JOURNAL_KEEP = '64M';
@@ -102,16 +103,4 @@ export function summarizeCleanupPreview(output: string, maxFiles = 8): { bytes: 
     .map((f) => `  ${formatBytes(f.size).padStart(9)}  ${f.path}`);
   const more = files.length > maxFiles ? [`  … and ${files.length - maxFiles} more`] : [];
   return { bytes, files: files.length, text: [head, ...shown, ...more, ...notes].join('\n') };
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
 }
