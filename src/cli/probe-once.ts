@@ -1,13 +1,14 @@
-import { createConsole } from '../app/console.js';
+import { createConsole, type RemliteConsole } from '../app/console.js';
 import type { Machine } from '../model/index.js';
 import type { FleetState } from '../store/index.js';
 import type { Startup } from './startup.js';
 
 /**
- * Lists the fleet (including one cloud listing when a cloud provider is on), probes the selected
- * machines (default: all) once, in parallel, and returns the store's state.
+ * A console over the fleet as listed (including one cloud listing when a cloud provider is on),
+ * narrowed to the selected machines (default: all), each probed once, in parallel. The caller
+ * closes it.
  */
-export async function probeOnce(startup: Startup, only?: (m: Machine) => boolean): Promise<FleetState> {
+export async function openProbed(startup: Startup, only?: (m: Machine) => boolean): Promise<RemliteConsole> {
   const core = createConsole({ ...startup.options, pollIntervalMs: 3_600_000 });
   for (const [name, status] of Object.entries(startup.providers)) core.store.getState().setProvider(name, status);
   if (core.providerRefresh) {
@@ -19,6 +20,12 @@ export async function probeOnce(startup: Startup, only?: (m: Machine) => boolean
   const done = Promise.all(ids.map((id) => core.poller.nextPoll(id)));
   core.poller.start();
   await done;
+  return core;
+}
+
+/** Probes the selected machines once and returns the store's state. */
+export async function probeOnce(startup: Startup, only?: (m: Machine) => boolean): Promise<FleetState> {
+  const core = await openProbed(startup, only);
   await core.close();
   return core.store.getState();
 }
