@@ -12,7 +12,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB="${REMLITE_LAB_DIR:-/tmp/remlite-lab}"
-ADDR_PREFIX="127.77.0"
+# A second lab (another checkout) needs its own REMLITE_LAB_DIR and REMLITE_LAB_ADDR_PREFIX.
+ADDR_PREFIX="${REMLITE_LAB_ADDR_PREFIX:-127.77.0}"
 BOOT_TIMEOUT="${REMLITE_LAB_BOOT_TIMEOUT:-90}"
 HOST_PATH="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # Units that have nothing to do in a container host; masked in each host's overlay.
@@ -43,7 +44,7 @@ check_prereqs() {
 cgroup_root() {
   local d
   for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-    if [[ "$(stat -f -c %T "$d" 2>/dev/null)" == cgroup2fs ]]; then echo "$d/remlite-lab"; return 0; fi
+    if [[ "$(stat -f -c %T "$d" 2>/dev/null)" == cgroup2fs ]]; then echo "$d/$(basename "$LAB")"; return 0; fi
   done
   return 1
 }
