@@ -7,6 +7,7 @@ export interface Frame {
   text: string;
 }
 
+const CURSOR_TO = /\u001b\[\d*;\d*H/g;
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\u001b[=>]/g;
 
 /** A terminal for Ink that records every frame written to it (time, bytes, text without escapes). */
@@ -43,7 +44,8 @@ export class FakeTtyOut extends Writable {
       });
     }
     this.open.bytes += bytes;
-    this.open.text += s.replace(ANSI, '');
+    // A cursor placement starts another row: keep rows apart so their text does not run together.
+    this.open.text += s.replace(CURSOR_TO, '\n').replace(ANSI, '');
     cb();
   }
 

@@ -7,7 +7,11 @@ import type { Machine, PollResult } from '../src/model/index.js';
 import { figure, type Figure } from './stats.js';
 import { cannedProbe } from './canned-probe.js';
 
-const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../src/cli/main.js');
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+// What `npm start` and the installed `remlite` run: the bundle (scripts/bundle.mjs).
+const BUNDLE = path.resolve(HERE, '../bundle/remlite.mjs');
+// tsc's output, module by module: the same code without the bundle, for comparison.
+const UNBUNDLED = path.resolve(HERE, '../src/cli/main.js');
 
 function inventory(n: number): { yaml: string; machines: Machine[] } {
   const lines = ['defaults:', '  user: root', '  site: dc1', 'hosts:'];
@@ -23,7 +27,7 @@ function inventory(n: number): { yaml: string; machines: Machine[] } {
 }
 
 /** Runs a command under `script` (a real pseudo-terminal, 120x40) and times it until its stderr says `marker`. */
-function timeUnderPty(cmd: string, env: NodeJS.ProcessEnv, marker: RegExp, timeoutMs = 20_000): Promise<{ wallMs: number; reported?: number }> {
+function timeUnderPty(cmd: string, env: NodeJS.ProcessEnv, marker: RegExp, timeoutMs = 20_000): Promise<{ wallMs: number; reported?: number; phases: Map<string, number> }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('script', ['-qec', `stty cols 120 rows 40; exec ${cmd}`, '/dev/null'], {
@@ -42,7 +46,8 @@ function timeUnderPty(cmd: string, env: NodeJS.ProcessEnv, marker: RegExp, timeo
       const wallMs = performance.now() - started;
       const m = marker.exec(err);
       if (!m) return reject(new Error(`first frame not reported: ${err.slice(-500)}`));
-      resolve({ wallMs, reported: Number(m[1]) });
+      const phases = new Map([...err.matchAll(/remlite-startup (\S+) ([\d.]+)/g)].map((p) => [p[1]!, Number(p[2])]));
+      resolve({ wallMs, reported: Number(m[1]), phases });
     });
   });
 }
@@ -65,25 +70,33 @@ export async function benchStartup(tmp: string, runs: number, hosts = 200): Prom
     REMLITE_STATE_DIR: stateDir,
     // A load figure drawn as stale (~) can only come from the cache: these hosts never answer.
     REMLITE_BENCH_FIRST_FRAME: '~\\d\\.\\d\\d',
+    REMLITE_STARTUP_TRACE: '1',
     TERM: 'xterm-256color',
   };
   delete env['CI'];
-  const cmd = `${process.execPath} ${MAIN} --no-ssh-config --no-local --inventory ${inv}`;
+  const cmd = (main: string) => `${process.execPath} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${main} --no-ssh-config --no-local --inventory ${inv}`;
   const wall: number[] = [];
   const inProcess: number[] = [];
+  const unbundled: number[] = [];
   const floor: number[] = [];
+  const phases = new Map<string, number[]>();
   for (let i = 0; i < runs + 1; i++) {
     write();
-    const r = await timeUnderPty(cmd, env, /remlite-first-frame-ms ([\d.]+)/);
+    const r = await timeUnderPty(cmd(BUNDLE), env, /remlite-first-frame-ms ([\d.]+)/);
     if (i === 0) continue; // warm the page cache
     wall.push(r.wallMs);
     inProcess.push(r.reported ?? NaN);
+    for (const [name, at] of r.phases) phases.set(name, [...(phases.get(name) ?? []), at]);
+    write();
+    unbundled.push((await timeUnderPty(cmd(UNBUNDLED), env, /remlite-first-frame-ms ([\d.]+)/)).wallMs);
     const f = await timeUnderPty(`${process.execPath} -e "process.stderr.write('x-ms '+performance.now().toFixed(1)+'\\\\n')"`, env, /x-ms ([\d.]+)/);
     floor.push(f.wallMs);
   }
   return [
     figure(`startup: spawn -> first grid frame (${hosts} cached hosts)`, '<= 300 ms', 'ms', wall, (m) => m <= 300, 'wall clock from spawn of `script` (pty) to the frame holding cached rows; includes node boot'),
     figure('startup: same, measured inside node (performance.now)', 'info', 'ms', inProcess),
+    ...[...phases].map(([name, at]) => figure(`startup: phase "${name}" reached (in node)`, 'info', 'ms', at)),
+    figure('startup: same, tsc output without the bundle', 'info', 'ms', unbundled),
     figure('startup floor: `node -e` under the same pty', 'baseline', 'ms', floor),
   ];
 }

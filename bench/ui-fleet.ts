@@ -167,7 +167,9 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
       stdin.press(key);
       await sleep(300);
     }
-    await waitFor(() => c.store.getState().log?.status === 'streaming', 10_000, 'the log stream');
+    await waitFor(() => c.store.getState().log?.status === 'streaming', 10_000, 'the log stream').catch((err: Error) => {
+      throw new Error(`${err.message}; log ${JSON.stringify(c.store.getState().log?.status)}; last frames:\n${out.frames.slice(-3).map((f) => f.text).join('\n---\n')}`);
+    });
     const lag = monitorEventLoopDelay({ resolution: 10 });
     const logFrames0 = out.frames.length;
     const logBytes0 = out.totalBytes;

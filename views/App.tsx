@@ -61,7 +61,9 @@ export function App(props: AppProps): React.JSX.Element {
   return (
     <ViewContext.Provider value={ctx}>
       <NowContext.Provider value={now}>
-        <Box flexDirection="column" width={columns}>
+        {/* Always exactly rows - 1 lines: frames never change height, so the incremental renderer only
+            rewrites the rows that changed and never has leftover rows to erase. */}
+        <Box flexDirection="column" width={columns} height={Math.max(1, rows - 1)} overflow="hidden">
           <StatusBar width={columns} />
           <Box display={screen.name === 'grid' && !overlay ? 'flex' : 'none'} flexDirection="column">
             <FleetGrid

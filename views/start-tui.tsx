@@ -4,6 +4,7 @@ import type { FleetStore, Intents } from '../src/store/index.js';
 import { App } from './App.js';
 import type { Theme } from './theme.js';
 import { PacedStdin } from './paced-stdin.js';
+import { FrameWriter } from './frame-writer.js';
 
 export interface StartTuiOptions {
   store: FleetStore;
@@ -39,20 +40,25 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     } catch {
       // stdin already closed: nothing to restore
     }
-    if (stdout.isTTY && stdout.writable) stdout.write(SHOW_CURSOR);
+    if (stdout.isTTY && stdout.writable) {
+      if (writer) writer.close();
+      else stdout.write(SHOW_CURSOR);
+    }
   };
 
+  // The console paints through its own writer (frame-writer.ts): Ink's debug mode hands it each whole
+  // frame, and only changed rows reach the terminal. REMLITE_SCREEN=inline keeps Ink's own writer
+  // (whole frame each time, in the normal screen) for terminals that lack an alternate screen.
+  const writer = stdout.isTTY && process.env['REMLITE_SCREEN'] !== 'inline' ? new FrameWriter(stdout) : undefined;
   const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
     stdin: (paced as unknown as NodeJS.ReadStream | undefined) ?? stdin,
-    stdout,
+    stdout: writer ? inkStdout(stdout, writer) : stdout,
     exitOnCtrlC: true,
     patchConsole: false,
-    // Ink 6.8's incremental rendering rewrites only changed lines (a j press: ~230 B instead of
-    // ~5 KB), but in a real terminal (tmux, test/integration/tui-tmux.test.ts) it leaves stale rows
-    // behind when the frame gets shorter. Off by default; REMLITE_INK_INCREMENTAL=1 turns it on.
-    incrementalRendering: process.env['REMLITE_INK_INCREMENTAL'] === '1',
+    debug: writer !== undefined,
     // Ink renders at most maxFps times a second (default 30: a key pressed just after a poll's frame
     // waited up to 33 ms). Store updates are batched (polls 4/s, logs 10/s), so 60 costs little.
+    // (With the frame writer Ink renders on every commit and the writer paints at most every 16 ms.)
     maxFps: 60,
   });
 
@@ -80,4 +86,41 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     waitUntilExit: () => done,
     unmount: () => instance.unmount(),
   };
+}
+
+/** The terminal as Ink sees it: its size and resize events are the real ones, frames go to the writer. */
+function inkStdout(real: NodeJS.WriteStream, writer: FrameWriter): NodeJS.WriteStream {
+  const adapter = {
+    isTTY: true,
+    get columns() {
+      return real.columns;
+    },
+    get rows() {
+      return real.rows;
+    },
+    get writable() {
+      return real.writable;
+    },
+    get destroyed() {
+      return real.destroyed;
+    },
+    get writableEnded() {
+      return real.writableEnded;
+    },
+    write(chunk: string | Uint8Array) {
+      writer.frame(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    },
+    on(event: string, fn: (...args: unknown[]) => void) {
+      real.on(event, fn);
+      return adapter;
+    },
+    off(event: string, fn: (...args: unknown[]) => void) {
+      real.off(event, fn);
+      return adapter;
+    },
+    getColorDepth: () => (typeof real.getColorDepth === 'function' ? real.getColorDepth() : 8),
+    hasColors: (...args: unknown[]) => (typeof real.hasColors === 'function' ? real.hasColors(...(args as [number])) : true),
+  };
+  return adapter as unknown as NodeJS.WriteStream;
 }

@@ -7,6 +7,7 @@ import { runRepair } from './run-repair.js';
 import { runLogs } from './run-logs.js';
 import { completionScript } from './completion.js';
 import { loadStartup, StartupError } from './startup.js';
+import { BUNDLED_VERSION } from './build-info.js';
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -65,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function version(): Promise<string> {
+  if (BUNDLED_VERSION) return BUNDLED_VERSION;
   const { readFile } = await import('node:fs/promises');
   const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;

@@ -4,6 +4,8 @@ import { fleetCachePath } from '../persist/fleet-cache.js';
 import type { Startup } from './startup.js';
 import { FleetWatch } from '../app/fleet-watch.js';
 import { installLeanImports } from './lean-imports.js';
+import { BUNDLED_VERSION } from './build-info.js';
+import { startupMark } from './startup-trace.js';
 
 /** Opens the interactive console; resolves with the exit code once the operator quits. */
 export async function runTui(startup: Startup): Promise<number> {
@@ -19,6 +21,7 @@ export async function runTui(startup: Startup): Promise<number> {
   const s = core.store.getState();
   for (const [name, status] of Object.entries(startup.providers)) s.setProvider(name, status);
   if (startup.warnings.length) s.notify(startup.warnings.join(' | '), 'warning');
+  startupMark('core');
   core.poller.start();
   void core.providerRefresh?.start();
   const watch = new FleetWatch({ store: core.store, files: startup.fleetFiles, load: startup.reloadFleet, apply: (m) => core.replaceStaticMachines(m) });
@@ -27,6 +30,7 @@ export async function runTui(startup: Startup): Promise<number> {
   const { startTui } = await importInkLive(() => import('../../views/start-tui.js'));
   const { pickTheme } = await import('../../views/theme.js');
   const theme = pickTheme(startup.theme === 'high-contrast' ? 'high-contrast' : 'default');
+  startupMark('ink-loaded');
   const tui = startTui({ store: core.store, intents: core.intents, theme });
   try {
     await tui.waitUntilExit();
@@ -68,7 +72,8 @@ async function importInkLive<T>(load: () => Promise<T>): Promise<T> {
   delete process.env['CONTINUOUS_INTEGRATION'];
   // React's production build: much less to load and several times faster to render than its development build.
   process.env['NODE_ENV'] ??= 'production';
-  installLeanImports();
+  // The bundle has no es-toolkit index to avoid (and a loader thread would only cost time).
+  if (!BUNDLED_VERSION) installLeanImports();
   try {
     return await load();
   } finally {

@@ -5,6 +5,7 @@ import type { ConsoleOptions } from '../app/console.js';
 import { loadFleet } from '../../providers/index.js';
 import { InventoryError } from '../../providers/datacenter.js';
 import { openSettings } from '../persist/settings.js';
+import { startupMark } from './startup-trace.js';
 import { configDir, stateDir } from '../persist/paths.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -25,7 +26,9 @@ export interface Startup {
 
 /** Reads settings, inventory and ssh config into the options the console core starts from. */
 export async function loadStartup(args: CliArgs): Promise<Startup> {
+  startupMark('main');
   const settingsStore = openSettings();
+  startupMark('settings');
   const settings = settingsStore.all();
   const settingsWarnings = settingsStore.warnings;
   const defaultInventory = join(configDir(), 'inventory.yaml');
@@ -39,6 +42,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   let fleet;
   try {
     fleet = await loadFleet(fleetOptions);
+    startupMark('fleet');
   } catch (err) {
     if (err instanceof InventoryError) throw new StartupError(err.message);
     throw err;

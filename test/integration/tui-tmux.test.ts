@@ -24,7 +24,8 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   const lab = info as LabInfo;
   const dir = mkdtempSync(join(tmpdir(), 'remlite-tmux-'));
   const sttyFile = join(dir, 'stty.txt');
-  const main = join(process.cwd(), 'dist/src/cli/main.js');
+  // The bundle: what `npm start` and the installed `remlite` run.
+  const main = join(process.cwd(), 'dist/bundle/remlite.mjs');
   tmux = TmuxSession.start(
     `remlite-test-${process.pid}`,
     `${process.execPath} ${main} --inventory ${lab.inventoryPath} --no-ssh-config --no-local --interval 1; echo REMLITE-EXIT=$?; stty -a > ${sttyFile}; sleep 120`,
@@ -68,6 +69,7 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   await waitFor('remlite to exit', () => existsSync(sttyFile) && readFileSync(sttyFile, 'utf8').length > 0, 30_000);
   const screen = t.screen();
   assert.match(screen, /REMLITE-EXIT=0/);
+  assert.ok(!screen.includes(HOST) && !/ sort:/.test(screen), `the alternate screen is left and the shell's screen is back:\n${screen}`);
   const stty = readFileSync(sttyFile, 'utf8');
   assert.match(stty, /(^|\s)icanon(\s|$)/, 'canonical mode restored');
   assert.match(stty, /(^|\s)echo(\s|$)/, 'echo restored');
