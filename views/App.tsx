@@ -14,6 +14,7 @@ import { GRID_KEYS } from './keymap.js';
 import { StatusBar, statusLineCount } from './StatusBar.js';
 import { pickTheme, type Theme } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { userActionSection } from './user-action-keys.js';
 
 export interface AppProps {
   store: FleetStore;
@@ -72,8 +73,9 @@ export function App(props: AppProps): React.JSX.Element {
               ui={gridUi}
               setUi={(f) => setGridUi(f)}
               onOpen={(machineId) => setScreen({ name: 'host', machineId })}
-              onHelp={() => setHelp([{ title: 'Fleet grid', keys: GRID_KEYS }])}
+              onHelp={() => setHelp([{ title: 'Fleet grid', keys: GRID_KEYS }, ...userActionSection(props.store.getState().userActions, ['pool'])])}
               onQuit={quit}
+              onConfirmPool={(c) => setPoolConfirm(c)}
             />
           </Box>
           {screen.name === 'host' ? (

@@ -10,6 +10,11 @@ import { fit, pct } from './text.js';
 import { healthColor, type Theme } from './theme.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import type { PoolConfirm } from './ConfirmPoolRepair.js';
+import { userActionFor, userActionHints } from './user-action-keys.js';
+import { userActionId } from '../src/actions/user/user-catalogue.js';
+import { poolRepairHosts } from '../src/store/pool-hosts.js';
+import type { UserAction } from '../src/model/index.js';
 
 /** Grid state that survives drilling into a host and coming back. */
 export interface GridUi {
@@ -31,6 +36,8 @@ export interface FleetGridProps {
   onOpen: (machineId: string) => void;
   onHelp: () => void;
   onQuit: () => void;
+  /** A pool-scoped user action planned for its canary: ask before the rollout. */
+  onConfirmPool?: (confirm: PoolConfirm) => void;
 }
 
 function levelColor(t: Theme, v: number | undefined, warn: number, crit: number): string | undefined {
@@ -127,6 +134,19 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const { ui, setUi } = props;
   const [editing, setEditing] = useState<string | null>(null);
   const [acceptAsk, setAcceptAsk] = useState<AcceptAsk | null>(null);
+  const userActions = useStore(store, (s) => s.userActions);
+
+  // On a pool header the pool's first host is the canary; on a host row, that host (in its pool).
+  const requestPoolAction = (action: UserAction, row: FleetRow) => {
+    const s = store.getState();
+    if (s.readOnly) return s.notify(READ_ONLY_REFUSAL, 'warning');
+    const canary = row.kind === 'host' ? row.id : s.order.find((id) => s.hosts[id]?.machine.pool === row.pool);
+    if (!canary) return s.notify(`pool ${sanitizeLine(row.kind === 'group' ? row.pool : '')} has no host`, 'warning');
+    const request = { machineId: canary, action: userActionId(action.name), params: {} };
+    const r = intents.plan(request);
+    if ('refused' in r) return s.notify(`refused: ${sanitizeLine(r.refused)}`, 'error');
+    props.onConfirmPool?.({ plan: r.plan, request, hosts: poolRepairHosts(s, canary) });
+  };
 
   const rows = useMemo(
     () => fleetRows({ hosts, order }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now }),
@@ -202,6 +222,10 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
       else if (input === '?') props.onHelp();
       else if (key.escape && ui.filter) setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
       else if (input === 'q') props.onQuit();
+      else {
+        const mine = userActionFor(userActions, 'pool', input);
+        if (mine && selectedRow) requestPoolAction(mine, selectedRow);
+      }
     },
     props.active,
   );
@@ -241,7 +265,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         </Text>
       ) : (
         <Text wrap="truncate-end" color={theme.muted}>
-          {fit(`${status} │ ${footerText(GRID_KEYS, readOnly)}`, width)}
+          {fit(`${status} │ ${footerText([...GRID_KEYS, ...userActionHints(userActions, ['pool'])], readOnly)}`, width)}
         </Text>
       )}
     </Box>

@@ -30,6 +30,8 @@ import { ServicesPane } from './ServicesPane.js';
 import { fit, pct, truncate } from './text.js';
 import { healthColor, type Theme } from './theme.js';
 import { VolumesPane } from './VolumesPane.js';
+import { userActionFor, userActionHints, userActionSection } from './user-action-keys.js';
+import { userActionId } from '../src/actions/user/user-catalogue.js';
 
 export const TABS = ['Services', 'Volumes', 'Logs', 'Findings'] as const;
 /** Host name and numbers, probe line, baseline line. */
@@ -154,6 +156,9 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const readOnly = useStore(store, (s) => s.readOnly);
   const logOpen = useStore(store, (s) => s.log?.machineId === props.machineId);
   const [tab, setTab] = useState<Tab>('Services');
+  const userActions = useStore(store, (s) => s.userActions);
+  // The Services tab reads service actions; every tab reads host actions.
+  const userScopes = tab === 'Services' ? (['service', 'host'] as const) : (['host'] as const);
   const [message, setMessage] = useState<Message | null>(null);
   const [trustAsk, setTrustAsk] = useState(false);
   const paneInput = useRef<PaneInput | null>(null);
@@ -225,6 +230,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
         ];
         if (untrusted) sections.push({ title: 'Host key', keys: TRUST_KEYS });
         if (host?.machine.cloud) sections.push({ title: 'EC2 instance', keys: CLOUD_KEYS });
+        sections.push(...userActionSection(userActions, userScopes));
         props.onHelp(sections);
       } else if (input === 'T' && untrusted) {
         if (readOnly) setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
@@ -234,6 +240,9 @@ export function HostView(props: HostViewProps): React.JSX.Element {
       } else if (input === 'R') {
         intents.refresh(props.machineId);
         setMessage({ text: 'polling…', level: 'info' });
+      } else {
+        const mine = userActionFor(userActions, 'host', input);
+        if (mine) requestAction({ action: userActionId(mine.name), machineId: props.machineId, params: {} });
       }
     },
     props.active,
@@ -252,7 +261,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - 1);
   const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, requestPoolRepair, readOnly };
   const hk = host.last?.hostKey;
-  const footerKeys = [...paneKeys(tab, logOpen), ...(untrusted ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
+  const footerKeys = [...paneKeys(tab, logOpen), ...userActionHints(userActions, userScopes), ...(untrusted ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
 
   let pane: React.JSX.Element;

@@ -1,4 +1,6 @@
 import React, { useState } from 'react';
+import { useStore } from 'zustand';
+import { userActionId } from '../src/actions/user/user-catalogue.js';
 import type { ServiceStatus } from '../src/model/index.js';
 import { formatAge } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
@@ -6,6 +8,7 @@ import { useNow, useView } from './context.js';
 import { listMove, type PaneProps } from './pane.js';
 import { Table, type Column } from './Table.js';
 import type { Theme } from './theme.js';
+import { userActionFor } from './user-action-keys.js';
 
 /** Reported services, plus expected ones the probe did not mention (shown as unknown). */
 export function paneServices(host: PaneProps['host']): ServiceStatus[] {
@@ -39,8 +42,9 @@ function columns(t: Theme, now: number): Column<ServiceStatus>[] {
 const VERBS: Record<string, string> = { r: 'service.restart', s: 'service.start', x: 'service.stop' };
 
 export function ServicesPane(props: PaneProps): React.JSX.Element {
-  const { theme } = useView();
+  const { theme, store } = useView();
   const now = useNow();
+  const userActions = useStore(store, (s) => s.userActions);
   const services = paneServices(props.host);
   const [index, setIndex] = useState(0);
   const selected = Math.min(index, services.length - 1);
@@ -56,6 +60,11 @@ export function ServicesPane(props: PaneProps): React.JSX.Element {
     const svc = services[selected];
     if (action && svc) {
       props.requestAction({ action, machineId: props.host.machine.id, params: { service: svc.name } });
+      return true;
+    }
+    const mine = userActionFor(userActions, 'service', input);
+    if (mine && svc) {
+      props.requestAction({ action: userActionId(mine.name), machineId: props.host.machine.id, params: { service: svc.name } });
       return true;
     }
     return false;

@@ -1,35 +1,29 @@
 import type { Severity } from '../src/model/index.js';
 import type { Health } from '../src/store/selectors.js';
+import { BUILTIN_PALETTES, type Palette } from '../src/theme/palettes.js';
 
-/** Colours by role. undefined = draw with the terminal's default colour. */
-export interface Theme {
-  name: 'default' | 'high-contrast' | 'no-color';
-  ok?: string;
-  warning?: string;
-  critical?: string;
-  muted?: string;
-  accent?: string;
-  info?: string;
+/**
+ * Colours by role (src/theme/palettes.ts). undefined = draw with the terminal's default colour.
+ * name: default, high-contrast, no-color, or the name of a theme file.
+ */
+export interface Theme extends Palette {
+  name: string;
 }
 
-export const DEFAULT_THEME: Theme = { name: 'default', ok: 'green', warning: 'yellow', critical: 'red', muted: 'gray', accent: 'cyan', info: 'blue' };
+export const DEFAULT_THEME: Theme = { name: 'default', ...BUILTIN_PALETTES.default };
 
 /** Bright colours only, no dim gray: readable on poor projectors and low-vision setups. */
-export const HIGH_CONTRAST_THEME: Theme = {
-  name: 'high-contrast',
-  ok: 'greenBright',
-  warning: 'yellowBright',
-  critical: 'redBright',
-  muted: 'white',
-  accent: 'cyanBright',
-  info: 'whiteBright',
-};
+export const HIGH_CONTRAST_THEME: Theme = { name: 'high-contrast', ...BUILTIN_PALETTES['high-contrast'] };
 
 export const NO_COLOR_THEME: Theme = { name: 'no-color' };
 
-/** NO_COLOR (any non-empty value, see no-color.org) wins over the requested variant. */
-export function pickTheme(variant: 'default' | 'high-contrast' = 'default', env: NodeJS.ProcessEnv = process.env): Theme {
+/**
+ * A built-in variant by name, or a palette read from a theme file (src/theme/load-theme.ts).
+ * NO_COLOR (any non-empty value, see no-color.org) wins over either.
+ */
+export function pickTheme(variant: string | { name: string; palette: Palette } = 'default', env: NodeJS.ProcessEnv = process.env): Theme {
   if (env['NO_COLOR']) return NO_COLOR_THEME;
+  if (typeof variant !== 'string') return { ...variant.palette, name: variant.name };
   return variant === 'high-contrast' ? HIGH_CONTRAST_THEME : DEFAULT_THEME;
 }
 

@@ -1,6 +1,6 @@
 import type { ActionIntent, ActionPlan, HostBaseline } from '../model/index.js';
 import type { HostState } from '../store/index.js';
-import { CATALOGUE, type PlanContext } from './catalogue.js';
+import { CATALOGUE, type CatalogueEntry, type PlanContext } from './catalogue.js';
 
 export type PlanOutcome = { plan: ActionPlan } | { refused: string };
 
@@ -9,13 +9,15 @@ export interface PlanExtras {
   baseline?: HostBaseline;
   hasCopy?: PlanContext['hasCopy'];
   newestDump?: PlanContext['newestDump'];
+  /** The operator's own actions (`user:NAME`, see src/actions/user), beside the built-in catalogue. */
+  userEntries?: Readonly<Record<string, CatalogueEntry>>;
 }
 
 /** Intent → exact plan, or the reason it cannot run. Pure (the extras are lookups, not effects). */
 export function planAction(intent: ActionIntent, host: HostState | undefined, readOnly: boolean, extras: PlanExtras = {}): PlanOutcome {
   if (readOnly) return { refused: 'read-only mode: actions are disabled' };
   if (!host) return { refused: `unknown host "${intent.machineId}"` };
-  const entry = CATALOGUE[intent.action];
+  const entry = CATALOGUE[intent.action] ?? extras.userEntries?.[intent.action];
   if (!entry) return { refused: `unknown action "${intent.action}"` };
   const problem = entry.validate(intent.params);
   if (problem) return { refused: `${entry.id} on ${host.machine.name}: ${problem}` };

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { CloudProvider, Machine } from '../model/index.js';
+import type { CloudProvider, Machine, UserAction } from '../model/index.js';
 import { createFleetStore, type FleetStore, type Intents } from '../store/index.js';
 import { SshPool } from '../ssh/pool.js';
 import { HostExec } from '../exec/host-exec.js';
@@ -33,6 +33,8 @@ export interface ConsoleOptions {
   cloud?: { provider: CloudProvider; refreshMs: number };
   /** The last-known fleet: loaded into the store at once (as stale), saved after polls and on close. */
   fleetCache?: { file: string; everyMs?: number };
+  /** The operator's own actions (`<config dir>/actions.yaml`), already checked. */
+  userActions?: readonly UserAction[];
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -61,7 +63,7 @@ export function operatorName(): string {
 }
 
 export function createConsole(opts: ConsoleOptions): RemliteConsole {
-  const store = createFleetStore({ readOnly: opts.readOnly, logScrollback: opts.logScrollback });
+  const store = createFleetStore({ readOnly: opts.readOnly, logScrollback: opts.logScrollback, userActions: opts.userActions });
   let staticMachines: readonly Machine[] = opts.machines;
   store.getState().setMachines(opts.machines);
   const pool = new SshPool({ maxConcurrent: opts.maxConcurrent, readyTimeoutMs: opts.probeTimeoutMs });

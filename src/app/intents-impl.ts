@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { runRollout } from '../actions/rollout.js';
 import { appliedPollAfter } from '../store/index.js';
 import { poolRepairHosts } from '../store/pool-hosts.js';
+import { userCatalogue } from '../actions/user/user-catalogue.js';
 
 export interface IntentDeps {
   store: FleetStore;
@@ -40,6 +41,7 @@ const PREVIEW_TIMEOUT_MS = 60_000;
 
 /** The core's answer to every view intent. */
 export function createIntents(d: IntentDeps): Intents {
+  const userEntries = userCatalogue(d.store.getState().userActions);
   // One planner for the console, the headless commands and each host of a pool repair: every plan
   // sees the host's baseline, stored copies and dumps.
   const plan = (intent: ActionIntent) => {
@@ -50,6 +52,7 @@ export function createIntents(d: IntentDeps): Intents {
       baseline: d.baselines.get(id),
       hasCopy: (sha) => store.hasCopy(id, sha),
       newestDump: (db) => store.newestDump(id, db),
+      userEntries,
     });
   };
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
 export interface CliArgs {
-  command: 'tui' | 'status' | 'check' | 'repair' | 'logs' | 'completion' | 'help' | 'version';
-  /** Words after the command: repair HOST ACTION [key=value...], logs HOST [SOURCE], completion SHELL. */
+  command: 'tui' | 'status' | 'check' | 'repair' | 'logs' | 'completion' | 'theme' | 'help' | 'version';
+  /** Words after the command: repair HOST ACTION [key=value...], logs HOST [SOURCE], completion SHELL, theme list|export NAME [NEW]. */
   operands: string[];
   /** repair: run without asking. */
   yes: boolean;
@@ -22,6 +22,8 @@ export interface CliArgs {
   ec2: boolean;
   profiles: string[];
   regions: string[];
+  /** --theme NAME: a built-in theme or a file in <config dir>/themes (overrides the theme setting). */
+  theme?: string;
 }
 
 export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
@@ -39,6 +41,10 @@ Usage:
                                print (or follow) a log: SOURCE is a unit name or an absolute
                                path (default: the host's first log source)
   remlite completion bash|zsh  print a shell completion script
+  remlite theme list           list the built-in themes and the theme files
+  remlite theme export NAME [NEW]
+                               print a theme as a file to edit, or write it to
+                               <config dir>/themes/NEW.yaml
 
 Options:
   -i, --inventory PATH   data-center inventory (YAML); default: the one in the config dir, if any
@@ -47,6 +53,7 @@ Options:
       --no-local         leave this machine out of the fleet
       --read-only        show everything, change nothing: every action is hidden and refused
       --interval SEC     seconds between probes of a host (default 5)
+      --theme NAME       default, high-contrast, or a file <config dir>/themes/NAME.yaml
       --json             (status) print JSON
       --pool NAME        (check) only this pool; repeatable
       --host NAME        (check) only this host; repeatable
@@ -61,18 +68,20 @@ Options:
 
 Files:
   settings     $REMLITE_CONFIG_DIR or the platform config dir (conf), config.json
+  actions      actions.yaml in the config dir: your own commands bound to keys
+  themes       themes/NAME.yaml in the config dir
   state        $REMLITE_STATE_DIR or $XDG_STATE_HOME/remlite: audit.log (JSON lines)
 `;
 
 export class UsageError extends Error {}
 
-const COMMANDS = ['status', 'check', 'repair', 'logs', 'completion'] as const;
+const COMMANDS = ['status', 'check', 'repair', 'logs', 'completion', 'theme'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** Every command and option, for shell completion. */
 export const COMPLETION_WORDS = {
   commands: [...COMMANDS],
-  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--interval', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
+  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -88,6 +97,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'no-local': { type: 'boolean', default: false },
         'read-only': { type: 'boolean', default: false },
         interval: { type: 'string' },
+        theme: { type: 'string' },
         json: { type: 'boolean', default: false },
         pool: { type: 'string', multiple: true },
         host: { type: 'string', multiple: true },
@@ -108,13 +118,20 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const sub = positionals[0];
   const operands = positionals.slice(1);
   if (sub !== undefined && !COMMANDS.includes(sub as Command)) throw new UsageError(`unknown command "${sub}"`);
-  const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], logs: [1, 2], completion: [1, 1] };
+  const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], logs: [1, 2], completion: [1, 1], theme: [1, 3] };
   if (sub !== undefined) {
     const [min, max] = arity[sub as Command];
     if (operands.length < min) throw new UsageError(`${sub}: missing arguments (see remlite --help)`);
     if (operands.length > max) throw new UsageError(`unexpected argument "${operands[max]}"`);
   }
   if (sub === 'completion' && !['bash', 'zsh'].includes(operands[0]!)) throw new UsageError(`completion: "${operands[0]}" is not bash or zsh`);
+  if (sub === 'theme') {
+    const [verb, name] = operands;
+    if (verb === 'list' ? operands.length !== 1 : verb !== 'export' || name === undefined)
+      throw new UsageError('theme: use "remlite theme list" or "remlite theme export NAME [NEW]"');
+  }
+  if (values.theme !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(values.theme))
+    throw new UsageError(`--theme "${values.theme}" is not a theme name (letters, digits, ".", "_", "-")`);
   const lines = values.lines === undefined ? 50 : Number(values.lines);
   if (!Number.isInteger(lines) || lines < 0 || lines > 100_000) throw new UsageError(`--lines must be a whole number from 0 to 100000, not "${values.lines}"`);
   let intervalSec: number | undefined;
@@ -142,5 +159,6 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ec2: values.ec2 ?? false,
     profiles: values.profile ?? [],
     regions: values.region ?? [],
+    ...(values.theme !== undefined ? { theme: values.theme } : {}),
   };
 }

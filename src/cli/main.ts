@@ -8,6 +8,8 @@ import { runLogs } from './run-logs.js';
 import { completionScript } from './completion.js';
 import { loadStartup, StartupError } from './startup.js';
 import { BUNDLED_VERSION } from './build-info.js';
+import { runTheme } from './run-theme.js';
+import { configDir } from '../persist/paths.js';
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -31,6 +33,9 @@ async function main(argv: string[]): Promise<number> {
   if (args.command === 'completion') {
     process.stdout.write(completionScript(args.operands[0] as 'bash' | 'zsh'));
     return 0;
+  }
+  if (args.command === 'theme') {
+    return runTheme(args.operands, configDir(), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
   let startup;
   try {

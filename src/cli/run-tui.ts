@@ -6,6 +6,8 @@ import { FleetWatch } from '../app/fleet-watch.js';
 import { installLeanImports } from './lean-imports.js';
 import { BUNDLED_VERSION } from './build-info.js';
 import { startupMark } from './startup-trace.js';
+import { resolveTheme } from '../theme/load-theme.js';
+import { configDir } from '../persist/paths.js';
 
 /** Opens the interactive console; resolves with the exit code once the operator quits. */
 export async function runTui(startup: Startup): Promise<number> {
@@ -20,7 +22,10 @@ export async function runTui(startup: Startup): Promise<number> {
   const core = createConsole({ ...startup.options, fleetCache: { file: fleetCachePath(stateDir) } });
   const s = core.store.getState();
   for (const [name, status] of Object.entries(startup.providers)) s.setProvider(name, status);
-  if (startup.warnings.length) s.notify(startup.warnings.join(' | '), 'warning');
+  // A missing or broken theme file falls back to the default theme and says so, like any startup warning.
+  const resolved = resolveTheme(startup.theme, configDir());
+  const warnings = [...startup.warnings, ...(resolved.warning ? [resolved.warning] : [])];
+  if (warnings.length) s.notify(warnings.join(' | '), 'warning');
   startupMark('core');
   core.poller.start();
   void core.providerRefresh?.start();
@@ -29,7 +34,7 @@ export async function runTui(startup: Startup): Promise<number> {
   // Ink is loaded only here, so headless commands never pay for it.
   const { startTui } = await importInkLive(() => import('../../views/start-tui.js'));
   const { pickTheme } = await import('../../views/theme.js');
-  const theme = pickTheme(startup.theme === 'high-contrast' ? 'high-contrast' : 'default');
+  const theme = pickTheme(resolved);
   startupMark('ink-loaded');
   const tui = startTui({ store: core.store, intents: core.intents, theme });
   try {

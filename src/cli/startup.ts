@@ -10,6 +10,7 @@ import { configDir, stateDir } from '../persist/paths.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolveEc2Config } from '../../providers/ec2/config.js';
+import { loadUserActions } from '../actions/user/load-actions.js';
 
 /** A problem that stops remlite before the console opens; the message says what to do. */
 export class StartupError extends Error {}
@@ -54,6 +55,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     const { Ec2Provider } = await import('../../providers/ec2/index.js');
     cloud = { provider: new Ec2Provider(ec2), refreshMs: ec2.refreshMs };
   }
+  const userActions = loadUserActions(join(configDir(), 'actions.yaml'));
   if (fleet.machines.length === 0 && !cloud)
     throw new StartupError('the fleet is empty: pass --inventory FILE, add Hosts to ~/.ssh/config, or drop --no-local');
   return {
@@ -67,12 +69,13 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       maxConcurrent: settings.maxConcurrent,
       logScrollback: settings.logScrollback,
       ...(cloud ? { cloud } : {}),
+      userActions: userActions.actions,
     },
-    warnings: [...settingsWarnings, ...fleet.warnings],
+    warnings: [...settingsWarnings, ...fleet.warnings, ...userActions.warnings],
     providers: fleet.providers,
     fleetFiles: [inventoryPath, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
     reloadFleet: async () => (await loadFleet(fleetOptions)).machines,
-    theme: settings.theme,
+    theme: args.theme ?? settings.theme,
   };
 }
 

@@ -51,3 +51,22 @@ export interface AuditEntry {
   durationMs?: number;
   error?: string;
 }
+
+/** Where a user-defined action is bound: the selected service, the open host, or a whole pool. */
+export type UserActionScope = 'host' | 'service' | 'pool';
+
+/** An operator's own named command (`<config dir>/actions.yaml`), planned, confirmed and audited like a repair. */
+export interface UserAction {
+  /** Also its action id: `user:NAME`. */
+  name: string;
+  /** One character, free in its scope. */
+  key: string;
+  scope: UserActionScope;
+  /** POSIX sh template; `{host}` `{address}` `{pool}` `{site}` `{service}` are substituted quoted. */
+  command: string;
+  description?: string;
+  /** What the operator should see afterwards (shown in the confirmation). */
+  expect?: string;
+  /** file:line the action was read from. */
+  origin: string;
+}

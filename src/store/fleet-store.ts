@@ -7,6 +7,7 @@ import type {
   Machine,
   PollResult,
   Severity,
+  UserAction,
 } from '../model/index.js';
 import { worstSeverity } from '../model/index.js';
 
@@ -90,6 +91,8 @@ export interface FleetData {
   logScrollback: number;
   /** Hosts with an accepted baseline; absent = no baseline. */
   baselineInfo: Record<string, BaselineInfo>;
+  /** The operator's own actions (actions.yaml), for keys, footers and help; fixed at start. */
+  userActions: readonly UserAction[];
 }
 
 export interface FleetActions {
@@ -117,7 +120,7 @@ export type FleetStore = StoreApi<FleetState>;
 
 const MAX_ACTION_HISTORY = 50;
 
-export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number } = {}): FleetStore {
+export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number; userActions?: readonly UserAction[] } = {}): FleetStore {
   return createStore<FleetState>()((set, get) => ({
     hosts: {},
     order: [],
@@ -126,6 +129,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     readOnly: opts.readOnly ?? false,
     logScrollback: opts.logScrollback ?? 5000,
     baselineInfo: {},
+    userActions: opts.userActions ?? [],
 
     setMachines(machines) {
       const prev = get().hosts;

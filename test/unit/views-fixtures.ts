@@ -94,7 +94,7 @@ export const PHP_DOWN: Finding = {
 };
 
 /** web1 ok, web2 php-fpm failed (critical finding), db1 slow + loaded, cache1 unreachable (stale numbers), new1 pending. */
-export function fleetStore(opts: { readOnly?: boolean; logScrollback?: number } = {}): FleetStore {
+export function fleetStore(opts: Parameters<typeof createFleetStore>[0] = {}): FleetStore {
   const store = createFleetStore(opts);
   store.getState().setMachines([
     machine('web1', 'web'),
