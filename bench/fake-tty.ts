@@ -19,6 +19,7 @@ export class FakeTtyOut extends Writable {
   totalBytes = 0;
   private open: Frame | undefined;
   onFrame: ((f: Frame) => void) | undefined;
+  private readonly watches: { re: RegExp; last?: string }[] = [];
 
   constructor(columns = 120, rows = 40) {
     super();
@@ -40,6 +41,10 @@ export class FakeTtyOut extends Writable {
         const old = this.frames[this.frames.length - 200];
         if (old) old.text = '';
         if (this.frames.length > 20_000) this.frames.splice(0, 10_000);
+        for (const w of this.watches) {
+          const m = w.re.exec(f.text);
+          if (m) w.last = m[1];
+        }
         this.onFrame?.(f);
       });
     }
@@ -47,6 +52,16 @@ export class FakeTtyOut extends Writable {
     // A cursor placement starts another row: keep rows apart so their text does not run together.
     this.open.text += s.replace(CURSOR_TO, '\n').replace(ANSI, '');
     cb();
+  }
+
+  /**
+   * The first group of `re` in the newest frame that matched it. Frames carry only the rows that changed,
+   * so a row's latest value may be far back; old frame texts are dropped, this is kept.
+   */
+  watch(re: RegExp): () => string | undefined {
+    const w: { re: RegExp; last?: string } = { re };
+    this.watches.push(w);
+    return () => w.last;
   }
 
   getColorDepth(): number {

@@ -122,13 +122,8 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     const fullFrame = Math.max(...out.frames.map((f) => f.bytes));
 
     // Keypresses while polls land (every 5 s): j presses at 120-320 ms, the status line's "N/total" tells handled keys.
-    const selected = () => {
-      for (let i = out.frames.length - 1; i >= 0; i--) {
-        const m = new RegExp(`(\\d+)/${hosts} sort`).exec(out.frames[i]!.text);
-        if (m) return Number(m[1]);
-      }
-      return NaN;
-    };
+    const selection = out.watch(new RegExp(`(\\d+)/${hosts} sort`));
+    const selected = () => Number(selection() ?? NaN);
     const keyLatency: number[] = [];
     const keyBytes: number[] = [];
     const keyFrames = new Set<Frame>();
