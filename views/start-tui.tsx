@@ -4,6 +4,7 @@ import type { FleetStore, Intents } from '../src/store/index.js';
 import { App } from './App.js';
 import type { Theme } from './theme.js';
 import { PacedStdin } from './paced-stdin.js';
+import { MOUSE_OFF, MOUSE_ON, translateMouse } from './mouse.js';
 
 export interface StartTuiOptions {
   store: FleetStore;
@@ -11,6 +12,8 @@ export interface StartTuiOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   theme?: Theme;
+  /** Mouse wheel scrolling (SGR mouse reporting, turned off again whatever ends the UI). */
+  mouse?: boolean;
 }
 
 export interface TuiHandle {
@@ -29,7 +32,8 @@ const SHOW_CURSOR = '\u001b[?25h';
 export function startTui(opts: StartTuiOptions): TuiHandle {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
-  const paced = stdin.isTTY ? new PacedStdin(stdin) : undefined;
+  const mouse = Boolean(opts.mouse && stdin.isTTY && stdout.isTTY);
+  const paced = stdin.isTTY ? new PacedStdin(stdin, mouse ? translateMouse : undefined) : undefined;
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -39,7 +43,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     } catch {
       // stdin already closed: nothing to restore
     }
-    if (stdout.isTTY && stdout.writable) stdout.write(SHOW_CURSOR);
+    if (stdout.isTTY && stdout.writable) stdout.write((mouse ? MOUSE_OFF : '') + SHOW_CURSOR);
   };
 
   const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
@@ -55,6 +59,8 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     // waited up to 33 ms). Store updates are batched (polls 4/s, logs 10/s), so 60 costs little.
     maxFps: 60,
   });
+
+  if (mouse) stdout.write(MOUSE_ON);
 
   const onSignal = (signal: NodeJS.Signals) => {
     process.exitCode = signal === 'SIGTERM' ? 143 : 129;

@@ -22,6 +22,8 @@ export interface CliArgs {
   ec2: boolean;
   profiles: string[];
   regions: string[];
+  /** Console: mouse wheel scrolling. */
+  mouse: boolean;
 }
 
 export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
@@ -46,6 +48,7 @@ Options:
       --no-ssh-config    do not read any ssh client config
       --no-local         leave this machine out of the fleet
       --read-only        show everything, change nothing: every action is hidden and refused
+      --mouse            (console) scroll lists and logs with the mouse wheel
       --interval SEC     seconds between probes of a host (default 5)
       --json             (status) print JSON
       --pool NAME        (check) only this pool; repeatable
@@ -72,7 +75,7 @@ type Command = (typeof COMMANDS)[number];
 /** Every command and option, for shell completion. */
 export const COMPLETION_WORDS = {
   commands: [...COMMANDS],
-  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--interval', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
+  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -87,6 +90,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'no-ssh-config': { type: 'boolean', default: false },
         'no-local': { type: 'boolean', default: false },
         'read-only': { type: 'boolean', default: false },
+        mouse: { type: 'boolean', default: false },
         interval: { type: 'string' },
         json: { type: 'boolean', default: false },
         pool: { type: 'string', multiple: true },
@@ -142,5 +146,6 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ec2: values.ec2 ?? false,
     profiles: values.profile ?? [],
     regions: values.region ?? [],
+    mouse: values.mouse ?? false,
   };
 }

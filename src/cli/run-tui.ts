@@ -27,7 +27,7 @@ export async function runTui(startup: Startup): Promise<number> {
   const { startTui } = await importInkLive(() => import('../../views/start-tui.js'));
   const { pickTheme } = await import('../../views/theme.js');
   const theme = pickTheme(startup.theme === 'high-contrast' ? 'high-contrast' : 'default');
-  const tui = startTui({ store: core.store, intents: core.intents, theme });
+  const tui = startTui({ store: core.store, intents: core.intents, theme, mouse: startup.mouse });
   try {
     await tui.waitUntilExit();
   } finally {
