@@ -1,16 +1,21 @@
-import React, { useEffect, useMemo, useState } from 'react';
-import { Box, useApp } from 'ink';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text, useApp } from 'ink';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
+import { commandContext, COMMANDS, parseCommand, pushHistory } from '../src/commands/index.js';
 import type { ActionPlan } from '../src/model/index.js';
 import type { FleetStore, Intents } from '../src/store/index.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import { breadcrumbParts, breadcrumbText } from './breadcrumb.js';
+import { CommandBar } from './CommandBar.js';
+import { runCommand, type Screen } from './command-run.js';
 import { ConfirmAction } from './ConfirmAction.js';
 import { ConfirmPoolRepair, type PoolConfirm } from './ConfirmPoolRepair.js';
 import { NowContext, ViewContext } from './context.js';
 import { FleetGrid, INITIAL_GRID_UI, type GridUi } from './FleetGrid.js';
 import { HelpOverlay, type HelpSection } from './HelpOverlay.js';
 import { HostView } from './HostView.js';
-import { GRID_KEYS } from './keymap.js';
+import { COMMAND_BAR_KEYS, GRID_KEYS, HOST_KEYS, READ_ONLY_REFUSAL, type KeyHint } from './keymap.js';
 import { StatusBar, statusLineCount } from './StatusBar.js';
 import { pickTheme, type Theme } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -35,7 +40,8 @@ function useClock(): number {
   return now;
 }
 
-type Screen = { name: 'grid' } | { name: 'host'; machineId: string };
+/** The command table as help lines (action commands hide in read-only mode like action keys). */
+const COMMAND_HINTS: KeyHint[] = COMMANDS.map((c) => ({ keys: c.usage, label: c.summary, ...(c.action ? { action: true } : {}) }));
 
 /** Screen switching: grid → host → confirmation, with help over any of them. */
 export function App(props: AppProps): React.JSX.Element {
@@ -49,40 +55,97 @@ export function App(props: AppProps): React.JSX.Element {
   const [help, setHelp] = useState<HelpSection[] | null>(null);
   const [confirm, setConfirm] = useState<ActionPlan | null>(null);
   const [poolConfirm, setPoolConfirm] = useState<PoolConfirm | null>(null);
-  const { notice, providers, readOnly } = useStore(
+  const [commandOpen, setCommandOpen] = useState(false);
+  const [history, setHistory] = useState<string[]>([]);
+  const serviceCursor = useRef<string | undefined>(undefined);
+  const focusSeq = useRef(0);
+  const hostId = screen.name === 'host' ? screen.machineId : undefined;
+  const { notice, providers, readOnly, hostName, logSource } = useStore(
     props.store,
-    useShallow((s) => ({ notice: s.notice, providers: s.providers, readOnly: s.readOnly })),
+    useShallow((s) => ({
+      notice: s.notice,
+      providers: s.providers,
+      readOnly: s.readOnly,
+      hostName: hostId ? s.hosts[hostId]?.machine.name : undefined,
+      logSource: hostId && s.log?.machineId === hostId ? s.log.sourceId : undefined,
+    })),
   );
 
   // Keep one row spare: an output as tall as the terminal makes Ink clear the screen on every frame (flicker).
-  const bodyHeight = Math.max(4, rows - 1 - statusLineCount({ notice, providers }, now));
+  // The breadcrumb line and, while open, the command bar take one row each.
+  const bodyHeight = Math.max(4, rows - 1 - statusLineCount({ notice, providers }, now) - 1 - (commandOpen ? 1 : 0));
   const overlay = help !== null || confirm !== null || poolConfirm !== null;
+  const screenActive = !overlay && !commandOpen;
   const quit = props.onQuit ?? (() => exit());
+  const openCommand = () => setCommandOpen(true);
+
+  const screenHelp = () =>
+    screen.name === 'grid' ? [{ title: 'Fleet grid', keys: GRID_KEYS }] : [{ title: 'Host', keys: HOST_KEYS }];
+  const runLine = (text: string) => {
+    setCommandOpen(false);
+    if (text.replace(/^\s*:?/, '').trim() === '') return;
+    setHistory((h) => pushHistory(h, text));
+    const state = props.store.getState();
+    const parsed = parseCommand(text, commandContext(state, { machineId: hostId, selectedService: serviceCursor.current }));
+    if (!parsed.ok) {
+      if (parsed.reason === 'read-only') state.notify(READ_ONLY_REFUSAL, 'warning');
+      else state.notify(parsed.message, 'error');
+      return;
+    }
+    runCommand(parsed.command, {
+      screen,
+      setScreen,
+      setGridUi,
+      intents: props.intents,
+      readOnly: state.readOnly,
+      confirm: (plan) => setConfirm(plan),
+      notify: (text, level) => state.notify(text, level),
+      showHelp: () => setHelp([{ title: 'Commands', keys: COMMAND_HINTS }, { title: 'Command bar', keys: COMMAND_BAR_KEYS }, ...screenHelp()]),
+      quit,
+      nextSeq: () => ++focusSeq.current,
+    });
+  };
+  const crumbs = breadcrumbParts({
+    filter: gridUi.filter,
+    host: hostName === undefined ? undefined : sanitizeLine(hostName),
+    tab: screen.name === 'host' ? screen.tab : undefined,
+    logSource: logSource === undefined ? undefined : sanitizeLine(logSource),
+    overlay: help ? 'help' : confirm || poolConfirm ? 'confirm' : undefined,
+  });
 
   return (
     <ViewContext.Provider value={ctx}>
       <NowContext.Provider value={now}>
-        {/* Always exactly rows - 1 lines: frames never change height, so the incremental renderer only
-            rewrites the rows that changed and never has leftover rows to erase. */}
+        {/* Always rows - 1 lines, whatever the screen: the footer and the command bar stay on the bottom rows. */}
         <Box flexDirection="column" width={columns} height={Math.max(1, rows - 1)} overflow="hidden">
           <StatusBar width={columns} />
+          <Text color={theme.muted} wrap="truncate-end">
+            {breadcrumbText(crumbs, columns)}
+          </Text>
           <Box display={screen.name === 'grid' && !overlay ? 'flex' : 'none'} flexDirection="column">
             <FleetGrid
-              active={screen.name === 'grid' && !overlay}
+              active={screen.name === 'grid' && screenActive}
               height={bodyHeight}
               ui={gridUi}
               setUi={(f) => setGridUi(f)}
-              onOpen={(machineId) => setScreen({ name: 'host', machineId })}
+              onOpen={(machineId) => setScreen({ name: 'host', machineId, tab: 'Services' })}
               onHelp={() => setHelp([{ title: 'Fleet grid', keys: GRID_KEYS }, ...userActionSection(props.store.getState().userActions, ['pool'])])}
               onQuit={quit}
               onConfirmPool={(c) => setPoolConfirm(c)}
+              onCommand={openCommand}
             />
           </Box>
           {screen.name === 'host' ? (
             <Box display={overlay ? 'none' : 'flex'} flexDirection="column">
               <HostView
+                key={screen.machineId}
                 machineId={screen.machineId}
-                active={!overlay}
+                tab={screen.tab}
+                onTab={(tab) => setScreen((s) => (s.name === 'host' ? { name: 'host', machineId: s.machineId, tab } : s))}
+                focusService={screen.focus}
+                serviceCursor={serviceCursor}
+                onCommand={openCommand}
+                active={screenActive}
                 height={bodyHeight}
                 width={columns}
                 onBack={() => setScreen({ name: 'grid' })}
@@ -97,6 +160,16 @@ export function App(props: AppProps): React.JSX.Element {
           ) : null}
           {poolConfirm ? (
             <ConfirmPoolRepair {...poolConfirm} active={help === null} height={bodyHeight} width={columns} onClose={() => setPoolConfirm(null)} />
+          ) : null}
+          {commandOpen && !overlay ? (
+            <CommandBar
+              context={commandContext(props.store.getState(), { machineId: hostId, selectedService: serviceCursor.current })}
+              history={history}
+              width={columns}
+              active
+              onRun={runLine}
+              onCancel={() => setCommandOpen(false)}
+            />
           ) : null}
           {help ? (
             <HelpOverlay sections={help} readOnly={readOnly} height={bodyHeight} width={columns} active onClose={() => setHelp(null)} />

@@ -38,6 +38,8 @@ export interface FleetGridProps {
   onQuit: () => void;
   /** A pool-scoped user action planned for its canary: ask before the rollout. */
   onConfirmPool?: (confirm: PoolConfirm) => void;
+  /** `:` opens the command bar. */
+  onCommand?: () => void;
 }
 
 function levelColor(t: Theme, v: number | undefined, warn: number, crit: number): string | undefined {
@@ -220,6 +222,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         else if (selectedRow) setAcceptAsk(acceptQuestion(selectedRow));
       } else if (input === 'R') intents.refresh();
       else if (input === '?') props.onHelp();
+      else if (input === ':') props.onCommand?.();
       else if (key.escape && ui.filter) setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
       else if (input === 'q') props.onQuit();
       else {

@@ -26,7 +26,7 @@ import {
 } from './keymap.js';
 import { LogsPane } from './LogsPane.js';
 import type { PaneInput, PaneProps } from './pane.js';
-import { ServicesPane } from './ServicesPane.js';
+import { ServicesPane, type ServiceFocus } from './ServicesPane.js';
 import { fit, pct, truncate } from './text.js';
 import { healthColor, type Theme } from './theme.js';
 import { VolumesPane } from './VolumesPane.js';
@@ -40,6 +40,15 @@ export type Tab = (typeof TABS)[number];
 
 export interface HostViewProps {
   machineId: string;
+  /** The open tab (App keeps it: the breadcrumbs and the command bar use it). */
+  tab: Tab;
+  onTab: (tab: Tab) => void;
+  /** Command bar request to select a service in the Services tab. */
+  focusService?: ServiceFocus;
+  /** The Services tab's selected service, kept current for the command bar. */
+  serviceCursor?: { current: string | undefined };
+  /** `:` opens the command bar. */
+  onCommand?: () => void;
   active: boolean;
   height: number;
   width: number;
@@ -155,7 +164,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const host = useStore(store, (s) => s.hosts[props.machineId]);
   const readOnly = useStore(store, (s) => s.readOnly);
   const logOpen = useStore(store, (s) => s.log?.machineId === props.machineId);
-  const [tab, setTab] = useState<Tab>('Services');
+  const { tab, onTab: setTab } = props;
   const userActions = useStore(store, (s) => s.userActions);
   // The Services tab reads service actions; every tab reads host actions.
   const userScopes = tab === 'Services' ? (['service', 'host'] as const) : (['host'] as const);
@@ -223,6 +232,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
       else if (input === 'h' || key.leftArrow) setTab(TABS[(tabIndex + TABS.length - 1) % TABS.length] ?? 'Services');
       else if (input === 'l' || key.rightArrow) setTab(TABS[(tabIndex + 1) % TABS.length] ?? 'Services');
       else if (input === 'q' || key.escape) props.onBack();
+      else if (input === ':') props.onCommand?.();
       else if (input === '?') {
         const sections: HelpSection[] = [
           { title: `Host: ${tab}`, keys: paneKeys(tab, logOpen) },
@@ -266,7 +276,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
 
   let pane: React.JSX.Element;
   if (trustAsk) pane = <TrustPanel host={host} theme={theme} width={width} />;
-  else if (tab === 'Services') pane = <ServicesPane {...paneProps} />;
+  else if (tab === 'Services') pane = <ServicesPane {...paneProps} focus={props.focusService} cursor={props.serviceCursor} />;
   else if (tab === 'Volumes') pane = <VolumesPane {...paneProps} />;
   else if (tab === 'Logs') pane = <LogsPane {...paneProps} />;
   else pane = <FindingsPane {...paneProps} />;

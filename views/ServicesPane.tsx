@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { userActionId } from '../src/actions/user/user-catalogue.js';
 import type { ServiceStatus } from '../src/model/index.js';
@@ -41,13 +41,41 @@ function columns(t: Theme, now: number): Column<ServiceStatus>[] {
 
 const VERBS: Record<string, string> = { r: 'service.restart', s: 'service.start', x: 'service.stop' };
 
-export function ServicesPane(props: PaneProps): React.JSX.Element {
+/** A request (from the command bar) to put the cursor on a service, applied once per seq. */
+export interface ServiceFocus {
+  service: string;
+  seq: number;
+}
+
+export interface ServicesPaneProps extends PaneProps {
+  focus?: ServiceFocus;
+  /** Set on every render to the selected service's name (what :restart acts on). */
+  cursor?: { current: string | undefined };
+}
+
+export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
   const { theme, store } = useView();
   const now = useNow();
   const userActions = useStore(store, (s) => s.userActions);
   const services = paneServices(props.host);
   const [index, setIndex] = useState(0);
+  const [focusSeen, setFocusSeen] = useState<number | undefined>(undefined);
+  if (props.focus && props.focus.seq !== focusSeen) {
+    const name = props.focus.service;
+    setFocusSeen(props.focus.seq);
+    const at = services.findIndex((s) => sanitizeLine(s.name) === name);
+    if (at >= 0) setIndex(at);
+  }
   const selected = Math.min(index, services.length - 1);
+  const cursor = props.cursor;
+  const selectedName = services[selected]?.name;
+  useEffect(() => {
+    if (!cursor) return;
+    cursor.current = selectedName;
+    return () => {
+      cursor.current = undefined;
+    };
+  }, [cursor, selectedName]);
   const tableHeight = Math.max(1, props.height - 1);
 
   props.inputRef.current = (input, key) => {

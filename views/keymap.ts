@@ -20,6 +20,7 @@ export const GRID_KEYS: KeyHint[] = [
   { keys: 'p', label: 'group by pool', footer: true, short: 'group' },
   { keys: 'R', label: 'poll all hosts now' },
   { keys: 'A', label: 'accept current state as good (host; on a pool header row: the whole pool)', action: true, short: 'accept' },
+  { keys: ':', label: 'command bar (:hosts :pool :svc :sort :filter …, Tab completes, :help lists)', short: 'command' },
   { keys: '?', label: 'help', footer: true },
   { keys: 'q', label: 'quit', footer: true },
 ];
@@ -28,6 +29,7 @@ export const HOST_KEYS: KeyHint[] = [
   { keys: 'Tab 1-4 h/l', label: 'switch tab', footer: true, short: 'tabs' },
   { keys: 'R', label: 'poll this host now' },
   { keys: 'q Esc', label: 'back to the grid', footer: true, short: 'back' },
+  { keys: ':', label: 'command bar (:svc :logs :findings :restart …, Tab completes, :help lists)', short: 'command' },
   { keys: '?', label: 'help', footer: true },
 ];
 
@@ -73,6 +75,14 @@ export const CLOUD_KEYS: KeyHint[] = [
 
 /** Host-view key → cloud action. */
 export const CLOUD_ACTION_KEYS: Readonly<Record<string, string>> = { B: 'ec2.reboot', O: 'ec2.stop', I: 'ec2.start' };
+
+/** Keys of the `:` prompt itself. */
+export const COMMAND_BAR_KEYS: KeyHint[] = [
+  { keys: 'Tab Shift-Tab', label: 'complete; again: cycle through the candidates' },
+  { keys: '↑/↓', label: 'earlier / later commands of this session' },
+  { keys: 'Enter', label: 'run' },
+  { keys: 'Esc', label: 'cancel' },
+];
 
 export const CONFIRM_KEYS: KeyHint[] = [
   { keys: 'y', label: 'run', footer: true },

@@ -33,11 +33,16 @@ export class PacedStdin extends Readable {
   private scheduled = false;
   private lastPush = 0;
   private readonly onData = (data: Buffer | string) => {
-    this.queue.push(...splitKeys(typeof data === 'string' ? data : data.toString('utf8')));
+    const text = typeof data === 'string' ? data : data.toString('utf8');
+    this.queue.push(...splitKeys(this.translate ? this.translate(text) : text));
     this.schedule();
   };
 
-  constructor(private readonly source: NodeJS.ReadStream) {
+  /** `translate` rewrites raw input before it is split into keys (mouse reports into arrow keys). */
+  constructor(
+    private readonly source: NodeJS.ReadStream,
+    private readonly translate?: (input: string) => string,
+  ) {
     super({ encoding: 'utf8' });
     this.isTTY = Boolean(source.isTTY);
     source.on('data', this.onData);

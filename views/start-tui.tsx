@@ -5,6 +5,7 @@ import { App } from './App.js';
 import type { Theme } from './theme.js';
 import { PacedStdin } from './paced-stdin.js';
 import { FrameWriter } from './frame-writer.js';
+import { MOUSE_OFF, MOUSE_ON, translateMouse } from './mouse.js';
 
 export interface StartTuiOptions {
   store: FleetStore;
@@ -12,6 +13,8 @@ export interface StartTuiOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   theme?: Theme;
+  /** Mouse wheel scrolling (SGR mouse reporting, turned off again whatever ends the UI). */
+  mouse?: boolean;
 }
 
 export interface TuiHandle {
@@ -30,7 +33,8 @@ const SHOW_CURSOR = '\u001b[?25h';
 export function startTui(opts: StartTuiOptions): TuiHandle {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
-  const paced = stdin.isTTY ? new PacedStdin(stdin) : undefined;
+  const mouse = Boolean(opts.mouse && stdin.isTTY && stdout.isTTY);
+  const paced = stdin.isTTY ? new PacedStdin(stdin, mouse ? translateMouse : undefined) : undefined;
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -41,6 +45,8 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
       // stdin already closed: nothing to restore
     }
     if (stdout.isTTY && stdout.writable) {
+      if (mouse) stdout.write(MOUSE_OFF);
+      // Back to the shell's screen, cursor shown: the last bytes the console writes.
       if (writer) writer.close();
       else stdout.write(SHOW_CURSOR);
     }
@@ -61,6 +67,8 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     // (With the frame writer Ink renders on every commit and the writer paints at most every 16 ms.)
     maxFps: 60,
   });
+
+  if (mouse) stdout.write(MOUSE_ON);
 
   const onSignal = (signal: NodeJS.Signals) => {
     process.exitCode = signal === 'SIGTERM' ? 143 : 129;

@@ -24,6 +24,8 @@ export interface CliArgs {
   regions: string[];
   /** --theme NAME: a built-in theme or a file in <config dir>/themes (overrides the theme setting). */
   theme?: string;
+  /** Console: mouse wheel scrolling. */
+  mouse: boolean;
 }
 
 export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
@@ -52,6 +54,7 @@ Options:
       --no-ssh-config    do not read any ssh client config
       --no-local         leave this machine out of the fleet
       --read-only        show everything, change nothing: every action is hidden and refused
+      --mouse            (console) scroll lists and logs with the mouse wheel
       --interval SEC     seconds between probes of a host (default 5)
       --theme NAME       default, high-contrast, or a file <config dir>/themes/NAME.yaml
       --json             (status) print JSON
@@ -81,7 +84,7 @@ type Command = (typeof COMMANDS)[number];
 /** Every command and option, for shell completion. */
 export const COMPLETION_WORDS = {
   commands: [...COMMANDS],
-  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
+  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -96,6 +99,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'no-ssh-config': { type: 'boolean', default: false },
         'no-local': { type: 'boolean', default: false },
         'read-only': { type: 'boolean', default: false },
+        mouse: { type: 'boolean', default: false },
         interval: { type: 'string' },
         theme: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -160,5 +164,6 @@ export function parseCliArgs(argv: string[]): CliArgs {
     profiles: values.profile ?? [],
     regions: values.region ?? [],
     ...(values.theme !== undefined ? { theme: values.theme } : {}),
+    mouse: values.mouse ?? false,
   };
 }

@@ -36,7 +36,7 @@ export async function runTui(startup: Startup): Promise<number> {
   const { pickTheme } = await import('../../views/theme.js');
   const theme = pickTheme(resolved);
   startupMark('ink-loaded');
-  const tui = startTui({ store: core.store, intents: core.intents, theme });
+  const tui = startTui({ store: core.store, intents: core.intents, theme, mouse: startup.mouse });
   try {
     await tui.waitUntilExit();
   } finally {

@@ -20,6 +20,8 @@ export interface Startup {
   warnings: string[];
   providers: Record<string, { ok: boolean; message?: string; machines: number }>;
   theme: string;
+  /** Mouse wheel scrolling in the console (--mouse). */
+  mouse: boolean;
   /** Files the static fleet comes from, watched for edits, and how to read them again. */
   fleetFiles: string[];
   reloadFleet(): Promise<Machine[]>;
@@ -76,6 +78,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     fleetFiles: [inventoryPath, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
     reloadFleet: async () => (await loadFleet(fleetOptions)).machines,
     theme: args.theme ?? settings.theme,
+    mouse: args.mouse,
   };
 }
 

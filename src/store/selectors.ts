@@ -25,6 +25,8 @@ export interface HostRow {
   diskPct?: number;
   servicesOk: number;
   servicesTotal: number;
+  /** Names of the services the host declares or reports, whatever their state (the svc: filter). */
+  services: string[];
   findings: number;
   worst: Severity;
   /** Age of the latest poll ("3s", "2m"); '' when never polled. */
@@ -150,6 +152,7 @@ export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): H
     load: p ? formatLoad(p.load1) : '',
     servicesOk: svc.ok,
     servicesTotal: svc.total,
+    services: p ? [...m.services, ...p.services.map((x) => x.name)] : m.services,
     findings: h.findings.length,
     worst,
     age: last ? formatAge(now - last.at) : '',
@@ -202,7 +205,8 @@ const FIELD_KEYS: Record<string, (r: HostRow) => string> = {
 /**
  * Filter language: whitespace separated terms, all must match. A plain term is a case-insensitive
  * substring of name/pool/site/provider/role; `key:value` narrows to one field (pool, site, region,
- * provider, role, name), `state:` (ok, slow, down, up, unreachable, ...), `sev:` (at least that severity).
+ * provider, role, name), `state:` (ok, slow, down, up, unreachable, ...), `sev:` (at least that severity),
+ * `svc:` (hosts that declare or report a service whose name contains the value, whatever its state).
  */
 export function parseFilter(filter: string): Predicate {
   const preds: Predicate[] = [];
@@ -213,6 +217,7 @@ export function parseFilter(filter: string): Predicate {
     const value = colon > 0 ? raw.slice(colon + 1) : raw;
     if (key === 'state') preds.push(statePredicate(value));
     else if (key === 'sev' || key === 'severity') preds.push(severityPredicate(value));
+    else if (key === 'svc' || key === 'service') preds.push((r) => r.services.some((name) => name.toLowerCase().includes(value)));
     else if (key && FIELD_KEYS[key]) {
       const get = FIELD_KEYS[key];
       preds.push((r) => get(r).toLowerCase().includes(value));

@@ -23,3 +23,8 @@ test('bad input is a usage error naming the problem', () => {
   assert.throws(() => parseCliArgs(['frobnicate']), /unknown command "frobnicate"/);
   assert.throws(() => parseCliArgs(['--interval', 'soon']), /--interval/);
 });
+
+test('--mouse turns on wheel scrolling in the console (off by default)', () => {
+  assert.equal(parseCliArgs([]).mouse, false);
+  assert.equal(parseCliArgs(['--mouse']).mouse, true);
+});

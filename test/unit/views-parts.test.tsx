@@ -8,6 +8,8 @@ import { findLine, lineSeverity, logWindow, splitMatches } from '../../views/log
 import { pickTheme, NO_COLOR_THEME, HIGH_CONTRAST_THEME, DEFAULT_THEME } from '../../views/theme.js';
 import { chunk, fit, truncate } from '../../views/text.js';
 import { startTui } from '../../views/start-tui.js';
+import { LEAVE_ALT_SCREEN } from '../../views/frame-writer.js';
+import { MOUSE_OFF, MOUSE_ON, translateMouse, wheelOf } from '../../views/mouse.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
 
 afterEach(() => cleanup());
@@ -120,4 +122,53 @@ test('startTui: SIGTERM unmounts and restores the terminal', async () => {
   process.exitCode = before;
   assert.equal(tty.stdin.rawModes.at(-1), false);
   assert.ok(tty.written().endsWith('\u001b[?25h'));
+});
+
+test('translateMouse: a wheel turn becomes ↑/↓, clicks and other reports vanish, keys pass through', () => {
+  const wheelUp = '\u001b[<64;10;5M';
+  const wheelDown = '\u001b[<65;10;5M';
+  assert.equal(translateMouse(wheelUp), '\u001b[A');
+  assert.equal(translateMouse(wheelDown), '\u001b[B');
+  assert.equal(translateMouse('\u001b[<69;1;1M'), '\u001b[B', 'with Shift held');
+  assert.equal(translateMouse('\u001b[<0;10;5M\u001b[<0;10;5m'), '', 'a click (press and release)');
+  assert.equal(translateMouse('\u001b[<66;10;5M'), '', 'sideways wheel');
+  assert.equal(translateMouse('\u001b[M`!!'), '\u001b[A', 'legacy X10 wheel up (button 64 + 32)');
+  assert.equal(translateMouse('\u001b[M !!'), '', 'legacy X10 click');
+  assert.equal(translateMouse(`j${wheelDown}${wheelDown}k\u001b[A/`), 'j\u001b[B\u001b[Bk\u001b[A/');
+  assert.equal(wheelOf(64 + 128), undefined);
+  assert.equal(wheelOf(1), undefined);
+});
+
+test('startTui --mouse: reporting on at start, the wheel moves the selection, reporting off on exit', async () => {
+  const tty = fakeTty();
+  const store = fleetStore();
+  const ui = startTui({ store, intents: new RecordingIntents(store), stdin: tty.stdin, stdout: tty.stdout, mouse: true });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(tty.written().startsWith(MOUSE_ON) || tty.written().includes(MOUSE_ON), 'mouse reporting enabled');
+  // cache1 is selected first (name order); a click changes nothing, one wheel notch down selects db1.
+  tty.stdin.write('\u001b[<0;3;4M\u001b[<0;3;4m');
+  await new Promise((r) => setTimeout(r, 50));
+  tty.stdin.write('\u001b[<65;3;4M');
+  await new Promise((r) => setTimeout(r, 50));
+  tty.stdin.write('\r');
+  await new Promise((r) => setTimeout(r, 80));
+  assert.match(tty.written(), /db1\s+sshconfig\/ams2\s+pool db/);
+  tty.stdin.write('q');
+  await new Promise((r) => setTimeout(r, 50));
+  tty.stdin.write('q');
+  await ui.waitUntilExit();
+  const out = tty.written();
+  assert.ok(out.lastIndexOf(MOUSE_OFF) > out.lastIndexOf(MOUSE_ON), 'reporting off after it was turned on');
+  assert.ok(out.lastIndexOf(MOUSE_OFF) > out.lastIndexOf('db1'), 'reporting off after the last frame');
+  assert.ok(out.endsWith(LEAVE_ALT_SCREEN + '\u001b[?25h'), 'the shell screen back and the cursor shown, last');
+});
+
+test('startTui without --mouse never turns mouse reporting on', async () => {
+  const tty = fakeTty();
+  const store = fleetStore();
+  const ui = startTui({ store, intents: new RecordingIntents(store), stdin: tty.stdin, stdout: tty.stdout });
+  await new Promise((r) => setTimeout(r, 50));
+  tty.stdin.write('q');
+  await ui.waitUntilExit();
+  assert.ok(!tty.written().includes('\u001b[?1000h'));
 });

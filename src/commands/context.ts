@@ -1,0 +1,42 @@
+import type { FleetData } from '../store/fleet-store.js';
+import { SORT_KEYS } from '../store/selectors.js';
+import { sanitizeLine } from '../util/sanitize.js';
+
+/** What the command bar can name right now: the parser checks arguments against it, completion offers it. */
+export interface CommandContext {
+  screen: 'grid' | 'host';
+  readOnly: boolean;
+  hosts: { id: string; name: string }[];
+  pools: string[];
+  /** On a host: its services (reported and declared); on the grid: every service of the fleet. */
+  services: string[];
+  /** The open host's log sources. */
+  logSources: { id: string; target: string }[];
+  sortKeys: readonly string[];
+  /** The service selected in the Services tab: what :restart / :start / :stop act on without an argument. */
+  selectedService?: string;
+}
+
+function hostServices(h: FleetData['hosts'][string]): string[] {
+  return [...(h.probe?.services ?? []).map((s) => s.name), ...h.machine.services];
+}
+
+/** Every name is sanitized: service names and host names come from probes, inventories and ssh configs. */
+export function commandContext(
+  state: Pick<FleetData, 'hosts' | 'order' | 'readOnly'>,
+  at: { machineId?: string; selectedService?: string } = {},
+): CommandContext {
+  const list = state.order.map((id) => state.hosts[id]).filter((h) => h !== undefined);
+  const open = at.machineId ? state.hosts[at.machineId] : undefined;
+  const uniq = (names: string[]) => [...new Set(names.map(sanitizeLine).filter((n) => n !== ''))];
+  return {
+    screen: open ? 'host' : 'grid',
+    readOnly: state.readOnly,
+    hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name) })),
+    pools: uniq(list.map((h) => h.machine.pool)).sort(),
+    services: open ? uniq(hostServices(open)) : uniq(list.flatMap(hostServices)).sort(),
+    logSources: open ? open.machine.logs.map((l) => ({ id: sanitizeLine(l.id), target: sanitizeLine(l.target) })) : [],
+    sortKeys: SORT_KEYS,
+    ...(open && at.selectedService ? { selectedService: sanitizeLine(at.selectedService) } : {}),
+  };
+}

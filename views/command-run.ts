@@ -1,0 +1,74 @@
+import type { ActionPlan } from '../src/model/index.js';
+import type { Command } from '../src/commands/index.js';
+import type { Intents } from '../src/store/index.js';
+import { defaultSortDesc } from '../src/store/selectors.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import type { GridUi } from './FleetGrid.js';
+import type { Tab } from './HostView.js';
+import { READ_ONLY_REFUSAL } from './keymap.js';
+
+export type Screen = { name: 'grid' } | { name: 'host'; machineId: string; tab: Tab; focus?: { service: string; seq: number } };
+
+/** What a command may change: App's screen state and its dialogs. */
+export interface CommandTarget {
+  screen: Screen;
+  setScreen: (screen: Screen) => void;
+  setGridUi: (update: (ui: GridUi) => GridUi) => void;
+  intents: Intents;
+  readOnly: boolean;
+  confirm: (plan: ActionPlan) => void;
+  notify: (text: string, level: 'info' | 'warning' | 'error') => void;
+  showHelp: () => void;
+  quit: () => void;
+  /** A fresh number for each focus request (the Services pane moves its cursor once per request). */
+  nextSeq: () => number;
+}
+
+const gridWith = (t: CommandTarget, filter: string) => {
+  t.setScreen({ name: 'grid' });
+  t.setGridUi((u) => ({ ...u, filter, selectedId: undefined }));
+};
+
+/** Runs a parsed command. Action commands only ever reach the confirmation dialog, as the r/s/x keys do. */
+export function runCommand(cmd: Command, t: CommandTarget): void {
+  const host = t.screen.name === 'host' ? t.screen : undefined;
+  switch (cmd.name) {
+    case 'hosts':
+      return gridWith(t, '');
+    case 'host':
+      return t.setScreen({ name: 'host', machineId: cmd.machineId, tab: 'Services' });
+    case 'pool':
+      return gridWith(t, `pool:${cmd.pool}`);
+    case 'svc':
+      if (host) return t.setScreen({ ...host, tab: 'Services', focus: { service: cmd.service, seq: t.nextSeq() } });
+      return gridWith(t, `svc:${cmd.service}`);
+    case 'findings':
+      if (host) return t.setScreen({ ...host, tab: 'Findings' });
+      return gridWith(t, 'sev:info');
+    case 'logs':
+      if (!host) return;
+      t.setScreen({ ...host, tab: 'Logs' });
+      if (cmd.sourceId) t.intents.openLog(host.machineId, cmd.sourceId);
+      return;
+    case 'restart':
+    case 'start':
+    case 'stop': {
+      if (!host) return;
+      if (t.readOnly) return t.notify(READ_ONLY_REFUSAL, 'warning');
+      t.setScreen({ ...host, tab: 'Services', focus: { service: cmd.service, seq: t.nextSeq() } });
+      const r = t.intents.plan({ action: `service.${cmd.name}`, machineId: host.machineId, params: { service: cmd.service } });
+      if ('refused' in r) t.notify(`refused: ${sanitizeLine(r.refused)}`, 'error');
+      else t.confirm(r.plan);
+      return;
+    }
+    case 'filter':
+      return gridWith(t, cmd.filter);
+    case 'sort':
+      t.setScreen({ name: 'grid' });
+      return t.setGridUi((u) => ({ ...u, sortKey: cmd.key, sortDesc: cmd.desc ?? defaultSortDesc(cmd.key) }));
+    case 'help':
+      return t.showHelp();
+    case 'quit':
+      return t.quit();
+  }
+}
