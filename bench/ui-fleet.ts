@@ -1,6 +1,7 @@
 // Metrics 3-5: 1,000 hosts served by in-process ssh2 servers (a child node process), the real console
 // and App rendered by Ink to a recording fake terminal in this process: keypress latency, bytes per
 // frame, dropped keys, RSS over a soak with a log pane streaming, and a 5,000 lines/s log.
+import { getHeapSpaceStatistics } from 'node:v8';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -158,9 +159,17 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     );
 
     // Logs: open node0000's 5,000 lines/s log in the Logs pane (g, Enter, 3, Enter) for 10 s.
-    for (const key of ['g', '\r', '3', '\r']) {
+    // Each key waits for the screen it leads to: under load a fixed pause is sometimes too short.
+    const steps: [string, RegExp][] = [
+      ['g', /1\/\d+ sort/],
+      ['\r', /node0000 ·/],
+      ['3', /bench-5000\.log/],
+      ['\r', /bench-5000\.log · /],
+    ];
+    for (const [key, screen] of steps) {
+      const t = performance.now();
       stdin.press(key);
-      await sleep(300);
+      if (!(await frameAfter(out, t, (f) => screen.test(f.text), 10_000))) throw new Error(`no frame matching ${screen} after key ${JSON.stringify(key)}`);
     }
     await waitFor(() => c.store.getState().log?.status === 'streaming', 10_000, 'the log stream').catch((err: Error) => {
       throw new Error(`${err.message}; log ${JSON.stringify(c.store.getState().log?.status)}; last frames:\n${out.frames.slice(-3).map((f) => f.text).join('\n---\n')}`);
@@ -206,6 +215,9 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     gc?.();
     heapSamples.push(process.memoryUsage().heapUsed / MB);
     const rssStart = process.memoryUsage().rss / MB;
+    const parts = (m: NodeJS.MemoryUsage) => `heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} MB used/committed, external ${(m.external / MB).toFixed(0)} MB, array buffers ${(m.arrayBuffers / MB).toFixed(0)} MB`;
+    const partsStart = parts(process.memoryUsage());
+    if (process.env['BENCH_HEAP_SPACES']) for (const sp of getHeapSpaceStatistics()) process.stderr.write(`${sp.space_name} size ${(sp.space_size / MB).toFixed(1)} used ${(sp.space_used_size / MB).toFixed(1)} physical ${(sp.physical_space_size / MB).toFixed(1)}\n`);
     const samples: number[] = [rssStart];
     const soakEnd = Date.now() + soakS * 1000;
     while (Date.now() < soakEnd) {
@@ -216,7 +228,7 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     }
     const rssEnd = samples[samples.length - 1]!;
     figures.push(
-      figure(`memory: RSS, ${hosts} hosts + streaming log pane (start of soak)`, '<= 200 MB', 'MB', [rssStart], (m) => m <= 200),
+      figure(`memory: RSS, ${hosts} hosts + streaming log pane (start of soak)`, '<= 200 MB', 'MB', [rssStart], (m) => m <= 200, partsStart),
       figure(`memory: RSS after a ${soakS} s soak (end)`, '<= 200 MB, no growth', 'MB', [rssEnd], (m) => m <= 200 && m - rssStart <= Math.max(10, rssStart * 0.05), `growth ${(rssEnd - rssStart).toFixed(1)} MB; samples every 10 s: ${samples.map((s) => s.toFixed(0)).join(' ')}`),
       figure(`memory: heap used at the end${gc ? ' (after gc)' : ''}`, 'info', 'MB', [process.memoryUsage().heapUsed / MB], undefined, `heap every 10 s${gc ? ' after gc' : ''}: ${heapSamples.map((h) => h.toFixed(0)).join(' ')}`),
     );

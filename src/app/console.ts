@@ -84,6 +84,9 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       slowThresholdMs: opts.slowThresholdMs,
       batchMs: 250, // at most 4 poll-driven redraws a second, so keypresses rarely wait on a render throttle
       baselineOf: (id) => baselineCache.get(id),
+      // The sustained detectors (load, memory) look back sustainPolls polls; keeping more costs a
+      // whole probe per host and poll (about 60 MB of heap at 1,000 hosts with 10).
+      historyLength: DEFAULT_THRESHOLDS.sustainPolls,
     },
   );
   const cacheWriter = opts.fleetCache ? restoreAndWatchCache(store, opts.fleetCache) : undefined;

@@ -9,7 +9,7 @@ export interface PollerOptions extends ProbeOptions {
   batchMs: number;
   /** The host's accepted baseline, handed to the detectors with every poll. */
   baselineOf?: (machineId: string) => HostBaseline | undefined;
-  /** Polls kept per host for the detectors (restart loops, sustained load). */
+  /** Polls kept per host for the detectors (sustained load and memory pressure); default 10. */
   historyLength?: number;
 }
 
