@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Machine, ProviderKind } from '../model/index.js';
 import type { CliArgs } from './args.js';
-import type { ConsoleOptions } from '../app/console.js';
+import { operatorName, type ConsoleOptions } from '../app/console.js';
 import { loadFleet } from '../../providers/index.js';
 import { InventoryError } from '../../providers/datacenter.js';
 import { openSettings } from '../persist/settings.js';
+import { prepareAuditLog } from '../persist/audit-check.js';
 import { configDir, stateDir } from '../persist/paths.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -52,10 +53,13 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   }
   if (fleet.machines.length === 0 && !cloud)
     throw new StartupError('the fleet is empty: pass --inventory FILE, add Hosts to ~/.ssh/config, or drop --no-local');
+  const auditPath = join(stateDir(), 'audit.log');
+  // An audit log that is not ours as we wrote it is set aside before anything is appended to it.
+  const auditWarning = await prepareAuditLog(auditPath, operatorName());
   return {
     options: {
       machines: fleet.machines,
-      auditPath: join(stateDir(), 'audit.log'),
+      auditPath,
       readOnly: args.readOnly,
       pollIntervalMs: args.intervalSec !== undefined ? Math.round(args.intervalSec * 1000) : settings.pollIntervalMs,
       probeTimeoutMs: settings.probeTimeoutMs,
@@ -64,7 +68,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       logScrollback: settings.logScrollback,
       ...(cloud ? { cloud } : {}),
     },
-    warnings: [...settingsWarnings, ...fleet.warnings],
+    warnings: [...settingsWarnings, ...(auditWarning ? [auditWarning] : []), ...fleet.warnings],
     providers: fleet.providers,
     fleetFiles: [inventoryPath, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
     reloadFleet: async () => (await loadFleet(fleetOptions)).machines,
