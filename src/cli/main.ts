@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  if (args.command === 'check' || args.command === 'repair' || args.command === 'logs')
+    for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${w}\n`);
   if (args.command === 'status') return runStatus(startup, args.json);
   if (args.command === 'check') return runCheck(startup, { pools: args.pools, hosts: args.hosts });
   if (args.command === 'repair' || args.command === 'logs') {

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { Machine, ProviderKind } from '../model/index.js';
 import type { CliArgs } from './args.js';
-import type { ConsoleOptions } from '../app/console.js';
+import { operatorName, type ConsoleOptions } from '../app/console.js';
 import { loadFleet } from '../../providers/index.js';
 import { InventoryError } from '../../providers/datacenter.js';
 import { openSettings } from '../persist/settings.js';
 import { startupMark } from './startup-trace.js';
+import { prepareAuditLog } from '../persist/audit-check.js';
 import { configDir, stateDir } from '../persist/paths.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -60,10 +61,13 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   const userActions = loadUserActions(join(configDir(), 'actions.yaml'));
   if (fleet.machines.length === 0 && !cloud)
     throw new StartupError('the fleet is empty: pass --inventory FILE, add Hosts to ~/.ssh/config, or drop --no-local');
+  const auditPath = join(stateDir(), 'audit.log');
+  // An audit log that is not ours as we wrote it is set aside before anything is appended to it.
+  const auditWarning = await prepareAuditLog(auditPath, operatorName());
   return {
     options: {
       machines: fleet.machines,
-      auditPath: join(stateDir(), 'audit.log'),
+      auditPath,
       readOnly: args.readOnly,
       pollIntervalMs: args.intervalSec !== undefined ? Math.round(args.intervalSec * 1000) : settings.pollIntervalMs,
       probeTimeoutMs: settings.probeTimeoutMs,
@@ -73,7 +77,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       ...(cloud ? { cloud } : {}),
       userActions: userActions.actions,
     },
-    warnings: [...settingsWarnings, ...fleet.warnings, ...userActions.warnings],
+    warnings: [...settingsWarnings, ...(auditWarning ? [auditWarning] : []), ...fleet.warnings, ...userActions.warnings],
     providers: fleet.providers,
     fleetFiles: [inventoryPath, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
     reloadFleet: async () => (await loadFleet(fleetOptions)).machines,

@@ -39,7 +39,8 @@ export interface ActionResult {
 export interface AuditEntry {
   /** Unique id shared by the "started" and "finished" records of one action. */
   id: string;
-  phase: 'started' | 'finished' | 'refused';
+  /** `note`: a record about the log itself (e.g. the previous file was set aside as corrupt). */
+  phase: 'started' | 'finished' | 'refused' | 'note';
   at: string; // ISO time
   who: string; // local user@host of the operator
   machineId: string;
@@ -50,6 +51,8 @@ export interface AuditEntry {
   outputTail?: string;
   durationMs?: number;
   error?: string;
+  /** What a `note` entry says. */
+  note?: string;
 }
 
 /** Where a user-defined action is bound: the selected service, the open host, or a whole pool. */

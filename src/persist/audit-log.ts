@@ -3,7 +3,7 @@ import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEntry } from '../model/index.js';
 
-const PHASES = new Set(['started', 'finished', 'refused']);
+const PHASES = new Set(['started', 'finished', 'refused', 'note']);
 
 function isAuditEntry(v: unknown): v is AuditEntry {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;

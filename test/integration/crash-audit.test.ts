@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../src/persist/audit-log.js';
+import { checkAuditLog } from '../../src/persist/audit-check.js';
 import { waitFor } from '../support/wait-for.js';
 
 test('SIGKILL mid-action: started without finished, log parses, the concurrent action was refused', async () => {
@@ -31,4 +32,5 @@ test('SIGKILL mid-action: started without finished, log parses, the concurrent a
   assert.equal(entries.filter((e) => e.id === started.id && e.phase === 'finished').length, 0, 'never marked finished');
   const refused = entries.find((e) => e.phase === 'refused')!;
   assert.match(refused.error ?? '', /busy/);
+  assert.deepEqual(checkAuditLog(auditPath), { ok: true, missing: false, entries: entries.length, tornLines: [] }, 'the next start keeps this log');
 });

@@ -3,13 +3,10 @@
 // keep updating, and once sshd runs again the host recovers by itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
+import { labConsole } from '../support/lab-console.js';
 import { waitFor } from '../support/wait-for.js';
-import { loadFleet } from '../../providers/index.js';
-import { createConsole, type RemliteConsole } from '../../src/app/console.js';
+import type { RemliteConsole } from '../../src/app/console.js';
 import { appliedPollAfter } from '../../src/store/index.js';
 
 const info = labInfo();
@@ -20,16 +17,7 @@ let core: RemliteConsole;
 
 before(async () => {
   if (skip) return;
-  const fleet = await loadFleet({ inventoryPath: (info as LabInfo).inventoryPath, noSshConfig: true, includeLocal: false });
-  core = createConsole({
-    machines: fleet.machines.filter((m) => m.id === FROZEN || m.id === OTHER),
-    auditPath: join(mkdtempSync(join(tmpdir(), 'remlite-frozen-')), 'audit.log'),
-    pollIntervalMs: 500,
-    probeTimeoutMs: 3000,
-    slowThresholdMs: 2500,
-    maxConcurrent: 8,
-    logScrollback: 100,
-  });
+  core = await labConsole(info as LabInfo, [FROZEN, OTHER]);
   core.poller.start();
   await waitFor('both hosts probed', () => [FROZEN, OTHER].every((id) => core.store.getState().hosts[id]?.last?.reach === 'ok'));
 });

@@ -1,4 +1,4 @@
-// --read-only in the core: no plan, no run, no trust; refusals are audited. (Keys are covered by the view tests.)
+// --read-only in the core: no plan, no run, no trust, no baseline, no pool repair; refusals are audited. (Keys are covered by the view tests.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -41,6 +41,18 @@ test('a read-only console refuses to plan, to run a plan made elsewhere, and to 
     await core.intents.trustHostKey('local');
     assert.match(core.store.getState().notice?.text ?? '', /read-only/);
     assert.equal(readFileSync(auditPath, 'utf8').trim().split('\n').length, 1);
+
+    // Nor a baseline, nor a repair across a pool.
+    await core.intents.acceptBaseline({ machineId: 'local' });
+    assert.match(core.store.getState().notice?.text ?? '', /read-only mode: accepting baselines is disabled/);
+    await core.intents.acceptBaseline({ pool: core.store.getState().hosts['local']!.machine.pool });
+    assert.equal(core.store.getState().baselineInfo['local'], undefined);
+    assert.equal(existsSync(join(dir, 'baselines')), false, 'no baseline written');
+    await core.intents.repairPool({ machineId: 'local', action: 'service.restart', params: { service: 'remlite-none' } });
+    assert.match(core.store.getState().notice?.text ?? '', /read-only mode: actions are disabled/);
+    assert.equal(core.store.getState().rollout, undefined, 'no pool repair started');
+    assert.equal(core.store.getState().actions.length, 0);
+    assert.equal(existsSync(canary), false);
   } finally {
     await core.close();
   }

@@ -65,6 +65,7 @@ export class FakeEc2 {
   /** Describes of an instance's region before a transition completes (stopping → stopped). */
   transitionDescribes = 2;
   private throttle = 0;
+  private throttledRegions = new Set<string>();
   private failing = new Map<string, { code: string; status: number }>();
   private pending = new Map<string, Pending>();
   private requestSeq = 0;
@@ -96,6 +97,15 @@ export class FakeEc2 {
   /** The next n requests (any action) answer 503 RequestLimitExceeded. */
   throttleNext(n: number): void {
     this.throttle = n;
+  }
+
+  /** Every request to this region answers 503 RequestLimitExceeded until unthrottleRegion (a throttling storm). */
+  throttleRegion(region: string): void {
+    this.throttledRegions.add(region);
+  }
+
+  unthrottleRegion(region: string): void {
+    this.throttledRegions.delete(region);
   }
 
   /** Every request to this region answers an error (default 403 UnauthorizedOperation). */
@@ -130,6 +140,7 @@ export class FakeEc2 {
         this.throttle--;
         return send(503, this.error('RequestLimitExceeded', 'Request limit exceeded.'));
       }
+      if (this.throttledRegions.has(call.region)) return send(503, this.error('RequestLimitExceeded', 'Request limit exceeded.'));
       const fail = this.failing.get(call.region);
       if (fail) return send(fail.status, this.error(fail.code, `You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/test is not authorized to perform: ec2:${call.action}`));
       try {

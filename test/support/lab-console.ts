@@ -1,0 +1,25 @@
+// A console core over some lab hosts (from the lab's inventory), for fault tests that watch the
+// poller while something breaks on a host.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LabInfo } from './lab.js';
+import { loadFleet } from '../../providers/index.js';
+import { createConsole, type ConsoleOptions, type RemliteConsole } from '../../src/app/console.js';
+
+export async function labConsole(lab: LabInfo, ids: string[], opts: Partial<ConsoleOptions> = {}): Promise<RemliteConsole> {
+  const fleet = await loadFleet({ inventoryPath: lab.inventoryPath, noSshConfig: true, includeLocal: false });
+  return createConsole({
+    machines: fleet.machines.filter((m) => ids.includes(m.id)),
+    auditPath: join(mkdtempSync(join(tmpdir(), 'remlite-labcore-')), 'audit.log'),
+    pollIntervalMs: 500,
+    probeTimeoutMs: 3000,
+    slowThresholdMs: 2500,
+    maxConcurrent: 8,
+    logScrollback: 100,
+    ...opts,
+  });
+}
+
+/** True for a poll in which the host answered its probe. */
+export const answered = (reach: string | undefined): boolean => reach === 'ok' || reach === 'slow';
