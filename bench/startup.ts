@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildFleetCache, fleetCachePath } from '../src/persist/fleet-cache.js';
 import type { Machine, PollResult } from '../src/model/index.js';
+import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { figure, type Figure } from './stats.js';
 import { cannedProbe } from './canned-probe.js';
 
@@ -74,7 +75,7 @@ export async function benchStartup(tmp: string, runs: number, hosts = 200): Prom
     TERM: 'xterm-256color',
   };
   delete env['CI'];
-  const cmd = (main: string) => `${process.execPath} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${main} --no-ssh-config --no-local --inventory ${inv}`;
+  const cmd = (main: string) => `${process.execPath} ${MEMORY_FLAGS.join(' ')} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${main} --no-ssh-config --no-local --inventory ${inv}`;
   const wall: number[] = [];
   const inProcess: number[] = [];
   const unbundled: number[] = [];

@@ -2,12 +2,12 @@ import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
-import { defaultSortDesc, fleetRows, SORT_KEYS, type FleetRow, type HostRow, type SortKey } from '../src/store/selectors.js';
+import { defaultSortDesc, fleetRows, SORT_KEYS, type FleetRow } from '../src/store/selectors.js';
 import { useNow, useView } from './context.js';
 import { footerText, GRID_KEYS, READ_ONLY_REFUSAL } from './keymap.js';
-import { Table, type Column } from './Table.js';
-import { fit, pct } from './text.js';
-import { healthColor, type Theme } from './theme.js';
+import { Table } from './Table.js';
+import { gridColumns, gridEmptyText, gridStatus, groupRow, initialSelection, rowId, type GridUi } from './grid-columns.js';
+import { fit } from './text.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
@@ -16,16 +16,7 @@ import { userActionId } from '../src/actions/user/user-catalogue.js';
 import { poolRepairHosts } from '../src/store/pool-hosts.js';
 import type { UserAction } from '../src/model/index.js';
 
-/** Grid state that survives drilling into a host and coming back. */
-export interface GridUi {
-  filter: string;
-  sortKey: SortKey;
-  sortDesc: boolean;
-  groupByPool: boolean;
-  selectedId?: string;
-}
-
-export const INITIAL_GRID_UI: GridUi = { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false };
+export { INITIAL_GRID_UI, type GridUi } from './grid-columns.js';
 
 export interface FleetGridProps {
   active: boolean;
@@ -42,80 +33,10 @@ export interface FleetGridProps {
   onCommand?: () => void;
 }
 
-function levelColor(t: Theme, v: number | undefined, warn: number, crit: number): string | undefined {
-  if (v === undefined) return undefined;
-  return v >= crit ? t.critical : v >= warn ? t.warning : undefined;
-}
-
-function latency(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
-
-const SEV_SHORT = { ok: '', info: 'info', warning: 'warn', critical: 'crit' } as const;
-
-function gridColumns(t: Theme): Column<FleetRow>[] {
-  const host = (f: (r: HostRow) => string) => (r: FleetRow) => (r.kind === 'host' ? f(r) : '');
-  const stale = (r: HostRow, s: string) => (r.stale && s ? '~' + s : s);
-  const staleColor = (r: FleetRow, c: string | undefined) => (r.kind === 'host' && r.stale ? t.muted : c);
-  return [
-    { key: 'name', header: 'NAME', width: 'flex', minWidth: 12, value: host((r) => (r.busy ? '↻ ' : '') + sanitizeLine(r.name)) },
-    { key: 'provider', header: 'PROVIDER', width: 10, dropOrder: 3, value: host((r) => r.provider) },
-    { key: 'site', header: 'SITE', width: 8, dropOrder: 2, value: host((r) => sanitizeLine(r.site)) },
-    { key: 'pool', header: 'POOL', width: 8, dropOrder: 4, value: host((r) => sanitizeLine(r.pool)) },
-    {
-      key: 'state',
-      header: 'STATE',
-      width: 11,
-      value: host((r) => r.cloudState ?? r.state),
-      color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
-    },
-    { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.load)), color: (r) => staleColor(r, undefined) },
-    {
-      key: 'mem',
-      header: 'MEM',
-      width: 4,
-      align: 'right',
-      value: host((r) => stale(r, pct(r.memPct))),
-      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.memPct, 85, 95) : undefined),
-    },
-    {
-      key: 'disk',
-      header: 'DISK',
-      width: 4,
-      align: 'right',
-      value: host((r) => stale(r, pct(r.diskPct))),
-      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.diskPct, 80, 90) : undefined),
-    },
-    {
-      key: 'svc',
-      header: 'SVC',
-      width: 5,
-      align: 'right',
-      value: host((r) => (r.servicesTotal ? `${r.servicesOk}/${r.servicesTotal}` : '')),
-      color: (r) => (r.kind === 'host' && r.servicesOk < r.servicesTotal ? t.critical : undefined),
-    },
-    {
-      key: 'findings',
-      header: 'FIND',
-      width: 6,
-      value: host((r) => (r.findings ? `${r.findings} ${SEV_SHORT[r.worst]}`.trim() : '')),
-      color: (r) => (r.kind === 'host' ? (r.worst === 'critical' ? t.critical : r.worst === 'warning' ? t.warning : undefined) : undefined),
-    },
-    { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => r.age), color: () => t.muted },
-    { key: 'latency', header: 'LAT', width: 6, align: 'right', dropOrder: 1, value: host((r) => latency(r.latencyMs)) },
-  ];
-}
-
 /** Next row index from `from` in direction `step` (pool headers are selectable: A accepts a pool); stays put at the ends. */
 function moveSelection(rows: FleetRow[], from: number, step: number): number {
   if (rows.length === 0) return -1;
   return Math.max(0, Math.min(rows.length - 1, from + step));
-}
-
-/** Selection key of a row: the machine id, or a pool key no machine id can equal. */
-function rowId(r: FleetRow): string {
-  return r.kind === 'host' ? r.id : '\u0000pool:' + r.pool;
 }
 
 type AcceptAsk = { scope: { machineId: string } | { pool: string }; question: string };
@@ -157,10 +78,8 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const columns = useMemo(() => gridColumns(theme), [theme]);
   const tableHeight = Math.max(1, props.height - 2);
 
-  let selected = ui.selectedId ? rows.findIndex((r) => rowId(r) === ui.selectedId) : -1;
-  if (selected < 0) selected = rows.findIndex((r) => r.kind === 'host');
+  const selected = initialSelection(rows, ui);
   const selectedRow = rows[selected];
-  const hostCount = rows.filter((r) => r.kind === 'host').length;
 
   const select = (index: number) => {
     const r = rows[index];
@@ -235,9 +154,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
 
   const readOnly = useStore(store, (s) => s.readOnly);
   const width = useTerminalSize().columns;
-  const position = hostCount ? `${Math.max(0, rows.slice(0, selected + 1).filter((r) => r.kind === 'host').length)}/${hostCount}` : '0/0';
-  const sortLabel = `sort:${ui.sortKey}${ui.sortDesc ? '↓' : '↑'}`;
-  const status = [position, sortLabel, ui.groupByPool ? 'by pool' : '', ui.filter ? `filter:${ui.filter}` : ''].filter(Boolean).join(' ');
+  const status = gridStatus(rows, selected, ui);
 
   return (
     <Box flexDirection="column">
@@ -247,15 +164,8 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         selectedIndex={selected}
         height={tableHeight}
         rowKey={rowId}
-        fullRow={(r) =>
-          r.kind === 'group'
-            ? {
-                text: `── ${sanitizeLine(r.pool)} (${r.count} host${r.count === 1 ? '' : 's'}${r.critical ? `, ${r.critical} critical` : ''}${r.warning ? `, ${r.warning} warning` : ''})`,
-                color: theme.accent,
-              }
-            : undefined
-        }
-        emptyText={ui.filter ? `no host matches "${ui.filter}" (Esc clears)` : 'no machines yet'}
+        fullRow={(r) => groupRow(r, theme)}
+        emptyText={gridEmptyText(ui)}
       />
       {acceptAsk ? (
         <Text bold color={theme.warning} wrap="truncate-end">

@@ -2,30 +2,12 @@ import React from 'react';
 import { Text } from 'ink';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { FleetData } from '../src/store/index.js';
 import { fleetSummary, formatAge } from '../src/store/selectors.js';
-import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
 import { truncate } from './text.js';
+import { statusMessage, summaryParts } from './status-summary.js';
 
-/** How long a notice stays in the status bar. */
-export const NOTICE_MS = 15_000;
-
-/** The second status line: recent notice, then providers that failed. Empty when all is well. */
-export function statusMessage(s: Pick<FleetData, 'notice' | 'providers'>, now: number): { text: string; level: 'info' | 'warning' | 'error' } | undefined {
-  const parts: string[] = [];
-  let level: 'info' | 'warning' | 'error' = 'info';
-  if (s.notice && now - s.notice.at < NOTICE_MS) {
-    parts.push(sanitizeLine(s.notice.text));
-    level = s.notice.level;
-  }
-  for (const [name, p] of Object.entries(s.providers)) {
-    if (p.ok) continue;
-    parts.push(`provider ${sanitizeLine(name)}: ${sanitizeLine(p.message ?? 'failed')}`);
-    if (level !== 'error') level = 'warning';
-  }
-  return parts.length ? { text: parts.join(' │ '), level } : undefined;
-}
+export { NOTICE_MS, statusLineCount, statusMessage } from './status-summary.js';
 
 export function StatusBar({ width }: { width: number }): React.JSX.Element {
   const { store, theme } = useView();
@@ -59,39 +41,10 @@ export function StatusBar({ width }: { width: number }): React.JSX.Element {
   );
 }
 
-export function statusLineCount(s: Pick<FleetData, 'notice' | 'providers'>, now: number): number {
-  return statusMessage(s, now) ? 2 : 1;
-}
-
 function renderSummary(sum: ReturnType<typeof fleetSummary>, poll: string, theme: ReturnType<typeof useView>['theme'], room: number) {
-  const parts: { text: string; color?: string }[] = [
-    { text: 'remlite', color: theme.accent },
-    { text: `${sum.total} ${sum.total === 1 ? 'host' : 'hosts'}` },
-    { text: `${sum.ok} ok`, color: theme.ok },
-    { text: `${sum.warning} warn`, color: sum.warning ? theme.warning : undefined },
-    { text: `${sum.critical} crit`, color: sum.critical ? theme.critical : undefined },
-    { text: `${sum.unreachable} down`, color: sum.unreachable ? theme.critical : undefined },
-    { text: `${sum.findings} ${sum.findings === 1 ? 'finding' : 'findings'}`, color: sum.findings ? theme.warning : undefined },
-  ];
-  if (sum.pending) parts.push({ text: `${sum.pending} pending`, color: theme.muted });
-  if (sum.notProbed) parts.push({ text: `${sum.notProbed} not probed`, color: theme.muted });
-  parts.push({ text: poll, color: theme.muted });
-  // Cut whole parts from the end so the line never exceeds the terminal.
-  const out: React.JSX.Element[] = [];
-  let used = 0;
-  let full = false;
-  parts.forEach((p, i) => {
-    const text = (i ? '  ' : '') + p.text;
-    if (full || used + text.length > room) {
-      full = true;
-      return;
-    }
-    used += text.length;
-    out.push(
-      <Text key={i} color={p.color} bold={i === 0}>
-        {text}
-      </Text>,
-    );
-  });
-  return out;
+  return summaryParts(sum, poll, theme, room).map((p, i) => (
+    <Text key={i} color={p.color} bold={p.bold}>
+      {p.text}
+    </Text>
+  ));
 }

@@ -13,7 +13,8 @@ import { BaselineStore } from '../persist/baselines.js';
 import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';
-import { buildFleetCache, FleetCacheWriter, loadFleetCache } from '../persist/fleet-cache.js';
+import { buildFleetCache, FleetCacheWriter, loadFleetCache, type FleetCacheLoad } from '../persist/fleet-cache.js';
+import { cachedPolls } from './cache-restore.js';
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -31,8 +32,8 @@ export interface ConsoleOptions {
   stateDir?: string;
   /** A cloud provider (EC2), re-listed every refreshMs; absent = no cloud, nothing of it loaded. */
   cloud?: { provider: CloudProvider; refreshMs: number };
-  /** The last-known fleet: loaded into the store at once (as stale), saved after polls and on close. */
-  fleetCache?: { file: string; everyMs?: number };
+  /** The last-known fleet: loaded into the store at once (as stale), saved after polls and on close; `preloaded` when already read. */
+  fleetCache?: { file: string; everyMs?: number; preloaded?: FleetCacheLoad };
   /** The operator's own actions (`<config dir>/actions.yaml`), already checked. */
   userActions?: readonly UserAction[];
 }
@@ -162,18 +163,10 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
 }
 
 /** Seeds the store from the fleet cache (findings recomputed, no history) and saves it again as polls land. */
-function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?: number }): FleetCacheWriter {
-  const loaded = loadFleetCache(cache.file);
-  if (loaded.ok) {
-    const hosts = store.getState().hosts;
-    const batch = loaded.cache.polls.flatMap((poll) => {
-      const h = hosts[poll.machineId];
-      if (!h) return [];
-      const findings = detectAll({ machine: h.machine, poll, now: Date.now(), thresholds: DEFAULT_THRESHOLDS, history: [] });
-      return [{ result: poll, findings }];
-    });
-    store.getState().restoreCached(batch);
-  } else if (!loaded.missing) {
+function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?: number; preloaded?: FleetCacheLoad }): FleetCacheWriter {
+  const loaded = cache.preloaded ?? loadFleetCache(cache.file);
+  if (loaded.ok) store.getState().restoreCached(cachedPolls(store.getState().hosts, loaded.cache));
+  else if (!loaded.missing) {
     const where = loaded.movedTo ? `moved to ${loaded.movedTo}` : 'left in place';
     store.getState().notify(`fleet cache ignored (${loaded.reason}); ${where}`, 'warning');
   }

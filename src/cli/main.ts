@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=30
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { runTui } from './run-tui.js';
 import { runStatus } from './run-status.js';

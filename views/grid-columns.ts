@@ -1,0 +1,112 @@
+// The fleet grid's columns and texts, without Ink: shared by FleetGrid and the first paint.
+import type { FleetRow, HostRow, SortKey } from '../src/store/selectors.js';
+import { sanitizeLine } from '../src/util/sanitize.js';
+import type { Column } from './table-layout.js';
+import { pct } from './text.js';
+import { healthColor, type Theme } from './theme.js';
+
+/** Grid state that survives drilling into a host and coming back. */
+export interface GridUi {
+  filter: string;
+  sortKey: SortKey;
+  sortDesc: boolean;
+  groupByPool: boolean;
+  selectedId?: string;
+}
+
+export const INITIAL_GRID_UI: GridUi = { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false };
+
+function levelColor(t: Theme, v: number | undefined, warn: number, crit: number): string | undefined {
+  if (v === undefined) return undefined;
+  return v >= crit ? t.critical : v >= warn ? t.warning : undefined;
+}
+
+function latency(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+const SEV_SHORT = { ok: '', info: 'info', warning: 'warn', critical: 'crit' } as const;
+
+export function gridColumns(t: Theme): Column<FleetRow>[] {
+  const host = (f: (r: HostRow) => string) => (r: FleetRow) => (r.kind === 'host' ? f(r) : '');
+  const stale = (r: HostRow, s: string) => (r.stale && s ? '~' + s : s);
+  const staleColor = (r: FleetRow, c: string | undefined) => (r.kind === 'host' && r.stale ? t.muted : c);
+  return [
+    { key: 'name', header: 'NAME', width: 'flex', minWidth: 12, value: host((r) => (r.busy ? '↻ ' : '') + sanitizeLine(r.name)) },
+    { key: 'provider', header: 'PROVIDER', width: 10, dropOrder: 3, value: host((r) => r.provider) },
+    { key: 'site', header: 'SITE', width: 8, dropOrder: 2, value: host((r) => sanitizeLine(r.site)) },
+    { key: 'pool', header: 'POOL', width: 8, dropOrder: 4, value: host((r) => sanitizeLine(r.pool)) },
+    {
+      key: 'state',
+      header: 'STATE',
+      width: 11,
+      value: host((r) => r.cloudState ?? r.state),
+      color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
+    },
+    { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.load)), color: (r) => staleColor(r, undefined) },
+    {
+      key: 'mem',
+      header: 'MEM',
+      width: 4,
+      align: 'right',
+      value: host((r) => stale(r, pct(r.memPct))),
+      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.memPct, 85, 95) : undefined),
+    },
+    {
+      key: 'disk',
+      header: 'DISK',
+      width: 4,
+      align: 'right',
+      value: host((r) => stale(r, pct(r.diskPct))),
+      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.diskPct, 80, 90) : undefined),
+    },
+    {
+      key: 'svc',
+      header: 'SVC',
+      width: 5,
+      align: 'right',
+      value: host((r) => (r.servicesTotal ? `${r.servicesOk}/${r.servicesTotal}` : '')),
+      color: (r) => (r.kind === 'host' && r.servicesOk < r.servicesTotal ? t.critical : undefined),
+    },
+    {
+      key: 'findings',
+      header: 'FIND',
+      width: 6,
+      value: host((r) => (r.findings ? `${r.findings} ${SEV_SHORT[r.worst]}`.trim() : '')),
+      color: (r) => (r.kind === 'host' ? (r.worst === 'critical' ? t.critical : r.worst === 'warning' ? t.warning : undefined) : undefined),
+    },
+    { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => r.age), color: () => t.muted },
+    { key: 'latency', header: 'LAT', width: 6, align: 'right', dropOrder: 1, value: host((r) => latency(r.latencyMs)) },
+  ];
+}
+
+/** Selection key of a row: the machine id, or a pool key no machine id can equal. */
+export function rowId(r: FleetRow): string {
+  return r.kind === 'host' ? r.id : '\u0000pool:' + r.pool;
+}
+
+/** The first selected row: the first host (pool headers are selectable, but not first). */
+export function initialSelection(rows: readonly FleetRow[], ui: GridUi): number {
+  const i = ui.selectedId ? rows.findIndex((r) => rowId(r) === ui.selectedId) : -1;
+  return i >= 0 ? i : rows.findIndex((r) => r.kind === 'host');
+}
+
+/** Footer status: position among hosts, sort, grouping and filter. */
+export function gridStatus(rows: readonly FleetRow[], selected: number, ui: GridUi): string {
+  const hostCount = rows.filter((r) => r.kind === 'host').length;
+  const position = hostCount ? `${Math.max(0, rows.slice(0, selected + 1).filter((r) => r.kind === 'host').length)}/${hostCount}` : '0/0';
+  const sortLabel = `sort:${ui.sortKey}${ui.sortDesc ? '↓' : '↑'}`;
+  return [position, sortLabel, ui.groupByPool ? 'by pool' : '', ui.filter ? `filter:${ui.filter}` : ''].filter(Boolean).join(' ');
+}
+
+/** A pool header row drawn across the table. */
+export function groupRow(r: FleetRow, theme: Theme): { text: string; color?: string } | undefined {
+  if (r.kind !== 'group') return undefined;
+  const text = `── ${sanitizeLine(r.pool)} (${r.count} host${r.count === 1 ? '' : 's'}${r.critical ? `, ${r.critical} critical` : ''}${r.warning ? `, ${r.warning} warning` : ''})`;
+  return theme.accent ? { text, color: theme.accent } : { text };
+}
+
+export function gridEmptyText(ui: GridUi): string {
+  return ui.filter ? `no host matches "${ui.filter}" (Esc clears)` : 'no machines yet';
+}
