@@ -13,6 +13,8 @@ export interface StartTuiOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   theme?: Theme;
+  /** The screen writer, when the first frame was already drawn through it (src/cli/early-paint.ts). */
+  writer?: FrameWriter;
   /** Mouse wheel scrolling (SGR mouse reporting, turned off again whatever ends the UI). */
   mouse?: boolean;
 }
@@ -55,7 +57,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   // The console paints through its own writer (frame-writer.ts): Ink's debug mode hands it each whole
   // frame, and only changed rows reach the terminal. REMLITE_SCREEN=inline keeps Ink's own writer
   // (whole frame each time, in the normal screen) for terminals that lack an alternate screen.
-  const writer = stdout.isTTY && process.env['REMLITE_SCREEN'] !== 'inline' ? new FrameWriter(stdout) : undefined;
+  const writer = opts.writer ?? (stdout.isTTY && process.env['REMLITE_SCREEN'] !== 'inline' ? new FrameWriter(stdout) : undefined);
   const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
     stdin: (paced as unknown as NodeJS.ReadStream | undefined) ?? stdin,
     stdout: writer ? inkStdout(stdout, writer) : stdout,

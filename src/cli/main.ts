@@ -1,15 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=30
 import { parseCliArgs, USAGE, UsageError } from './args.js';
-import { runTui } from './run-tui.js';
-import { runStatus } from './run-status.js';
-import { runCheck, NAGIOS } from './run-check.js';
-import { runRepair } from './run-repair.js';
-import { runLogs } from './run-logs.js';
-import { completionScript } from './completion.js';
-import { loadStartup, StartupError } from './startup.js';
 import { BUNDLED_VERSION } from './build-info.js';
-import { runTheme } from './run-theme.js';
-import { configDir } from '../persist/paths.js';
+import { paintCachedFleet, type EarlyScreen } from './early-paint.js';
+import { reportFirstFrame } from './bench-first-frame.js';
+// Everything else is imported when its command runs: the console's first frame is drawn from the
+// fleet cache before the rest of remlite (settings, inventory, SSH, Ink) is even loaded.
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -31,16 +26,27 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.command === 'completion') {
+    const { completionScript } = await import('./completion.js');
     process.stdout.write(completionScript(args.operands[0] as 'bash' | 'zsh'));
     return 0;
   }
   if (args.command === 'theme') {
+    const [{ runTheme }, { configDir }] = await Promise.all([import('./run-theme.js'), import('../persist/paths.js')]);
     return runTheme(args.operands, configDir(), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
+  let early: EarlyScreen | undefined;
+  if (args.command === 'tui') {
+    const benchFirstFrame = process.env['REMLITE_BENCH_FIRST_FRAME'];
+    if (benchFirstFrame) reportFirstFrame(benchFirstFrame);
+    early = await paintCachedFleet(args);
+  }
+  const { loadStartup, StartupError } = await import('./startup.js');
+  const { NAGIOS } = await import('./check-report.js');
   let startup;
   try {
     startup = await loadStartup(args);
   } catch (err) {
+    early?.abandon();
     if (err instanceof StartupError) {
       if (args.command === 'check') {
         process.stdout.write(`REMLITE UNKNOWN - ${err.message}\n`);
@@ -53,12 +59,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.command === 'check' || args.command === 'repair' || args.command === 'logs')
     for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${w}\n`);
-  if (args.command === 'status') return runStatus(startup, args.json);
-  if (args.command === 'check') return runCheck(startup, { pools: args.pools, hosts: args.hosts });
+  if (args.command === 'status') return (await import('./run-status.js')).runStatus(startup, args.json);
+  if (args.command === 'check') return (await import('./run-check.js')).runCheck(startup, { pools: args.pools, hosts: args.hosts });
   if (args.command === 'repair' || args.command === 'logs') {
     try {
-      if (args.command === 'repair') return await runRepair(startup, args.operands, args.yes);
-      return await runLogs(startup, args.operands, args.follow, args.lines);
+      if (args.command === 'repair') return await (await import('./run-repair.js')).runRepair(startup, args.operands, args.yes);
+      return await (await import('./run-logs.js')).runLogs(startup, args.operands, args.follow, args.lines);
     } catch (err) {
       if (err instanceof StartupError || err instanceof UsageError) {
         process.stderr.write(`remlite: ${err.message}\n`);
@@ -67,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
       throw err;
     }
   }
-  const code = await runTui(startup);
+  const { runTui } = await import('./run-tui.js');
+  const code = await runTui(startup, early);
   // Nothing else should hold the loop open once the console is closed; do not wait on stray sockets.
   process.exit(code);
 }

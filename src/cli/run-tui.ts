@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createConsole } from '../app/console.js';
 import { fleetCachePath } from '../persist/fleet-cache.js';
 import type { Startup } from './startup.js';
+import type { EarlyScreen } from './early-paint.js';
 import { FleetWatch } from '../app/fleet-watch.js';
 import { installLeanImports } from './lean-imports.js';
 import { BUNDLED_VERSION } from './build-info.js';
@@ -10,16 +11,14 @@ import { resolveTheme } from '../theme/load-theme.js';
 import { configDir } from '../persist/paths.js';
 
 /** Opens the interactive console; resolves with the exit code once the operator quits. */
-export async function runTui(startup: Startup): Promise<number> {
+export async function runTui(startup: Startup, early?: EarlyScreen): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('remlite: the console needs a terminal; for scripts use `remlite status --json`\n');
     return 2;
   }
-  const benchFirstFrame = process.env['REMLITE_BENCH_FIRST_FRAME'];
-  if (benchFirstFrame) reportFirstFrame(benchFirstFrame);
   // The last-known fleet is drawn at once (stale) and replaced as fresh polls land.
   const stateDir = startup.options.stateDir ?? path.dirname(startup.options.auditPath);
-  const core = createConsole({ ...startup.options, fleetCache: { file: fleetCachePath(stateDir) } });
+  const core = createConsole({ ...startup.options, fleetCache: { file: fleetCachePath(stateDir), ...(early ? { preloaded: early.cache } : {}) } });
   const s = core.store.getState();
   for (const [name, status] of Object.entries(startup.providers)) s.setProvider(name, status);
   // A missing or broken theme file falls back to the default theme and says so, like any startup warning.
@@ -36,7 +35,7 @@ export async function runTui(startup: Startup): Promise<number> {
   const { pickTheme } = await import('../../views/theme.js');
   const theme = pickTheme(resolved);
   startupMark('ink-loaded');
-  const tui = startTui({ store: core.store, intents: core.intents, theme, mouse: startup.mouse });
+  const tui = startTui({ store: core.store, intents: core.intents, theme, mouse: startup.mouse, ...(early?.writer ? { writer: early.writer } : {}) });
   try {
     await tui.waitUntilExit();
   } finally {
@@ -44,27 +43,6 @@ export async function runTui(startup: Startup): Promise<number> {
     await core.close();
   }
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
-}
-
-/**
- * `npm run bench` only: when the terminal first receives a frame matching `pattern` (a regular
- * expression for data only the cached fleet holds), prints the milliseconds since the process started
- * to stderr and exits.
- */
-function reportFirstFrame(pattern: string): void {
-  const want = new RegExp(pattern);
-  const out = process.stdout;
-  const write = out.write.bind(out) as (...args: unknown[]) => boolean;
-  let seen = '';
-  out.write = ((chunk: unknown, ...rest: unknown[]) => {
-    const ok = write(chunk, ...rest);
-    seen = (seen + String(chunk)).slice(-256 * 1024);
-    if (want.test(seen)) {
-      process.stderr.write(`remlite-first-frame-ms ${performance.now().toFixed(1)}\n`);
-      process.exit(0);
-    }
-    return ok;
-  }) as typeof out.write;
 }
 
 /**

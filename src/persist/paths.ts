@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import Conf from 'conf';
+import envPaths from 'env-paths';
 
 export const PROJECT_NAME = 'remlite';
 
@@ -18,12 +18,13 @@ export function confLocation(env: NodeJS.ProcessEnv = process.env): { projectNam
 }
 
 /**
- * The settings file path exactly as conf computes it. A throwaway instance that never validates
- * nor rewrites the file tells us (it may create the directory, as conf always does).
+ * The settings file path exactly as conf computes it (env-paths with conf's "nodejs" suffix, or
+ * $REMLITE_CONFIG_DIR; `config.json`), without loading conf: the first frame needs the theme setting
+ * before anything heavy is loaded. test/unit/persist-settings.test.ts checks it against conf's own path.
  */
 export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  const probe = new Conf<Record<string, unknown>>({ ...confLocation(env), deserialize: () => ({}) });
-  return probe.path;
+  const { cwd } = confLocation(env);
+  return path.resolve(cwd ?? envPaths(PROJECT_NAME, { suffix: 'nodejs' }).config, 'config.json');
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSettings, SETTINGS_DEFAULTS } from '../../src/persist/settings.js';
-import { configDir, settingsFilePath, stateDir } from '../../src/persist/paths.js';
+import Conf from 'conf';
+import { configDir, confLocation, settingsFilePath, stateDir } from '../../src/persist/paths.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'remlite-settings-'));
 
@@ -68,4 +69,19 @@ test('paths: state dir precedence and config dir from conf', () => {
   const dir = tmp();
   assert.equal(settingsFilePath({ REMLITE_CONFIG_DIR: dir }), path.join(dir, 'config.json'));
   assert.equal(configDir({ REMLITE_CONFIG_DIR: dir }), dir);
+});
+
+test('the settings path computed without conf is the one conf itself uses', () => {
+  const saved = process.env['XDG_CONFIG_HOME'];
+  process.env['XDG_CONFIG_HOME'] = mkdtempSync(path.join(os.tmpdir(), 'remlite-xdg-'));
+  try {
+    const confPath = new Conf<Record<string, unknown>>({ ...confLocation({}), deserialize: () => ({}) }).path;
+    assert.equal(settingsFilePath({}), confPath);
+    assert.ok(confPath.startsWith(process.env['XDG_CONFIG_HOME']));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'remlite-cfg-'));
+    assert.equal(settingsFilePath({ REMLITE_CONFIG_DIR: dir }), new Conf<Record<string, unknown>>({ ...confLocation({ REMLITE_CONFIG_DIR: dir }), deserialize: () => ({}) }).path);
+  } finally {
+    if (saved === undefined) delete process.env['XDG_CONFIG_HOME'];
+    else process.env['XDG_CONFIG_HOME'] = saved;
+  }
 });
