@@ -151,6 +151,7 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     await sleep(1500);
     const after = selected();
     const handled = after - before;
+    if (process.env["BENCH_DEBUG"]) process.stderr.write(`typed ahead: before ${before} after ${after}\n`);
     figures.push(
       figure('ui: keypress (j) -> redrawn frame, polls landing', '<= 30 ms', 'ms', keyLatency, (m) => m <= 30, `p95 ${percentile(keyLatency, 95).toFixed(1)} ms; ${keyLatency.length} keys timed, ${missing} without a frame in 3 s`),
       figure('ui: bytes per key frame while polls land', 'info', 'B', keyBytes, undefined, `a full screen (120x40) is ${fullFrame} B; polled rows and ages redraw with the selection`),

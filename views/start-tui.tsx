@@ -54,19 +54,18 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     }
   };
 
-  // The console paints through its own writer (frame-writer.ts): Ink's debug mode hands it each whole
-  // frame, and only changed rows reach the terminal. REMLITE_SCREEN=inline keeps Ink's own writer
-  // (whole frame each time, in the normal screen) for terminals that lack an alternate screen.
+  // The console paints through its own writer (frame-writer.ts): Ink renders (throttled to maxFps)
+  // and writes each whole frame; the adapter takes the frame out of Ink's erase-and-rewrite and only
+  // the changed rows reach the terminal. REMLITE_SCREEN=inline keeps Ink's own writer (whole frame
+  // each time, in the normal screen) for terminals that lack an alternate screen.
   const writer = opts.writer ?? (stdout.isTTY && process.env['REMLITE_SCREEN'] !== 'inline' ? new FrameWriter(stdout) : undefined);
   const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
     stdin: (paced as unknown as NodeJS.ReadStream | undefined) ?? stdin,
     stdout: writer ? inkStdout(stdout, writer) : stdout,
     exitOnCtrlC: true,
     patchConsole: false,
-    debug: writer !== undefined,
     // Ink renders at most maxFps times a second (default 30: a key pressed just after a poll's frame
     // waited up to 33 ms). Store updates are batched (polls 4/s, logs 10/s), so 60 costs little.
-    // (With the frame writer Ink renders on every commit and the writer paints at most every 16 ms.)
     maxFps: 60,
   });
 
@@ -98,6 +97,17 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   };
 }
 
+// What Ink 6 writes around a frame: erasing the previous one (erase line, cursor up, cursor to
+// column 1), clearing the terminal, synchronized-update marks, hiding/showing the cursor.
+const INK_CONTROL = /^(?:\u001b\[(?:2K|1A|G|2J|3J|H|\?2026[hl]|\?25[hl]))+/;
+
+/** The frame in one of Ink's writes, or undefined when the write only moves or erases. Exported for its test. */
+export function inkFrame(chunk: string): string | undefined {
+  const text = chunk.replace(INK_CONTROL, '');
+  if (text === '') return undefined;
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
 /** The terminal as Ink sees it: its size and resize events are the real ones, frames go to the writer. */
 function inkStdout(real: NodeJS.WriteStream, writer: FrameWriter): NodeJS.WriteStream {
   const adapter = {
@@ -118,7 +128,8 @@ function inkStdout(real: NodeJS.WriteStream, writer: FrameWriter): NodeJS.WriteS
       return real.writableEnded;
     },
     write(chunk: string | Uint8Array) {
-      writer.frame(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const frame = inkFrame(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      if (frame !== undefined) writer.frame(frame);
       return true;
     },
     on(event: string, fn: (...args: unknown[]) => void) {

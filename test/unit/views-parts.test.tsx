@@ -8,6 +8,7 @@ import { findLine, lineSeverity, logWindow, splitMatches } from '../../views/log
 import { pickTheme, NO_COLOR_THEME, HIGH_CONTRAST_THEME, DEFAULT_THEME } from '../../views/theme.js';
 import { chunk, fit, truncate } from '../../views/text.js';
 import { startTui } from '../../views/start-tui.js';
+import { fakeTty } from '../support/fake-terminal.js';
 import { LEAVE_ALT_SCREEN } from '../../views/frame-writer.js';
 import { MOUSE_OFF, MOUSE_ON, translateMouse, wheelOf } from '../../views/mouse.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
@@ -77,25 +78,6 @@ test('NO_COLOR wins over the theme variant', () => {
   assert.equal(pickTheme('default', { NO_COLOR: '' }), DEFAULT_THEME);
   assert.equal(NO_COLOR_THEME.critical, undefined);
 });
-
-function fakeTty() {
-  const stdin = new PassThrough() as unknown as NodeJS.ReadStream & { rawModes: boolean[] };
-  stdin.isTTY = true;
-  stdin.rawModes = [];
-  stdin.setRawMode = (mode: boolean) => {
-    stdin.rawModes.push(mode);
-    return stdin;
-  };
-  stdin.ref = () => stdin;
-  stdin.unref = () => stdin;
-  const out = new PassThrough() as unknown as NodeJS.WriteStream;
-  out.isTTY = true;
-  out.columns = 80;
-  out.rows = 24;
-  let written = '';
-  out.on('data', (c: Buffer) => (written += c.toString()));
-  return { stdin, stdout: out, written: () => written };
-}
 
 test('startTui: q ends the UI and hands the terminal back (raw mode off, cursor shown)', async () => {
   const tty = fakeTty();

@@ -2,6 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { fakeTty, screenOf } from '../support/fake-terminal.js';
+import { startTui } from '../../views/start-tui.js';
+import { App } from '../../views/App.js';
+import { NO_COLOR_THEME } from '../../views/theme.js';
+import { fleetStore, RecordingIntents } from './views-fixtures.js';
 import { diffRows, ENTER_ALT_SCREEN, FrameWriter, LEAVE_ALT_SCREEN } from '../../views/frame-writer.js';
 
 class Term extends EventEmitter {
@@ -14,27 +21,7 @@ class Term extends EventEmitter {
   }
 }
 
-/** A tiny terminal model: cursor placement (CSI row;1H), text overwriting, erase to end of line, clear screen. */
-function screen(writes: string[], rows: number): string[] {
-  let grid: string[] = Array.from({ length: rows }, () => '');
-  let row = 0;
-  let col = 0;
-  const all = writes.join('');
-  const re = /\u001b\[(\d+);1H|\u001b\[2J|\u001b\[K|\u001b\[[0-9;?]*[A-Za-z]|([^\u001b]+)/g;
-  for (const m of all.matchAll(re)) {
-    if (m[1]) {
-      row = Number(m[1]) - 1;
-      col = 0;
-    } else if (m[0] === '\u001b[2J') grid = grid.map(() => '');
-    else if (m[0] === '\u001b[K') grid[row] = grid[row]!.slice(0, col);
-    else if (m[2] !== undefined) {
-      const line = grid[row]!.padEnd(col);
-      grid[row] = line.slice(0, col) + m[2] + line.slice(col + m[2].length);
-      col += m[2].length;
-    }
-  }
-  return grid;
-}
+const screen = (writes: string[], rows: number) => screenOf(writes.join(''), rows);
 
 /** Manual clock and timers: paints are driven by the test, never by wall time. */
 function clock() {
@@ -147,4 +134,26 @@ test('close paints what is pending, leaves the alternate screen, shows the curso
   w.close();
   assert.equal(term.written.length, n);
   assert.equal(term.listenerCount('resize'), 0);
+});
+
+test('the real console through Ink: the screen holds Ink\'s frame, and a key sends only the rows it changed', async () => {
+  const tty = fakeTty(100, 24);
+  const store = fleetStore();
+  const ui = startTui({ store, intents: new RecordingIntents(store), stdin: tty.stdin, stdout: tty.stdout, theme: NO_COLOR_THEME });
+  const settle = () => new Promise((r) => setTimeout(r, 120));
+  await settle();
+  const reference = render(<App store={store} intents={new RecordingIntents(store)} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
+  const mask = (l: string) => l.replace(/\b\d+(ms|s|m|h|d)\b/g, '#').trimEnd();
+  const expected = (reference.lastFrame() ?? '').split('\n').map(mask);
+  reference.unmount();
+  const shown = screenOf(tty.written(), 24).map(mask);
+  assert.deepEqual(shown.slice(0, expected.length), expected);
+  const before = tty.written().length;
+  tty.stdin.write('j');
+  await settle();
+  const keyBytes = tty.written().length - before;
+  assert.match(screenOf(tty.written(), 24).join('\n'), /2\/5 sort/);
+  assert.ok(keyBytes > 0 && keyBytes < before / 4, `a j press wrote ${keyBytes} B; the first screen took ${before} B`);
+  tty.stdin.write('q');
+  await ui.waitUntilExit();
 });

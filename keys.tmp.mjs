@@ -1,0 +1,16 @@
+import { FakeTtyIn, FakeTtyOut } from './dist/bench/fake-tty.js';
+import { fleetStore, RecordingIntents } from './dist/test/unit/views-fixtures.js';
+import { createFleetStore } from './dist/src/store/index.js';
+import { machine } from './dist/test/unit/views-fixtures.js';
+process.env.NODE_ENV = 'production';
+const { startTui } = await import('./dist/views/start-tui.js');
+const store = createFleetStore();
+store.getState().setMachines(Array.from({ length: 100 }, (_, i) => machine('h' + String(i).padStart(3, '0'), 'web')));
+const stdin = new FakeTtyIn(); const out = new FakeTtyOut(120, 40);
+const sel = out.watch(/(\d+)\/100 sort/);
+const tui = startTui({ store, intents: new RecordingIntents(store), stdin, stdout: out });
+const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+await sleep(500); console.log('start', sel());
+stdin.press('j'.repeat(30)); for (let i = 0; i < 10; i++) stdin.press('k');
+await sleep(1500); console.log('after', sel(), 'frames', out.frames.length);
+tui.unmount(); process.exit(0);
