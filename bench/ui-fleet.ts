@@ -148,8 +148,15 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     const before = selected();
     stdin.press('j'.repeat(30));
     for (let i = 0; i < 10; i++) stdin.press('k');
-    await sleep(1500);
-    const after = selected();
+    // Wait until the selection has stopped moving (not a fixed pause: on a busy machine 40 redraws of
+    // 1,000 hosts can take longer than any pause we would pick), then count.
+    let after = selected();
+    for (let stable = 0, waited = 0; stable < 5 && waited < 20_000; waited += 100) {
+      await sleep(100);
+      const now = selected();
+      stable = now === after ? stable + 1 : 0;
+      after = now;
+    }
     const handled = after - before;
     if (process.env["BENCH_DEBUG"]) process.stderr.write(`typed ahead: before ${before} after ${after}\n`);
     figures.push(

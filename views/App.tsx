@@ -117,7 +117,7 @@ export function App(props: AppProps): React.JSX.Element {
     <ViewContext.Provider value={ctx}>
       <NowContext.Provider value={now}>
         {/* Always rows - 1 lines, whatever the screen: the footer and the command bar stay on the bottom rows. */}
-        <Box flexDirection="column" width={columns} height={Math.max(1, rows - 1)} overflow="hidden">
+        <Box flexDirection="column" width={columns} height={Math.max(1, rows - 1)}>
           <StatusBar width={columns} />
           <Text color={theme.muted} wrap="truncate-end">
             {breadcrumbText(crumbs, columns)}

@@ -24,7 +24,11 @@ export interface TerminalOut {
 }
 
 export interface FrameWriterOptions {
-  /** Fewest milliseconds between two paints; a frame arriving sooner is painted at the end of the gap (latest wins). */
+  /**
+   * Fewest milliseconds between two paints; a frame arriving sooner is painted at the end of the gap
+   * (latest wins). Default 0: Ink already renders at most maxFps times a second, and a second
+   * throttle here would only delay the frame of a keypress.
+   */
   minIntervalMs?: number;
   now?: () => number;
   schedule?: (fn: () => void, ms: number) => { cancel(): void };
@@ -61,7 +65,7 @@ export class FrameWriter {
     private readonly out: TerminalOut,
     opts: FrameWriterOptions = {},
   ) {
-    this.minIntervalMs = opts.minIntervalMs ?? 16;
+    this.minIntervalMs = opts.minIntervalMs ?? 0;
     this.now = opts.now ?? (() => performance.now());
     this.schedule =
       opts.schedule ??

@@ -129,7 +129,21 @@ function healthOf(state: RowState, worst: Severity): Health {
   return 'ok';
 }
 
+// Host states are immutable (the store replaces a host's object when anything of it changes), so a
+// row depends only on (state, now, staleAfterMs): the grid, the status bar and every redraw within the
+// same clock second share one row per host instead of rebuilding 1,000 rows per keypress.
+const rowCache = new WeakMap<HostState, { now: number; staleAfterMs: number; row: HostRow }>();
+
+/** The grid row of a host (shared: callers must not modify it). */
 export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): HostRow {
+  const cached = rowCache.get(h);
+  if (cached && cached.now === now && cached.staleAfterMs === staleAfterMs) return cached.row;
+  const row = buildHostRow(h, now, staleAfterMs);
+  rowCache.set(h, { now, staleAfterMs, row });
+  return row;
+}
+
+function buildHostRow(h: HostState, now: number, staleAfterMs: number): HostRow {
   const m = h.machine;
   const last = h.last;
   let state: RowState = last ? last.reach : 'pending';
