@@ -1,6 +1,7 @@
 // The real console in a real terminal (tmux, 80x24), driven by keystrokes the way an operator does:
-// see the lab fleet, filter, drill into a host, watch a stopped service turn red, restart it with
-// confirmation, read its log, and quit with Ctrl-C leaving the terminal usable.
+// a host turns red, filter to its pool, drill into it, read its log, run its finding's repair after
+// reading the exact command, see it green in the grid again, and quit with Ctrl-C leaving the
+// terminal usable.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -35,28 +36,23 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
 
   const grid = await t.waitScreen('the fleet grid with every lab host', (s) => lab.hosts.every((h) => s.includes(h.name)) && /\bok\b/.test(s));
   assert.ok(grid.split('\n').every((l) => l.length <= 80), 'fits 80 columns');
+  const row = (s: string, name: string) => s.split('\n').find((l) => l.startsWith(name)) ?? '';
 
-  t.keys('/');
-  t.type(HOST);
-  t.keys('Enter');
-  await t.waitScreen('the filtered grid', (s) => s.includes(HOST) && !s.includes('lab-db1')).catch((e: Error) => { throw new Error(e.message + '\n' + t.screen()); });
-  t.keys('Enter');
-  await t.waitScreen('the host view', (s) => /Services/.test(s) && /apache2\s+active/.test(s));
-
+  // Something breaks: the host turns red in the grid.
   await labExec(HOST, 'systemctl stop apache2');
-  await t.waitScreen('apache2 shown inactive', (s) => /apache2\s+inactive/.test(s));
+  await t.waitScreen(`${HOST} red in the grid`, (s) => /\bcrit\b/.test(row(s, HOST)) && /\b2\/3\b/.test(row(s, HOST)));
 
-  t.keys('r');
-  await t.waitScreen('the confirmation with the exact command', (s) => s.includes('systemctl restart -- apache2.service') && /y run/.test(s));
-  t.keys('y');
-  await t.waitScreen('the result', (s) => /succeeded \(exit 0/.test(s));
-  t.keys('Escape');
-  await t.waitScreen('apache2 active again', (s) => /apache2\s+active/.test(s));
+  // Filter to its pool, drill into the red host.
+  t.keys('/');
+  t.type('pool:web');
+  t.keys('Enter');
+  await t.waitScreen('the web pool only', (s) => s.includes('lab-web1') && s.includes(HOST) && !s.includes('lab-db1') && /filter:pool:web/.test(s)).catch((e: Error) => {
+    throw new Error(e.message + '\n' + t.screen());
+  });
+  t.keys('j', 'Enter');
+  await t.waitScreen('the host view with apache2 down', (s) => s.includes(HOST) && /apache2\s+inactive/.test(s));
 
-  const audit = readFileSync(join(dir, 'state', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phase: string; command: string; exitCode?: number });
-  assert.deepEqual(audit.map((e) => e.phase), ['started', 'finished']);
-  assert.equal(audit[1]!.exitCode, 0);
-
+  // Read its log.
   t.keys('3');
   await t.waitScreen('the log sources', (s) => s.includes('/var/log/remlite-lab.log'));
   t.keys('j', 'j', 'j', 'Enter');
@@ -64,6 +60,39 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   const marker = `tmux-marker-${process.pid}`;
   await labExec(HOST, `logger -p local0.warning ${marker}`);
   await t.waitScreen('the logged line', (s) => s.includes(marker));
+  t.keys('Escape');
+
+  // Run the finding's repair, confirmed after reading the exact command.
+  t.keys('4');
+  await t.waitScreen('the findings', (s) => /apache2/.test(s) && /Enter repair/.test(s));
+  t.keys('Enter');
+  await t.waitScreen('the confirmation with the exact command', (s) => s.includes('systemctl restart -- apache2.service') && /y run/.test(s));
+  t.keys('y');
+  await t.waitScreen('the result', (s) => /succeeded \(exit 0/.test(s));
+  t.keys('Escape');
+
+  // Back on the grid, the host is green again.
+  t.keys('q');
+  // Green: services complete and the same state and findings as its healthy sibling (on a busy
+  // machine every lab host shares the real load average, and with it a load finding).
+  const health = (s: string, name: string) => {
+    const r = row(s, name);
+    return { state: / (ok|slow|critical|warning) /.exec(r)?.[1], svc: /\b(\d+\/\d+)\b/.exec(r)?.[1], find: /\d+\/\d+\s+(.*?)\s+\d+s\s*$/.exec(r)?.[1] ?? '' };
+  };
+  await t
+    .waitScreen(`${HOST} green in the grid`, (s) => {
+      const sick = health(s, HOST);
+      const peer = health(s, 'lab-web1');
+      return sick.svc === '3/3' && sick.state === peer.state && sick.find === peer.find && /\bok\b/.test(row(s, HOST));
+    })
+    .catch((e: Error) => {
+      throw new Error(e.message + '\n' + t.screen());
+    });
+
+  const audit = readFileSync(join(dir, 'state', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phase: string; command: string; exitCode?: number });
+  assert.deepEqual(audit.map((e) => e.phase), ['started', 'finished']);
+  assert.match(audit[0]!.command, /systemctl restart -- apache2\.service/);
+  assert.equal(audit[1]!.exitCode, 0);
 
   t.keys('C-c');
   await waitFor('remlite to exit', () => existsSync(sttyFile) && readFileSync(sttyFile, 'utf8').length > 0, 30_000);
