@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 
 export interface CliArgs {
   command: 'tui' | 'status' | 'check' | 'repair' | 'logs' | 'completion' | 'theme' | 'help' | 'version';
+  /** `remlite COMMAND --help`: the command whose help to print. */
+  helpFor?: string;
   /** Words after the command: repair HOST ACTION [key=value...], logs HOST [SOURCE], completion SHELL, theme list|export NAME [NEW]. */
   operands: string[];
   /** repair: run without asking. */
@@ -76,6 +78,26 @@ Files:
   state        $REMLITE_STATE_DIR or $XDG_STATE_HOME/remlite: audit.log (JSON lines)
 `;
 
+/**
+ * `remlite COMMAND --help`: the command's lines of USAGE, then the options that apply to it (those
+ * marked "(COMMAND)" and those marked for no command in particular).
+ */
+export function commandUsage(command: string): string {
+  const [head = '', rest = ''] = USAGE.split('\nOptions:\n');
+  const usageLines = head.split('\n');
+  const mine: string[] = [];
+  for (let i = 0; i < usageLines.length; i++) {
+    if (!usageLines[i]!.startsWith(`  remlite ${command}`)) continue;
+    mine.push(usageLines[i]!);
+    while (usageLines[i + 1]?.startsWith('      ')) mine.push(usageLines[++i]!);
+  }
+  const options = rest.split('\n\nFiles:')[0]!.split('\n').filter((line) => {
+    const tag = /^\s+(?:-\w, )?--\S+(?: \S+)?\s+\((\w+)\)/.exec(line)?.[1];
+    return line.trim() !== '' && (tag === undefined || tag === command);
+  });
+  return `Usage:\n${mine.join('\n')}\n\nOptions:\n${options.join('\n')}\n`;
+}
+
 export class UsageError extends Error {}
 
 const COMMANDS = ['status', 'check', 'repair', 'logs', 'completion', 'theme'] as const;
@@ -123,13 +145,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const operands = positionals.slice(1);
   if (sub !== undefined && !COMMANDS.includes(sub as Command)) throw new UsageError(`unknown command "${sub}"`);
   const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], logs: [1, 2], completion: [1, 1], theme: [1, 3] };
-  if (sub !== undefined) {
+  if (sub !== undefined && !values.help) {
     const [min, max] = arity[sub as Command];
     if (operands.length < min) throw new UsageError(`${sub}: missing arguments (see remlite --help)`);
     if (operands.length > max) throw new UsageError(`unexpected argument "${operands[max]}"`);
   }
-  if (sub === 'completion' && !['bash', 'zsh'].includes(operands[0]!)) throw new UsageError(`completion: "${operands[0]}" is not bash or zsh`);
-  if (sub === 'theme') {
+  if (sub === 'completion' && !values.help && !['bash', 'zsh'].includes(operands[0]!)) throw new UsageError(`completion: "${operands[0]}" is not bash or zsh`);
+  if (sub === 'theme' && !values.help) {
     const [verb, name] = operands;
     if (verb === 'list' ? operands.length !== 1 : verb !== 'export' || name === undefined)
       throw new UsageError('theme: use "remlite theme list" or "remlite theme export NAME [NEW]"');
@@ -148,6 +170,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   for (const r of values.region ?? []) if (!/^[a-z0-9-]{1,40}$/.test(r)) throw new UsageError(`--region "${r}" is not a region name (like eu-west-1) or "all"`);
   return {
     command: values.help ? 'help' : values.version ? 'version' : ((sub as Command | undefined) ?? 'tui'),
+    ...(values.help && sub !== undefined ? { helpFor: sub } : {}),
     operands,
     yes: values.yes ?? false,
     follow: values.follow ?? false,

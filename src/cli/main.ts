@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=30
-import { parseCliArgs, USAGE, UsageError } from './args.js';
+import { commandUsage, parseCliArgs, USAGE, UsageError } from './args.js';
 import { BUNDLED_VERSION } from './build-info.js';
 import { paintCachedFleet, type EarlyScreen } from './early-paint.js';
 import { reportFirstFrame } from './bench-first-frame.js';
@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (args.command === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(args.helpFor ? commandUsage(args.helpFor) : USAGE);
     return 0;
   }
   if (args.command === 'version') {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCliArgs, UsageError } from '../../src/cli/args.js';
+import { commandUsage, parseCliArgs, UsageError } from '../../src/cli/args.js';
 
 test('defaults open the console on this machine and ~/.ssh/config', () => {
   const a = parseCliArgs([]);
@@ -27,4 +27,22 @@ test('bad input is a usage error naming the problem', () => {
 test('--mouse turns on wheel scrolling in the console (off by default)', () => {
   assert.equal(parseCliArgs([]).mouse, false);
   assert.equal(parseCliArgs(['--mouse']).mouse, true);
+});
+
+test('COMMAND --help prints that command\'s usage and only the options that apply to it', () => {
+  for (const command of ['status', 'check', 'repair', 'logs', 'completion', 'theme']) {
+    const args = parseCliArgs([command, '--help']);
+    assert.equal(args.command, 'help');
+    assert.equal(args.helpFor, command, 'no arity error before help');
+  }
+  const repair = commandUsage('repair');
+  assert.match(repair, /remlite repair HOST ACTION/);
+  assert.match(repair, /exact command, ask \(or --yes\)/, 'continuation lines kept');
+  assert.match(repair, /--yes\s+\(repair\)/);
+  assert.match(repair, /--inventory/, 'options for every command are listed');
+  assert.doesNotMatch(repair, /--follow|--json|--mouse|remlite logs/, 'other commands\' options are not');
+  const logs = commandUsage('logs');
+  assert.match(logs, /--follow/);
+  assert.doesNotMatch(logs, /--yes/);
+  assert.equal(parseCliArgs(['--help']).helpFor, undefined);
 });
