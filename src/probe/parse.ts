@@ -58,7 +58,7 @@ function parseOrFail(text: string): ParseResult {
     swapFreeBytes: mem.swapFree,
     kernel: sanitizeLine(meta.get('kernel') ?? ''),
     init: init === 'systemd' || init === 'sysvinit' ? init : 'unknown',
-    volumes: volumes(get('mounts'), get('df'), get('dfi'), sections.has('mounts'), warn),
+    volumes: volumes(get('mounts'), dfTables(sections, warn), sections.has('mounts'), warn),
     services: [],
     warnings,
   };
@@ -167,6 +167,13 @@ interface DfRow {
   avail: number;
 }
 
+interface DfTables {
+  space: Map<string, DfRow>;
+  inodes: Map<string, DfRow>;
+}
+
+const dfNumber = (s: string | undefined): number => (s && /^\d+$/.test(s) ? Number(s) : 0);
+
 /** `df -P` rows: device, total, used, available, capacity, mount (mount may hold spaces). */
 function dfRows(lines: string[], label: string, warn: (w: string) => void): Map<string, DfRow> {
   const rows = new Map<string, DfRow>();
@@ -177,21 +184,43 @@ function dfRows(lines: string[], label: string, warn: (w: string) => void): Map<
       warn(`${label}: unexpected line: ${l}`);
       continue;
     }
-    const n = (s: string | undefined): number => (s && /^\d+$/.test(s) ? Number(s) : 0);
-    rows.set(m[6] ?? '', { device: m[1] ?? '', total: n(m[2]), used: n(m[3]), avail: n(m[4]) });
+    rows.set(m[6] ?? '', { device: m[1] ?? '', total: dfNumber(m[2]), used: dfNumber(m[3]), avail: dfNumber(m[4]) });
   }
   return rows;
 }
 
-function volumes(
-  mounts: string[],
-  df: string[],
-  dfi: string[],
-  haveMounts: boolean,
-  warn: (w: string) => void,
-): VolumeStatus[] {
-  const space = dfRows(df, 'df', warn);
-  const inodes = dfRows(dfi, 'df -i', warn);
+/**
+ * `df --output=source,size,used,avail,itotal,iused,target -k` rows (the dfboth section): the same
+ * figures as `df -P -k` and `df -P -i`, split into the same two tables.
+ */
+function dfBothRows(lines: string[], warn: (w: string) => void): DfTables {
+  const space = new Map<string, DfRow>();
+  const inodes = new Map<string, DfRow>();
+  for (const l of lines.slice(1)) {
+    if (!l.trim()) continue;
+    const m = /^(.*?)\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)\s+(\/.*)$/.exec(l);
+    if (!m) {
+      warn(`df: unexpected line: ${l}`);
+      continue;
+    }
+    const mount = m[7] ?? '';
+    const device = m[1] ?? '';
+    space.set(mount, { device, total: dfNumber(m[2]), used: dfNumber(m[3]), avail: dfNumber(m[4]) });
+    const total = dfNumber(m[5]);
+    const used = dfNumber(m[6]);
+    inodes.set(mount, { device, total, used, avail: Math.max(0, total - used) });
+  }
+  return { space, inodes };
+}
+
+/** Space and inode tables: from dfboth (GNU df, one call) or from df and dfi (two calls). */
+function dfTables(sections: Map<SectionName, string[]>, warn: (w: string) => void): DfTables {
+  const both = sections.get('dfboth');
+  if (both) return dfBothRows(both, warn);
+  return { space: dfRows(sections.get('df') ?? [], 'df', warn), inodes: dfRows(sections.get('dfi') ?? [], 'df -i', warn) };
+}
+
+function volumes(mounts: string[], { space, inodes }: DfTables, haveMounts: boolean, warn: (w: string) => void): VolumeStatus[] {
   const table = new Map<string, { device: string; fstype: string; readOnly: boolean }>();
   for (const l of mounts) {
     const f = l.trim().split(/\s+/);

@@ -92,8 +92,7 @@ ${tests.map((t) => `ct ${shQuote(t.service)} ${shQuote(t.command)} ${shQuote(t.p
     parts.push(`section modules
 L=''
 if [ -r /proc/modules ]; then L=' '; while read -r n rest; do L="$L$n "; done </proc/modules; fi
-kr=$(uname -r 2>/dev/null)
-B="/lib/modules/$kr/modules.builtin"
+B="/lib/modules/$KREL/modules.builtin"
 mod() {
   if [ -n "$L" ]; then case $L in *" $1 "*) printf 'loaded %s\\n' "$1"; return ;; esac; fi
   if [ -d "/sys/module/$1" ]; then printf 'builtin %s\\n' "$1"; return; fi

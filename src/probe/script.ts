@@ -14,6 +14,7 @@ export const SECTIONS = [
   'mounts',
   'df',
   'dfi',
+  'dfboth',
   'expected',
   'systemd',
   'sysv',
@@ -26,6 +27,9 @@ export const SECTIONS = [
   'end',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
+
+/** GNU df columns of the dfboth section: space (1K blocks) and inodes of every filesystem in one exec. */
+export const DF_BOTH_COLUMNS = 'source,size,used,avail,itotal,iused,target';
 
 /** Properties asked of `systemctl show`, in one call for every unit. */
 export const SYSTEMD_PROPERTIES = [
@@ -72,11 +76,15 @@ export function buildProbeScript(services: string[], checks: HostChecks = NO_CHE
   const m = MARKER;
 
   return `# remlite probe: read-only, one exec per poll
+# Cheap by design (200 hosts may run it at once on one machine): shell builtins over commands,
+# no pipeline where a variable will do, /proc read directly. Execs: date, one df, systemctl.
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\${PATH:+:$PATH}
 LC_ALL=C
 export PATH LC_ALL
 set -f
 cd / 2>/dev/null
+NL='
+'
 W=''
 warn() { W="$W$*
 "; }
@@ -87,21 +95,29 @@ guard() {
   done
 }
 section() { printf '${m} %s\\n' "$1"; }
+# put TEXT: prints TEXT and a newline through guard; text with no "@@" at all cannot hold a marker
+# line, so it is printed as is (no pipeline, no fork).
+put() { case $1 in *@@*) printf '%s\\n' "$1" | guard ;; *) printf '%s\\n' "$1" ;; esac; }
 ${LAST5_FUNCTION}
 ${dropped > 0 ? `warn 'dropped ${dropped} service name(s) that are not valid unit names'\n` : ''}\
 ${extra.dropped > 0 ? `warn 'dropped ${extra.dropped} declared path(s) or name(s) that are not safe to probe'\n` : ''}
 section meta
-# One uname for both names, CPUs from /sys without a command: every exec counts when 200 hosts run this at once.
-u=$(uname -n -r 2>/dev/null) || u=''
-h=\${u%% *}
-k=''
-case $u in *' '*) k=\${u#* } ;; esac
-[ -n "$h" ] || h=$(cat /proc/sys/kernel/hostname 2>/dev/null) || h=''
+# Host name and kernel release from /proc (what uname -n -r prints) without a command; uname if unreadable.
+# KREL is kept for the modules section.
+h=''; KREL=''
+read -r h </proc/sys/kernel/hostname 2>/dev/null
+read -r KREL </proc/sys/kernel/osrelease 2>/dev/null
+if [ -z "$h" ] || [ -z "$KREL" ]; then
+  u=$(uname -n -r 2>/dev/null) || u=''
+  [ -n "$h" ] || h=\${u%% *}
+  [ -n "$KREL" ] || case $u in *' '*) KREL=\${u#* } ;; esac
+fi
 [ -n "$h" ] || warn 'hostname unavailable'
-printf 'hostname=%s\\n' "$h" | guard
+put "hostname=$h"
+# The clock-skew detector needs the host's own clock: date is the one exec kept for it.
 e=$(date +%s 2>/dev/null) || { e=''; warn 'date +%s failed'; }
 printf 'epoch=%s\\n' "$e"
-printf 'kernel=%s\\n' "$k" | guard
+put "kernel=$KREL"
 c=''
 if read -r on </sys/devices/system/cpu/online 2>/dev/null && [ -n "$on" ]; then
   c=0
@@ -132,35 +148,50 @@ if [ -r /proc/uptime ]; then guard </proc/uptime; else warn '/proc/uptime unread
 section loadavg
 if [ -r /proc/loadavg ]; then guard </proc/loadavg; else warn '/proc/loadavg unreadable'; fi
 section meminfo
+# The 7 lines wanted are near the top: stop reading once all are seen (read takes a byte per syscall).
 if [ -r /proc/meminfo ]; then
+  n=0
   while IFS= read -r l; do
-    case $l in MemTotal:*|MemFree:*|MemAvailable:*|Buffers:*|Cached:*|SwapTotal:*|SwapFree:*) printf '%s\\n' "$l" ;; esac
+    case $l in
+      MemTotal:*|MemFree:*|MemAvailable:*|Buffers:*|Cached:*|SwapTotal:*|SwapFree:*)
+        printf '%s\\n' "$l"; n=$((n + 1)); [ "$n" -lt 7 ] || break ;;
+    esac
   done </proc/meminfo
 else warn '/proc/meminfo unreadable'
 fi
 
 section mounts
 if [ -r /proc/mounts ]; then
+  o=''
   while read -r dev mnt fstype opts rest; do
     case $fstype in ${fsCase}) continue ;; esac
     case $mnt in /dev|/dev/*|/sys|/sys/*|/proc|/proc/*|/run/*) continue ;; esac
-    printf '%s %s %s %s\\n' "$dev" "$mnt" "$fstype" "\${opts%%,*}"
-  done </proc/mounts | guard
+    o="$o$dev $mnt $fstype \${opts%%,*}$NL"
+  done </proc/mounts
+  [ -z "$o" ] || put "\${o%"$NL"}"
 else warn '/proc/mounts unreadable: filesystem types and ro/rw unknown'
 fi
 
-section df
-if have df; then
-  o=$(df -P -k 2>/dev/null); r=$?
-  [ -n "$o" ] && printf '%s\\n' "$o" | guard
-  [ -n "$o" ] || warn "df -P -k printed nothing (exit $r)"
-else warn 'df missing: filesystem usage not reported'
-fi
-section dfi
-if have df; then
-  o=$(df -P -i 2>/dev/null); r=$?
-  [ -n "$o" ] && printf '%s\\n' "$o" | guard
-  [ -n "$o" ] || warn "df -P -i unsupported (exit $r): inode usage not reported"
+# GNU df gives space and inodes in one call (dfboth); other dfs (busybox) take -P -k and -P -i.
+o=''
+have df && o=$(df --output=${DF_BOTH_COLUMNS} -k 2>/dev/null)
+if [ -n "$o" ]; then
+  section dfboth
+  put "$o"
+else
+  section df
+  if have df; then
+    o=$(df -P -k 2>/dev/null); r=$?
+    [ -n "$o" ] && put "$o"
+    [ -n "$o" ] || warn "df -P -k printed nothing (exit $r)"
+  else warn 'df missing: filesystem usage not reported'
+  fi
+  section dfi
+  if have df; then
+    o=$(df -P -i 2>/dev/null); r=$?
+    [ -n "$o" ] && put "$o"
+    [ -n "$o" ] || warn "df -P -i unsupported (exit $r): inode usage not reported"
+  fi
 fi
 
 section expected
@@ -170,21 +201,26 @@ section systemd
 if [ "$init" = systemd ]; then
   set -- ${units}
   expected=$#
-  unitlist() {
-    systemctl list-units --type=service --state="$1" --plain --no-legend --no-pager </dev/null 2>/dev/null |
-    while read -r a b rest; do
-      case $a in *.service) u=$a ;; *) u=$b ;; esac
-      case $u in -*|''|*[!A-Za-z0-9:_.@\\\\-]*) ;; *.service) printf '%s\\n' "$u" ;; esac
-    done
+  # One list-units for failed (and, with no expected service, running) units; failed ones go first.
+  states=failed
+  [ "$expected" -gt 0 ] || states=failed,running
+  f=''; g=''
+  pick() {
+    case $1 in *.service) u=$1; a=$3; b=$4 ;; *) u=$2; a=$4; b=$5 ;; esac
+    case $u in
+      -*|''|*[!A-Za-z0-9:_.@\\\\-]*) ;;
+      *.service) if [ "$a" = failed ] || [ "$b" = failed ]; then f="$f $u"; else g="$g $u"; fi ;;
+    esac
   }
-  for u in $(unitlist failed); do set -- "$@" "$u"; done
-  if [ "$expected" -eq 0 ]; then
-    for u in $(unitlist running); do set -- "$@" "$u"; done
-  fi
+  o=$(systemctl list-units --type=service --state="$states" --plain --no-legend --no-pager </dev/null 2>/dev/null)
+  IFS=$NL
+  for l in $o; do unset IFS; pick $l; done
+  unset IFS
+  for u in $f $g; do set -- "$@" "$u"; done
   if [ $# -gt 0 ]; then
     o=$(systemctl show --no-pager -p ${SYSTEMD_PROPERTIES.join(',')} -- "$@" </dev/null 2>/dev/null); r=$?
     [ "$r" -eq 0 ] || warn "systemctl show failed (exit $r)"
-    printf '%s\\n' "$o" | guard
+    put "$o"
   fi
 fi
 
@@ -201,7 +237,7 @@ fi
 
 ${extra.text}
 section warnings
-printf '%s' "$W" | guard
+[ -z "$W" ] || put "\${W%"$NL"}"
 section end
 `;
 }

@@ -99,6 +99,8 @@ interface Parts {
   meminfo?: string[];
   warnings?: string[];
   drop?: string[];
+  /** Sections appended after the usual ones. */
+  extra?: [string, string[]][];
 }
 
 function probeText(p: Parts = {}): string {
@@ -124,6 +126,7 @@ function probeText(p: Parts = {}): string {
     ['systemd', p.systemd ?? []],
     ['sysv', p.sysv ?? []],
     ['warnings', p.warnings ?? []],
+    ...(p.extra ?? []),
   ];
   const body = sections
     .filter(([name]) => !p.drop?.includes(name))
@@ -213,6 +216,54 @@ test('volumes: df joined with the mount table, escapes decoded, /run/* dropped, 
 test('without a mount table, df alone gives volumes of unknown type', () => {
   const p = expectOk(probeText({ mounts: [], drop: ['mounts'] }));
   assert.deepEqual(p.volumes.map((v) => [v.mount, v.fstype]), [['/', 'unknown'], ['/srv/my data', 'unknown'], ['/run', 'unknown']]);
+});
+
+const DF_BOTH = [
+  'Filesystem      1K-blocks    Used   Avail Inodes  IUsed Mounted on',
+  '/dev/sda1        10000000 9000000  500000 655360 600000 /',
+  '/dev/sdb1         2000000 1000000 1000000      -      - /srv/my data',
+  'tmpfs              100000    1000   99000   2500     12 /run',
+  'tmpfs              100000       0  100000   2500      1 /run/user/0',
+];
+
+test('dfboth (GNU df --output, one call) gives the same volumes as the df and dfi sections', () => {
+  const twoCalls = expectOk(probeText());
+  const oneCall = expectOk(probeText({ drop: ['df', 'dfi'], extra: [['dfboth', DF_BOTH]] }));
+  // The hand-written dfi has no /run row: its inode figures are the only expected difference.
+  const runVolume = oneCall.volumes.find((v) => v.mount === '/run');
+  assert.deepEqual([runVolume?.inodesTotal, runVolume?.inodesUsed], [2500, 12]);
+  assert.deepEqual(
+    oneCall.volumes.map((v) => (v.mount === '/run' ? { ...v, inodesTotal: 0, inodesUsed: 0 } : v)),
+    twoCalls.volumes,
+  );
+  assert.deepEqual(oneCall.warnings, []);
+});
+
+test('dfboth: a line that does not fit is skipped with a warning; without a mount table the type is unknown', () => {
+  const p = expectOk(probeText({ drop: ['df', 'dfi', 'mounts'], extra: [['dfboth', [...DF_BOTH, 'garbage line']]] }));
+  assert.deepEqual(p.volumes.map((v) => [v.mount, v.fstype, v.inodesTotal]), [
+    ['/', 'unknown', 655360],
+    ['/srv/my data', 'unknown', 0],
+    ['/run', 'unknown', 2500],
+  ]);
+  assert.deepEqual(p.warnings, ['df: unexpected line: garbage line']);
+});
+
+test('on this machine one df --output call reports what df -P -k and df -P -i report', async (t) => {
+  const both = spawnSync('df', ['--output=source,size,used,avail,itotal,iused,target', '-k'], { encoding: 'utf8' });
+  if (both.status !== 0 || !both.stdout) {
+    t.skip('df has no --output here (not GNU df)');
+    return;
+  }
+  const run = await runLocalProbe([], 30_000);
+  assert.match(run.stdout, /\n@@remlite dfboth\n/, 'GNU df: the script takes the one-call path');
+  assert.doesNotMatch(run.stdout, /\n@@remlite dfi?\n/);
+  const twoCalls = run.stdout.replace(
+    /@@remlite dfboth\n[^]*?(?=@@remlite )/,
+    `@@remlite df\n${spawnSync('df', ['-P', '-k'], { encoding: 'utf8' }).stdout}@@remlite dfi\n${spawnSync('df', ['-P', '-i'], { encoding: 'utf8' }).stdout}`,
+  );
+  const stable = (p: HostProbe) => p.volumes.map((v) => [v.mount, v.device, v.fstype, v.sizeBytes, v.inodesTotal, v.readOnly]);
+  assert.deepEqual(stable(expectOk(run.stdout)), stable(expectOk(twoCalls)));
 });
 
 test('sysvinit output maps exit codes 0, 3, 4, missing and others', () => {

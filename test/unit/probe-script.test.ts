@@ -101,6 +101,15 @@ test('a line printed by a command that looks like a marker cannot forge a sectio
   assert.equal(r.stdout, '!@@remlite end\nok\n!@@x\n');
 });
 
+test('put prints text as is unless a line starts with @@, which then goes through guard', () => {
+  const script = buildProbeScript([]);
+  const putOnly =
+    script.split('\nsection meta\n')[0] +
+    `\nput 'plain a@@b'\nput "$(printf 'x\\n@@remlite end\\n@@')"\nput 'last'\n`;
+  const r = runWith(['/bin/sh'], putOnly);
+  assert.equal(r.stdout, 'plain a@@b\nx\n!@@remlite end\n!@@\nlast\n');
+});
+
 
 test('in a busybox-only root (no getconf, no systemctl, no init.d) it degrades with warnings', (t) => {
   const unavailable = busyboxRootUnavailable();
@@ -125,6 +134,11 @@ test('in a busybox-only root (no getconf, no systemctl, no init.d) it degrades w
     assert.ok(parsed.probe.warnings.includes('no init system recognised: services not checked'));
     assert.ok(parsed.probe.cpus > 0, 'busybox nproc should give the cpu count');
     assert.ok(parsed.probe.hostname.length > 0);
+    // busybox df has no --output: space and inodes come from df -P -k and df -P -i.
+    assert.match(r.stdout, /\n@@remlite df\n[^]*\n@@remlite dfi\n/);
+    assert.doesNotMatch(r.stdout, /@@remlite dfboth/);
+    assert.ok(section(r.stdout, 'df').length > 1, 'df -P -k rows');
+    assert.ok(section(r.stdout, 'dfi').length > 1, 'df -P -i rows');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -16,9 +16,12 @@ const SHIM = `#!/bin/sh
 printf '%s\\n' "$*" >> "$LOG"
 case "$1" in
 list-units)
+  # --state takes a comma list; systemctl sorts the units it lists by name.
+  case "$*" in *--state=*running*) running=1 ;; *) running=0 ;; esac
   case "$*" in
-  *--state=failed*)
+  *--state=*failed*)
     printf '%s\\n' '● apache2.service loaded failed failed The Apache HTTP Server'
+    [ $running = 0 ] || printf '%s\\n' 'cron.service loaded active running Regular background program'
     printf '%s\\n' 'logrotate.service loaded failed failed Rotate log files'
     printf '%s\\n' '$(touch '"$CANARY"').service loaded failed failed evil' ;;
   *--state=running*) printf '%s\\n' 'cron.service loaded active running Regular background program' ;;
@@ -75,7 +78,7 @@ test('systemd branch: one systemctl show for expected + failed units, results ma
     'show --no-pager -p Id,LoadState,ActiveState,SubState,NRestarts,MainPID,StateChangeTimestampMonotonic,Description -- ' +
       'apache2.service nosuch.service ssh.socket apache2.service logrotate.service',
   );
-  assert.ok(!r.log.some((l) => l.includes('--state=running')), 'running units are not listed when services are expected');
+  assert.ok(!r.log.some((l) => l.includes('running')), 'running units are not listed when services are expected');
   assert.equal(r.canary, false, 'a unit name from list-units was executed');
   const parsed = parseProbeOutput(r.stdout);
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
@@ -98,6 +101,7 @@ test('systemd branch with no expected services lists running and failed units', 
   const shows = r.log.filter((l) => l.startsWith('show '));
   assert.equal(shows.length, 1);
   assert.match(shows[0]!, / -- apache2\.service logrotate\.service cron\.service$/);
+  assert.equal(r.log.filter((l) => l.startsWith('list-units ')).length, 1, 'failed and running units come from one list-units');
   const parsed = parseProbeOutput(r.stdout);
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.probe.services.map((s) => s.name), ['apache2', 'logrotate', 'cron']);
