@@ -1,7 +1,8 @@
 // Metrics 3-5: 1,000 hosts served by in-process ssh2 servers (a child node process), the real console
 // and App rendered by Ink to a recording fake terminal in this process: keypress latency, bytes per
 // frame, dropped keys, RSS over a soak with a log pane streaming, and a 5,000 lines/s log.
-import { getHeapSpaceStatistics } from 'node:v8';
+import { installLeanImports } from '../src/cli/lean-imports.js';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -112,6 +113,7 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     const stdin = new FakeTtyIn();
     const out = new FakeTtyOut(120, 40);
     process.env['NODE_ENV'] ??= 'production'; // as the CLI runs the UI (see run-tui.ts)
+    installLeanImports(); // as the CLI does before it loads Ink (bounded Ink caches)
     const { startTui } = await import('../views/start-tui.js');
     const { pickTheme } = await import('../views/theme.js');
     tui = startTui({ store: c.store, intents: c.intents, stdin: stdin as unknown as NodeJS.ReadStream, stdout: out as unknown as NodeJS.WriteStream, theme: pickTheme('default') });
@@ -227,6 +229,8 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     const partsStart = parts(process.memoryUsage());
     if (process.env['BENCH_HEAP_SPACES']) for (const sp of getHeapSpaceStatistics()) process.stderr.write(`${sp.space_name} size ${(sp.space_size / MB).toFixed(1)} used ${(sp.space_used_size / MB).toFixed(1)} physical ${(sp.physical_space_size / MB).toFixed(1)}\n`);
     const samples: number[] = [rssStart];
+    const snapshots = process.env['BENCH_HEAP_SNAPSHOTS'];
+    if (snapshots) writeHeapSnapshot(path.join(snapshots, 'soak-start.heapsnapshot'));
     const soakEnd = Date.now() + soakS * 1000;
     while (Date.now() < soakEnd) {
       await sleep(Math.min(10_000, soakEnd - Date.now()));
@@ -235,6 +239,7 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
       heapSamples.push(process.memoryUsage().heapUsed / MB);
     }
     const rssEnd = samples[samples.length - 1]!;
+    if (snapshots) writeHeapSnapshot(path.join(snapshots, 'soak-end.heapsnapshot'));
     figures.push(
       figure(`memory: RSS, ${hosts} hosts + streaming log pane (start of soak)`, '<= 200 MB', 'MB', [rssStart], (m) => m <= 200, partsStart),
       figure(`memory: RSS after a ${soakS} s soak (end)`, '<= 200 MB, no growth', 'MB', [rssEnd], (m) => m <= 200 && m - rssStart <= Math.max(10, rssStart * 0.05), `growth ${(rssEnd - rssStart).toFixed(1)} MB; samples every 10 s: ${samples.map((s) => s.toFixed(0)).join(' ')}`),

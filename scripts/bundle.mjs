@@ -4,8 +4,22 @@
 // tsc's job. The AWS SDK and ssh2 stay in node_modules (loaded on demand / native code).
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Ink modules replaced by our copies with bounded caches (views/ink-patches; the same swap as
+// src/cli/lean-imports-hooks.ts does for tsc's output).
+const inkPatches = {
+  name: 'ink-patches',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(measure-text|wrap-text)\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}ink${path.sep}build${path.sep}`)
+        ? { path: path.resolve('dist/views/ink-patches', args.path.slice(2)) }
+        : undefined,
+    );
+  },
+};
 
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
@@ -28,6 +42,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  plugins: [inkPatches],
 }).then((r) => {
   const out = Object.entries(r.metafile.outputs).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(0)} KiB`);
   if (process.env.BUNDLE_VERBOSE) console.log(out.join('\n'));

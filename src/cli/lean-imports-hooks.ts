@@ -1,4 +1,4 @@
-// Module resolve hooks (node:module register/registerHooks) that keep the console's start lean.
+// Module resolve hooks (node:module register/registerHooks) for Ink: a lean start, bounded caches.
 // Ink imports `throttle` from 'es-toolkit/compat', an index of several hundred modules that costs about
 // 300 ms to load on a 2-core machine; the hook points Ink at the one module that defines throttle.
 
@@ -16,8 +16,17 @@ interface ResolveContext {
 const COMPAT_INDEX = '/dist/compat/index.mjs';
 const THROTTLE = '/dist/compat/function/throttle.mjs';
 
+// Ink modules replaced by our own copies with bounded caches (views/ink-patches: why there).
+const INK_PATCHES: Readonly<Record<string, string>> = {
+  './measure-text.js': new URL('../../views/ink-patches/measure-text.js', import.meta.url).href,
+  './wrap-text.js': new URL('../../views/ink-patches/wrap-text.js', import.meta.url).href,
+};
+
 function lean(specifier: string, context: ResolveContext, result: ResolveResult): ResolveResult {
-  if (specifier !== 'es-toolkit/compat' || !context.parentURL?.includes('/node_modules/ink/')) return result;
+  if (!context.parentURL?.includes('/node_modules/ink/build/')) return result;
+  const patch = INK_PATCHES[specifier];
+  if (patch) return { ...result, url: patch };
+  if (specifier !== 'es-toolkit/compat') return result;
   if (!result.url.endsWith(COMPAT_INDEX)) return result;
   return { ...result, url: result.url.slice(0, -COMPAT_INDEX.length) + THROTTLE };
 }
