@@ -61,6 +61,7 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   await labExec(HOST, `logger -p local0.warning ${marker}`);
   await t.waitScreen('the logged line', (s) => s.includes(marker));
   t.keys('Escape');
+  await t.waitScreen('the log closed', (s) => !/remlite-lab\.log · streaming/.test(s));
 
   // Run the finding's repair, confirmed after reading the exact command.
   t.keys('4');
@@ -70,6 +71,8 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   t.keys('y');
   await t.waitScreen('the result', (s) => /succeeded \(exit 0/.test(s));
   t.keys('Escape');
+  // Each key waits for its screen: an Escape followed at once by q reads as Alt-q.
+  await t.waitScreen('the host view again', (s) => !/succeeded \(exit 0/.test(s) && /q back/.test(s));
 
   // Back on the grid, the host is green again.
   t.keys('q');
