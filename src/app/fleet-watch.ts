@@ -1,4 +1,4 @@
-import { watchFile, unwatchFile } from 'node:fs';
+import { watchFile, unwatchFile, type Stats } from 'node:fs';
 import type { Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 
@@ -18,7 +18,9 @@ export interface FleetWatchDeps {
 export class FleetWatch {
   private busy = false;
   private again = false;
-  private readonly onChange = () => void this.reload();
+  private readonly onChange = (curr: Stats, prev: Stats) => {
+    if (statChanged(curr, prev)) void this.reload();
+  };
 
   constructor(private readonly deps: FleetWatchDeps) {}
 
@@ -51,4 +53,12 @@ export class FleetWatch {
       }
     }
   }
+}
+
+/**
+ * Whether a watchFile event is a real change. Node also calls the listener for a file that is
+ * missing and stays missing (both stats zeroed): that is no reason to reload and say so.
+ */
+export function statChanged(curr: Pick<Stats, 'mtimeMs' | 'size' | 'ino'>, prev: Pick<Stats, 'mtimeMs' | 'size' | 'ino'>): boolean {
+  return curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size || curr.ino !== prev.ino;
 }
