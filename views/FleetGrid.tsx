@@ -88,9 +88,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   // Relative moves start from the latest selection, not this render's: keys typed faster than frames are all kept.
   const moveBy = (delta: number) =>
     setUi((u) => {
-      let from = u.selectedId ? rows.findIndex((r) => rowId(r) === u.selectedId) : -1;
-      if (from < 0) from = rows.findIndex((r) => r.kind === 'host');
-      const r = rows[moveSelection(rows, from, delta)];
+      const r = rows[moveSelection(rows, initialSelection(rows, u), delta)];
       return r ? { ...u, selectedId: rowId(r) } : u;
     });
 

@@ -32,6 +32,15 @@ export function gridColumns(t: Theme): Column<FleetRow>[] {
   const host = (f: (r: HostRow) => string) => (r: FleetRow) => (r.kind === 'host' ? f(r) : '');
   const stale = (r: HostRow, s: string) => (r.stale && s ? '~' + s : s);
   const staleColor = (r: FleetRow, c: string | undefined) => (r.kind === 'host' && r.stale ? t.muted : c);
+  /** A usage percentage: warning and critical colours from its thresholds, muted when stale. */
+  const percentColumn = (key: string, header: string, pick: (r: HostRow) => number | undefined, warn: number, crit: number): Column<FleetRow> => ({
+    key,
+    header,
+    width: 4,
+    align: 'right',
+    value: host((r) => stale(r, pct(pick(r)))),
+    color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, pick(r), warn, crit) : undefined),
+  });
   return [
     { key: 'name', header: 'NAME', width: 'flex', minWidth: 12, value: host((r) => (r.busy ? '↻ ' : '') + sanitizeLine(r.name)) },
     { key: 'provider', header: 'PROVIDER', width: 10, dropOrder: 3, value: host((r) => r.provider) },
@@ -45,22 +54,8 @@ export function gridColumns(t: Theme): Column<FleetRow>[] {
       color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
     },
     { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.load)), color: (r) => staleColor(r, undefined) },
-    {
-      key: 'mem',
-      header: 'MEM',
-      width: 4,
-      align: 'right',
-      value: host((r) => stale(r, pct(r.memPct))),
-      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.memPct, 85, 95) : undefined),
-    },
-    {
-      key: 'disk',
-      header: 'DISK',
-      width: 4,
-      align: 'right',
-      value: host((r) => stale(r, pct(r.diskPct))),
-      color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, r.diskPct, 80, 90) : undefined),
-    },
+    percentColumn('mem', 'MEM', (r) => r.memPct, 85, 95),
+    percentColumn('disk', 'DISK', (r) => r.diskPct, 80, 90),
     {
       key: 'svc',
       header: 'SVC',

@@ -41,7 +41,6 @@ async function main(argv: string[]): Promise<number> {
     early = await paintCachedFleet(args);
   }
   const { loadStartup, StartupError } = await import('./startup.js');
-  const { NAGIOS } = await import('./check-report.js');
   let startup;
   try {
     startup = await loadStartup(args);
@@ -50,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof StartupError) {
       if (args.command === 'check') {
         process.stdout.write(`REMLITE UNKNOWN - ${err.message}\n`);
-        return NAGIOS.UNKNOWN;
+        return (await import('./check-report.js')).NAGIOS.UNKNOWN;
       }
       process.stderr.write(`remlite: ${err.message}\n`);
       return 2;
