@@ -121,6 +121,14 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
           {(i === 0 ? fit('input', 9) + ' ' : ' '.repeat(10)) + row}
         </Text>
       ))}
+      {/* Preconditions are checked on the host before any change; shown whole, wrapped. */}
+      {(plan.preconditions ?? []).flatMap((c, ci) =>
+        chunk(sanitizeLine(c), Math.max(10, width - 12)).map((row, i) => (
+          <Text key={`c${ci}-${i}`} wrap="truncate-end">
+            {(ci === 0 && i === 0 ? fit('checks', 9) + ' ' : ' '.repeat(10)) + (i === 0 ? '- ' : '  ') + row}
+          </Text>
+        )),
+      )}
       <Text wrap="truncate-end">{label('expect', sanitizeLine(plan.expected))}</Text>
       {plan.preview ? <Text wrap="truncate-end">{label('preview', sanitizeLine(plan.preview.description))}</Text> : null}
       {previewRows.map((row, i) => (

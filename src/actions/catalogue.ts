@@ -39,6 +39,8 @@ export interface CatalogueEntry {
   input?(params: Record<string, string>, ctx: PlanContext): ActionPlan['input'];
   /** A read-only command showing what the action would do. */
   preview?(params: Record<string, string>, ctx: PlanContext): ActionPlan['preview'];
+  /** Preconditions checked on the host by command() before any change, in words (shown in the confirmation). */
+  preconditions?(params: Record<string, string>, ctx: PlanContext): string[];
   /** 'cloud': runs through the provider's API (command is then the equivalent CLI call); default: the host's shell. */
   transport?: 'cloud';
   /** Why the action cannot run on this machine right now, if it cannot. */

@@ -49,5 +49,7 @@ export function planAction(intent: ActionIntent, host: HostState | undefined, re
   if (input) plan.input = input;
   const preview = entry.preview?.(intent.params, ctx);
   if (preview) plan.preview = preview;
+  const preconditions = entry.preconditions?.(intent.params, ctx);
+  if (preconditions?.length) plan.preconditions = preconditions;
   return { plan };
 }

@@ -25,6 +25,12 @@ export interface ActionPlan {
   input?: { baselineFile: string; sha256: string; bytes: number; description: string };
   /** A read-only command whose output tells the operator what the action will do (bytes it frees...). */
   preview?: { command: string; description: string };
+  /**
+   * What must be true on the host before anything changes. Each is checked by the command itself,
+   * on the host, before its first change; the first unmet one stops it (exit 3) with a message
+   * naming it (see src/actions/guard.ts). Shown in the confirmation.
+   */
+  preconditions?: string[];
 }
 
 export interface ActionResult {
