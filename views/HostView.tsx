@@ -30,6 +30,7 @@ import { ServicesPane, type ServiceFocus } from './ServicesPane.js';
 import { fit, pct, truncate } from './text.js';
 import { healthColor, type Theme } from './theme.js';
 import { VolumesPane } from './VolumesPane.js';
+import { offerMismatch, reviewOf, trustBlocked, TrustPanel, type ReviewedKey } from './TrustPanel.js';
 import { userActionFor, userActionHints, userActionSection } from './user-action-keys.js';
 import { userActionId } from '../src/actions/user/user-catalogue.js';
 
@@ -134,30 +135,6 @@ function TabBar({ tab, findings, theme }: { tab: Tab; findings: number; theme: T
   );
 }
 
-function TrustPanel({ host, theme, width }: { host: HostState; theme: Theme; width: number }): React.JSX.Element {
-  const key = host.last?.hostKey;
-  if (!key) return <Text>no host key on record for this host</Text>;
-  const changed = key.status === 'changed';
-  return (
-    <Box flexDirection="column" width={width}>
-      <Text bold color={theme.warning} wrap="truncate-end">
-        {truncate(`Trust the host key offered by ${sanitizeLine(host.machine.name)}?`, width)}
-      </Text>
-      <Text wrap="truncate-end">{truncate(`  key: ${sanitizeLine(key.type)} ${sanitizeLine(key.fingerprint)}`, width)}</Text>
-      <Text wrap="truncate-end">{truncate(`  recorded in known_hosts as: ${sanitizeLine(key.knownHostsName)}`, width)}</Text>
-      <Text color={changed ? theme.critical : undefined} wrap="wrap">
-        {changed
-          ? 'WARNING: this host presents a DIFFERENT key than the one recorded. That happens when a host is reinstalled — or when someone is intercepting the connection (man-in-the-middle).'
-          : 'This host has never been seen. Anyone able to intercept the connection could be offering their own key.'}
-      </Text>
-      <Text wrap="wrap">Compare the fingerprint with one obtained out of band (console, provider API, the host's admin) before trusting it.</Text>
-      <Text bold wrap="truncate-end">
-        {truncate('y trust and record the key · any other key cancels', width)}
-      </Text>
-    </Box>
-  );
-}
-
 export function HostView(props: HostViewProps): React.JSX.Element {
   const { store, intents, theme } = useView();
   const now = useNow();
@@ -169,7 +146,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   // The Services tab reads service actions; every tab reads host actions.
   const userScopes = tab === 'Services' ? (['service', 'host'] as const) : (['host'] as const);
   const [message, setMessage] = useState<Message | null>(null);
-  const [trustAsk, setTrustAsk] = useState(false);
+  const [trustAsk, setTrustAsk] = useState<ReviewedKey | null>(null);
   const paneInput = useRef<PaneInput | null>(null);
 
   // Leaving the host stops its log stream.
@@ -181,6 +158,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   );
 
   const untrusted = host?.last?.reach === 'untrusted' && !!host.last.hostKey;
+  const trustable = !!host && untrusted && trustBlocked(host) === undefined;
   const tabIndex = TABS.indexOf(tab);
 
   const requestAction = (intent: ActionIntent) => {
@@ -203,17 +181,21 @@ export function HostView(props: HostViewProps): React.JSX.Element {
     else props.onConfirmPool({ plan: r.plan, request, hosts: poolRepairHosts(store.getState(), request.machineId, request.clears) });
   };
 
-  const trust = () => {
-    setTrustAsk(false);
-    if (host?.last?.hostKey?.status === 'revoked') {
-      setMessage({ text: 'this key is revoked in known_hosts: it will not be trusted', level: 'error' });
+  /** `y` in the dialog: only the key on screen, and only while the latest poll still offers it. */
+  const trust = (reviewed: ReviewedKey) => {
+    setTrustAsk(null);
+    const mismatch = host ? offerMismatch(host, reviewed) : 'the host is gone';
+    if (mismatch) {
+      setMessage({ text: `trust refused: ${sanitizeLine(mismatch)}; nothing written`, level: 'error' });
       return;
     }
-    intents.trustHostKey(props.machineId).then(
-      () => {
-        setMessage({ text: 'host key trusted; polling again', level: 'info' });
-        intents.refresh(props.machineId);
-      },
+    intents.trustHostKey(props.machineId, { type: reviewed.type, base64: reviewed.base64, fingerprint: reviewed.fingerprint }).then(
+      (outcome) =>
+        setMessage(
+          outcome.trusted
+            ? { text: 'host key trusted; polling again', level: 'info' }
+            : { text: `trust refused: ${sanitizeLine(outcome.reason)}`, level: 'error' },
+        ),
       (err: unknown) => setMessage({ text: `trust failed: ${sanitizeLine(err instanceof Error ? err.message : String(err))}`, level: 'error' }),
     );
   };
@@ -222,8 +204,8 @@ export function HostView(props: HostViewProps): React.JSX.Element {
     (input, key) => {
       setMessage(null);
       if (trustAsk) {
-        if (input === 'y') trust();
-        else setTrustAsk(false);
+        if (input === 'y') trust(trustAsk);
+        else setTrustAsk(null);
         return;
       }
       if (paneInput.current?.(input, key)) return;
@@ -238,13 +220,15 @@ export function HostView(props: HostViewProps): React.JSX.Element {
           { title: `Host: ${tab}`, keys: paneKeys(tab, logOpen) },
           { title: 'Host', keys: HOST_KEYS },
         ];
-        if (untrusted) sections.push({ title: 'Host key', keys: TRUST_KEYS });
+        if (trustable) sections.push({ title: 'Host key', keys: TRUST_KEYS });
         if (host?.machine.cloud) sections.push({ title: 'EC2 instance', keys: CLOUD_KEYS });
         sections.push(...userActionSection(userActions, userScopes));
         props.onHelp(sections);
-      } else if (input === 'T' && untrusted) {
+      } else if (input === 'T' && untrusted && host) {
+        const blocked = trustBlocked(host);
         if (readOnly) setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
-        else setTrustAsk(true);
+        else if (blocked) setMessage({ text: sanitizeLine(blocked), level: 'error' });
+        else if (host.last?.hostKey) setTrustAsk(reviewOf(host.last.hostKey));
       } else if (host?.machine.cloud && CLOUD_ACTION_KEYS[input]) {
         requestAction({ action: CLOUD_ACTION_KEYS[input]!, machineId: props.machineId, params: {} });
       } else if (input === 'R') {
@@ -271,11 +255,11 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - 1);
   const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, requestPoolRepair, readOnly };
   const hk = host.last?.hostKey;
-  const footerKeys = [...paneKeys(tab, logOpen), ...userActionHints(userActions, userScopes), ...(untrusted ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
+  const footerKeys = [...paneKeys(tab, logOpen), ...userActionHints(userActions, userScopes), ...(trustable ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
 
   let pane: React.JSX.Element;
-  if (trustAsk) pane = <TrustPanel host={host} theme={theme} width={width} />;
+  if (trustAsk) pane = <TrustPanel host={host} reviewed={trustAsk} theme={theme} width={width} />;
   else if (tab === 'Services') pane = <ServicesPane {...paneProps} focus={props.focusService} cursor={props.serviceCursor} />;
   else if (tab === 'Volumes') pane = <VolumesPane {...paneProps} />;
   else if (tab === 'Logs') pane = <LogsPane {...paneProps} />;
@@ -291,7 +275,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
             {truncate(`host key ${hk.status}: ${sanitizeLine(hk.type)} ${sanitizeLine(hk.fingerprint)}`, width)}
           </Text>
           <Text color={theme.muted} wrap="truncate-end">
-            {truncate(`for ${sanitizeLine(hk.knownHostsName)}${readOnly ? '' : ' — T to review and trust it'}`, width)}
+            {truncate(`for ${sanitizeLine(hk.knownHostsName)}${readOnly ? '' : trustable ? ' — T to review and trust it' : hk.status === 'changed' ? ' — never replaced from here (T says why)' : host.cached ? ' — from the cache: R polls it live' : ''}`, width)}
           </Text>
         </>
       ) : null}

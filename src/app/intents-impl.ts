@@ -12,8 +12,7 @@ import { acceptHost, mapBounded, type AcceptOutcome } from '../baseline/accept.j
 import { summarizeCleanupPreview } from '../actions/catalogue/disk-cleanup.js';
 import { outputTail } from '../actions/output-tail.js';
 import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
-import { appendKnownHost } from '../ssh/known-hosts.js';
-import { randomUUID } from 'node:crypto';
+import { trustHostKey } from './trust-host-key.js';
 import { runRollout } from '../actions/rollout.js';
 import { appliedPollAfter } from '../store/index.js';
 import { poolRepairHosts } from '../store/pool-hosts.js';
@@ -73,42 +72,19 @@ export function createIntents(d: IntentDeps): Intents {
       d.logs.close();
     },
 
-    async trustHostKey(machineId) {
+    async trustHostKey(machineId, reviewed) {
       const s = d.store.getState();
-      const host = s.hosts[machineId];
       if (s.readOnly) {
-        s.notify('read-only mode: trusting host keys is disabled', 'warning');
-        return;
+        const reason = 'read-only mode: trusting host keys is disabled';
+        s.notify(reason, 'warning');
+        return { trusted: false, reason };
       }
-      const offered = host?.last?.hostKey ?? d.pool.trustOffered(machineId);
-      const file = host?.machine.ssh?.knownHostsFiles[0];
-      if (!host || !offered || !file) {
-        s.notify(`no offered host key to trust for ${machineId}`, 'warning');
-        return;
+      const outcome = await trustHostKey(d, machineId, reviewed);
+      if (outcome.trusted) {
+        d.pool.drop(machineId);
+        d.poller.refresh(machineId);
       }
-      if (offered.status !== 'unknown') {
-        // A changed key may be a man in the middle: remlite never replaces a known key from the UI.
-        s.notify(
-          `${host.machine.name}: the host key CHANGED (${offered.fingerprint}). Check with the host's owner, then remove the old line with: ssh-keygen -R ${offered.knownHostsName} -f ${file}`,
-          'error',
-        );
-        return;
-      }
-      await appendKnownHost(file, offered.knownHostsName, offered.type, offered.base64);
-      await d.audit.append({
-        id: randomUUID(),
-        phase: 'finished',
-        at: new Date().toISOString(),
-        who: d.who,
-        machineId,
-        host: host.machine.name,
-        action: 'hostkey.trust',
-        command: `append to ${file}: ${offered.knownHostsName} ${offered.type} ${offered.fingerprint}`,
-        exitCode: 0,
-      });
-      s.notify(`${host.machine.name}: trusted ${offered.type} ${offered.fingerprint} (written to ${file})`, 'info');
-      d.pool.drop(machineId);
-      d.poller.refresh(machineId);
+      return outcome;
     },
 
     async repairPool(req) {

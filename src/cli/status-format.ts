@@ -1,6 +1,8 @@
 import type { FleetState } from '../store/index.js';
 import type { FleetRow, HostRow } from '../store/selectors.js';
+import type { HostKeyInfo } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
+import { sshFingerprintOfBase64 } from '../util/ssh-fingerprint.js';
 
 /** The fleet as JSON for jq: one object per host, with its latest probe and findings. */
 export function statusJson(state: FleetState): string {
@@ -19,6 +21,7 @@ export function statusJson(state: FleetState): string {
       latencyMs: h.last?.latencyMs,
       probedAt: h.probeAt ? new Date(h.probeAt).toISOString() : undefined,
       severity: h.severity,
+      ...(h.last?.reach === 'untrusted' && h.last.hostKey ? { hostKey: hostKeyJson(h.last.hostKey) } : {}),
       ...(h.machine.cloud ? { cloud: h.machine.cloud } : {}),
       probe: p && {
         hostname: p.hostname,
@@ -33,6 +36,11 @@ export function statusJson(state: FleetState): string {
     };
   });
   return JSON.stringify({ generatedAt: new Date().toISOString(), hosts }, null, 2) + '\n';
+}
+
+/** An untrusted host's offered key: whether it is unknown, changed or revoked, and what it is (fingerprint computed from the key). */
+function hostKeyJson(key: HostKeyInfo): { status: HostKeyInfo['status']; type: string; fingerprint: string; knownHostsName: string } {
+  return { status: key.status, type: key.type, fingerprint: sshFingerprintOfBase64(key.base64), knownHostsName: key.knownHostsName };
 }
 
 const pct = (n: number | undefined) => (n === undefined ? '-' : `${Math.round(n)}%`);

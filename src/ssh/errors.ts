@@ -32,14 +32,19 @@ export function tildePath(path: string): string {
   return home && (path === home || path.startsWith(home + '/')) ? '~' + path.slice(home.length) : path;
 }
 
-/** The operator-facing message for a host key that was not accepted. */
-export function untrustedMessage(info: HostKeyInfo, knownHostsFile: string | undefined): string {
+/** The operator-facing message for a host key that was not accepted; `knownTypes`: key types known_hosts holds for the host. */
+export function untrustedMessage(info: HostKeyInfo, knownHostsFile: string | undefined, knownTypes: string[] = []): string {
   const file = knownHostsFile ? tildePath(knownHostsFile) : 'known_hosts';
   const key = `${info.type} ${info.fingerprint}`;
+  const otherTypes = knownTypes.filter((t) => t !== info.type);
   switch (info.status) {
     case 'unknown':
       return `host key for ${info.knownHostsName} is not in ${file} (${key}): verify it and trust it with T, or add it with ssh-keyscan`;
     case 'changed':
+      if (!knownTypes.includes(info.type) && otherTypes.length > 0) {
+        return `HOST KEY CHANGED for ${info.knownHostsName}: known_hosts holds its ${otherTypes.join(', ')} key, but it now offers only ${key}. ` +
+          `This may be an attack (a key-type downgrade); if the host was really rebuilt, remove the old line (ssh-keygen -R '${info.knownHostsName}') and trust it again`;
+      }
       return `HOST KEY CHANGED for ${info.knownHostsName}: it now offers ${key}, which differs from ${file}. ` +
         `This may be an attack; if the host was really reinstalled, remove the old line (ssh-keygen -R '${info.knownHostsName}') and trust it again`;
     case 'revoked':

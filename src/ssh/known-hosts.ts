@@ -1,6 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { sshFingerprint } from '../util/ssh-fingerprint.js';
 
 /** One usable line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -27,6 +28,27 @@ export type HostKeyCheck = 'match' | 'unknown' | 'changed' | 'revoked';
 /** The name OpenSSH records a host under: bare for port 22, `[host]:port` otherwise. */
 export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
+}
+
+/**
+ * The name a host's key is looked up (and recorded) under. A HostKeyAlias is used as it is, whatever
+ * the port — OpenSSH never adds `[...]:port` to an alias — so a host known under its alias is found.
+ */
+export function hostKeyLookupName(target: { host: string; port: number; hostKeyAlias?: string }): string {
+  return target.hostKeyAlias ?? knownHostsName(target.host, target.port);
+}
+
+const LITERAL_HOST = /^[A-Za-z0-9_.:%-]+$/;
+
+/**
+ * A name that matches exactly one host when written to known_hosts: a plain host name or address,
+ * or `[host]:port`. Anything OpenSSH would read as a pattern or list (`*`, `?`, `!`, `,`, other
+ * brackets), a hashed name, a marker or a comment is not literal.
+ */
+export function isLiteralKnownHostsName(name: string): boolean {
+  const bracketed = /^\[([^\]]*)\]:(\d{1,5})$/.exec(name);
+  if (bracketed) return LITERAL_HOST.test(bracketed[1]!) && Number(bracketed[2]) > 0 && Number(bracketed[2]) < 65536;
+  return LITERAL_HOST.test(name);
 }
 
 /** Parses known_hosts text; `sourceName` is used in warnings and entry sources. */
@@ -152,15 +174,17 @@ export function entryMatchesName(entry: KnownHostEntry, name: string): boolean {
 /**
  * Decides whether the offered key is trusted for `name`.
  * revoked: the key is listed `@revoked` for this name. match: a line holds exactly this key.
- * changed: a line holds another key of the same type. unknown: nothing of this type is known
- * (OpenSSH asks in that case too, even when keys of other types are known).
+ * changed: a line holds another key for this name, of any type. Any known key binds the host:
+ * a host known by its ed25519 key that now offers only ECDSA is a changed host (a downgrade an
+ * interceptor would try), not a new one — OpenSSH with strict checking refuses it too.
+ * unknown: nothing at all is known for this name.
  */
 export function checkHostKey(entries: KnownHostEntry[], name: string, keyType: string, keyBase64: string): HostKeyCheck {
   const forName = entries.filter((e) => entryMatchesName(e, name));
   if (forName.some((e) => e.revoked && e.keyBase64 === keyBase64)) return 'revoked';
   const trusted = forName.filter((e) => !e.revoked);
   if (trusted.some((e) => e.keyType === keyType && e.keyBase64 === keyBase64)) return 'match';
-  if (trusted.some((e) => e.keyType === keyType)) return 'changed';
+  if (trusted.length > 0) return 'changed';
   return 'unknown';
 }
 
@@ -174,9 +198,7 @@ export function knownKeyTypes(entries: KnownHostEntry[], name: string): string[]
 }
 
 /** "SHA256:..." exactly as `ssh-keygen -l` prints it (unpadded base64). */
-export function fingerprintSha256(blob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
-}
+export const fingerprintSha256: (blob: Buffer) => string = sshFingerprint;
 
 /** Reads the leading SSH string (the key type) from a public key wire blob; '' if malformed. */
 export function keyTypeOfBlob(blob: Buffer): string {
@@ -222,6 +244,9 @@ export async function readKnownHostsFiles(files: string[]): Promise<ParsedKnownH
 export async function appendKnownHost(file: string, name: string, type: string, base64: string): Promise<void> {
   for (const [what, value] of [['host name', name], ['key type', type], ['key', base64]] as const) {
     if (value === '' || /[\s\0]/.test(value)) throw new Error(`refusing to write known_hosts line: ${what} is empty or contains whitespace`);
+  }
+  if (!isLiteralKnownHostsName(name)) {
+    throw new Error(`refusing to write known_hosts line: "${name}" is a pattern or list, not one host name`);
   }
   if (!isBase64(base64) || keyTypeOfBlob(Buffer.from(base64, 'base64')) !== type) {
     throw new Error(`refusing to write known_hosts line: key is not a ${type} public key`);

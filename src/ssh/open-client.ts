@@ -10,7 +10,7 @@ import {
   fingerprintSha256,
   keyTypeOfBlob,
   entryMatchesName,
-  knownHostsName,
+  hostKeyLookupName,
   knownKeyTypes,
   readKnownHostsFiles,
 } from './known-hosts.js';
@@ -33,11 +33,12 @@ export interface ClientSettings {
  */
 export async function openClient(target: SshTarget, settings: ClientSettings, sock?: Duplex): Promise<Client> {
   const who = describeTarget({ ...target, jump: undefined });
-  const name = knownHostsName(target.hostKeyAlias ?? target.host, target.port);
+  const name = hostKeyLookupName(target);
   const known = await readKnownHostsFiles(target.knownHostsFiles);
   known.warnings.forEach((w) => settings.onWarning(w));
   // Only this host's lines are kept for the key check: the connection lives long, the file may hold the whole fleet.
   const entries = known.entries.filter((e) => entryMatchesName(e, name));
+  const knownTypes = knownKeyTypes(entries, name);
   const auth = await planAuth(target, settings.agentSocket);
 
   return new Promise<Client>((resolve, reject) => {
@@ -78,14 +79,14 @@ export async function openClient(target: SshTarget, settings: ClientSettings, so
         readyTimeout: settings.readyTimeoutMs,
         keepaliveInterval: settings.keepaliveIntervalMs,
         keepaliveCountMax: settings.keepaliveCountMax,
-        algorithms: { serverHostKey: hostKeyAlgorithmOrder(knownKeyTypes(entries, name)) },
+        algorithms: { serverHostKey: hostKeyAlgorithmOrder(knownTypes) },
         hostVerifier: (blob: Buffer): boolean => {
           const type = keyTypeOfBlob(blob);
           const base64 = blob.toString('base64');
           const result = checkHostKey(entries, name, type, base64);
           if (result === 'match') return true;
           const info: HostKeyInfo = { type, base64, fingerprint: fingerprintSha256(blob), status: result, knownHostsName: name };
-          untrusted = new SshError('untrusted', `${who}: ${untrustedMessage(info, target.knownHostsFiles[0])}`, { hostKey: info });
+          untrusted = new SshError('untrusted', `${who}: ${untrustedMessage(info, target.knownHostsFiles[0], knownTypes)}`, { hostKey: info });
           settings.onUntrustedKey(info);
           return false;
         },

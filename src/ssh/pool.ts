@@ -191,7 +191,10 @@ export class SshPool {
     };
   }
 
-  /** The last key offered by a host we refused; cleared when the host next connects. */
+  /**
+   * The key a live handshake of this run offered and we refused: the only key the operator may trust.
+   * Replaced by each later refused offer; cleared when the host connects or a later attempt fails otherwise.
+   */
   trustOffered(key: string): HostKeyInfo | undefined {
     return this.hosts.get(key)?.offered;
   }
@@ -283,6 +286,8 @@ export class SshPool {
     } catch (err) {
       state.connecting = undefined;
       const error = asSshError(err, describeTarget(target));
+      // The latest attempt offered no key to decide on: an older offer is no longer what the host presents.
+      if (error.kind !== 'untrusted') state.offered = undefined;
       // An untrusted key is the operator's call, not a network fault: once trusted, connect at once.
       if (error.kind !== 'untrusted' && error.kind !== 'closed') {
         state.failures++;

@@ -1,4 +1,4 @@
-import type { ActionIntent, ActionPlan, FailureClass } from '../model/index.js';
+import type { ActionIntent, ActionPlan, FailureClass, HostKeyInfo } from '../model/index.js';
 
 /** A repair across a pool: the given host is the canary, then the rest of the pool N at a time. */
 export interface PoolRepairRequest {
@@ -9,6 +9,12 @@ export interface PoolRepairRequest {
   clears?: { class: FailureClass; subject?: string };
   batchSize?: number;
 }
+
+/** The key the operator reviewed in the trust dialog: its type, blob and the fingerprint shown for it. */
+export type ReviewedHostKey = Pick<HostKeyInfo, 'type' | 'base64' | 'fingerprint'>;
+
+/** The answer to a trust request: written, or refused with the reason to show. */
+export type TrustOutcome = { trusted: true; message: string } | { trusted: false; reason: string };
 
 /**
  * What a view may ask the core to do. The CLI wires a real implementation
@@ -23,8 +29,11 @@ export interface Intents {
   /** Start streaming a host's log source into store.log (replacing any open stream). */
   openLog(machineId: string, sourceId: string): void;
   closeLog(): void;
-  /** Record the host key currently offered by an untrusted host in known_hosts (explicit operator decision). */
-  trustHostKey(machineId: string): Promise<void>;
+  /**
+   * Record in known_hosts exactly the key the operator reviewed (explicit decision). Refused unless a
+   * live connection of this run offers that very key and nothing is known for the host yet.
+   */
+  trustHostKey(machineId: string, reviewed: ReviewedHostKey): Promise<TrustOutcome>;
   /** Run a repair over the host's pool with a canary; progress in store.rollout. */
   repairPool(req: PoolRepairRequest): Promise<void>;
   /** Poll now (one host or all). */

@@ -1,5 +1,5 @@
 // Host keys on a real lab host: an unknown key leaves the host untrusted (never silently accepted),
-// trusting it is an explicit intent that writes known_hosts; a changed key is refused and never replaced.
+// trusting it is an explicit intent that writes known_hosts; a changed key (of any type) is refused and never replaced.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,9 @@ test('an unknown host key is shown as untrusted; trusting it writes known_hosts 
   const labLine = readFileSync(lab.knownHostsPath, 'utf8').split('\n').find((l) => l.startsWith(web.ssh!.host + ' '))!;
   assert.equal(host.last!.hostKey!.base64, labLine.split(' ')[2]);
 
-  await c.intents.trustHostKey(web.id);
+  const offered = host.last!.hostKey!;
+  const outcome = await c.intents.trustHostKey(web.id, { type: offered.type, base64: offered.base64, fingerprint: offered.fingerprint });
+  assert.equal(outcome.trusted, true);
   const written = readFileSync(knownHosts, 'utf8');
   assert.match(written, new RegExp(`^${web.ssh!.host.replace(/\./g, '\\.')} ssh-ed25519 ${labLine.split(' ')[2]!.replace(/[+/]/g, '\\$&')}\\n$`));
   await waitFor('a trusted probe', () => c.store.getState().hosts[web.id]?.last?.reach === 'ok');
@@ -80,12 +82,14 @@ test('a changed host key (man in the middle) is refused and trusting from the UI
   const host = await waitFor('the first poll', () => c.store.getState().hosts[web.id]?.last && c.store.getState().hosts[web.id]);
   assert.equal(host.last?.reach, 'untrusted');
   assert.equal(host.last?.hostKey?.status, 'changed');
-  await c.intents.trustHostKey(web.id);
+  const offered = host.last!.hostKey!;
+  const outcome = await c.intents.trustHostKey(web.id, { type: offered.type, base64: offered.base64, fingerprint: offered.fingerprint });
+  assert.equal(outcome.trusted, false);
   assert.equal(readFileSync(knownHosts, 'utf8'), wrong, 'known_hosts untouched');
   assert.match(c.store.getState().notice?.text ?? '', /CHANGED/);
 });
 
-test('a known key of another type (RSA known, the host offers ed25519) is refused and flagged, never trusted silently', { skip }, async () => {
+test('a known key of another type (RSA known, the host offers ed25519) is a CHANGED key: refused, flagged, never trusted from the UI', { skip }, async () => {
   const keyDir = mkdtempSync(join(tmpdir(), 'remlite-rsa-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(keyDir, 'k')]);
   const rsa = readFileSync(join(keyDir, 'k.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
@@ -96,6 +100,11 @@ test('a known key of another type (RSA known, the host offers ed25519) is refuse
   const host = await waitFor('the first poll', () => c.store.getState().hosts[web.id]?.last && c.store.getState().hosts[web.id]);
   assert.equal(host.last?.reach, 'untrusted');
   assert.equal(host.last?.hostKey?.type, 'ssh-ed25519', 'the key offered is named with its type');
-  assert.ok(host.findings.some((f) => f.class === 'untrusted-host-key' && f.severity === 'critical'));
+  assert.equal(host.last?.hostKey?.status, 'changed', 'any known key binds the host');
+  assert.match(host.last?.error ?? '', /known_hosts holds its ssh-rsa key, but it now offers only ssh-ed25519/);
+  assert.ok(host.findings.some((f) => f.class === 'untrusted-host-key' && f.severity === 'critical' && /CHANGED/.test(f.summary)));
+  const offered = host.last!.hostKey!;
+  const outcome = await c.intents.trustHostKey(web.id, { type: offered.type, base64: offered.base64, fingerprint: offered.fingerprint });
+  assert.equal(outcome.trusted, false);
   assert.equal(readFileSync(knownHosts, 'utf8'), `${web.ssh!.host} ${rsa}\n`, 'known_hosts untouched');
 });

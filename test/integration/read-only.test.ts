@@ -38,7 +38,7 @@ test('a read-only console refuses to plan, to run a plan made elsewhere, and to 
     assert.equal(entries[0]!.phase, 'refused');
     assert.match(entries[0]!.error ?? '', /read-only/);
 
-    await core.intents.trustHostKey('local');
+    await core.intents.trustHostKey('local', { type: 'ssh-ed25519', base64: 'AAAA', fingerprint: 'SHA256:x' });
     assert.match(core.store.getState().notice?.text ?? '', /read-only/);
     assert.equal(readFileSync(auditPath, 'utf8').trim().split('\n').length, 1);
 

@@ -13,7 +13,7 @@ export interface PlainSshd {
   port: number;
   dir: string;
   clientKeyPath: string;
-  /** "[address]:port ssh-ed25519 AAAA..." */
+  /** "[address]:port ssh-ed25519 AAAA..." (the type is the host key's) */
   hostKeyLine: string;
   /** "ssh-ed25519 AAAA..." without the host name. */
   hostPublicKey: string;
@@ -63,7 +63,17 @@ function canConnect(address: string, port: number): Promise<boolean> {
   });
 }
 
-export async function startSshd(opts: { address: string; port?: number; extraConfig?: string[] }): Promise<PlainSshd> {
+export interface SshdOptions {
+  address: string;
+  port?: number;
+  extraConfig?: string[];
+  /** ssh-keygen -t for the (only) host key: 'ed25519' (default), 'ecdsa', 'rsa'. */
+  hostKeyType?: string;
+  /** Authorize this existing client key instead of a fresh one (a second sshd for the same client). */
+  clientKeyPath?: string;
+}
+
+export async function startSshd(opts: SshdOptions): Promise<PlainSshd> {
   const reason = sshdUnavailableReason();
   if (reason) throw new Error(reason);
   const { address } = opts;
@@ -72,10 +82,11 @@ export async function startSshd(opts: { address: string; port?: number; extraCon
   chmodSync(dir, 0o700);
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
-  const hostKey = join(dir, 'host_ed25519');
-  const clientKeyPath = join(dir, 'client_ed25519');
-  keygen(hostKey);
-  keygen(clientKeyPath);
+  const hostKeyType = opts.hostKeyType ?? 'ed25519';
+  const hostKey = join(dir, `host_${hostKeyType}`);
+  const clientKeyPath = opts.clientKeyPath ?? join(dir, 'client_ed25519');
+  keygen(hostKey, hostKeyType);
+  if (!opts.clientKeyPath) keygen(clientKeyPath);
   const authorizedKeys = join(dir, 'authorized_keys');
   writeFileSync(authorizedKeys, readFileSync(clientKeyPath + '.pub'), { mode: 0o600 });
 

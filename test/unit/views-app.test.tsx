@@ -6,6 +6,7 @@ import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import type { FleetStore } from '../../src/store/index.js';
 import { fleetStore, RecordingIntents, typeKeys } from './views-fixtures.js';
+import { sshFingerprintOfBase64 } from '../../src/util/ssh-fingerprint.js';
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 const DOWN = '\u001B[B';
@@ -204,32 +205,78 @@ test('logs pane: opens a source, draws appended lines with control sequences str
   assert.match(app.frame(), /choose a log source/);
 });
 
-test('untrusted host shows the offered key and T asks before trusting', async () => {
+function untrustedPoll(base64: string, status: 'unknown' | 'changed', at = Date.now()) {
+  const hostKey = { type: 'ssh-ed25519', base64, fingerprint: sshFingerprintOfBase64(base64), status, knownHostsName: '[127.0.0.1]:2222' };
+  return { result: { machineId: 'db1', at, reach: 'untrusted' as const, error: `host key ${status}`, hostKey }, findings: [] };
+}
+const KEY_A = Buffer.from('key A').toString('base64');
+const KEY_B = Buffer.from('key B').toString('base64');
+
+test('a CHANGED host key is never offered for trust: T explains, no dialog, nothing trusted', async () => {
   const store = fleetStore();
-  store.getState().applyPolls([
-    {
-      result: {
-        machineId: 'db1',
-        at: Date.now(),
-        reach: 'untrusted',
-        error: 'host key changed',
-        hostKey: { type: 'ssh-ed25519', base64: 'AAAA', fingerprint: 'SHA256:abcDEF123', status: 'changed', knownHostsName: '[127.0.0.1]:2222' },
-      },
-      findings: [],
-    },
-  ]);
+  store.getState().applyPolls([untrustedPoll(KEY_A, 'changed')]);
   const app = await renderApp({ store });
   await app.press('/', 'd', 'b', '\r', '\r');
   let f = app.frame();
-  assert.match(f, /host key changed: ssh-ed25519 SHA256:abcDEF123/);
+  assert.match(f, new RegExp(`host key changed: ssh-ed25519 ${sshFingerprintOfBase64(KEY_A).replace(/[+/]/g, '\\$&')}`));
+  assert.doesNotMatch(f, /T trust|T to review/);
   await app.press('T');
   f = app.frame();
-  assert.match(f, /DIFFERENT key/);
-  assert.match(f, /man-in-the-middle/);
+  assert.doesNotMatch(f, /Trust the host key/);
+  assert.match(f, /host key CHANGED: remlite never replaces a known key/);
+  await app.press('y');
+  assert.equal(app.intents.called('trustHostKey').length, 0);
+});
+
+test('an unknown key: T shows the key, y trusts exactly the reviewed key (fingerprint computed from it)', async () => {
+  const store = fleetStore();
+  store.getState().applyPolls([untrustedPoll(KEY_A, 'unknown')]);
+  const app = await renderApp({ store });
+  await app.press('/', 'd', 'b', '\r', '\r');
+  assert.match(app.frame(), /T to review and trust it/);
+  await app.press('T');
+  const f = app.frame();
+  assert.match(f, /Trust the host key offered by db1\?/);
+  assert.ok(f.includes(`key: ssh-ed25519 ${sshFingerprintOfBase64(KEY_A)}`));
+  assert.match(f, /never been seen/);
   await app.press('n');
   assert.equal(app.intents.called('trustHostKey').length, 0);
   await app.press('T', 'y');
-  assert.deepEqual(app.intents.called('trustHostKey')[0]?.args, ['db1']);
+  assert.deepEqual(app.intents.called('trustHostKey')[0]?.args, ['db1', { type: 'ssh-ed25519', base64: KEY_A, fingerprint: sshFingerprintOfBase64(KEY_A) }]);
+});
+
+test('a newer poll offering another key while the dialog is open: the dialog says so and y refuses', async () => {
+  const store = fleetStore();
+  store.getState().applyPolls([untrustedPoll(KEY_A, 'unknown')]);
+  const app = await renderApp({ store });
+  await app.press('/', 'd', 'b', '\r', '\r', 'T');
+  assert.ok(app.frame().includes(sshFingerprintOfBase64(KEY_A)));
+  store.getState().applyPolls([untrustedPoll(KEY_B, 'unknown', Date.now() + 1)]);
+  await tick();
+  const f = app.frame();
+  assert.ok(f.includes(`key: ssh-ed25519 ${sshFingerprintOfBase64(KEY_A)}`), 'the dialog keeps the key that was reviewed');
+  assert.match(f, /CHANGED since you pressed T: the host now offers a DIFFERENT key/);
+  assert.ok(f.includes(sshFingerprintOfBase64(KEY_B)));
+  await app.press('y');
+  assert.equal(app.intents.called('trustHostKey').length, 0);
+  assert.match(app.frame(), /trust refused: the host now offers a DIFFERENT key/);
+  // Reviewing the new key and confirming trusts that one.
+  await app.press('T', 'y');
+  assert.equal((app.intents.called('trustHostKey')[0]?.args[1] as { base64: string }).base64, KEY_B);
+});
+
+test('a key restored from the fleet cache is not an offer: T explains and asks for a live poll', async () => {
+  const store = fleetStore();
+  const db1 = store.getState().hosts['db1']!;
+  store.setState({ hosts: { ...store.getState().hosts, db1: { ...db1, last: untrustedPoll(KEY_A, 'unknown').result, cached: true } } });
+  const app = await renderApp({ store });
+  await app.press('/', 'd', 'b', '\r', '\r');
+  assert.doesNotMatch(app.frame(), /T to review/);
+  await app.press('T');
+  assert.doesNotMatch(app.frame(), /Trust the host key/);
+  assert.match(app.frame(), /fleet cache of an earlier run/);
+  await app.press('y');
+  assert.equal(app.intents.called('trustHostKey').length, 0);
 });
 
 test('every frame line fits 80 columns, on the grid and in every host tab', async () => {

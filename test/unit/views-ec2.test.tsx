@@ -52,7 +52,7 @@ function setup() {
     run: async (plan) => void runs.push(plan),
     openLog: () => undefined,
     closeLog: () => undefined,
-    trustHostKey: async () => undefined,
+    trustHostKey: async () => ({ trusted: false, reason: 'not in this test' }),
     refresh: () => undefined,
     repairPool: async () => undefined,
     acceptBaseline: async () => undefined,

@@ -1,6 +1,6 @@
 // Shared fixtures for the selector and view tests: a small realistic fleet.
 import type { ActionIntent, ActionPlan, Finding, HostProbe, Machine, PollResult, ServiceStatus, VolumeStatus } from '../../src/model/index.js';
-import { createFleetStore, type FleetStore, type Intents, type PoolRepairRequest } from '../../src/store/index.js';
+import { createFleetStore, type FleetStore, type Intents, type PoolRepairRequest, type ReviewedHostKey, type TrustOutcome } from '../../src/store/index.js';
 
 const GiB = 1024 ** 3;
 
@@ -163,8 +163,9 @@ export class RecordingIntents implements Intents {
     this.calls.push({ name: 'closeLog', args: [] });
     this.store?.getState().closeLog();
   }
-  async trustHostKey(machineId: string): Promise<void> {
-    this.calls.push({ name: 'trustHostKey', args: [machineId] });
+  async trustHostKey(machineId: string, reviewed: ReviewedHostKey): Promise<TrustOutcome> {
+    this.calls.push({ name: 'trustHostKey', args: [machineId, reviewed] });
+    return { trusted: true, message: `trusted ${reviewed.fingerprint}` };
   }
   refresh(machineId?: string): void {
     this.calls.push({ name: 'refresh', args: [machineId] });
