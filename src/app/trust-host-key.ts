@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { HostKeyInfo } from '../model/index.js';
+import type { HostKeyInfo, SshTarget } from '../model/index.js';
 import type { FleetStore, ReviewedHostKey, TrustOutcome } from '../store/index.js';
 import type { SshPool } from '../ssh/pool.js';
 import type { AuditLog } from '../persist/audit-log.js';
-import { appendKnownHost, checkHostKey, isLiteralKnownHostsName, readKnownHostsFiles } from '../ssh/known-hosts.js';
+import { appendKnownHost, checkHostKey, hostKeyLookupName, isLiteralKnownHostsName, readKnownHostsFiles } from '../ssh/known-hosts.js';
 import { sshFingerprintOfBase64 } from '../util/ssh-fingerprint.js';
 
 export interface TrustDeps {
@@ -38,14 +38,15 @@ export function trustRefusal(live: HostKeyInfo | undefined, reviewed: ReviewedHo
 export async function trustHostKey(d: TrustDeps, machineId: string, reviewed: ReviewedHostKey): Promise<TrustOutcome> {
   const s = d.store.getState();
   const host = s.hosts[machineId];
-  const files = host?.machine.ssh?.knownHostsFiles ?? [];
+  const live = d.pool.trustOffered(machineId);
+  // The offer may come from a jump host on the way: its key belongs in that hop's known_hosts.
+  const files = (host?.machine.ssh && live ? hopNamed(host.machine.ssh, live.knownHostsName) : host?.machine.ssh)?.knownHostsFiles ?? [];
   const file = files[0];
   if (!host || !file) {
     const reason = `no SSH target with a known_hosts file for ${machineId}`;
     s.notify(reason, 'warning');
     return { trusted: false, reason };
   }
-  const live = d.pool.trustOffered(machineId);
   let reason = trustRefusal(live, reviewed);
   if (!reason && live) {
     // known_hosts may have gained a line since the handshake: decide against the file as it is now.
@@ -67,4 +68,10 @@ export async function trustHostKey(d: TrustDeps, machineId: string, reviewed: Re
   const message = `${host.machine.name}: trusted ${live.type} ${reviewed.fingerprint} (written to ${file})`;
   s.notify(message, 'info');
   return { trusted: true, message };
+}
+
+/** The hop (the target or one of its jump hosts) whose keys are looked up under `name`; the target when none is. */
+function hopNamed(target: SshTarget, name: string): SshTarget {
+  for (let hop: SshTarget | undefined = target; hop; hop = hop.jump) if (hostKeyLookupName(hop) === name) return hop;
+  return target;
 }

@@ -353,3 +353,27 @@ test('HostKeyAlias with a non-22 Port: the key recorded under the plain alias is
   assert.equal(again.hostKey?.status, 'unknown');
   assert.equal(again.hostKey?.knownHostsName, 'web-alias');
 });
+
+test('an unknown jump host key is trusted into the jump host\'s own known_hosts, under its own name', { skip }, async () => {
+  const server = await sshd();
+  const dir = mkdtempSync(join(scratch, 'jump-'));
+  const targetKnownHosts = join(dir, 'target_known_hosts');
+  const jumpKnownHosts = join(dir, 'jump_known_hosts');
+  writeFileSync(targetKnownHosts, `${server.hostKeyLine}\n`);
+  writeFileSync(jumpKnownHosts, '');
+  const machine = machineFor(server, targetKnownHosts, 'hk-jump');
+  machine.ssh!.jump = { ...machine.ssh!, hostKeyAlias: 'jumpbox', knownHostsFiles: [jumpKnownHosts] };
+  const c = consoleFor([machine]);
+  const poll = await pollNow(c, 'hk-jump');
+  assert.equal(poll.reach, 'untrusted');
+  assert.equal(poll.hostKey?.knownHostsName, 'jumpbox');
+  const outcome = await c.intents.trustHostKey('hk-jump', reviewedOf(poll.hostKey!));
+  assert.equal(outcome.trusted, true);
+  assert.equal(readFileSync(jumpKnownHosts, 'utf8'), `jumpbox ${server.hostPublicKey}\n`);
+  assert.equal(readFileSync(targetKnownHosts, 'utf8'), `${server.hostKeyLine}\n`, "the target's file is left alone");
+  const after = await waitFor('a poll through the trusted jump host', () => {
+    const last = c.store.getState().hosts['hk-jump']?.last;
+    return last && last.reach !== 'untrusted' ? last : undefined;
+  });
+  assert.notEqual(after.reach, 'unreachable', after.error);
+});
