@@ -18,6 +18,8 @@ export function sideFiles(dest: string): { staged: string; previous: string } {
 
 interface ServiceControl {
   isActive: string;
+  /** Before a restart of a unit that is not running: clears a hit start limit, which would refuse it. */
+  prepare?: string;
   /** Reload, or restart when the unit is not running. */
   apply: string;
   verify: string;
@@ -38,6 +40,7 @@ function serviceControl(service: string, ctx: PlanContext): ServiceControl {
   const unit = unitName(service);
   return {
     isActive: shCommand('systemctl', 'is-active', '--quiet', '--', unit),
+    ...(running ? {} : { prepare: `${shCommand('systemctl', 'reset-failed', '--', unit)} >/dev/null 2>&1` }),
     apply: shCommand('systemctl', running ? 'reload-or-restart' : 'restart', '--', unit),
     verify: shCommand('systemctl', 'is-active', '--', unit),
     restart: shCommand('systemctl', 'restart', '--', unit),
@@ -76,6 +79,7 @@ export function transactionScript(dest: string, service: string, ctx: PlanContex
   ];
   // The test runs in a subshell on lines of its own: an operator's test may end in a comment or exit.
   if (test) lines.push(requireOnHost(`(\n${test}\n) || { back; false; }`, `the restored ${dest} fails the config test of ${service}: the previous file is back, ${service} was not touched`));
+  if (svc.prepare) lines.push(svc.prepare);
   lines.push(
     `if ${svc.apply} && ${svc.verify}; then rm -f -- ${p}; exit 0; fi`,
     'back',
