@@ -70,7 +70,7 @@ test('db-tables-missing: DROP TABLE orders + a row added to the untouched users 
   assert.equal(await mysql(`SELECT name FROM ${DATABASE}.users WHERE id = 4`), 'barbara');
 });
 
-test('db-tables-missing: DROP DATABASE is "database does not exist" in the first poll; db.restore creates the database and both tables with their rows', { skip }, async () => {
+test('db-tables-missing: DROP DATABASE is critical (database does not exist) in the first poll; db.restore creates the database and both tables with their rows', { skip }, async () => {
   await resetDatabase();
   const t = await h.inject(DB, `mysql -e 'DROP DATABASE ${DATABASE}'`);
   const seen = await h.firstPollAfter(DB, t);
