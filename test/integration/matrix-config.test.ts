@@ -210,3 +210,29 @@ test('config.restore whose restored file still fails the test (garbage in conf-e
   assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'config-drift', APACHE_CONF);
   assert.equal(await sha(WEB, APACHE_CONF), baselineSha(WEB, APACHE_CONF));
 });
+
+test('config.restore whose reload fails (ExecReload=/bin/false drop-in): the previous file is put back and apache2 keeps running as it was (exit 1)', { skip }, async () => {
+  const DROP_IN = '/run/systemd/system/apache2.service.d/remlite-test-reload-fails.conf';
+  const pid = (await h.sh(WEB, 'systemctl show -p MainPID --value apache2')).trim();
+  try {
+    await h.sh(WEB, `mkdir -p ${DROP_IN.replace(/\/[^/]+$/, '')} && printf '[Service]\\nExecReload=\\nExecReload=/bin/false\\n' > ${DROP_IN} && systemctl daemon-reload`);
+    const t = await h.inject(WEB, `printf '# edited by hand\\n' >> ${APACHE_CONF}`);
+    const drifted = await sha(WEB, APACHE_CONF);
+    const drift = findingOf(await h.firstPollAfter(WEB, t), 'config-drift', APACHE_CONF);
+    const planned = h.core.intents.plan({ machineId: WEB, action: drift.repairs[0]!.action, params: drift.repairs[0]!.params });
+    assert.ok('plan' in planned, 'refused' in planned ? planned.refused : '');
+    await h.core.intents.run(planned.plan);
+    const run = h.core.store.getState().actions.find((a) => a.plan === planned.plan);
+    assert.equal(run?.state, 'failed');
+    assert.equal(run?.result?.exitCode, 1, run?.result?.outputTail);
+    assert.match(run?.result?.outputTail ?? '', /remlite: apache2 is not active on the restored \/etc\/apache2\/apache2\.conf: the previous file is back/);
+    assert.equal(await sha(WEB, APACHE_CONF), drifted, 'the previous file is back, byte for byte');
+    assert.equal((await h.sh(WEB, 'systemctl is-active apache2')).trim(), 'active');
+    assert.equal((await h.sh(WEB, 'systemctl show -p MainPID --value apache2')).trim(), pid, 'still the same apache2, not restarted');
+    assert.equal((await h.sh(WEB, 'ls -a /etc/apache2 | grep -c remlite || true')).trim(), '0', 'no staged or kept file left');
+  } finally {
+    await labExec(WEB, `rm -f ${DROP_IN} && systemctl daemon-reload`);
+  }
+  const fixed = await h.repairWith(findingOf(await h.firstPollAfter(WEB, Date.now()), 'config-drift', APACHE_CONF));
+  assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'config-drift', APACHE_CONF);
+});

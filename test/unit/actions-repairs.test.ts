@@ -75,7 +75,7 @@ test('config.restore: guards on the host, the copy staged beside the config, the
   ]);
   assert.ok(script.includes('\nif command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi\n) || { back; false; }; } || {'), script);
   assert.ok(script.includes('\nif systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service; then rm -f -- /etc/apache2/.apache2.conf.remlite-prev; exit 0; fi\nback\n'), script);
-  assert.ok(script.endsWith('\nif [ "$was" = 1 ]; then systemctl restart -- apache2.service; systemctl is-active -- apache2.service; fi\nexit 1'), script);
+  assert.ok(script.endsWith('\nif [ "$was" = 1 ] && ! systemctl is-active --quiet -- apache2.service; then systemctl restart -- apache2.service; systemctl is-active -- apache2.service; fi\nexit 1'), script);
   assert.ok('plan' in r);
   assert.deepEqual(r.plan.input, {
     baselineFile: SHA,

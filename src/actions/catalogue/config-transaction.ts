@@ -62,7 +62,8 @@ export function testCondition(dest: string, service: string, test: string | unde
  * The transaction, as one POSIX sh script: keep the previous file (a hard link), move the staged
  * copy in, run the config test on it (the previous file goes back and the service is not touched
  * when it fails: exit 3), then reload or restart and check the service is active; when it is not,
- * the previous file goes back and a service that was running before is restarted on it (exit 1).
+ * the previous file goes back and a service that was running before and has stopped is restarted
+ * on it (exit 1).
  */
 export function transactionScript(dest: string, service: string, ctx: PlanContext): string {
   const { staged, previous } = sideFiles(dest);
@@ -84,7 +85,8 @@ export function transactionScript(dest: string, service: string, ctx: PlanContex
     `if ${svc.apply} && ${svc.verify}; then rm -f -- ${p}; exit 0; fi`,
     'back',
     say(`${service} is not active on the restored ${dest}: the previous file is back`),
-    `if [ "$was" = 1 ]; then ${svc.restart}; ${svc.verify}; fi`,
+    // Only a service that stopped is started again: one still running on the old file is left so.
+    `if [ "$was" = 1 ] && ! ${svc.isActive}; then ${svc.restart}; ${svc.verify}; fi`,
     'exit 1',
   );
   return lines.join('\n');

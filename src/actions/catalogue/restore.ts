@@ -70,7 +70,7 @@ export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
     },
     expected: (p) =>
       p['service']
-        ? `${p['path']} is byte-identical to the baseline, the config test passes and ${p['service']} is active; if the test fails or ${p['service']} does not come up, the previous ${p['path']} is put back (and ${p['service']} restarted on it if it was running); the next probe shows no drift`
+        ? `${p['path']} is byte-identical to the baseline, the config test passes and ${p['service']} is active; if the test fails or ${p['service']} does not come up, the previous ${p['path']} is put back (and ${p['service']} started again on it if it was running and stopped); the next probe shows no drift`
         : `${p['path']} is byte-identical to the baseline; the next probe shows no drift`,
   },
   'data.restore': {
