@@ -49,7 +49,7 @@ test('config-drift: a harmless edit of apache2.conf is a warning in the first po
   assert.deepEqual(f.repairs.map((r) => [r.action, r.params]), [['config.restore', { path: APACHE_CONF, service: 'apache2' }]]);
 
   const fixed = await h.repairWith(f);
-  assert.ok(fixed.plan.command.includes('\nif systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service; then'), fixed.plan.command);
+  assert.ok(fixed.plan.command.includes('; if systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service; then'), fixed.plan.command);
   assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'config-drift');
   assert.equal(await sha(WEB, APACHE_CONF), baselineSha(WEB, APACHE_CONF));
 });
@@ -86,8 +86,8 @@ test('config-test-failed (sshd -t): an unknown option in sshd_config on lab-db1 
   assert.equal(findingOf(seen, 'config-drift', SSHD_CONFIG).severity, 'critical');
 
   const fixed = await h.repairWith(failed);
-  assert.ok(fixed.plan.command.includes('sshd -t; fi\n) || { back; false; }'), fixed.plan.command);
-  assert.ok(fixed.plan.command.includes('\nif systemctl reload-or-restart -- ssh.service && systemctl is-active -- ssh.service; then'), fixed.plan.command);
+  assert.ok(fixed.plan.command.includes("sshd -t; fi'\\'' || { back; false; }"), fixed.plan.command);
+  assert.ok(fixed.plan.command.includes('; if systemctl reload-or-restart -- ssh.service && systemctl is-active -- ssh.service; then'), fixed.plan.command);
   const after = await h.firstPollAfter(DB, fixed.doneAt);
   assertCleared(after, 'config-test-failed');
   assertCleared(after, 'config-drift');
@@ -109,7 +109,7 @@ test('restarted onto a bad config: garbage + systemctl restart apache2 (fails) i
   findingOf(seen, 'config-drift', APACHE_CONF);
 
   const fixed = await h.repairWith(down);
-  assert.ok(fixed.plan.command.includes('\nif systemctl restart -- apache2.service && systemctl is-active -- apache2.service; then'), 'restart, not reload: the unit is failed');
+  assert.ok(fixed.plan.command.includes('; if systemctl restart -- apache2.service && systemctl is-active -- apache2.service; then'), 'restart, not reload: the unit is failed');
   const after = await h.firstPollAfter(WEB, fixed.doneAt);
   for (const cls of ['service-down', 'config-test-failed', 'config-drift'] as const) assertCleared(after, cls);
   assert.equal((await h.sh(WEB, 'systemctl is-active apache2')).trim(), 'active');
@@ -164,7 +164,7 @@ async function sshdOntoGarbage(): Promise<void> {
 
   const fixed = await h.repairWith(down);
   assert.ok(fixed.plan.command.includes('systemd-run --quiet --wait --collect -- /bin/sh -c '), fixed.plan.command);
-  assert.ok(fixed.plan.command.includes('\nif systemctl restart -- ssh.service && systemctl is-active -- ssh.service; then'), fixed.plan.command);
+  assert.ok(fixed.plan.command.includes('; if systemctl restart -- ssh.service && systemctl is-active -- ssh.service; then'), fixed.plan.command);
   assert.ok(fixed.plan.preconditions?.some((c) => c.startsWith('systemd-run is installed')), fixed.plan.preconditions?.join('\n'));
   assert.equal((await h.sh(WEB, 'systemctl is-active ssh')).trim(), 'active');
   assert.equal(await sha(WEB, SSHD_CONFIG), baselineSha(WEB, SSHD_CONFIG));

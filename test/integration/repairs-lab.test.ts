@@ -152,9 +152,9 @@ test('bad config + failed restart: config.restore writes the copy back, tests, r
   assert.match(p.input?.description ?? '', /^baseline copy of \/etc\/apache2\/apache2\.conf accepted .* by /);
   // Staged beside the config, then swapped in, tested and restarted by one transient unit.
   assert.ok(p.command.includes('chmod 0644 -- "$tmp" && chown root:root -- "$tmp" && mv -f -- "$tmp" /etc/apache2/.apache2.conf.remlite-new && '), p.command);
-  assert.ok(p.command.includes(`\nmv -f -- /etc/apache2/.apache2.conf.remlite-new ${CONF} ||`), p.command);
-  assert.ok(p.command.includes('\nif command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi\n'), p.command);
-  assert.ok(p.command.includes('\nif systemctl restart -- apache2.service && systemctl is-active -- apache2.service; then'), p.command);
+  assert.ok(p.command.includes(`; mv -f -- /etc/apache2/.apache2.conf.remlite-new ${CONF} ||`), p.command);
+  assert.ok(p.command.includes('then apachectl configtest; fi'), p.command);
+  assert.ok(p.command.includes('; if systemctl restart -- apache2.service && systemctl is-active -- apache2.service; then'), p.command);
   await run(p);
   assert.equal(await sha(WEB, CONF), baseline.files[CONF]?.sha256);
   assert.equal((await sh(WEB, `stat -c '%a %U %G' ${CONF}`)).trim(), '644 root root');

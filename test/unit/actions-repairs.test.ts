@@ -66,16 +66,19 @@ test('config.restore: guards on the host, the copy staged beside the config, the
   // The baseline copy goes to the staged name first (the live file is untouched until the transaction).
   assert.ok(c.includes('mv -f -- "$tmp" /etc/apache2/.apache2.conf.remlite-new && log=$(mktemp -- /tmp/remlite-restore.XXXXXX) && { systemd-run --quiet --wait --collect -- /bin/sh -c '), c);
   assert.ok(c.endsWith(` remlite-config-restore "$log"; r=$?; cat -- "$log"; rm -f -- "$log"; rm -f -- /etc/apache2/.apache2.conf.remlite-new; exit $r; }`), c);
+  assert.doesNotMatch(c, /[\x00-\x1f]/, 'one line: the confirmation shows it exactly');
   const script = transaction(c);
-  assert.deepEqual(script.split('\n').slice(0, 4), [
-    'exec >"$1" 2>&1',
-    'was=0; if systemctl is-active --quiet -- apache2.service; then was=1; fi',
-    'had=0',
-    "if [ -e /etc/apache2/apache2.conf ] || [ -L /etc/apache2/apache2.conf ]; then ln -f -- /etc/apache2/apache2.conf /etc/apache2/.apache2.conf.remlite-prev || { printf '%s\\n' 'remlite: could not keep the previous /etc/apache2/apache2.conf: nothing changed' >&2; rm -f -- /etc/apache2/.apache2.conf.remlite-new; exit 1; }; had=1; fi",
-  ]);
-  assert.ok(script.includes('\nif command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi\n) || { back; false; }; } || {'), script);
-  assert.ok(script.includes('\nif systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service; then rm -f -- /etc/apache2/.apache2.conf.remlite-prev; exit 0; fi\nback\n'), script);
-  assert.ok(script.endsWith('\nif [ "$was" = 1 ] && ! systemctl is-active --quiet -- apache2.service; then systemctl restart -- apache2.service; systemctl is-active -- apache2.service; fi\nexit 1'), script);
+  assert.ok(
+    script.startsWith(
+      'exec >"$1" 2>&1; was=0; if systemctl is-active --quiet -- apache2.service; then was=1; fi; had=0; ' +
+        "if [ -e /etc/apache2/apache2.conf ] || [ -L /etc/apache2/apache2.conf ]; then ln -f -- /etc/apache2/apache2.conf /etc/apache2/.apache2.conf.remlite-prev || { printf '%s\\n' 'remlite: could not keep the previous /etc/apache2/apache2.conf: nothing changed' >&2; rm -f -- /etc/apache2/.apache2.conf.remlite-new; exit 1; }; had=1; fi; " +
+        'mv -f -- /etc/apache2/.apache2.conf.remlite-new /etc/apache2/apache2.conf || ',
+    ),
+    script,
+  );
+  assert.ok(script.includes("; { sh -c 'if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi' || { back; false; }; } || {"), script);
+  assert.ok(script.includes('; if systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service; then rm -f -- /etc/apache2/.apache2.conf.remlite-prev; exit 0; fi; back; '), script);
+  assert.ok(script.endsWith('; if [ "$was" = 1 ] && ! systemctl is-active --quiet -- apache2.service; then systemctl restart -- apache2.service; systemctl is-active -- apache2.service; fi; exit 1'), script);
   assert.ok('plan' in r);
   assert.deepEqual(r.plan.input, {
     baselineFile: SHA,
@@ -101,11 +104,11 @@ function transaction(command: string): string {
 test('config.restore restarts a failed unit, uses the declared test, sshd -t gets /run/sshd, sudo for non-root users, sysvinit runs it inline', () => {
   const failed = host({}, { probe: probe({ services: [{ name: 'nginx', active: 'failed', sub: 'failed', load: 'loaded', init: 'systemd' }] }) });
   const nginx = transaction(cmd(plan('config.restore', { path: '/etc/nginx/nginx.conf', service: 'nginx' }, failed)));
-  assert.ok(nginx.includes('{ (\nnginx -t -q\n) || { back; false; }; }'), nginx);
-  assert.ok(nginx.includes('if systemctl restart -- nginx.service && systemctl is-active -- nginx.service; then'), nginx);
+  assert.ok(nginx.includes("{ sh -c 'nginx -t -q' || { back; false; }; }"), nginx);
+  assert.ok(nginx.includes('; systemctl reset-failed -- nginx.service >/dev/null 2>&1; if systemctl restart -- nginx.service && systemctl is-active -- nginx.service; then'), nginx);
   const sshBaseline = { ...BASELINE, files: { ...BASELINE.files, '/etc/ssh/sshd_config': { kind: 'config' as const, sha256: SHA, copy: SHA, mode: '0644', owner: 'root', group: 'root', size: 10 } } };
   const ssh = transaction(cmd(plan('config.restore', { path: '/etc/ssh/sshd_config', service: 'ssh' }, host(), { ...extras, baseline: sshBaseline })));
-  assert.ok(ssh.includes('\nif command -v sshd >/dev/null 2>&1; then { test -d /run/sshd || mkdir -m 0755 /run/sshd; } >/dev/null 2>&1; sshd -t; fi\n'), ssh);
+  assert.ok(ssh.includes("{ sh -c 'if command -v sshd >/dev/null 2>&1; then { test -d /run/sshd || mkdir -m 0755 /run/sshd; } >/dev/null 2>&1; sshd -t; fi' || { back; false; }; }"), ssh);
   const ops = host({ ssh: { host: 'h', port: 22, user: 'ops', identityFiles: [], knownHostsFiles: [] } });
   const c = cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf' }, ops));
   assert.match(c, /^sudo -n -- sh -c 'umask 077 && tmp=\$\(mktemp -- .*mv -f -- "\$tmp" \/etc\/apache2\/apache2\.conf'$/);
@@ -181,6 +184,7 @@ test('db.dump and db.restore: restore creates only the named tables (dump filter
   assert.ok(c.includes(`{ { [ -z "$e" ]; } || { printf '%s\\n' 'remlite: precondition failed: none of orders, users exists in remlite_app (an existing table is never dropped or overwritten)' >&2; exit 3; }; } && mysql -e 'CREATE DATABASE IF NOT EXISTS \`remlite_app\`' && mysql remlite_app < "$f" && n=$(`), c);
   assert.ok(c.endsWith(`{ [ "$n" = 2 ] || { printf '%s\\n' 'remlite: after the restore remlite_app lacks some of orders, users' >&2; exit 1; }; }`), c);
   assert.doesNotMatch(c, /DROP TABLE|--force/);
+  assert.doesNotMatch(c, /[\x00-\x1f]/, 'one line: the confirmation shows it exactly');
   assert.ok('plan' in r);
   assert.deepEqual(r.plan.input, { baselineFile: dump.name, sha256: SHA, bytes: 1234, description: 'newest dump of remlite_app, taken 2025-05-01T10:00:00.000Z' });
   assert.equal(r.plan.title, 'Create the missing table(s) orders, users of remlite_app from the newest stored dump');

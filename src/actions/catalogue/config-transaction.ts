@@ -59,7 +59,7 @@ export function testCondition(dest: string, service: string, test: string | unde
 }
 
 /**
- * The transaction, as one POSIX sh script: keep the previous file (a hard link), move the staged
+ * The transaction, as one line of POSIX sh: keep the previous file (a hard link), move the staged
  * copy in, run the config test on it (the previous file goes back and the service is not touched
  * when it fails: exit 3), then reload or restart and check the service is active; when it is not,
  * the previous file goes back and a service that was running before and has stopped is restarted
@@ -78,8 +78,8 @@ export function transactionScript(dest: string, service: string, ctx: PlanContex
     `mv -f -- ${s} ${d} || { rm -f -- ${s} ${p}; exit 1; }`,
     `back() { if [ "$had" = 1 ]; then mv -f -- ${p} ${d}; else rm -f -- ${d}; fi; }`,
   ];
-  // The test runs in a subshell on lines of its own: an operator's test may end in a comment or exit.
-  if (test) lines.push(requireOnHost(`(\n${test}\n) || { back; false; }`, `the restored ${dest} fails the config test of ${service}: the previous file is back, ${service} was not touched`));
+  // The test runs in its own sh, as the probe runs it: an operator's test may end in a comment or exit.
+  if (test) lines.push(requireOnHost(`${shCommand('sh', '-c', test)} || { back; false; }`, `the restored ${dest} fails the config test of ${service}: the previous file is back, ${service} was not touched`));
   if (svc.prepare) lines.push(svc.prepare);
   lines.push(
     `if ${svc.apply} && ${svc.verify}; then rm -f -- ${p}; exit 0; fi`,
@@ -89,7 +89,8 @@ export function transactionScript(dest: string, service: string, ctx: PlanContex
     `if [ "$was" = 1 ] && ! ${svc.isActive}; then ${svc.restart}; ${svc.verify}; fi`,
     'exit 1',
   );
-  return lines.join('\n');
+  // One line, so the confirmation and the audit log show the command exactly as it runs.
+  return lines.join('; ');
 }
 
 /** systemd expands `$` in a unit's command line: `$$` is a literal dollar. */
@@ -107,7 +108,7 @@ export function runTransaction(dest: string, service: string, ctx: PlanContext):
   const script = transactionScript(dest, service, ctx);
   const cleanup = shCommand('rm', '-f', '--', sideFiles(dest).staged);
   if (ctx.init === 'sysvinit') return `{ ${shCommand('sh', '-c', script)}; r=$?; ${cleanup}; exit $r; }`;
-  const detached = shCommand('systemd-run', '--quiet', '--wait', '--collect', '--', '/bin/sh', '-c', systemdEscape(`exec >"$1" 2>&1\n${script}`), 'remlite-config-restore');
+  const detached = shCommand('systemd-run', '--quiet', '--wait', '--collect', '--', '/bin/sh', '-c', systemdEscape(`exec >"$1" 2>&1; ${script}`), 'remlite-config-restore');
   return `log=$(mktemp -- /tmp/remlite-restore.XXXXXX) && { ${detached} "$log"; r=$?; cat -- "$log"; rm -f -- "$log"; ${cleanup}; exit $r; }`;
 }
 
