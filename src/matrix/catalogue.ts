@@ -195,7 +195,7 @@ export const CHECKS: readonly CheckEntry[] = [
     description: 'Tables of a declared database were dropped, or it cannot be queried',
     how: 'information_schema.tables lacks tables of the baseline; mysql errors',
     severities: ['critical'],
-    repairs: ['db.restore'],
+    repairs: ['db.restore', 'db.rollback'],
     detect: detectDbTablesMissing,
   },
   {

@@ -7,8 +7,21 @@ import type { Detector } from './types.js';
 const LISTED = 5;
 
 /**
- * Declared databases that lost tables since the baseline (or the whole schema), restored from the
- * newest dump the console kept. A database the probe could not query is critical, with no repair.
+ * db.restore of exactly the missing tables first (it creates them and never touches a table that
+ * exists); the whole-database rollback to the dump is offered after it, never as the default.
+ */
+function repairsOf(database: string, tables: readonly string[], dump: string | undefined, label: string): RepairRef[] {
+  if (!dump) return [];
+  return [
+    { action: 'db.restore', params: { database, tables: tables.join(',') }, label },
+    { action: 'db.rollback', params: { database }, label: `Roll ALL of ${database} back to dump ${dump} (rows written since are lost)` },
+  ];
+}
+
+/**
+ * Declared databases that lost tables since the baseline (or the whole schema): the repair creates
+ * the missing tables (and the database when it is gone) from the newest dump the console kept,
+ * leaving every existing table as it is. A database the probe could not query is critical, with no repair.
  */
 export const detectDbTablesMissing: Detector = (ctx) => {
   const probe = ctx.poll.probe;
@@ -25,12 +38,11 @@ export const detectDbTablesMissing: Detector = (ctx) => {
       continue;
     }
     const base = ctx.baseline?.databases[name];
-    const restore: RepairRef[] = base?.dump
-      ? [{ action: 'db.restore', params: { database: name }, label: `Restore ${name} from dump ${base.dump}` }]
-      : [];
     const noDump = base?.dump ? [] : ['no dump kept for it: nothing to restore from'];
     if (status.error === DATABASE_MISSING) {
-      finding(`database ${name} does not exist`, [fit(`information_schema has no schema ${name}`), ...noDump], restore);
+      const tables = base?.tables ?? [];
+      const label = `Create ${name} and its ${tables.length} table(s) from dump ${base?.dump ?? ''}`;
+      finding(`database ${name} does not exist`, [fit(`information_schema has no schema ${name}`), ...noDump], repairsOf(name, tables, base?.dump, label));
       continue;
     }
     if (!base) continue;
@@ -41,7 +53,7 @@ export const detectDbTablesMissing: Detector = (ctx) => {
     finding(
       `${missing.length} table(s) missing from ${name}`,
       [fit(`missing: ${listed}`), `${status.tables.length} table(s) now, ${base.tables.length} in the baseline`, ...noDump],
-      restore,
+      repairsOf(name, missing, base.dump, fit(`Create the missing ${listed} from dump ${base.dump ?? ''} (other tables untouched)`)),
     );
   }
   return out;

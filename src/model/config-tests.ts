@@ -6,14 +6,27 @@
 export interface DefaultConfigTest {
   command: string;
   program: string;
+  /**
+   * Run (output and status ignored) before the test, to give it the conditions the service's own
+   * start gives it: without them the test fails while the service is merely stopped.
+   */
+  prepare?: string;
 }
+
+/**
+ * sshd -t exits 255 ("Missing privilege separation directory") when /run/sshd is gone, which is
+ * the case whenever ssh.service is stopped or failed (systemd removes its RuntimeDirectory). The
+ * directory is what systemd creates at start (root, 0755); making it first tests the config as
+ * the next start would.
+ */
+const SSHD_PRIVSEP_DIR = 'test -d /run/sshd || mkdir -m 0755 /run/sshd';
 
 export const DEFAULT_CONFIG_TESTS: Readonly<Record<string, DefaultConfigTest>> = {
   apache2: { command: 'apachectl configtest', program: 'apachectl' },
   httpd: { command: 'apachectl configtest', program: 'apachectl' },
   nginx: { command: 'nginx -t', program: 'nginx' },
-  ssh: { command: 'sshd -t', program: 'sshd' },
-  sshd: { command: 'sshd -t', program: 'sshd' },
+  ssh: { command: 'sshd -t', program: 'sshd', prepare: SSHD_PRIVSEP_DIR },
+  sshd: { command: 'sshd -t', program: 'sshd', prepare: SSHD_PRIVSEP_DIR },
   // `mariadbd --validate-config` does not exist in MariaDB 10.x: it starts a second server on the
   // live datadir. my_print_defaults parses every option file and fails on malformed ones.
   mariadb: { command: 'my_print_defaults --mysqld', program: 'my_print_defaults' },

@@ -10,6 +10,8 @@ export interface PlannedConfigTest {
   command: string;
   /** Set for default tests: skipped when this program is not installed. */
   program?: string;
+  /** Set for some default tests: run first, its output and status ignored (see DefaultConfigTest). */
+  prepare?: string;
 }
 
 /** A command is one line of text: it is stored on one line of the probe output. */
@@ -33,7 +35,7 @@ export function plannedConfigTests(configs: readonly ConfigDecl[]): PlannedConfi
       if (isOneLineCommand(c.test)) planned = { service: c.service, command: c.test.trim() };
     } else {
       const d = DEFAULT_CONFIG_TESTS[bareService(c.service)];
-      if (d) planned = { service: c.service, command: d.command, program: d.program };
+      if (d) planned = { service: c.service, command: d.command, program: d.program, ...(d.prepare ? { prepare: d.prepare } : {}) };
     }
     if (!planned) continue;
     const key = `${planned.service}\n${planned.command}`;

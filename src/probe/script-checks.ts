@@ -80,11 +80,12 @@ ${[...hashed.map((p) => `fstat ${shQuote(p)} 1`), ...statOnly.map((p) => `fstat 
 ct() {
   if [ -n "$3" ] && ! have "$3"; then printf 'S %s %s is not installed\\n' "$1" "$3"; return; fi
   if ! have timeout; then printf 'S %s timeout is missing: config test not run\\n' "$1"; return; fi
+  if [ -n "$4" ]; then timeout ${CHECK_TIMEOUT_SEC} sh -c "$4" </dev/null >/dev/null 2>&1; fi
   o=$(timeout ${CHECK_TIMEOUT_SEC} sh -c "$2" </dev/null 2>&1); r=$?
   printf 'T %s %s %s\\n' "$r" "$1" "$2"
   printf '%s\\n' "$o" | last5
 }
-${tests.map((t) => `ct ${shQuote(t.service)} ${shQuote(t.command)} ${shQuote(t.program ?? '')}`).join('\n')}
+${tests.map((t) => `ct ${shQuote(t.service)} ${shQuote(t.command)} ${shQuote(t.program ?? '')}${t.prepare ? ` ${shQuote(t.prepare)}` : ''}`).join('\n')}
 `);
   }
 

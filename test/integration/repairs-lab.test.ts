@@ -150,10 +150,11 @@ test('bad config + failed restart: config.restore writes the copy back, tests, r
   const baseline = core.baselines.load(WEB).baseline!;
   assert.equal(p.input?.sha256, baseline.files[CONF]?.sha256);
   assert.match(p.input?.description ?? '', /^baseline copy of \/etc\/apache2\/apache2\.conf accepted .* by /);
-  assert.equal(
-    p.command,
-    `umask 077 && tmp=$(mktemp -- /etc/apache2/.apache2.conf.remlite.XXXXXX) && cat > "$tmp" && chmod 0644 -- "$tmp" && chown root:root -- "$tmp" && mv -f -- "$tmp" ${CONF} && if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi && systemctl restart -- apache2.service && systemctl is-active -- apache2.service`,
-  );
+  // Staged beside the config, then swapped in, tested and restarted by one transient unit.
+  assert.ok(p.command.includes('chmod 0644 -- "$tmp" && chown root:root -- "$tmp" && mv -f -- "$tmp" /etc/apache2/.apache2.conf.remlite-new && '), p.command);
+  assert.ok(p.command.includes(`; mv -f -- /etc/apache2/.apache2.conf.remlite-new ${CONF} ||`), p.command);
+  assert.ok(p.command.includes('then apachectl configtest; fi'), p.command);
+  assert.ok(p.command.includes('; if systemctl restart -- apache2.service && systemctl is-active -- apache2.service; then'), p.command);
   await run(p);
   assert.equal(await sha(WEB, CONF), baseline.files[CONF]?.sha256);
   assert.equal((await sh(WEB, `stat -c '%a %U %G' ${CONF}`)).trim(), '644 root root');
@@ -216,8 +217,8 @@ test('a dropped table: db.dump stores a new dump (not audited), db.restore bring
   assert.equal(core.baselines.load(DB).baseline?.databases['remlite_app']?.dump, after.name, 'the baseline names the newest dump');
 
   await sh(DB, "mysql -e 'DROP TABLE remlite_app.orders'");
-  const p = plan({ machineId: DB, action: 'db.restore', params: { database: 'remlite_app' } });
-  assert.equal(p.command, 'mysql remlite_app');
+  const p = plan({ machineId: DB, action: 'db.restore', params: { database: 'remlite_app', tables: 'orders' } });
+  assert.ok(p.command.includes(`mysql remlite_app < "$f"`), p.command);
   assert.deepEqual([p.input?.baselineFile, p.input?.sha256], [after.name, after.sha256]);
   await run(p);
   assert.equal((await sh(DB, "mysql -N -B -e 'SHOW TABLES' remlite_app")).split('\n').filter(Boolean).sort().join(','), 'orders,users');

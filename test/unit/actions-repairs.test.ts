@@ -53,12 +53,32 @@ const cmd = (r: ReturnType<typeof planAction>) => {
 };
 const refused = (r: ReturnType<typeof planAction>) => ('refused' in r ? r.refused : '(planned)');
 
-test('config.restore: atomic write from stdin, config test, reload, is-active; the input names the copy', () => {
+test('config.restore: guards on the host, the copy staged beside the config, then one detached transaction (test, reload, is-active, or roll back)', () => {
   const r = plan('config.restore', { path: '/etc/apache2/apache2.conf', service: 'apache2' });
-  assert.equal(
-    cmd(r),
-    'umask 077 && tmp=$(mktemp -- /etc/apache2/.apache2.conf.remlite.XXXXXX) && cat > "$tmp" && chmod 0644 -- "$tmp" && chown root:root -- "$tmp" && mv -f -- "$tmp" /etc/apache2/apache2.conf && if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi && systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service',
+  const c = cmd(r);
+  assert.ok(
+    c.startsWith(
+      "{ { [ -d /etc/apache2 ] && [ ! -d /etc/apache2/apache2.conf ]; } || { printf '%s\\n' 'remlite: precondition failed: /etc/apache2 is a directory and /etc/apache2/apache2.conf is not' >&2; exit 3; }; } && " +
+        "{ { command -v systemd-run >/dev/null 2>&1; } || { printf '%s\\n' 'remlite: precondition failed: systemd-run is installed' >&2; exit 3; }; } && ",
+    ),
+    c,
   );
+  // The baseline copy goes to the staged name first (the live file is untouched until the transaction).
+  assert.ok(c.includes('mv -f -- "$tmp" /etc/apache2/.apache2.conf.remlite-new && log=$(mktemp -- /tmp/remlite-restore.XXXXXX) && { systemd-run --quiet --wait --collect -- /bin/sh -c '), c);
+  assert.ok(c.endsWith(` remlite-config-restore "$log"; r=$?; cat -- "$log"; rm -f -- "$log"; rm -f -- /etc/apache2/.apache2.conf.remlite-new; exit $r; }`), c);
+  assert.doesNotMatch(c, /[\x00-\x1f]/, 'one line: the confirmation shows it exactly');
+  const script = transaction(c);
+  assert.ok(
+    script.startsWith(
+      'exec >"$1" 2>&1; was=0; if systemctl is-active --quiet -- apache2.service; then was=1; fi; had=0; ' +
+        "if [ -e /etc/apache2/apache2.conf ] || [ -L /etc/apache2/apache2.conf ]; then ln -f -- /etc/apache2/apache2.conf /etc/apache2/.apache2.conf.remlite-prev || { printf '%s\\n' 'remlite: could not keep the previous /etc/apache2/apache2.conf: nothing changed' >&2; rm -f -- /etc/apache2/.apache2.conf.remlite-new; exit 1; }; had=1; fi; " +
+        'mv -f -- /etc/apache2/.apache2.conf.remlite-new /etc/apache2/apache2.conf || ',
+    ),
+    script,
+  );
+  assert.ok(script.includes("; { sh -c 'if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi' || { back; false; }; } || {"), script);
+  assert.ok(script.includes('; if systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service; then rm -f -- /etc/apache2/.apache2.conf.remlite-prev; exit 0; fi; back; '), script);
+  assert.ok(script.endsWith('; if [ "$was" = 1 ] && ! systemctl is-active --quiet -- apache2.service; then systemctl restart -- apache2.service; systemctl is-active -- apache2.service; fi; exit 1'), script);
   assert.ok('plan' in r);
   assert.deepEqual(r.plan.input, {
     baselineFile: SHA,
@@ -66,15 +86,37 @@ test('config.restore: atomic write from stdin, config test, reload, is-active; t
     bytes: 7178,
     description: 'baseline copy of /etc/apache2/apache2.conf accepted 2025-05-01T10:00:00.000Z by ops@desk',
   });
+  assert.deepEqual(r.plan.preconditions, [
+    '/etc/apache2 is a directory and /etc/apache2/apache2.conf is not',
+    'systemd-run is installed: the test, the restart and any rollback run as their own unit, apart from this SSH session',
+    'the restored /etc/apache2/apache2.conf passes the config test of apache2 (if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi); otherwise the previous file is put back and apache2 is not touched',
+  ]);
+  assert.match(r.plan.expected, /the previous \/etc\/apache2\/apache2\.conf is put back/);
 });
 
-test('config.restore restarts a failed unit, uses the declared test, and goes through sudo for non-root users', () => {
+/** The script given to systemd-run, as the transient unit's shell will see it ($$ is systemd's literal $). */
+function transaction(command: string): string {
+  const m = /systemd-run --quiet --wait --collect -- \/bin\/sh -c '((?:[^']|'\\'')*)' remlite-config-restore/.exec(command);
+  assert.ok(m, command);
+  return m[1]!.replace(/'\\''/g, "'").replace(/\$\$/g, '$');
+}
+
+test('config.restore restarts a failed unit, uses the declared test, sshd -t gets /run/sshd, sudo for non-root users, sysvinit runs it inline', () => {
   const failed = host({}, { probe: probe({ services: [{ name: 'nginx', active: 'failed', sub: 'failed', load: 'loaded', init: 'systemd' }] }) });
-  assert.match(cmd(plan('config.restore', { path: '/etc/nginx/nginx.conf', service: 'nginx' }, failed)), / && nginx -t -q && systemctl restart -- nginx\.service && systemctl is-active -- nginx\.service$/);
+  const nginx = transaction(cmd(plan('config.restore', { path: '/etc/nginx/nginx.conf', service: 'nginx' }, failed)));
+  assert.ok(nginx.includes("{ sh -c 'nginx -t -q' || { back; false; }; }"), nginx);
+  assert.ok(nginx.includes('; systemctl reset-failed -- nginx.service >/dev/null 2>&1; if systemctl restart -- nginx.service && systemctl is-active -- nginx.service; then'), nginx);
+  const sshBaseline = { ...BASELINE, files: { ...BASELINE.files, '/etc/ssh/sshd_config': { kind: 'config' as const, sha256: SHA, copy: SHA, mode: '0644', owner: 'root', group: 'root', size: 10 } } };
+  const ssh = transaction(cmd(plan('config.restore', { path: '/etc/ssh/sshd_config', service: 'ssh' }, host(), { ...extras, baseline: sshBaseline })));
+  assert.ok(ssh.includes("{ sh -c 'if command -v sshd >/dev/null 2>&1; then { test -d /run/sshd || mkdir -m 0755 /run/sshd; } >/dev/null 2>&1; sshd -t; fi' || { back; false; }; }"), ssh);
   const ops = host({ ssh: { host: 'h', port: 22, user: 'ops', identityFiles: [], knownHostsFiles: [] } });
   const c = cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf' }, ops));
   assert.match(c, /^sudo -n -- sh -c 'umask 077 && tmp=\$\(mktemp -- .*mv -f -- "\$tmp" \/etc\/apache2\/apache2\.conf'$/);
-  assert.doesNotMatch(c, /systemctl/, 'no service given: no service steps');
+  assert.doesNotMatch(c, /systemctl|remlite-prev/, 'no service given: the atomic write alone');
+  const sysv = host({}, { probe: probe({ init: 'sysvinit' }) });
+  const inline = cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf', service: 'apache2' }, sysv));
+  assert.doesNotMatch(inline, /systemd-run/);
+  assert.match(inline, /&& \{ sh -c '.*if service apache2 reload && service apache2 status; then .*'; r=\$\?; rm -f -- \/etc\/apache2\/\.apache2\.conf\.remlite-new; exit \$r; \}$/s);
 });
 
 test('data.restore quotes a hostile path and hostile owner names everywhere', () => {
@@ -129,16 +171,51 @@ test('the cleanup preview is summed into bytes and files, biggest first, notes k
   assert.equal(summarizeCleanupPreview('').text, 'would free 0 B (0 bytes) in 0 files');
 });
 
-test('db.dump and db.restore: exact mysql commands; restore needs a stored dump and names it as input', () => {
+test('db.dump and db.restore: restore creates only the named tables (dump filtered, no DROP, none may exist), needs a stored dump and names it as input', () => {
   assert.equal(cmd(plan('db.dump', { database: 'remlite_app' })), 'mysqldump --single-transaction remlite_app');
-  assert.match(refused(plan('db.restore', { database: 'remlite_app' })), /no stored dump of remlite_app for web1/);
+  assert.match(refused(plan('db.restore', { database: 'remlite_app', tables: 'orders' })), /no stored dump of remlite_app for web1/);
   const dump = { name: 'remlite_app-2025-05-01T10-00-00-000Z.sql', sha256: SHA, bytes: 1234, at: '2025-05-01T10:00:00.000Z' };
-  const r = plan('db.restore', { database: 'remlite_app' }, host(), { ...extras, newestDump: (db) => (db === 'remlite_app' ? dump : undefined) });
-  assert.equal(cmd(r), 'mysql remlite_app');
+  const withDump = { ...extras, newestDump: (db: string) => (db === 'remlite_app' ? dump : undefined) };
+  const r = plan('db.restore', { database: 'remlite_app', tables: 'orders,users' }, host(), withDump);
+  const c = cmd(r);
+  assert.ok(c.startsWith(`umask 077 && f=$(mktemp) && trap 'rm -f -- "$f"' EXIT && awk -v 'tables=orders users' 'BEGIN`), c);
+  assert.ok(c.includes(`}' > "$f" && { { e=$(mysql -N -B -e 'SELECT 1') && [ "$e" = 1 ]; } || `), c);
+  assert.ok(c.includes(`e=$(mysql -N -B -e 'SELECT table_name FROM information_schema.tables WHERE table_schema='\\''remlite_app'\\'' AND table_name IN ('\\''orders'\\'','\\''users'\\'')')`), c);
+  assert.ok(c.includes(`{ { [ -z "$e" ]; } || { printf '%s\\n' 'remlite: precondition failed: none of orders, users exists in remlite_app (an existing table is never dropped or overwritten)' >&2; exit 3; }; } && mysql -e 'CREATE DATABASE IF NOT EXISTS \`remlite_app\`' && mysql remlite_app < "$f" && n=$(`), c);
+  assert.ok(c.endsWith(`{ [ "$n" = 2 ] || { printf '%s\\n' 'remlite: after the restore remlite_app lacks some of orders, users' >&2; exit 1; }; }`), c);
+  assert.doesNotMatch(c, /DROP TABLE|--force/);
+  assert.doesNotMatch(c, /[\x00-\x1f]/, 'one line: the confirmation shows it exactly');
   assert.ok('plan' in r);
   assert.deepEqual(r.plan.input, { baselineFile: dump.name, sha256: SHA, bytes: 1234, description: 'newest dump of remlite_app, taken 2025-05-01T10:00:00.000Z' });
+  assert.equal(r.plan.title, 'Create the missing table(s) orders, users of remlite_app from the newest stored dump');
+  assert.deepEqual(r.plan.preconditions, [
+    'the stored dump has a definition of each table to create: orders, users',
+    'the MySQL/MariaDB server answers',
+    'none of orders, users exists in remlite_app: existing tables are left untouched (never dropped nor overwritten)',
+  ]);
+  assert.match(r.plan.expected, /every other table is left as it is/);
+
+  const onlyDb = cmd(plan('db.restore', { database: 'remlite_app', tables: '' }, host(), withDump));
+  assert.match(onlyDb, /awk -v tables= .* && mysql -e 'CREATE DATABASE IF NOT EXISTS `remlite_app`' && mysql remlite_app < "\$f"$/s);
+
   assert.match(refused(plan('db.dump', { database: 'app; drop' })), /not a database name/);
-  assert.match(refused(plan('db.restore', { database: '-e' })), /not a database name/);
+  assert.match(refused(plan('db.restore', { database: '-e', tables: 'a' })), /not a database name/);
+  assert.match(refused(plan('db.restore', { database: 'remlite_app' }, host(), withDump)), /no tables given/);
+  assert.match(refused(plan('db.restore', { database: 'remlite_app', tables: "orders,x'); DROP TABLE users; --" }, host(), withDump)), /is not a table name remlite restores/);
+});
+
+test('db.rollback is its own action: the whole dump (its DROP TABLEs included) into the database, created if gone; it says rows are lost', () => {
+  const dump = { name: 'remlite_app-2025-05-01T10-00-00-000Z.sql', sha256: SHA, bytes: 1234, at: '2025-05-01T10:00:00.000Z' };
+  const r = plan('db.rollback', { database: 'remlite_app' }, host(), { ...extras, newestDump: () => dump });
+  assert.equal(
+    cmd(r),
+    `{ { e=$(mysql -N -B -e 'SELECT 1') && [ "$e" = 1 ]; } || { printf '%s\\n' 'remlite: precondition failed: the MySQL/MariaDB server answers' >&2; exit 3; }; } && mysql -e 'CREATE DATABASE IF NOT EXISTS \`remlite_app\`' && mysql remlite_app`,
+  );
+  assert.ok('plan' in r);
+  assert.equal(r.plan.title, 'Roll ALL of database remlite_app back to the newest stored dump');
+  assert.match(r.plan.expected, /rows written to remlite_app since the dump are LOST/);
+  assert.equal(r.plan.input?.baselineFile, dump.name);
+  assert.match(refused(plan('db.rollback', { database: 'remlite_app' })), /no stored dump/);
 });
 
 test('module.load and fs.remount-rw: exact commands and their refusals', () => {

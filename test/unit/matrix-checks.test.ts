@@ -238,10 +238,12 @@ test('module-missing: a declared module not loaded is critical with module.load;
   assert.deepEqual(detectModuleMissing(ctx(probe({ modules: undefined }))), [], 'no modules section: cannot tell');
 });
 
-test('db-tables-missing: dropped tables are critical with db.restore from the kept dump', () => {
+test('db-tables-missing: dropped tables are critical; db.restore of exactly those tables first, the whole-database rollback only second', () => {
   const f = detectDbTablesMissing(ctx(probe({ databases: [{ name: 'app', ok: true, tables: ['users'] }] })));
   assert.deepEqual(lines(f), ['db-tables-missing critical 1 table(s) missing from app']);
-  assert.deepEqual(repairs(f[0]), [['db.restore', { database: 'app' }]]);
+  assert.deepEqual(repairs(f[0]), [['db.restore', { database: 'app', tables: 'orders' }], ['db.rollback', { database: 'app' }]]);
+  assert.match(f[0]!.repairs[0]!.label, /^Create the missing orders from dump app-20240101\.sql \(other tables untouched\)$/);
+  assert.match(f[0]!.repairs[1]!.label, /^Roll ALL of app back to dump app-20240101\.sql \(rows written since are lost\)$/);
   assert.ok(f[0]!.evidence.includes('missing: orders'));
   const nodump = baseline({ databases: { app: { tables: ['orders', 'users'] } } });
   const g = detectDbTablesMissing(ctx(probe({ databases: [{ name: 'app', ok: true, tables: [] }] }), { baseline: nodump }));
@@ -249,7 +251,8 @@ test('db-tables-missing: dropped tables are critical with db.restore from the ke
   assert.ok(g[0]!.evidence.includes('no dump kept for it: nothing to restore from'));
   const dropped = detectDbTablesMissing(ctx(probe({ databases: [{ name: 'app', ok: true, tables: [], error: 'database does not exist' }] })));
   assert.deepEqual(lines(dropped), ['db-tables-missing critical database app does not exist']);
-  assert.deepEqual(repairs(dropped[0]), [['db.restore', { database: 'app' }]]);
+  assert.deepEqual(repairs(dropped[0]), [['db.restore', { database: 'app', tables: 'orders,users' }], ['db.rollback', { database: 'app' }]]);
+  assert.match(dropped[0]!.repairs[0]!.label, /^Create app and its 2 table\(s\) from dump app-20240101\.sql$/);
 });
 
 test('db-tables-missing: an unreachable database is critical without repair; extra tables are fine', () => {

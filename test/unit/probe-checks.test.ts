@@ -201,7 +201,7 @@ test('default config tests: known services get theirs, explicit tests win, dupli
     ]),
     [
       { service: 'apache2', command: 'apachectl configtest', program: 'apachectl' },
-      { service: 'ssh.service', command: 'sshd -t', program: 'sshd' },
+      { service: 'ssh.service', command: 'sshd -t', program: 'sshd', prepare: 'test -d /run/sshd || mkdir -m 0755 /run/sshd' },
       { service: 'nginx', command: 'nginx -t -q' },
       { service: 'mariadb', command: 'my_print_defaults --mysqld', program: 'my_print_defaults' },
     ],

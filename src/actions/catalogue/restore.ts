@@ -3,8 +3,8 @@ import type { BaselineFile } from '../../model/index.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import type { CatalogueEntry, PlanContext } from '../catalogue.js';
 import { withPrivilege } from '../privilege.js';
-import { configTestFor } from './config-tests.js';
-import { baselineEntry, describeBaseline, optionalServiceError, pathError, unitName } from './params.js';
+import { runTransaction, sideFiles, transactionConditions, transactionGuards } from './config-transaction.js';
+import { baselineEntry, describeBaseline, optionalServiceError, pathError } from './params.js';
 
 function entryOf(params: Record<string, string>, ctx: PlanContext, copy: boolean): BaselineFile {
   const r = baselineEntry(ctx.baseline, ctx.machine.name, params['path'] ?? '', { copy });
@@ -50,23 +50,6 @@ function inputOf(params: Record<string, string>, ctx: PlanContext) {
   };
 }
 
-/** Config test, then reload (restart when the unit failed), then is-active. */
-function serviceSteps(params: Record<string, string>, ctx: PlanContext): string[] {
-  const service = params['service'];
-  if (!service) return [];
-  const decl = ctx.machine.checks?.configs.find((c) => c.path === params['path']);
-  const test = configTestFor(decl, service);
-  const failed = ctx.service !== undefined && ctx.service.active !== 'active' && ctx.service.active !== 'reloading';
-  const steps = test ? [test] : [];
-  if (ctx.init === 'sysvinit') {
-    const name = service.replace(/\.service$/, '');
-    steps.push(shCommand('service', name, failed ? 'restart' : 'reload'), shCommand('service', name, 'status'));
-  } else {
-    steps.push(shCommand('systemctl', failed ? 'restart' : 'reload-or-restart', '--', unitName(service)), shCommand('systemctl', 'is-active', '--', unitName(service)));
-  }
-  return steps;
-}
-
 export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
   'config.restore': {
     id: 'config.restore',
@@ -75,13 +58,19 @@ export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
     validate: (p) => pathError(p['path']) ?? optionalServiceError(p['service']),
     check: checkCopy,
     input: inputOf,
+    preconditions: (p, ctx) => (p['service'] ? transactionConditions(p['path'] ?? '', p['service'], ctx) : []),
     command(p, ctx) {
       const file = entryOf(p, ctx, true);
-      return withPrivilege(ctx.machine, [atomicWriteFromStdin(p['path'] ?? '', file), ...serviceSteps(p, ctx)].join(' && '));
+      const dest = p['path'] ?? '';
+      const service = p['service'];
+      if (!service) return withPrivilege(ctx.machine, atomicWriteFromStdin(dest, file));
+      // Staged beside the config first; the transaction swaps it in, tests, restarts or rolls back.
+      const steps = [...transactionGuards(dest, ctx), atomicWriteFromStdin(sideFiles(dest).staged, file), runTransaction(dest, service, ctx)];
+      return withPrivilege(ctx.machine, steps.join(' && '));
     },
     expected: (p) =>
       p['service']
-        ? `${p['path']} is byte-identical to the baseline, the config test passes and ${p['service']} is active; the next probe shows no drift`
+        ? `${p['path']} is byte-identical to the baseline, the config test passes and ${p['service']} is active; if the test fails or ${p['service']} does not come up, the previous ${p['path']} is put back (and ${p['service']} started again on it if it was running and stopped); the next probe shows no drift`
         : `${p['path']} is byte-identical to the baseline; the next probe shows no drift`,
   },
   'data.restore': {
