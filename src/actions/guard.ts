@@ -9,5 +9,6 @@ export const PRECONDITION_EXIT = 3;
  * any later step runs. Chain it with `&&` or `;` ahead of the steps that change the host.
  */
 export function requireOnHost(test: string, message: string): string {
-  return `{ ${test}; } || { printf '%s\\n' ${shQuote(`remlite: precondition failed: ${message}`)} >&2; exit ${PRECONDITION_EXIT}; }`;
+  // Grouped as one step, so `a && guard && b` skips the guard when `a` failed instead of blaming it.
+  return `{ { ${test}; } || { printf '%s\\n' ${shQuote(`remlite: precondition failed: ${message}`)} >&2; exit ${PRECONDITION_EXIT}; }; }`;
 }
