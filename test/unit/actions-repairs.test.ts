@@ -38,7 +38,7 @@ const BASELINE: HostBaseline = {
   files: {
     '/etc/apache2/apache2.conf': { kind: 'config', sha256: SHA, copy: SHA, mode: '0644', owner: 'root', group: 'root', size: 7178 },
     '/etc/nginx/nginx.conf': { kind: 'config', sha256: SHA, copy: SHA, mode: '0644', owner: 'root', group: 'root', size: 10 },
-    [HOSTILE]: { kind: 'data', sha256: SHA, copy: SHA, mode: '0640', owner: "it's", group: '$(x)', size: 65536 },
+    [HOSTILE]: { kind: 'data', sha256: SHA, copy: SHA, mode: '0640', owner: 'mysql', group: 'mysql', size: 65536 },
     '/var/log/apache2/error.log': { kind: 'log', mode: '0640', owner: 'root', group: 'adm', size: 10 },
   },
   modules: [],
@@ -53,11 +53,25 @@ const cmd = (r: ReturnType<typeof planAction>) => {
 };
 const refused = (r: ReturnType<typeof planAction>) => ('refused' in r ? r.refused : '(planned)');
 
-test('config.restore: atomic write from stdin, config test, reload, is-active; the input names the copy', () => {
+/** The on-host steps a file repair runs before changing anything, as the shell sees them. */
+function guarded(dir: string, owner = 'root'): string {
+  return (
+    `{ { cd -P -- ${dir}; } || { printf '%s\\n' 'remlite: precondition failed: ${dir} exists and is a directory' >&2; exit 3; }; } && ` +
+    `{ { d=$(stat -c '%u:%U:%a' .) && case "$d" in 0:*|*:${owner}:*|${owner}:*) ;; *) false ;; esac && [ $(( 0\${d##*:} & 022 )) -eq 0 ]; } || ` +
+    `{ printf '%s\\n' 'remlite: precondition failed: ${dir} is a directory owned by root${owner === 'root' ? '' : ` or ${owner}`} and writable by no one else' >&2; exit 3; }; }`
+  );
+}
+
+test('config.restore: guarded atomic write from stdin, config test, reload, is-active; the input names the copy', () => {
   const r = plan('config.restore', { path: '/etc/apache2/apache2.conf', service: 'apache2' });
   assert.equal(
     cmd(r),
-    'umask 077 && tmp=$(mktemp -- /etc/apache2/.apache2.conf.remlite.XXXXXX) && cat > "$tmp" && chmod 0644 -- "$tmp" && chown root:root -- "$tmp" && mv -f -- "$tmp" /etc/apache2/apache2.conf && if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi && systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service',
+    `( umask 077 && ${guarded('/etc/apache2')} && ` +
+      `{ { [ ! -L ./apache2.conf ] && { [ ! -e ./apache2.conf ] || [ -f ./apache2.conf ]; }; } || { printf '%s\\n' 'remlite: precondition failed: /etc/apache2/apache2.conf is a regular file (or absent), not a symbolic link' >&2; exit 3; }; } && ` +
+      `tmp=$(mktemp -- ./.apache2.conf.remlite.XXXXXX) && trap 'rm -f -- "$tmp"' EXIT && cat > "$tmp" && ` +
+      `{ { [ -f "$tmp" ] && [ ! -L "$tmp" ]; } || { printf '%s\\n' 'remlite: precondition failed: the temp file is still the regular file mktemp created' >&2; exit 3; }; } && ` +
+      `chown -h -- root:root "$tmp" && chmod -- 0644 "$tmp" && mv -f -- "$tmp" ./apache2.conf ) && ` +
+      'if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi && systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service',
   );
   assert.ok('plan' in r);
   assert.deepEqual(r.plan.input, {
@@ -66,6 +80,10 @@ test('config.restore: atomic write from stdin, config test, reload, is-active; t
     bytes: 7178,
     description: 'baseline copy of /etc/apache2/apache2.conf accepted 2025-05-01T10:00:00.000Z by ops@desk',
   });
+  assert.deepEqual(r.plan.preconditions, [
+    '/etc/apache2 is a directory owned by root and writable by no one else',
+    '/etc/apache2/apache2.conf is a regular file (or absent), not a symbolic link',
+  ]);
 });
 
 test('config.restore restarts a failed unit, uses the declared test, and goes through sudo for non-root users', () => {
@@ -73,19 +91,54 @@ test('config.restore restarts a failed unit, uses the declared test, and goes th
   assert.match(cmd(plan('config.restore', { path: '/etc/nginx/nginx.conf', service: 'nginx' }, failed)), / && nginx -t -q && systemctl restart -- nginx\.service && systemctl is-active -- nginx\.service$/);
   const ops = host({ ssh: { host: 'h', port: 22, user: 'ops', identityFiles: [], knownHostsFiles: [] } });
   const c = cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf' }, ops));
-  assert.match(c, /^sudo -n -- sh -c 'umask 077 && tmp=\$\(mktemp -- .*mv -f -- "\$tmp" \/etc\/apache2\/apache2\.conf'$/);
+  assert.match(c, /^sudo -n -- sh -c '\( umask 077 && .*tmp=\$\(mktemp -- .*mv -f -- "\$tmp" \.\/apache2\.conf \)'$/);
   assert.doesNotMatch(c, /systemctl/, 'no service given: no service steps');
 });
 
-test('data.restore quotes a hostile path and hostile owner names everywhere', () => {
-  assert.equal(
-    cmd(plan('data.restore', { path: HOSTILE })),
-    `umask 077 && tmp=$(mktemp -- '/srv/data/.it'\\''s $(x).db.remlite.XXXXXX') && cat > "$tmp" && chmod 0640 -- "$tmp" && chown 'it'\\''s:$(x)' -- "$tmp" && mv -f -- "$tmp" '/srv/data/it'\\''s $(x).db'`,
-  );
+test('data.restore quotes a hostile path everywhere; the owner of record may also write the directory', () => {
+  const c = cmd(plan('data.restore', { path: HOSTILE }));
+  assert.ok(c.startsWith(`( umask 077 && ${guarded('/srv/data', 'mysql')} && `), c);
+  assert.ok(c.includes(`[ ! -L './it'\\''s $(x).db' ]`), c);
+  assert.ok(c.includes(`tmp=$(mktemp -- './.it'\\''s $(x).db.remlite.XXXXXX')`), c);
+  assert.ok(c.endsWith(`chown -h -- mysql:mysql "$tmp" && chmod -- 0640 "$tmp" && mv -f -- "$tmp" './it'\\''s $(x).db' )`), c);
 });
 
-test('perms.restore: chmod and chown to the baseline', () => {
-  assert.equal(cmd(plan('perms.restore', { path: '/var/log/apache2/error.log' })), 'chmod 0640 -- /var/log/apache2/error.log && chown root:adm -- /var/log/apache2/error.log');
+test('perms.restore: inside the checked directory, a regular file only, chown -h then chmod, names after --', () => {
+  const r = plan('perms.restore', { path: '/var/log/apache2/error.log' });
+  assert.equal(
+    cmd(r),
+    `${guarded('/var/log/apache2')} && ` +
+      `{ { [ ! -L ./error.log ] && [ -f ./error.log ]; } || { printf '%s\\n' 'remlite: precondition failed: /var/log/apache2/error.log is a regular file, not a symbolic link' >&2; exit 3; }; } && ` +
+      'chown -h -- root:adm ./error.log && chmod -- 0640 ./error.log',
+  );
+  assert.ok('plan' in r);
+  assert.deepEqual(r.plan.preconditions, [
+    '/var/log/apache2 is a directory owned by root and writable by no one else',
+    '/var/log/apache2/error.log is a regular file, not a symbolic link',
+  ]);
+});
+
+test('owner and group names from the host that are not valid account names are refused before planning', () => {
+  for (const [owner, group] of [["it's", 'adm'], ['root', '$(x)'], ['-R', 'root'], ['Root', 'root'], ['a b', 'root'], ['root', '']] as const) {
+    const files = { ...BASELINE.files, '/var/log/apache2/error.log': { kind: 'log' as const, mode: '0640', owner, group, size: 1 } };
+    const r = plan('perms.restore', { path: '/var/log/apache2/error.log' }, host(), { ...extras, baseline: { ...BASELINE, files } });
+    assert.match(refused(r), group === '' ? /no owner\/group/ : /is not a valid user or group name/, `${owner}:${group}`);
+  }
+  const numeric = { ...BASELINE.files, '/var/log/apache2/error.log': { kind: 'log' as const, mode: '0640', owner: '1001', group: '_adm-2', size: 1 } };
+  assert.match(cmd(plan('perms.restore', { path: '/var/log/apache2/error.log' }, host(), { ...extras, baseline: { ...BASELINE, files: numeric } })), /chown -h -- 1001:_adm-2 \.\/error\.log/);
+});
+
+test('no write repair onto an unreadable file, a symlink, or a filesystem with errors: the planner refuses with the reason', () => {
+  const LOG = '/var/log/apache2/error.log';
+  const DATA = HOSTILE;
+  const withFiles = (files: HostProbe['files'], extra: Partial<HostProbe> = {}) => host({}, { probe: probe({ files, ...extra }) });
+  const eio = withFiles([{ path: DATA, exists: true, kind: 'file', unreadable: 'EIO (Input/output error)' }]);
+  assert.match(refused(plan('data.restore', { path: DATA }, eio)), /is unreadable \(EIO \(Input\/output error\)\): check the volume first \(fsck \/ remount\)/);
+  const link = withFiles([{ path: LOG, exists: true, kind: 'link', linkTarget: '/etc/shadow' }]);
+  assert.match(refused(plan('perms.restore', { path: LOG }, link)), /is a symbolic link to \/etc\/shadow: remlite never writes through one/);
+  const errors = withFiles([], { fsErrors: [{ device: 'vdb', count: 2 }] });
+  assert.match(refused(plan('data.restore', { path: DATA }, errors)), /filesystem of .* \(vdb on \/srv\/data\) has 2 errors: check the volume first/);
+  assert.match(cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf' }, errors)), /mktemp/, 'errors on another volume block nothing else');
 });
 
 test('restores refuse without a baseline, an entry, a copy or a valid path', () => {

@@ -24,6 +24,13 @@ export function describeBaseline(b: HostBaseline): string {
 }
 
 const MODE = /^[0-7]{3,4}$/;
+/** User and group names as useradd accepts them, or numeric ids: nothing else reaches chown. */
+const ACCOUNT = /^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})$/;
+
+/** Why an owner or group name (taken from a host) cannot be passed to chown, if it cannot. */
+export function accountNameError(value: string, what: 'owner' | 'group'): string | undefined {
+  return ACCOUNT.test(value) ? undefined : `${what} name "${value}" is not a valid user or group name`;
+}
 
 /** The baseline entry of a path, or why it cannot be used. */
 export function baselineEntry(
@@ -38,5 +45,7 @@ export function baselineEntry(
   if (needs.copy && (!file.copy || !file.sha256)) return { refused: `the baseline of ${host} keeps no copy of ${path}` };
   if (!file.mode || !MODE.test(file.mode)) return { refused: `the baseline of ${host} has no valid mode for ${path}` };
   if (!file.owner || !file.group) return { refused: `the baseline of ${host} has no owner/group for ${path}` };
+  const badName = accountNameError(file.owner, 'owner') ?? accountNameError(file.group, 'group');
+  if (badName) return { refused: `the baseline of ${host} for ${path}: ${badName}` };
   return { file };
 }

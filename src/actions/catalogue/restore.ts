@@ -2,8 +2,11 @@ import path from 'node:path';
 import type { BaselineFile } from '../../model/index.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import type { CatalogueEntry, PlanContext } from '../catalogue.js';
+import { requireOnHost } from '../guard.js';
 import { withPrivilege } from '../privilege.js';
+import { writeBlocker } from '../../util/write-gate.js';
 import { configTestFor } from './config-tests.js';
+import { chownChmod, enterSafeDir, filePreconditions, requireRegular, siteOf } from './safe-file.js';
 import { baselineEntry, describeBaseline, optionalServiceError, pathError, unitName } from './params.js';
 
 function entryOf(params: Record<string, string>, ctx: PlanContext, copy: boolean): BaselineFile {
@@ -15,28 +18,54 @@ function entryOf(params: Record<string, string>, ctx: PlanContext, copy: boolean
 function checkCopy(params: Record<string, string>, ctx: PlanContext): string | undefined {
   const r = baselineEntry(ctx.baseline, ctx.machine.name, params['path'] ?? '', { copy: true });
   if ('refused' in r) return r.refused;
+  const unsafe = writeRefusal(params, ctx);
+  if (unsafe) return unsafe;
   if (ctx.hasCopy && !ctx.hasCopy(r.file.copy ?? '')) return `the stored copy of ${params['path']} (${r.file.copy}) is missing from the baseline store`;
   return undefined;
 }
 
-/** chmod + chown of one file to its baseline mode and owner. */
-function modeAndOwner(file: BaselineFile, target: string): string {
-  return `${shCommand('chmod', file.mode ?? '', '--')} ${target} && ${shCommand('chown', `${file.owner}:${file.group}`, '--')} ${target}`;
+/** The stored mode and owner put back on one file, never through a symbolic link. */
+function modeAndOwner(dest: string, file: BaselineFile): string {
+  return [enterSafeDir(dest, file), requireRegular(dest, false), chownChmod(shQuote(siteOf(dest).local), file)].join(' && ');
 }
 
 /**
- * Writes stdin over `dest` atomically: a temp file in the same directory, given the baseline mode
- * and owner before it replaces the file with mv (readers never see a half-written file).
+ * Writes stdin over `dest` atomically, in a subshell run inside the file's directory: a temp file
+ * created exclusively there by mktemp, given the baseline owner and mode (chown -h, then chmod of
+ * a checked regular file) before mv replaces the file (readers never see a half-written file).
+ * Refuses (exit 3) when the directory is writable by anyone but root and the owner of record, or
+ * the file is a symbolic link or not a regular file; the temp file is removed on any failure.
  */
 export function atomicWriteFromStdin(dest: string, file: BaselineFile): string {
-  const template = path.posix.join(path.posix.dirname(dest), `.${path.posix.basename(dest)}.remlite.XXXXXX`);
-  return [
+  const { local } = siteOf(dest);
+  const template = `./.${path.posix.basename(dest)}.remlite.XXXXXX`;
+  return `( ${[
     'umask 077',
+    enterSafeDir(dest, file),
+    requireRegular(dest, true),
     `tmp=$(${shCommand('mktemp', '--', template)})`,
+    `trap 'rm -f -- "$tmp"' EXIT`,
     'cat > "$tmp"',
-    modeAndOwner(file, '"$tmp"'),
-    `mv -f -- "$tmp" ${shQuote(dest)}`,
-  ].join(' && ');
+    `{ ${requireOnHost('[ -f "$tmp" ] && [ ! -L "$tmp" ]', 'the temp file is still the regular file mktemp created')}; }`,
+    chownChmod('"$tmp"', file),
+    `mv -f -- "$tmp" ${shQuote(local)}`,
+  ].join(' && ')} )`;
+}
+
+/** Why a file may not be written on this host now (I/O errors, filesystem errors, not a regular file). */
+function writeRefusal(p: Record<string, string>, ctx: PlanContext): string | undefined {
+  const target = p['path'] ?? '';
+  const blocked = writeBlocker(ctx.probe, target);
+  if (blocked) return blocked;
+  const stat = ctx.probe?.files?.find((f) => f.path === target);
+  if (stat?.exists && stat.kind === 'link') return `${target} is a symbolic link${stat.linkTarget ? ` to ${stat.linkTarget}` : ''}: remlite never writes through one`;
+  if (stat?.exists && (stat.kind === 'dir' || stat.kind === 'other')) return `${target} is no longer a regular file`;
+  return undefined;
+}
+
+function writePreconditions(p: Record<string, string>, ctx: PlanContext): string[] {
+  const r = baselineEntry(ctx.baseline, ctx.machine.name, p['path'] ?? '', { copy: false });
+  return filePreconditions(p['path'] ?? '', 'file' in r ? r.file : undefined, true);
 }
 
 function inputOf(params: Record<string, string>, ctx: PlanContext) {
@@ -75,6 +104,7 @@ export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
     validate: (p) => pathError(p['path']) ?? optionalServiceError(p['service']),
     check: checkCopy,
     input: inputOf,
+    preconditions: writePreconditions,
     command(p, ctx) {
       const file = entryOf(p, ctx, true);
       return withPrivilege(ctx.machine, [atomicWriteFromStdin(p['path'] ?? '', file), ...serviceSteps(p, ctx)].join(' && '));
@@ -91,6 +121,7 @@ export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
     validate: (p) => pathError(p['path']),
     check: checkCopy,
     input: inputOf,
+    preconditions: writePreconditions,
     command: (p, ctx) => withPrivilege(ctx.machine, atomicWriteFromStdin(p['path'] ?? '', entryOf(p, ctx, true))),
     expected: (p) => `${p['path']} is byte-identical to the last good copy; the next probe's checksum matches the baseline`,
   },
@@ -101,9 +132,13 @@ export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
     validate: (p) => pathError(p['path']),
     check(p, ctx) {
       const r = baselineEntry(ctx.baseline, ctx.machine.name, p['path'] ?? '', { copy: false });
-      return 'refused' in r ? r.refused : undefined;
+      return 'refused' in r ? r.refused : writeRefusal(p, ctx);
     },
-    command: (p, ctx) => withPrivilege(ctx.machine, modeAndOwner(entryOf(p, ctx, false), shQuote(p['path'] ?? ''))),
+    preconditions(p, ctx) {
+      const r = baselineEntry(ctx.baseline, ctx.machine.name, p['path'] ?? '', { copy: false });
+      return filePreconditions(p['path'] ?? '', 'file' in r ? r.file : undefined, false);
+    },
+    command: (p, ctx) => withPrivilege(ctx.machine, modeAndOwner(p['path'] ?? '', entryOf(p, ctx, false))),
     expected: (p) => `${p['path']} has its baseline mode and owner again; the next probe shows no permission finding`,
   },
 };

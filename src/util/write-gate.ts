@@ -1,0 +1,27 @@
+import type { HostProbe, VolumeStatus } from '../model/index.js';
+
+/** The mounted volume holding a path: the longest mount point that is a prefix of it. */
+export function volumeOf(volumes: readonly VolumeStatus[], path: string): VolumeStatus | undefined {
+  let best: VolumeStatus | undefined;
+  for (const v of volumes) {
+    const inside = v.mount === '/' || path === v.mount || path.startsWith(`${v.mount}/`);
+    if (inside && (!best || v.mount.length > best.mount.length)) best = v;
+  }
+  return best;
+}
+
+/**
+ * Why nothing may be written to a path on this host right now, from the last probe: the file
+ * exists but cannot be read (an I/O error), or its filesystem recorded errors. Writing onto a
+ * failing volume can make it worse: the volume is checked first (fsck / remount).
+ */
+export function writeBlocker(probe: HostProbe | undefined, path: string): string | undefined {
+  if (!probe) return undefined;
+  const stat = probe.files?.find((f) => f.path === path);
+  if (stat?.exists && stat.unreadable) return `${path} is unreadable (${stat.unreadable}): check the volume first (fsck / remount)`;
+  const vol = volumeOf(probe.volumes, path);
+  const device = vol?.device.split('/').pop();
+  const errors = device ? probe.fsErrors?.find((e) => e.device === device) : undefined;
+  if (vol && errors) return `the filesystem of ${path} (${errors.device} on ${vol.mount}) has ${errors.count} errors: check the volume first (fsck / remount)`;
+  return undefined;
+}
