@@ -22,6 +22,6 @@ export function writeBlocker(probe: HostProbe | undefined, path: string): string
   const vol = volumeOf(probe.volumes, path);
   const device = vol?.device.split('/').pop();
   const errors = device ? probe.fsErrors?.find((e) => e.device === device) : undefined;
-  if (vol && errors) return `the filesystem of ${path} (${errors.device} on ${vol.mount}) has ${errors.count} errors: check the volume first (fsck / remount)`;
+  if (vol && errors) return `filesystem errors on ${errors.device} (${vol.mount}): ${errors.count}; check the volume first (fsck / remount)`;
   return undefined;
 }

@@ -137,7 +137,7 @@ test('no write repair onto an unreadable file, a symlink, or a filesystem with e
   const link = withFiles([{ path: LOG, exists: true, kind: 'link', linkTarget: '/etc/shadow' }]);
   assert.match(refused(plan('perms.restore', { path: LOG }, link)), /is a symbolic link to \/etc\/shadow: remlite never writes through one/);
   const errors = withFiles([], { fsErrors: [{ device: 'vdb', count: 2 }] });
-  assert.match(refused(plan('data.restore', { path: DATA }, errors)), /filesystem of .* \(vdb on \/srv\/data\) has 2 errors: check the volume first/);
+  assert.match(refused(plan('data.restore', { path: DATA }, errors)), /filesystem errors on vdb \(\/srv\/data\): 2; check the volume first \(fsck \/ remount\)/);
   assert.match(cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf' }, errors)), /mktemp/, 'errors on another volume block nothing else');
 });
 
