@@ -150,9 +150,12 @@ test('bad config + failed restart: config.restore writes the copy back, tests, r
   const baseline = core.baselines.load(WEB).baseline!;
   assert.equal(p.input?.sha256, baseline.files[CONF]?.sha256);
   assert.match(p.input?.description ?? '', /^baseline copy of \/etc\/apache2\/apache2\.conf accepted .* by /);
-  assert.equal(
+  assert.ok(p.command.startsWith('( umask 077 && { { cd -P -- /etc/apache2; }'), p.command);
+  assert.ok(
+    p.command.endsWith(
+      `tmp=$(mktemp -- ./.apache2.conf.remlite.XXXXXX) && trap 'rm -f -- "$tmp"' EXIT && cat > "$tmp" && { { [ -f "$tmp" ] && [ ! -L "$tmp" ]; } || { printf '%s\\n' 'remlite: precondition failed: the temp file is still the regular file mktemp created' >&2; exit 3; }; } && chown -h -- root:root "$tmp" && chmod -- 0644 "$tmp" && mv -f -- "$tmp" ./apache2.conf ) && if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi && systemctl restart -- apache2.service && systemctl is-active -- apache2.service`,
+    ),
     p.command,
-    `umask 077 && tmp=$(mktemp -- /etc/apache2/.apache2.conf.remlite.XXXXXX) && cat > "$tmp" && chmod 0644 -- "$tmp" && chown root:root -- "$tmp" && mv -f -- "$tmp" ${CONF} && if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi && systemctl restart -- apache2.service && systemctl is-active -- apache2.service`,
   );
   await run(p);
   assert.equal(await sha(WEB, CONF), baseline.files[CONF]?.sha256);
@@ -166,7 +169,7 @@ test('random bytes over a data file (hostile name): data.restore puts the kept c
   await sh(WEB, `head -c 4096 /dev/urandom > ${q(DATA)} && chmod 0666 ${q(DATA)}`);
   assert.notEqual(await sha(WEB, DATA), good.sha256);
   const p = plan({ action: 'data.restore', params: { path: DATA } });
-  assert.ok(p.command.includes(`mv -f -- "$tmp" '/srv/data/app/it'\\''s $(x).db'`), p.command);
+  assert.ok(p.command.includes(`cd -P -- /srv/data/app;`) && p.command.includes(`mv -f -- "$tmp" './it'\\''s $(x).db' )`), p.command);
   await run(p);
   assert.equal(await sha(WEB, DATA), good.sha256);
   assert.equal((await sh(WEB, `stat -c %a ${q(DATA)}`)).trim(), '640');
@@ -176,7 +179,7 @@ test('random bytes over a data file (hostile name): data.restore puts the kept c
 test('chmod 000 on the log apache2 writes: perms.restore puts mode and owner back', { skip }, async () => {
   await sh(WEB, `chmod 000 ${LOG} && chown nobody:nogroup ${LOG}`);
   const p = plan({ action: 'perms.restore', params: { path: LOG } });
-  assert.equal(p.command, `chmod 0640 -- ${LOG} && chown root:adm -- ${LOG}`);
+  assert.ok(p.command.startsWith('{ { cd -P -- /var/log/apache2; }') && p.command.endsWith(' && chown -h -- root:adm ./error.log && chmod -- 0640 ./error.log'), p.command);
   await run(p);
   assert.equal((await sh(WEB, `stat -c '%a %U %G' ${LOG}`)).trim(), '640 root adm');
 });

@@ -1,4 +1,5 @@
 import type { BaselineFile, HostBaseline } from '../../model/index.js';
+import { accountNameError } from '../../util/account-name.js';
 import { isSafeServiceName } from '../../util/shell-quote.js';
 
 /** An absolute path with no NUL or line break (quoting handles everything else). */
@@ -24,13 +25,6 @@ export function describeBaseline(b: HostBaseline): string {
 }
 
 const MODE = /^[0-7]{3,4}$/;
-/** User and group names as useradd accepts them, or numeric ids: nothing else reaches chown. */
-const ACCOUNT = /^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})$/;
-
-/** Why an owner or group name (taken from a host) cannot be passed to chown, if it cannot. */
-export function accountNameError(value: string, what: 'owner' | 'group'): string | undefined {
-  return ACCOUNT.test(value) ? undefined : `${what} name "${value}" is not a valid user or group name`;
-}
 
 /** The baseline entry of a path, or why it cannot be used. */
 export function baselineEntry(
