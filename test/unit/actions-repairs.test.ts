@@ -83,6 +83,7 @@ test('config.restore: guarded atomic write from stdin, config test, reload, is-a
   assert.deepEqual(r.plan.preconditions, [
     '/etc/apache2 is a directory owned by root and writable by no one else',
     '/etc/apache2/apache2.conf is a regular file (or absent), not a symbolic link',
+    'the temp file is still the regular file mktemp created (checked before its owner and mode are set)',
   ]);
 });
 

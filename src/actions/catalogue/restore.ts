@@ -2,11 +2,10 @@ import path from 'node:path';
 import type { BaselineFile } from '../../model/index.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import type { CatalogueEntry, PlanContext } from '../catalogue.js';
-import { requireOnHost } from '../guard.js';
 import { withPrivilege } from '../privilege.js';
 import { writeBlocker } from '../../util/write-gate.js';
 import { configTestFor } from './config-tests.js';
-import { chownChmod, enterSafeDir, filePreconditions, requireRegular, siteOf } from './safe-file.js';
+import { chownChmod, enterSafeDir, filePreconditions, requireRegular, siteOf, step, TEMP_STILL_REGULAR } from './safe-file.js';
 import { baselineEntry, describeBaseline, optionalServiceError, pathError, unitName } from './params.js';
 
 function entryOf(params: Record<string, string>, ctx: PlanContext, copy: boolean): BaselineFile {
@@ -46,7 +45,7 @@ export function atomicWriteFromStdin(dest: string, file: BaselineFile): string {
     `tmp=$(${shCommand('mktemp', '--', template)})`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     'cat > "$tmp"',
-    `{ ${requireOnHost('[ -f "$tmp" ] && [ ! -L "$tmp" ]', 'the temp file is still the regular file mktemp created')}; }`,
+    step('[ -f "$tmp" ] && [ ! -L "$tmp" ]', TEMP_STILL_REGULAR),
     chownChmod('"$tmp"', file),
     `mv -f -- "$tmp" ${shQuote(local)}`,
   ].join(' && ')} )`;

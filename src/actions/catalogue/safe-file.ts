@@ -10,7 +10,7 @@ import { requireOnHost } from '../guard.js';
 // between the check and the change, so check-then-act is safe.
 
 /** A requireOnHost step, braced so it can sit in an `&&` chain. */
-function step(test: string, message: string): string {
+export function step(test: string, message: string): string {
   return `{ ${requireOnHost(test, message)}; }`;
 }
 
@@ -52,11 +52,12 @@ export function chownChmod(target: string, file: BaselineFile): string {
   return `${shCommand('chown', '-h', '--', `${file.owner}:${file.group}`)} ${target} && ${shCommand('chmod', '--', file.mode ?? '')} ${target}`;
 }
 
-/** The preconditions a file-changing repair checks on the host, in words. */
-export function filePreconditions(dest: string, file: BaselineFile | undefined, absentOk: boolean): string[] {
+export const TEMP_STILL_REGULAR = 'the temp file is still the regular file mktemp created';
+
+/** The preconditions a file-changing repair checks on the host, in words (`write`: a temp file + mv). */
+export function filePreconditions(dest: string, file: BaselineFile | undefined, write: boolean): string[] {
   const { dir } = siteOf(dest);
-  return [
-    dirSafeMessage(dir, file ?? {} as BaselineFile),
-    absentOk ? `${dest} is a regular file (or absent), not a symbolic link` : `${dest} is a regular file, not a symbolic link`,
-  ];
+  const out = [dirSafeMessage(dir, file ?? ({} as BaselineFile))];
+  if (!write) return [...out, `${dest} is a regular file, not a symbolic link`];
+  return [...out, `${dest} is a regular file (or absent), not a symbolic link`, `${TEMP_STILL_REGULAR} (checked before its owner and mode are set)`];
 }
