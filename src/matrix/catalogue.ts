@@ -177,7 +177,7 @@ export const CHECKS: readonly CheckEntry[] = [
     class: 'data-corrupt',
     description: 'A declared data file was overwritten or removed',
     how: 'sha256sum of the file differs from baseline.files[path].sha256',
-    severities: ['critical'],
+    severities: ['warning', 'critical'],
     repairs: ['data.restore'],
     detect: detectDataCorrupt,
   },

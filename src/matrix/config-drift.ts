@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../model/index.js';
 import { writeBlocker } from '../util/write-gate.js';
-import { contentState, declaredChecks, failedTests, needsBaseline, restoreConfigRepair, shortSha, unreadableEvidence } from './declared.js';
+import { contentState, declaredChecks, failedTests, needsBaseline, restoreConfigRepair, shortSha, unreadableFinding } from './declared.js';
 import { findService, fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -34,9 +34,8 @@ export const detectConfigDrift: Detector = (ctx) => {
       out.push({
         machineId: ctx.machine.id,
         class: 'config-drift',
-        severity: 'critical',
+        ...unreadableFinding(cmp.stat),
         summary: fit(`config ${c.path} is unreadable (${cmp.stat.unreadable})`),
-        evidence: unreadableEvidence(cmp.stat),
         subject: c.path,
         repairs: [],
       });

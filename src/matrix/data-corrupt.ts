@@ -1,6 +1,6 @@
 import type { Finding } from '../model/index.js';
 import { writeBlocker } from '../util/write-gate.js';
-import { contentState, declaredChecks, shortSha, unreadableEvidence } from './declared.js';
+import { contentState, declaredChecks, shortSha, unreadableFinding } from './declared.js';
 import { fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -15,9 +15,8 @@ export const detectDataCorrupt: Detector = (ctx) => {
       out.push({
         machineId: ctx.machine.id,
         class: 'data-corrupt',
-        severity: 'critical',
+        ...unreadableFinding(cmp.stat),
         summary: fit(`data file ${path} is unreadable (${cmp.stat.unreadable})`),
-        evidence: unreadableEvidence(cmp.stat),
         subject: path,
         repairs: [],
       });

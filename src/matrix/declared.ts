@@ -9,7 +9,9 @@ import {
   type HostProbe,
   type Machine,
   type RepairRef,
+  type Severity,
 } from '../model/index.js';
+import { isAccessError } from '../util/write-gate.js';
 import { fit } from './text.js';
 
 /** The machine's declared checks (NO_CHECKS when none). */
@@ -75,9 +77,15 @@ export function brokenConfigs(probe: HostProbe, baseline: HostBaseline | undefin
   return out;
 }
 
-/** Evidence and summary words for a file that exists but cannot be read: no write repair onto it. */
-export function unreadableEvidence(stat: FileStat): string[] {
-  return [fit(`exists but cannot be read: ${stat.unreadable ?? 'unknown error'}`), 'check the volume first (fsck / remount): no restore is offered onto it'];
+/**
+ * Severity and evidence for a file that exists but cannot be read: an I/O error means a failing
+ * volume (critical: check it first); an access error only that the probe's user may not look.
+ * No write repair is offered onto it either way.
+ */
+export function unreadableFinding(stat: FileStat): { severity: Severity; evidence: string[] } {
+  const why = stat.unreadable ?? 'unknown error';
+  if (isAccessError(why)) return { severity: 'warning', evidence: [fit(`the probe's user cannot read it: ${why}`), 'its state is unknown: no restore is offered'] };
+  return { severity: 'critical', evidence: [fit(`exists but cannot be read: ${why}`), 'check the volume first (fsck / remount): no restore is offered onto it'] };
 }
 
 export function restoreConfigRepair(path: string, service?: string): RepairRef {

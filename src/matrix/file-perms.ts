@@ -1,6 +1,6 @@
 import type { Finding } from '../model/index.js';
 import { writeBlocker } from '../util/write-gate.js';
-import { declaredChecks, fileStat, unreadableEvidence } from './declared.js';
+import { declaredChecks, fileStat, unreadableFinding } from './declared.js';
 import { fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -38,9 +38,8 @@ export const detectFilePerms: Detector = (ctx) => {
       out.push({
         machineId: ctx.machine.id,
         class: 'file-perms',
-        severity: 'critical',
+        ...unreadableFinding(stat),
         summary: fit(`${path} is unreadable (${stat.unreadable})`),
-        evidence: unreadableEvidence(stat),
         subject: path,
         repairs: [],
       });

@@ -10,6 +10,11 @@ export function volumeOf(volumes: readonly VolumeStatus[], path: string): Volume
   return best;
 }
 
+/** The probe's user may not look (EACCES, EPERM): the file's state is unknown, the volume is not suspect. */
+export function isAccessError(unreadable: string): boolean {
+  return /^(EACCES|EPERM)\b/.test(unreadable);
+}
+
 /**
  * Why nothing may be written to a path on this host right now, from the last probe: the file
  * exists but cannot be read (an I/O error), or its filesystem recorded errors. Writing onto a
@@ -18,7 +23,11 @@ export function volumeOf(volumes: readonly VolumeStatus[], path: string): Volume
 export function writeBlocker(probe: HostProbe | undefined, path: string): string | undefined {
   if (!probe) return undefined;
   const stat = probe.files?.find((f) => f.path === path);
-  if (stat?.exists && stat.unreadable) return `${path} is unreadable (${stat.unreadable}): check the volume first (fsck / remount)`;
+  if (stat?.exists && stat.unreadable) {
+    return isAccessError(stat.unreadable)
+      ? `${path} cannot be read by the probe's user (${stat.unreadable}): its state is unknown`
+      : `${path} is unreadable (${stat.unreadable}): check the volume first (fsck / remount)`;
+  }
   const vol = volumeOf(probe.volumes, path);
   const device = vol?.device.split('/').pop();
   const errors = device ? probe.fsErrors?.find((e) => e.device === device) : undefined;

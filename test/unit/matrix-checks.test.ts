@@ -252,6 +252,17 @@ test('unreadable files (EIO) are critical with the errno, never "missing", and o
   assert.ok(!all.some((x) => /missing|no longer exists/.test(x.summary)));
 });
 
+test('a file the probe\'s user may not look at (EACCES) is a warning with its state unknown, not a failing volume; still no restore', () => {
+  const denied = 'EACCES (Permission denied)';
+  const p = probe({ files: [file(CONF), file('/etc/ssh/sshd_config'), { path: LOG, exists: true, unreadable: denied }, file(DATA, { sha256: undefined, unreadable: denied })] });
+  const f = [...detectFilePerms(ctx(p)), ...detectDataCorrupt(ctx(p))];
+  assert.deepEqual(lines(f), [`file-perms warning ${LOG} is unreadable (${denied})`, `data-corrupt warning data file ${DATA} is unreadable (${denied})`]);
+  for (const x of f) {
+    assert.deepEqual(x.repairs, []);
+    assert.deepEqual(x.evidence, [`the probe's user cannot read it: ${denied}`, 'its state is unknown: no restore is offered']);
+  }
+});
+
 test('filesystem errors on the volume of a file: its drift, corruption or permission change is reported but no restore is offered', () => {
   const p = probe({
     volumes: [vol('/'), vol('/srv/data', { device: '/dev/vdb' })],
