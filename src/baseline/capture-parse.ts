@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import type { CaptureItem, CapturePlan } from './capture-script.js';
 
@@ -78,6 +79,8 @@ export function parseCapture(plan: CapturePlan, output: string): CaptureResult {
   for (const f of files) {
     if (f.problem) continue;
     if (f.mode === undefined) f.problem = complete ? 'not reported' : 'output cut short before this file';
+    else if (f.type === 'symbolic link') f.problem = 'is a symbolic link: remlite never follows one (not accepted)';
+    else if (badAccount(f)) f.problem = `${badAccount(f)}: not accepted`;
     else if (f.item.content && f.type === 'regular file' && !f.content) f.problem = 'content not captured';
     else if (f.item.content && f.type !== 'regular file') f.problem = `is a ${f.type ?? 'special file'}, not a regular file`;
   }
@@ -87,6 +90,11 @@ export function parseCapture(plan: CapturePlan, output: string): CaptureResult {
     else d.tables ??= [];
   }
   return { files, modules, databases, complete };
+}
+
+/** An owner or group name a repair could not pass to chown (a host may lie about it). */
+function badAccount(f: CapturedFile): string | undefined {
+  return accountNameError(f.owner ?? '', 'owner') ?? accountNameError(f.group ?? '', 'group');
 }
 
 function parseFileLine(file: CapturedFile, line: string): void {

@@ -16,6 +16,7 @@ import { detectConfigTestFailed } from './config-test-failed.js';
 import { detectDataCorrupt } from './data-corrupt.js';
 import { detectDbTablesMissing } from './db-tables-missing.js';
 import { detectFilePerms } from './file-perms.js';
+import { detectFileReplaced } from './file-replaced.js';
 import { detectFsErrors } from './fs-errors.js';
 import { detectModuleMissing } from './module-missing.js';
 import { detectUnreachable } from './unreachable.js';
@@ -163,11 +164,20 @@ export const CHECKS: readonly CheckEntry[] = [
     detect: detectFilePerms,
   },
   {
+    id: 'file.replaced',
+    class: 'file-replaced',
+    description: 'A declared file became a symbolic link, a directory or a special file',
+    how: 'lstat of the path: a symlink, or a config/data file no longer regular',
+    severities: ['critical'],
+    repairs: [],
+    detect: detectFileReplaced,
+  },
+  {
     id: 'data.checksum',
     class: 'data-corrupt',
     description: 'A declared data file was overwritten or removed',
     how: 'sha256sum of the file differs from baseline.files[path].sha256',
-    severities: ['critical'],
+    severities: ['warning', 'critical'],
     repairs: ['data.restore'],
     detect: detectDataCorrupt,
   },

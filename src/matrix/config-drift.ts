@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../model/index.js';
-import { contentState, declaredChecks, failedTests, needsBaseline, restoreConfigRepair, shortSha } from './declared.js';
+import { writeBlocker } from '../util/write-gate.js';
+import { contentState, declaredChecks, failedTests, needsBaseline, restoreConfigRepair, shortSha, unreadableFinding } from './declared.js';
 import { findService, fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -29,6 +30,17 @@ export const detectConfigDrift: Detector = (ctx) => {
   const out: Finding[] = [];
   for (const c of checks.configs) {
     const cmp = contentState(probe, ctx.baseline, c.path);
+    if (cmp.state === 'unreadable') {
+      out.push({
+        machineId: ctx.machine.id,
+        class: 'config-drift',
+        ...unreadableFinding(cmp.stat),
+        summary: fit(`config ${c.path} is unreadable (${cmp.stat.unreadable})`),
+        subject: c.path,
+        repairs: [],
+      });
+      continue;
+    }
     if (cmp.state !== 'drifted' && cmp.state !== 'missing') continue;
     const evidence: string[] = [];
     let severity: Severity = 'warning';
@@ -51,6 +63,8 @@ export const detectConfigDrift: Detector = (ctx) => {
       }
     }
     if (!cmp.base.copy) evidence.push('no stored copy in the baseline: cannot restore');
+    const blocked = writeBlocker(probe, c.path);
+    if (blocked) evidence.push(fit(blocked));
     out.push({
       machineId: ctx.machine.id,
       class: 'config-drift',
@@ -58,7 +72,7 @@ export const detectConfigDrift: Detector = (ctx) => {
       summary: fit(cmp.state === 'missing' ? `config ${c.path} is missing` : `config ${c.path} changed since the baseline`),
       evidence,
       subject: c.path,
-      repairs: cmp.base.copy ? [restoreConfigRepair(c.path, c.service)] : [],
+      repairs: cmp.base.copy && !blocked ? [restoreConfigRepair(c.path, c.service)] : [],
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Finding } from '../model/index.js';
-import { contentState, declaredChecks, shortSha } from './declared.js';
+import { writeBlocker } from '../util/write-gate.js';
+import { contentState, declaredChecks, shortSha, unreadableFinding } from './declared.js';
 import { fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -10,6 +11,17 @@ export const detectDataCorrupt: Detector = (ctx) => {
   const out: Finding[] = [];
   for (const path of declaredChecks(ctx.machine).dataPaths) {
     const cmp = contentState(probe, ctx.baseline, path);
+    if (cmp.state === 'unreadable') {
+      out.push({
+        machineId: ctx.machine.id,
+        class: 'data-corrupt',
+        ...unreadableFinding(cmp.stat),
+        summary: fit(`data file ${path} is unreadable (${cmp.stat.unreadable})`),
+        subject: path,
+        repairs: [],
+      });
+      continue;
+    }
     if (cmp.state !== 'drifted' && cmp.state !== 'missing') continue;
     const evidence =
       cmp.state === 'missing'
@@ -19,6 +31,8 @@ export const detectDataCorrupt: Detector = (ctx) => {
             fit(`size ${cmp.stat.size ?? '?'} now, ${cmp.base.size ?? '?'} in the baseline`),
           ];
     if (!cmp.base.copy) evidence.push('no stored copy in the baseline: cannot restore');
+    const blocked = writeBlocker(probe, path);
+    if (blocked) evidence.push(fit(blocked));
     out.push({
       machineId: ctx.machine.id,
       class: 'data-corrupt',
@@ -26,7 +40,7 @@ export const detectDataCorrupt: Detector = (ctx) => {
       summary: fit(cmp.state === 'missing' ? `data file ${path} is missing` : `data file ${path} differs from the baseline`),
       evidence,
       subject: path,
-      repairs: cmp.base.copy ? [{ action: 'data.restore', params: { path }, label: `Restore ${path} from the last good copy` }] : [],
+      repairs: cmp.base.copy && !blocked ? [{ action: 'data.restore', params: { path }, label: `Restore ${path} from the last good copy` }] : [],
     });
   }
   return out;

@@ -9,7 +9,10 @@ import {
   type HostProbe,
   type Machine,
   type RepairRef,
+  type Severity,
 } from '../model/index.js';
+import { isAccessError } from '../util/write-gate.js';
+import { fit } from './text.js';
 
 /** The machine's declared checks (NO_CHECKS when none). */
 export function declaredChecks(machine: Machine): HostChecks {
@@ -34,13 +37,15 @@ export type ContentState =
   | { state: 'unknown' } // no baseline checksum, or the probe could not see the file's content
   | { state: 'same'; stat: FileStat; base: BaselineFile }
   | { state: 'drifted'; stat: FileStat; base: BaselineFile }
-  | { state: 'missing'; stat: FileStat; base: BaselineFile };
+  | { state: 'missing'; stat: FileStat; base: BaselineFile }
+  | { state: 'unreadable'; stat: FileStat; base: BaselineFile }; // exists, but stat or read failed (I/O error...)
 
 export function contentState(probe: HostProbe, baseline: HostBaseline | undefined, path: string): ContentState {
   const base = baseline?.files[path];
   const stat = fileStat(probe, path);
   if (!base?.sha256 || !stat) return { state: 'unknown' };
   if (!stat.exists) return { state: 'missing', stat, base };
+  if (stat.unreadable) return { state: 'unreadable', stat, base };
   if (!stat.sha256) return { state: 'unknown' };
   return { state: stat.sha256 === base.sha256 ? 'same' : 'drifted', stat, base };
 }
@@ -70,6 +75,17 @@ export function brokenConfigs(probe: HostProbe, baseline: HostBaseline | undefin
     if (cmp.state === 'drifted' || cmp.state === 'missing') out.push({ decl, state: cmp.state, base: cmp.base });
   }
   return out;
+}
+
+/**
+ * Severity and evidence for a file that exists but cannot be read: an I/O error means a failing
+ * volume (critical: check it first); an access error only that the probe's user may not look.
+ * No write repair is offered onto it either way.
+ */
+export function unreadableFinding(stat: FileStat): { severity: Severity; evidence: string[] } {
+  const why = stat.unreadable ?? 'unknown error';
+  if (isAccessError(why)) return { severity: 'warning', evidence: [fit(`the probe's user cannot read it: ${why}`), 'its state is unknown: no restore is offered'] };
+  return { severity: 'critical', evidence: [fit(`exists but cannot be read: ${why}`), 'check the volume first (fsck / remount): no restore is offered onto it'] };
 }
 
 export function restoreConfigRepair(path: string, service?: string): RepairRef {

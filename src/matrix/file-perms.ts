@@ -1,5 +1,6 @@
 import type { Finding } from '../model/index.js';
-import { declaredChecks, fileStat } from './declared.js';
+import { writeBlocker } from '../util/write-gate.js';
+import { declaredChecks, fileStat, unreadableFinding } from './declared.js';
 import { fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -32,6 +33,18 @@ export const detectFilePerms: Detector = (ctx) => {
       });
       continue;
     }
+    if (stat.kind === 'link') continue; // never followed: file-replaced reports it
+    if (stat.unreadable) {
+      out.push({
+        machineId: ctx.machine.id,
+        class: 'file-perms',
+        ...unreadableFinding(stat),
+        summary: fit(`${path} is unreadable (${stat.unreadable})`),
+        subject: path,
+        repairs: [],
+      });
+      continue;
+    }
     const changes: string[] = [];
     if (stat.mode !== undefined && stat.mode !== base.mode) changes.push(`mode ${base.mode} → ${stat.mode}`);
     if (base.owner !== undefined && stat.owner !== undefined && stat.owner !== base.owner) changes.push(`owner ${base.owner} → ${stat.owner}`);
@@ -40,6 +53,8 @@ export const detectFilePerms: Detector = (ctx) => {
     const lostWrite = ownerCanWrite(base.mode) && stat.mode !== undefined && !ownerCanWrite(stat.mode);
     const evidence = changes.map((c) => fit(c));
     if (lostWrite) evidence.push('the owner can no longer write it');
+    const blocked = writeBlocker(probe, path);
+    if (blocked) evidence.push(fit(blocked));
     out.push({
       machineId: ctx.machine.id,
       class: 'file-perms',
@@ -47,7 +62,7 @@ export const detectFilePerms: Detector = (ctx) => {
       summary: fit(`${path}: ${changes.join(', ')}`),
       evidence,
       subject: path,
-      repairs: [{ action: 'perms.restore', params: { path }, label: `Restore mode and owner of ${path}` }],
+      repairs: blocked ? [] : [{ action: 'perms.restore', params: { path }, label: `Restore mode and owner of ${path}` }],
     });
   }
   return out;

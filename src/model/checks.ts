@@ -38,7 +38,8 @@ export const NO_CHECKS: HostChecks = Object.freeze({
 export interface FileStat {
   path: string;
   exists: boolean;
-  kind?: 'file' | 'dir' | 'other';
+  /** 'link': the declared path itself is a symbolic link (never followed; mode/owner are the link's). */
+  kind?: 'file' | 'dir' | 'other' | 'link';
   /** Octal permission bits, e.g. "0640". */
   mode?: string;
   owner?: string;
@@ -46,6 +47,10 @@ export interface FileStat {
   size?: number;
   /** Content checksum (configs and data files). */
   sha256?: string;
+  /** Where the symbolic link points (kind 'link'), sanitized. */
+  linkTarget?: string;
+  /** Why the file exists but could not be stat'ed or read: "EIO (Input/output error)". */
+  unreadable?: string;
 }
 
 export interface ConfigTestResult {

@@ -24,6 +24,7 @@ export type FailureClass =
   | 'config-drift'
   | 'config-test-failed'
   | 'file-perms'
+  | 'file-replaced'
   | 'data-corrupt'
   | 'fs-errors'
   | 'module-missing'

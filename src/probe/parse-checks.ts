@@ -11,10 +11,44 @@ function clean(text: string): string {
   return sanitizeLine(text).slice(0, MAX_LINE);
 }
 
-/** `1 <kind> <mode> <owner> <group> <size> <sha256|-> <path>` or `0 - - - - - - <path>`. */
+/** errno names of the messages (LC_ALL=C strerror) a stat or read of a declared file can fail with. */
+const ERRNO_OF: Record<string, string> = {
+  'Input/output error': 'EIO',
+  'Bad message': 'EBADMSG',
+  'Structure needs cleaning': 'EUCLEAN',
+  'Permission denied': 'EACCES',
+  'Operation not permitted': 'EPERM',
+  'Stale file handle': 'ESTALE',
+  'Transport endpoint is not connected': 'ENOTCONN',
+  'Too many levels of symbolic links': 'ELOOP',
+  'Is a directory': 'EISDIR',
+  'No such device or address': 'ENXIO',
+};
+
+/** "EIO (Input/output error)" for a known message, the sanitized message otherwise. */
+export function describeFileError(message: string): string {
+  const text = clean(message.trim()) || 'unknown error';
+  const errno = ERRNO_OF[text];
+  return errno ? `${errno} (${text})` : text;
+}
+
+/**
+ * `1 <kind> <mode> <owner> <group> <size> <sha256|-> <path>` or `0 - - - - - - <path>`, each
+ * optionally followed by `+ target <link target>` (kind link) or `+ error <message>` (the file
+ * exists but stat or read failed).
+ */
 export function parseFiles(lines: string[], warn: Warn): FileStat[] {
   const out: FileStat[] = [];
+  let last: FileStat | undefined;
   for (const l of lines) {
+    const extra = /^\+ (target|error) ?(.*)$/.exec(l);
+    if (extra) {
+      if (!last?.exists) warn(`files: detail without an existing file: ${l}`);
+      else if (extra[1] === 'target') last.linkTarget = clean(extra[2] ?? '');
+      else last.unreadable = describeFileError(extra[2] ?? '');
+      continue;
+    }
+    last = undefined;
     const m = /^([01]) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\/.*)$/.exec(l);
     if (!m) {
       if (l.trim()) warn(`files: unexpected line: ${l}`);
@@ -24,14 +58,15 @@ export function parseFiles(lines: string[], warn: Warn): FileStat[] {
     const [, exists, kind, mode, owner, group, size, sha, path] = m as unknown as string[];
     const stat: FileStat = { path: sanitizeLine(path ?? ''), exists: exists === '1' };
     if (stat.exists) {
-      if (kind === 'file' || kind === 'dir' || kind === 'other') stat.kind = kind;
+      if (kind === 'file' || kind === 'dir' || kind === 'other' || kind === 'link') stat.kind = kind;
       if (mode && /^[0-7]{1,4}$/.test(mode)) stat.mode = mode.padStart(4, '0');
       if (owner && owner !== '-') stat.owner = clean(owner);
       if (group && group !== '-') stat.group = clean(group);
       if (size && /^\d{1,15}$/.test(size)) stat.size = Number(size);
-      if (sha && /^[0-9a-f]{64}$/.test(sha)) stat.sha256 = sha;
+      if (sha && /^[0-9a-f]{64}$/.test(sha) && kind !== 'link') stat.sha256 = sha;
     }
     out.push(stat);
+    last = stat;
   }
   return out;
 }

@@ -58,18 +58,39 @@ export function checksScript(checks: HostChecks): ChecksScript {
     parts.push(`section files
 have stat || warn 'stat missing: file modes and owners not reported'
 have sha256sum || warn 'sha256sum missing: file checksums not reported'
+NL='
+'
 fstat() {
-  if [ ! -e "$1" ] && [ ! -L "$1" ]; then printf '0 - - - - - - %s\\n' "$1"; return; fi
+  if [ -L "$1" ]; then
+    st=''
+    have stat && st=$(stat -c '%a %U %G %s' -- "$1" 2>/dev/null)
+    [ -n "$st" ] || st='- - - -'
+    t=''
+    have readlink && t=$(readlink -- "$1" 2>/dev/null)
+    printf '1 link %s - %s\\n+ target %s\\n' "$st" "$1" "\${t%%"$NL"*}"
+    return
+  fi
+  if [ ! -e "$1" ]; then
+    e=''
+    have stat && e=$(stat -c %n -- "$1" 2>&1 >/dev/null)
+    e=\${e%%"$NL"*}
+    case $e in ''|*'No such file'*|*'Not a directory'*) printf '0 - - - - - - %s\\n' "$1" ;;
+    *) printf '1 - - - - - - %s\\n+ error %s\\n' "$1" "\${e##*: }" ;;
+    esac
+    return
+  fi
   if [ -f "$1" ]; then k=file; elif [ -d "$1" ]; then k=dir; else k=other; fi
   st=''
   have stat && st=$(stat -L -c '%a %U %G %s' -- "$1" 2>/dev/null)
   [ -n "$st" ] || st='- - - -'
   h=-
+  e=''
   if [ "$2" = 1 ] && [ "$k" = file ] && [ -r "$1" ] && have sha256sum; then
-    h=$(sha256sum <"$1" 2>/dev/null) && h=\${h%% *}
+    if h=$(sha256sum 2>&1 <"$1"); then h=\${h%% *}; else e=\${h%%"$NL"*}; h=-; fi
     [ -n "$h" ] || h=-
   fi
   printf '1 %s %s %s %s\\n' "$k" "$st" "$h" "$1"
+  [ -z "$e" ] || printf '+ error %s\\n' "\${e##*: }"
 }
 ${[...hashed.map((p) => `fstat ${shQuote(p)} 1`), ...statOnly.map((p) => `fstat ${shQuote(p)} 0`)].join('\n')}
 `);

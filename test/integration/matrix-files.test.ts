@@ -26,7 +26,8 @@ test('file-perms: chmod 000 + chown nobody of the watched log is critical in the
   assert.ok(f.evidence.includes('the owner can no longer write it'));
 
   const fixed = await h.repairWith(f);
-  assert.equal(fixed.plan.command, `chmod 0640 -- ${PERM_LOG} && chown root:adm -- ${PERM_LOG}`);
+  assert.ok(fixed.plan.command.startsWith('{ { cd -P -- /var/log; }'), fixed.plan.command);
+  assert.ok(fixed.plan.command.endsWith(' && chown -h -- root:adm ./remlite-faults.log && chmod -- 0640 ./remlite-faults.log'), fixed.plan.command);
   assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'file-perms');
   assert.equal((await h.sh(WEB, `stat -c '%a %U %G' ${PERM_LOG}`)).trim(), '640 root adm');
 });

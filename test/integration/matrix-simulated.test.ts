@@ -16,7 +16,8 @@ import type { Finding, HostProbe, PollResult } from '../../src/model/index.js';
 import { parseProbeOutput } from '../../src/probe/parse.js';
 import { buildProbeScript } from '../../src/probe/script.js';
 import { labExec } from '../support/lab.js';
-import { matrixSkip, ownFindings, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
+import { planAction } from '../../src/actions/planner.js';
+import { assertCleared, DATA_FILE, findingOf, matrixSkip, ownFindings, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
 
 const skip = matrixSkip();
 let h: MatrixHarness;
@@ -131,4 +132,25 @@ test('fs-errors (SIMULATED: /sys/fs/ext4 is kernel-wide, a real error would show
   assert.equal(ro[0]?.subject, '/srv/data');
   assert.deepEqual(ro[0]?.repairs, [], 'no remount over a filesystem with errors');
   assert.deepEqual(only(detect(real), 'fs-errors'), [], 'the real probe reports none');
+});
+
+test('fs-errors gate writes (SIMULATED errors_count, real probe): random bytes really written over the data file on /srv/data are critical, but with errors on its volume no data.restore is offered and the planner refuses it', { skip }, async () => {
+  const t = await h.inject(WEB, `dd if=/dev/urandom of=${DATA_FILE} bs=1024 count=1 conv=notrunc status=none`);
+  const seen = await h.firstPollAfter(WEB, t);
+  const drifted = findingOf(seen, 'data-corrupt', DATA_FILE);
+  assert.deepEqual(drifted.repairs.map((r) => r.action), ['data.restore'], 'a healthy volume: the restore is offered');
+  const device = 'vdz';
+  const data = seen.poll.probe!.volumes.find((v) => v.mount === '/srv/data')!;
+  const broken: PollResult = { ...seen.poll, probe: { ...seen.poll.probe!, fsErrors: [{ device, count: 3 }], volumes: [...seen.poll.probe!.volumes.filter((v) => v !== data), { ...data, device: `/dev/${device}` }] } };
+  const f = only(detect(broken), 'data-corrupt').find((x) => x.subject === DATA_FILE)!;
+  assert.equal(f.severity, 'critical');
+  assert.deepEqual(f.repairs, [], 'no write onto a filesystem with errors');
+  assert.ok(f.evidence.includes(`filesystem errors on ${device} (/srv/data): 3; check the volume first (fsck / remount)`), f.evidence.join(' | '));
+  const planned = planAction({ action: 'data.restore', machineId: WEB, params: { path: DATA_FILE } }, { ...h.core.store.getState().hosts[WEB]!, probe: broken.probe }, false, {
+    baseline: h.core.baselines.load(WEB).baseline,
+    hasCopy: () => true,
+  });
+  assert.match('refused' in planned ? planned.refused : '', /filesystem errors on vdz \(\/srv\/data\): 3; check the volume first/);
+  const fixed = await h.repairWith(drifted);
+  assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'data-corrupt');
 });

@@ -41,13 +41,13 @@ test('on lab-db1: files, mariadb config test, the mysql schema and an absent mod
   assert.equal(prepared.code, 0, prepared.stderr);
   try {
     const p = await probeDb1();
-    const expected = await labExec(HOST, "sha256sum /etc/mysql/my.cnf; stat -L -c '%a %U %G %s' /etc/mysql/my.cnf /etc/mysql/mariadb.cnf");
-    const [shaLine, statMy, statMariadb] = expected.stdout.trim().split('\n');
+    // Debian's my.cnf is a symlink (alternatives): reported as the link itself, never followed.
+    const expected = await labExec(HOST, "readlink /etc/mysql/my.cnf; stat -c '%a %U %G %s' /etc/mysql/my.cnf; stat -L -c '%a %U %G %s' /etc/mysql/mariadb.cnf");
+    const [target, statMy, statMariadb] = expected.stdout.trim().split('\n');
     const [mode, owner, group, size] = (statMy ?? '').split(' ');
     const my = p.files?.find((f) => f.path === '/etc/mysql/my.cnf');
     assert.deepEqual(my, {
-      path: '/etc/mysql/my.cnf', exists: true, kind: 'file', mode: mode!.padStart(4, '0'), owner, group, size: Number(size),
-      sha256: shaLine!.split(' ')[0],
+      path: '/etc/mysql/my.cnf', exists: true, kind: 'link', mode: mode!.padStart(4, '0'), owner, group, size: Number(size), linkTarget: target,
     });
     const perm = p.files?.find((f) => f.path === '/etc/mysql/mariadb.cnf');
     assert.equal(perm?.mode, statMariadb!.split(' ')[0]!.padStart(4, '0'));
@@ -73,7 +73,8 @@ test('on lab-db1: files, mariadb config test, the mysql schema and an absent mod
     assert.deepEqual(noBase.sort(), ['config-drift info', 'config-test-failed critical', 'module-missing critical']);
     const baseline: HostBaseline = {
       machineId: HOST, acceptedAt: new Date(now).toISOString(), acceptedBy: 'test', modules: [],
-      files: Object.fromEntries(p.files!.map((f) => [f.path, { kind: 'config' as const, sha256: f.sha256, mode: f.mode, owner: f.owner, group: f.group, copy: f.sha256 }])),
+      // As accept takes it: a symlink is never accepted (the capture refuses it).
+      files: Object.fromEntries(p.files!.filter((f) => f.kind !== 'link').map((f) => [f.path, { kind: 'config' as const, sha256: f.sha256, mode: f.mode, owner: f.owner, group: f.group, copy: f.sha256 }])),
       databases: { mysql: { tables: [...mysql!.tables, 'remlite_dropped'], dump: 'mysql-x.sql' } },
     };
     const withBase = detectAll({ machine: machine(), poll, now, thresholds: DEFAULT_THRESHOLDS, baseline });

@@ -150,8 +150,10 @@ test('bad config + failed restart: config.restore writes the copy back, tests, r
   const baseline = core.baselines.load(WEB).baseline!;
   assert.equal(p.input?.sha256, baseline.files[CONF]?.sha256);
   assert.match(p.input?.description ?? '', /^baseline copy of \/etc\/apache2\/apache2\.conf accepted .* by /);
-  // Staged beside the config, then swapped in, tested and restarted by one transient unit.
-  assert.ok(p.command.includes('chmod 0644 -- "$tmp" && chown root:root -- "$tmp" && mv -f -- "$tmp" /etc/apache2/.apache2.conf.remlite-new && '), p.command);
+  // The directory and file are checked, the copy is staged beside the config through an exclusive
+  // temp file, then swapped in, tested and restarted by one transient unit.
+  assert.ok(p.command.includes('{ cd -P -- /etc/apache2; }'), p.command);
+  assert.ok(p.command.includes('chown -h -- root:root "$tmp" && chmod -- 0644 "$tmp" && mv -f -- "$tmp" ./.apache2.conf.remlite-new )'), p.command);
   assert.ok(p.command.includes(`; mv -f -- /etc/apache2/.apache2.conf.remlite-new ${CONF} ||`), p.command);
   assert.ok(p.command.includes('then apachectl configtest; fi'), p.command);
   assert.ok(p.command.includes('; if systemctl restart -- apache2.service && systemctl is-active -- apache2.service; then'), p.command);
@@ -167,7 +169,7 @@ test('random bytes over a data file (hostile name): data.restore puts the kept c
   await sh(WEB, `head -c 4096 /dev/urandom > ${q(DATA)} && chmod 0666 ${q(DATA)}`);
   assert.notEqual(await sha(WEB, DATA), good.sha256);
   const p = plan({ action: 'data.restore', params: { path: DATA } });
-  assert.ok(p.command.includes(`mv -f -- "$tmp" '/srv/data/app/it'\\''s $(x).db'`), p.command);
+  assert.ok(p.command.includes(`cd -P -- /srv/data/app;`) && p.command.includes(`mv -f -- "$tmp" './it'\\''s $(x).db' )`), p.command);
   await run(p);
   assert.equal(await sha(WEB, DATA), good.sha256);
   assert.equal((await sh(WEB, `stat -c %a ${q(DATA)}`)).trim(), '640');
@@ -177,7 +179,7 @@ test('random bytes over a data file (hostile name): data.restore puts the kept c
 test('chmod 000 on the log apache2 writes: perms.restore puts mode and owner back', { skip }, async () => {
   await sh(WEB, `chmod 000 ${LOG} && chown nobody:nogroup ${LOG}`);
   const p = plan({ action: 'perms.restore', params: { path: LOG } });
-  assert.equal(p.command, `chmod 0640 -- ${LOG} && chown root:adm -- ${LOG}`);
+  assert.ok(p.command.startsWith('{ { cd -P -- /var/log/apache2; }') && p.command.endsWith(' && chown -h -- root:adm ./error.log && chmod -- 0640 ./error.log'), p.command);
   await run(p);
   assert.equal((await sh(WEB, `stat -c '%a %U %G' ${LOG}`)).trim(), '640 root adm');
 });

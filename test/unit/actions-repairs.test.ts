@@ -38,7 +38,7 @@ const BASELINE: HostBaseline = {
   files: {
     '/etc/apache2/apache2.conf': { kind: 'config', sha256: SHA, copy: SHA, mode: '0644', owner: 'root', group: 'root', size: 7178 },
     '/etc/nginx/nginx.conf': { kind: 'config', sha256: SHA, copy: SHA, mode: '0644', owner: 'root', group: 'root', size: 10 },
-    [HOSTILE]: { kind: 'data', sha256: SHA, copy: SHA, mode: '0640', owner: "it's", group: '$(x)', size: 65536 },
+    [HOSTILE]: { kind: 'data', sha256: SHA, copy: SHA, mode: '0640', owner: 'mysql', group: 'mysql', size: 65536 },
     '/var/log/apache2/error.log': { kind: 'log', mode: '0640', owner: 'root', group: 'adm', size: 10 },
   },
   modules: [],
@@ -53,18 +53,28 @@ const cmd = (r: ReturnType<typeof planAction>) => {
 };
 const refused = (r: ReturnType<typeof planAction>) => ('refused' in r ? r.refused : '(planned)');
 
+/** The on-host steps a file repair runs before changing anything, as the shell sees them. */
+function guarded(dir: string, owner = 'root'): string {
+  return (
+    `{ { cd -P -- ${dir}; } || { printf '%s\\n' 'remlite: precondition failed: ${dir} exists and is a directory' >&2; exit 3; }; } && ` +
+    `{ { d=$(stat -c '%u:%U:%a' .) && case "$d" in 0:*|*:${owner}:*|${owner}:*) ;; *) false ;; esac && [ $(( 0\${d##*:} & 022 )) -eq 0 ]; } || ` +
+    `{ printf '%s\\n' 'remlite: precondition failed: ${dir} is a directory owned by root${owner === 'root' ? '' : ` or ${owner}`} and writable by no one else' >&2; exit 3; }; }`
+  );
+}
+
 test('config.restore: guards on the host, the copy staged beside the config, then one detached transaction (test, reload, is-active, or roll back)', () => {
   const r = plan('config.restore', { path: '/etc/apache2/apache2.conf', service: 'apache2' });
   const c = cmd(r);
+  assert.ok(c.startsWith(`( ${guarded('/etc/apache2')} && { { [ ! -L ./apache2.conf ]`), c);
   assert.ok(
-    c.startsWith(
+    c.includes(
       "{ { [ -d /etc/apache2 ] && [ ! -d /etc/apache2/apache2.conf ]; } || { printf '%s\\n' 'remlite: precondition failed: /etc/apache2 is a directory and /etc/apache2/apache2.conf is not' >&2; exit 3; }; } && " +
         "{ { command -v systemd-run >/dev/null 2>&1; } || { printf '%s\\n' 'remlite: precondition failed: systemd-run is installed' >&2; exit 3; }; } && ",
     ),
     c,
   );
   // The baseline copy goes to the staged name first (the live file is untouched until the transaction).
-  assert.ok(c.includes('mv -f -- "$tmp" /etc/apache2/.apache2.conf.remlite-new && log=$(mktemp -- /tmp/remlite-restore.XXXXXX) && { systemd-run --quiet --wait --collect -- /bin/sh -c '), c);
+  assert.ok(c.includes('mv -f -- "$tmp" ./.apache2.conf.remlite-new ) && log=$(mktemp -- /tmp/remlite-restore.XXXXXX) && { systemd-run --quiet --wait --collect -- /bin/sh -c '), c);
   assert.ok(c.endsWith(` remlite-config-restore "$log"; r=$?; cat -- "$log"; rm -f -- "$log"; rm -f -- /etc/apache2/.apache2.conf.remlite-new; exit $r; }`), c);
   assert.doesNotMatch(c, /[\x00-\x1f]/, 'one line: the confirmation shows it exactly');
   const script = transaction(c);
@@ -76,7 +86,7 @@ test('config.restore: guards on the host, the copy staged beside the config, the
     ),
     script,
   );
-  assert.ok(script.includes("; { sh -c 'if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi' || { back; false; }; } || {"), script);
+  assert.ok(script.includes("; { { sh -c 'if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi' || { back; false; }; } || {"), script);
   assert.ok(script.includes('; if systemctl reload-or-restart -- apache2.service && systemctl is-active -- apache2.service; then rm -f -- /etc/apache2/.apache2.conf.remlite-prev; exit 0; fi; back; '), script);
   assert.ok(script.endsWith('; if [ "$was" = 1 ] && ! systemctl is-active --quiet -- apache2.service; then systemctl restart -- apache2.service; systemctl is-active -- apache2.service; fi; exit 1'), script);
   assert.ok('plan' in r);
@@ -87,6 +97,9 @@ test('config.restore: guards on the host, the copy staged beside the config, the
     description: 'baseline copy of /etc/apache2/apache2.conf accepted 2025-05-01T10:00:00.000Z by ops@desk',
   });
   assert.deepEqual(r.plan.preconditions, [
+    '/etc/apache2 is a directory owned by root and writable by no one else',
+    '/etc/apache2/apache2.conf is a regular file (or absent), not a symbolic link',
+    'the temp file is still the regular file mktemp created (checked before its owner and mode are set)',
     '/etc/apache2 is a directory and /etc/apache2/apache2.conf is not',
     'systemd-run is installed: the test, the restart and any rollback run as their own unit, apart from this SSH session',
     'the restored /etc/apache2/apache2.conf passes the config test of apache2 (if command -v apachectl >/dev/null 2>&1; then apachectl configtest; fi); otherwise the previous file is put back and apache2 is not touched',
@@ -111,7 +124,7 @@ test('config.restore restarts a failed unit, uses the declared test, sshd -t get
   assert.ok(ssh.includes("{ sh -c 'if command -v sshd >/dev/null 2>&1; then { test -d /run/sshd || mkdir -m 0755 /run/sshd; } >/dev/null 2>&1; sshd -t; fi' || { back; false; }; }"), ssh);
   const ops = host({ ssh: { host: 'h', port: 22, user: 'ops', identityFiles: [], knownHostsFiles: [] } });
   const c = cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf' }, ops));
-  assert.match(c, /^sudo -n -- sh -c 'umask 077 && tmp=\$\(mktemp -- .*mv -f -- "\$tmp" \/etc\/apache2\/apache2\.conf'$/);
+  assert.match(c, /^sudo -n -- sh -c '\( umask 077 && .*tmp=\$\(mktemp -- .*mv -f -- "\$tmp" \.\/apache2\.conf \)'$/);
   assert.doesNotMatch(c, /systemctl|remlite-prev/, 'no service given: the atomic write alone');
   const sysv = host({}, { probe: probe({ init: 'sysvinit' }) });
   const inline = cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf', service: 'apache2' }, sysv));
@@ -119,15 +132,50 @@ test('config.restore restarts a failed unit, uses the declared test, sshd -t get
   assert.match(inline, /&& \{ sh -c '.*if service apache2 reload && service apache2 status; then .*'; r=\$\?; rm -f -- \/etc\/apache2\/\.apache2\.conf\.remlite-new; exit \$r; \}$/s);
 });
 
-test('data.restore quotes a hostile path and hostile owner names everywhere', () => {
-  assert.equal(
-    cmd(plan('data.restore', { path: HOSTILE })),
-    `umask 077 && tmp=$(mktemp -- '/srv/data/.it'\\''s $(x).db.remlite.XXXXXX') && cat > "$tmp" && chmod 0640 -- "$tmp" && chown 'it'\\''s:$(x)' -- "$tmp" && mv -f -- "$tmp" '/srv/data/it'\\''s $(x).db'`,
-  );
+test('data.restore quotes a hostile path everywhere; the owner of record may also write the directory', () => {
+  const c = cmd(plan('data.restore', { path: HOSTILE }));
+  assert.ok(c.startsWith(`( umask 077 && ${guarded('/srv/data', 'mysql')} && `), c);
+  assert.ok(c.includes(`[ ! -L './it'\\''s $(x).db' ]`), c);
+  assert.ok(c.includes(`tmp=$(mktemp -- './.it'\\''s $(x).db.remlite.XXXXXX')`), c);
+  assert.ok(c.endsWith(`chown -h -- mysql:mysql "$tmp" && chmod -- 0640 "$tmp" && mv -f -- "$tmp" './it'\\''s $(x).db' )`), c);
 });
 
-test('perms.restore: chmod and chown to the baseline', () => {
-  assert.equal(cmd(plan('perms.restore', { path: '/var/log/apache2/error.log' })), 'chmod 0640 -- /var/log/apache2/error.log && chown root:adm -- /var/log/apache2/error.log');
+test('perms.restore: inside the checked directory, a regular file only, chown -h then chmod, names after --', () => {
+  const r = plan('perms.restore', { path: '/var/log/apache2/error.log' });
+  assert.equal(
+    cmd(r),
+    `${guarded('/var/log/apache2')} && ` +
+      `{ { [ ! -L ./error.log ] && [ -f ./error.log ]; } || { printf '%s\\n' 'remlite: precondition failed: /var/log/apache2/error.log is a regular file, not a symbolic link' >&2; exit 3; }; } && ` +
+      'chown -h -- root:adm ./error.log && chmod -- 0640 ./error.log',
+  );
+  assert.ok('plan' in r);
+  assert.deepEqual(r.plan.preconditions, [
+    '/var/log/apache2 is a directory owned by root and writable by no one else',
+    '/var/log/apache2/error.log is a regular file, not a symbolic link',
+  ]);
+});
+
+test('owner and group names from the host that are not valid account names are refused before planning', () => {
+  for (const [owner, group] of [["it's", 'adm'], ['root', '$(x)'], ['-R', 'root'], ['Root', 'root'], ['a b', 'root'], ['root', '']] as const) {
+    const files = { ...BASELINE.files, '/var/log/apache2/error.log': { kind: 'log' as const, mode: '0640', owner, group, size: 1 } };
+    const r = plan('perms.restore', { path: '/var/log/apache2/error.log' }, host(), { ...extras, baseline: { ...BASELINE, files } });
+    assert.match(refused(r), group === '' ? /no owner\/group/ : /is not a valid user or group name/, `${owner}:${group}`);
+  }
+  const numeric = { ...BASELINE.files, '/var/log/apache2/error.log': { kind: 'log' as const, mode: '0640', owner: '1001', group: '_adm-2', size: 1 } };
+  assert.match(cmd(plan('perms.restore', { path: '/var/log/apache2/error.log' }, host(), { ...extras, baseline: { ...BASELINE, files: numeric } })), /chown -h -- 1001:_adm-2 \.\/error\.log/);
+});
+
+test('no write repair onto an unreadable file, a symlink, or a filesystem with errors: the planner refuses with the reason', () => {
+  const LOG = '/var/log/apache2/error.log';
+  const DATA = HOSTILE;
+  const withFiles = (files: HostProbe['files'], extra: Partial<HostProbe> = {}) => host({}, { probe: probe({ files, ...extra }) });
+  const eio = withFiles([{ path: DATA, exists: true, kind: 'file', unreadable: 'EIO (Input/output error)' }]);
+  assert.match(refused(plan('data.restore', { path: DATA }, eio)), /is unreadable \(EIO \(Input\/output error\)\): check the volume first \(fsck \/ remount\)/);
+  const link = withFiles([{ path: LOG, exists: true, kind: 'link', linkTarget: '/etc/shadow' }]);
+  assert.match(refused(plan('perms.restore', { path: LOG }, link)), /is a symbolic link to \/etc\/shadow: remlite never writes through one/);
+  const errors = withFiles([], { fsErrors: [{ device: 'vdb', count: 2 }] });
+  assert.match(refused(plan('data.restore', { path: DATA }, errors)), /filesystem errors on vdb \(\/srv\/data\): 2; check the volume first \(fsck \/ remount\)/);
+  assert.match(cmd(plan('config.restore', { path: '/etc/apache2/apache2.conf' }, errors)), /mktemp/, 'errors on another volume block nothing else');
 });
 
 test('restores refuse without a baseline, an entry, a copy or a valid path', () => {

@@ -2,7 +2,7 @@
 // on this machine, through the local transport, with real files in a temp dir.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsole } from '../../src/app/console.js';
@@ -87,6 +87,40 @@ test('data.restore sends the copy on stdin: the file is byte-identical again, no
   assert.equal(statSync(data).mode & 0o777, 0o640);
   assert.ok(!existsSync(join(process.cwd(), 'pwned')) && !existsSync('pwned'), 'the path was never evaluated by a shell');
   assert.deepEqual(readdirSync(join(dir, 'srv')).sort(), ["it's $(touch pwned).db", 'tmp']);
+});
+
+test('on the host, perms.restore and data.restore refuse a planted symlink and a directory others can write (exit 3); nothing changes', async () => {
+  const victim = join(dir, 'victim');
+  writeFileSync(victim, 'root only');
+  chmodSync(victim, 0o600);
+  const perms = planOf('perms.restore', { path: data });
+  const restore = planOf('data.restore', { path: data });
+  assert.deepEqual(perms.preconditions, [`${join(dir, 'srv')} is a directory owned by root and writable by no one else`, `${data} is a regular file, not a symbolic link`]);
+  const runOf = async (plan: typeof perms) => {
+    await core.intents.run(plan);
+    const r = core.store.getState().actions.find((a) => a.plan === plan);
+    assert.equal(r?.state, 'failed');
+    assert.equal(r?.result?.exitCode, 3, r?.result?.outputTail);
+    return r?.result?.outputTail ?? '';
+  };
+  renameSync(data, `${data}.real`);
+  symlinkSync(victim, data);
+  assert.match(await runOf(perms), /remlite: precondition failed: .* is a regular file, not a symbolic link/);
+  assert.match(await runOf(restore), /remlite: precondition failed: .* is a regular file \(or absent\), not a symbolic link/);
+  assert.equal(statSync(victim).mode & 0o777, 0o600);
+  assert.equal(readFileSync(victim, 'utf8'), 'root only');
+  rmSync(data);
+  renameSync(`${data}.real`, data);
+  chmodSync(join(dir, 'srv'), 0o777);
+  try {
+    assert.match(await runOf(restore), /precondition failed: .*\/srv is a directory owned by root and writable by no one else/);
+  } finally {
+    chmodSync(join(dir, 'srv'), 0o755);
+  }
+  assert.deepEqual(readFileSync(data), good, 'the file is as the earlier restore left it');
+  assert.ok(!readdirSync(join(dir, 'srv')).some((n) => n.includes('.remlite.')), 'no temp file left behind');
+  // The runs re-probed this machine: put back the poll the later tests plan against.
+  core.store.getState().applyPolls([{ result: { ...poll, at: Date.now() }, findings: [] }]);
 });
 
 test('a tampered stored copy is refused before anything runs, and the refusal is audited', async () => {

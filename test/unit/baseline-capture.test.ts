@@ -106,6 +106,21 @@ test('parses stats, contents, refusals, modules and tables', () => {
   assert.deepEqual(r.databases, [{ name: 'app', tables: ['orders', 'users'] }]);
 });
 
+test('a symlink, or an owner or group name chown could not be given, is never accepted into the baseline', () => {
+  const plan = capturePlan(machine);
+  const out = [
+    '@@F 0', "STAT 644 it's root 26 regular file",
+    '@@F 1', 'STAT 640 root -R 5 regular file',
+    '@@F 2', 'STAT 600 root root 5 regular file',
+    '@@F 3', 'STAT 777 evil evil 11 symbolic link',
+    '@@END', '',
+  ].join('\n');
+  const r = parseCapture(plan, out);
+  assert.match(r.files[0]?.problem ?? '', /^owner name "it's" is not a valid user or group name: not accepted$/);
+  assert.match(r.files[1]?.problem ?? '', /^group name "-R" is not a valid user or group name/);
+  assert.match(r.files[3]?.problem ?? '', /is a symbolic link: remlite never follows one/);
+});
+
 test('missing files, checksum mismatch, database errors and cut output are problems, never exceptions', () => {
   const plan = capturePlan(machine);
   const out = [

@@ -18,6 +18,7 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'config-drift': true,
   'config-test-failed': true,
   'file-perms': true,
+  'file-replaced': true,
   'data-corrupt': true,
   'fs-errors': true,
   'module-missing': true,

@@ -15,6 +15,7 @@ import { detectClockSkew } from '../../src/matrix/clock-skew.js';
 import { detectDiskFull } from '../../src/matrix/disk-full.js';
 import { detectInodesFull } from '../../src/matrix/inodes-full.js';
 import { detectFsReadOnly } from '../../src/matrix/fs-read-only.js';
+import { detectFileReplaced } from '../../src/matrix/file-replaced.js';
 
 const NOW = 1_700_000_000_000;
 const GOOD = 'a'.repeat(64);
@@ -217,6 +218,66 @@ test('data-corrupt: a different checksum or a missing file is critical with data
   assert.deepEqual(lines(gone), [`data-corrupt critical data file ${DATA} is missing`]);
   assert.deepEqual(detectDataCorrupt(ctx(probe())), []);
   assert.deepEqual(detectDataCorrupt(ctx(probe({ files: [file(DATA, { sha256: BAD })] }), { baseline: null })), []);
+});
+
+// ---- file-replaced, unreadable files, filesystem errors gate writes -----------------------------
+
+test('file-replaced: a declared log or data file that became a symlink is critical with its target and owner, no repair; file-perms leaves it alone', () => {
+  const link = (path: string) => ({ path, exists: true, kind: 'link' as const, mode: '0777', owner: 'evil', group: 'evil', size: 11, linkTarget: '/etc/shadow' });
+  const p = probe({ files: [file(CONF), file('/etc/ssh/sshd_config'), link(LOG), link(DATA)] });
+  const f = detectFileReplaced(ctx(p));
+  assert.deepEqual(lines(f), [`file-replaced critical ${DATA} was replaced by a symlink to /etc/shadow`, `file-replaced critical ${LOG} was replaced by a symlink to /etc/shadow`]);
+  assert.ok(f[1]!.evidence.includes('the link is owned by evil:evil'));
+  assert.deepEqual(f.flatMap((x) => x.repairs), []);
+  assert.deepEqual(detectFilePerms(ctx(p)), [], 'a link is never compared as if it were the file');
+  assert.deepEqual(detectDataCorrupt(ctx(p)), []);
+  assert.deepEqual(detectAll(ctx(p)).flatMap((x) => x.repairs.map((r) => r.action)), [], 'no repair anywhere writes through it');
+  assert.deepEqual(detectFileReplaced(ctx(p, { baseline: null })), [], 'without a baseline there is nothing it replaced');
+});
+
+test('file-replaced: a config or data file that became a directory or a special file is critical; a watched path that was never content is not', () => {
+  const p = probe({ files: [file(CONF, { kind: 'dir', sha256: undefined }), file('/etc/ssh/sshd_config'), file(LOG, { kind: 'dir', mode: '0640', group: 'adm', sha256: undefined }), file(DATA, { kind: 'other', sha256: undefined })] });
+  assert.deepEqual(lines(detectFileReplaced(ctx(p))), [`file-replaced critical ${CONF} was replaced by a directory`, `file-replaced critical ${DATA} was replaced by a special file`]);
+});
+
+test('unreadable files (EIO) are critical with the errno, never "missing", and offer no write repair', () => {
+  const eio = 'EIO (Input/output error)';
+  const p = probe({ files: [file(CONF, { sha256: undefined, unreadable: 'EBADMSG (Bad message)' }), file('/etc/ssh/sshd_config'), { path: LOG, exists: true, unreadable: eio }, file(DATA, { sha256: undefined, unreadable: eio })] });
+  assert.deepEqual(lines(detectDataCorrupt(ctx(p))), [`data-corrupt critical data file ${DATA} is unreadable (${eio})`]);
+  assert.deepEqual(lines(detectConfigDrift(ctx(p))), [`config-drift critical config ${CONF} is unreadable (EBADMSG (Bad message))`]);
+  assert.deepEqual(lines(detectFilePerms(ctx(p))), [`file-perms critical ${LOG} is unreadable (${eio})`]);
+  const all = detectAll(ctx(p));
+  assert.deepEqual(all.flatMap((x) => x.repairs.map((r) => r.action)).filter((a) => /restore/.test(a)), []);
+  for (const f of all.filter((x) => /unreadable/.test(x.summary))) assert.ok(f.evidence.some((e) => e.includes('check the volume first (fsck / remount)')), f.summary);
+  assert.ok(!all.some((x) => /missing|no longer exists/.test(x.summary)));
+});
+
+test('a file the probe\'s user may not look at (EACCES) is a warning with its state unknown, not a failing volume; still no restore', () => {
+  const denied = 'EACCES (Permission denied)';
+  const p = probe({ files: [file(CONF), file('/etc/ssh/sshd_config'), { path: LOG, exists: true, unreadable: denied }, file(DATA, { sha256: undefined, unreadable: denied })] });
+  const f = [...detectFilePerms(ctx(p)), ...detectDataCorrupt(ctx(p))];
+  assert.deepEqual(lines(f), [`file-perms warning ${LOG} is unreadable (${denied})`, `data-corrupt warning data file ${DATA} is unreadable (${denied})`]);
+  for (const x of f) {
+    assert.deepEqual(x.repairs, []);
+    assert.deepEqual(x.evidence, [`the probe's user cannot read it: ${denied}`, 'its state is unknown: no restore is offered']);
+  }
+});
+
+test('filesystem errors on the volume of a file: its drift, corruption or permission change is reported but no restore is offered', () => {
+  const p = probe({
+    volumes: [vol('/'), vol('/srv/data', { device: '/dev/vdb' })],
+    fsErrors: [{ device: 'vdb', count: 4 }],
+    files: [file(CONF, { sha256: BAD }), file('/etc/ssh/sshd_config'), file(LOG, { mode: '0600', group: 'adm', sha256: undefined }), file(DATA, { sha256: BAD })],
+  });
+  const data = detectDataCorrupt(ctx(p));
+  assert.deepEqual(lines(data), [`data-corrupt critical data file ${DATA} differs from the baseline`]);
+  assert.deepEqual(data[0]!.repairs, []);
+  assert.ok(data[0]!.evidence.some((e) => e === 'filesystem errors on vdb (/srv/data): 4; check the volume first (fsck / remount)'), data[0]!.evidence.join(' | '));
+  assert.deepEqual(repairs(detectConfigDrift(ctx(p))[0]), [['config.restore', { path: CONF, service: 'apache2' }]], 'the root volume has no errors');
+  assert.deepEqual(repairs(detectFilePerms(ctx(p))[0]), [['perms.restore', { path: LOG }]]);
+  const rootErrors = probe({ ...p, volumes: [vol('/', { device: '/dev/vda1' })], fsErrors: [{ device: 'vda1', count: 1 }] });
+  assert.deepEqual(repairs(detectConfigDrift(ctx(rootErrors))[0]), []);
+  assert.deepEqual(repairs(detectFilePerms(ctx(rootErrors))[0]), []);
 });
 
 // ---- fs-errors, modules, databases, clock ------------------------------------------------------

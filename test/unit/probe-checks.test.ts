@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_CHECKS, type HostChecks, type HostProbe } from '../../src/model/index.js';
@@ -82,6 +82,37 @@ test('a real run over declared files in a temp dir matches fs.statSync and sha25
     assert.deepEqual(p.fsErrors, []);
     assert.equal(p.modules, undefined, 'no modules declared: no modules section');
     assert.equal(p.databases, undefined, 'no databases declared: no databases section');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a real run never follows a declared path that is a symlink: kind link, its target, the link\'s own owner, no checksum', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-probelink-'));
+  try {
+    const secret = join(dir, 'secret');
+    writeFileSync(secret, 'root only\n');
+    chmodSync(secret, 0o600);
+    const data = join(dir, 'app.db');
+    const log = join(dir, 'app.log');
+    const dangling = join(dir, 'gone.conf');
+    symlinkSync(secret, data);
+    symlinkSync(secret, log);
+    symlinkSync(join(dir, "no such\nfile"), dangling);
+    const run = await runLocalProbe([], 60_000, checks({ configs: [{ path: dangling }], dataPaths: [data], permFiles: [log] }));
+    assert.equal(run.code, 0, run.stderr);
+    const p = expectOk(run.stdout);
+    const me = userName(process.getuid?.() ?? 0);
+    for (const [path, target] of [[data, secret], [log, secret], [dangling, join(dir, 'no such')]] as const) {
+      const f = p.files!.find((x) => x.path === path)!;
+      assert.equal(f.exists, true, path);
+      assert.equal(f.kind, 'link', path);
+      assert.equal(f.linkTarget, target, path);
+      assert.equal(f.owner, me, path);
+      assert.equal(f.sha256, undefined, `${path}: the target is never read`);
+      assert.equal(f.mode, '0777', `${path}: the link's own mode, not the target's 0600`);
+    }
+    assert.ok(!p.warnings.some((w) => w.startsWith('files:')), p.warnings.join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -48,6 +48,33 @@ test('files: present, missing, odd fields and stray lines', () => {
   assert.ok(p.warnings.includes('files: unexpected line: garbage line'));
 });
 
+test('files: a symlink (with its target), a file that exists but failed with an errno, and orphan detail lines', () => {
+  const p = expectOk(text({
+    files: [
+      '+ error Input/output error',
+      '1 link 777 evil evil 11 - /var/log/app.log',
+      '+ target /etc/shadow',
+      `1 file 640 root root 10 - /srv/data/app.db`,
+      '+ error Input/output error',
+      '1 - - - - - - /srv/data/gone?.db',
+      '+ error Bad message',
+      '1 file 644 root root 3 - /etc/odd.conf',
+      '+ error Some new\u001b[2J failure',
+      '0 - - - - - - /srv/missing',
+      '+ target /nowhere',
+    ],
+  }));
+  assert.deepEqual(p.files, [
+    { path: '/var/log/app.log', exists: true, kind: 'link', mode: '0777', owner: 'evil', group: 'evil', size: 11, linkTarget: '/etc/shadow' },
+    { path: '/srv/data/app.db', exists: true, kind: 'file', mode: '0640', owner: 'root', group: 'root', size: 10, unreadable: 'EIO (Input/output error)' },
+    { path: '/srv/data/gone?.db', exists: true, unreadable: 'EBADMSG (Bad message)' },
+    { path: '/etc/odd.conf', exists: true, kind: 'file', mode: '0644', owner: 'root', group: 'root', size: 3, unreadable: 'Some new failure' },
+    { path: '/srv/missing', exists: false },
+  ]);
+  assert.ok(p.warnings.includes('files: detail without an existing file: + error Input/output error'));
+  assert.ok(p.warnings.includes('files: detail without an existing file: + target /nowhere'));
+});
+
 test('configtests: exit codes, a timeout, skipped tests and orphan output lines', () => {
   const p = expectOk(text({
     configtests: [
@@ -141,6 +168,8 @@ function assertValid(input: string, label: string): void {
     if (f.mode !== undefined) assert.match(f.mode, /^[0-7]{4}$/, label);
     if (f.size !== undefined) assert.ok(Number.isSafeInteger(f.size) && f.size >= 0, label);
     if (f.sha256 !== undefined) assert.match(f.sha256, /^[0-9a-f]{64}$/, label);
+    for (const t of [f.linkTarget, f.unreadable]) if (t !== undefined) assert.ok(typeof t === 'string' && !/[\u0000-\u001f\u007f-\u009f]/.test(t), `${label}: control characters in file details`);
+    if (f.linkTarget !== undefined || f.unreadable !== undefined) assert.equal(f.exists, true, label);
   }
   for (const t of p.configTests ?? []) {
     assert.equal(typeof t.ok, 'boolean', label);
@@ -155,7 +184,7 @@ test('fuzz: line soups of check sections never break the parser', () => {
   const next = rng(4242);
   const pieces = [
     '@@remlite files', '@@remlite configtests', '@@remlite modules', '@@remlite databases', '@@remlite fserrors',
-    '1 file 644 root root 10 ', SHA, ' /x', '0 - - - - - - /y', 'T 1 s c', 'T 124 s', 'S s r', '| ', 'D ok db', 'D error db',
+    '1 file 644 root root 10 ', SHA, ' /x', '0 - - - - - - /y', '1 link 777 u g 1 - /l', '+ target ', '+ error ', 'Input/output error', 'T 1 s c', 'T 124 s', 'S s r', '| ', 'D ok db', 'D error db',
     'loaded m', 'missing m', 'vda 99999999999999999', '\n', ' ', '\u0000', '\u001b[', '-', '/',
   ];
   for (let i = 0; i < 2000; i++) {

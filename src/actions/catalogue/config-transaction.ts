@@ -112,16 +112,12 @@ export function runTransaction(dest: string, service: string, ctx: PlanContext):
   return `log=$(mktemp -- /tmp/remlite-restore.XXXXXX) && { ${detached} "$log"; r=$?; cat -- "$log"; rm -f -- "$log"; ${cleanup}; exit $r; }`;
 }
 
-/** A guard as one step of an `&&` chain: a failed step before it must not run its message. */
-function guardStep(test: string, message: string): string {
-  return `{ ${requireOnHost(test, message)}; }`;
-}
 
 /** On-host preconditions of the transaction, checked before the staged copy is written. */
 export function transactionGuards(dest: string, ctx: PlanContext): string[] {
   const dir = path.posix.dirname(dest);
-  const guards = [guardStep(`[ -d ${shQuote(dir)} ] && [ ! -d ${shQuote(dest)} ]`, `${dir} is a directory and ${dest} is not`)];
-  if (ctx.init !== 'sysvinit') guards.push(guardStep('command -v systemd-run >/dev/null 2>&1', 'systemd-run is installed'));
+  const guards = [requireOnHost(`[ -d ${shQuote(dir)} ] && [ ! -d ${shQuote(dest)} ]`, `${dir} is a directory and ${dest} is not`)];
+  if (ctx.init !== 'sysvinit') guards.push(requireOnHost('command -v systemd-run >/dev/null 2>&1', 'systemd-run is installed'));
   return guards;
 }
 

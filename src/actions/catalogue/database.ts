@@ -3,7 +3,7 @@ import type { CatalogueEntry, PlanContext } from '../catalogue.js';
 import { requireOnHost } from '../guard.js';
 
 /** A guard as one step of an `&&` chain: a failed step before it must not run its message. */
-const step = (test: string, message: string): string => `{ ${requireOnHost(test, message)}; }`;
+const step = requireOnHost;
 import { withPrivilege } from '../privilege.js';
 import { SAFE_DATABASE } from '../../persist/baselines.js';
 import { dumpFilterCommand, SAFE_TABLE } from './dump-filter.js';

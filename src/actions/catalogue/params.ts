@@ -1,4 +1,5 @@
 import type { BaselineFile, HostBaseline } from '../../model/index.js';
+import { accountNameError } from '../../util/account-name.js';
 import { isSafeServiceName } from '../../util/shell-quote.js';
 
 /** An absolute path with no NUL or line break (quoting handles everything else). */
@@ -38,5 +39,7 @@ export function baselineEntry(
   if (needs.copy && (!file.copy || !file.sha256)) return { refused: `the baseline of ${host} keeps no copy of ${path}` };
   if (!file.mode || !MODE.test(file.mode)) return { refused: `the baseline of ${host} has no valid mode for ${path}` };
   if (!file.owner || !file.group) return { refused: `the baseline of ${host} has no owner/group for ${path}` };
+  const badName = accountNameError(file.owner, 'owner') ?? accountNameError(file.group, 'group');
+  if (badName) return { refused: `the baseline of ${host} for ${path}: ${badName}` };
   return { file };
 }
