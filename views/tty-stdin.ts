@@ -1,6 +1,14 @@
 import { Readable } from 'node:stream';
 
 /**
+ * Escape as the kitty keyboard protocol spells it. Ink holds a lone ESC back for a moment (it may
+ * start a sequence) and reads whatever comes next with it: Escape then q, read one after the other,
+ * would become Alt-q. An ESC the terminal sent by itself is the Escape key; this spelling is read
+ * as Escape at once.
+ */
+const ESCAPE_KEY = '\u001b[27u';
+
+/**
  * The terminal as Ink reads it: input is handed over as it arrives (mouse reports rewritten into
  * arrow keys first). Keys typed ahead are ordered by the app's key dispatcher (key-dispatch.tsx),
  * which hands each to the screen that is current once the previous key's changes have committed.
@@ -8,8 +16,9 @@ import { Readable } from 'node:stream';
 export class TtyStdin extends Readable {
   readonly isTTY: boolean;
   private readonly onData = (data: Buffer | string) => {
-    const text = typeof data === 'string' ? data : data.toString('utf8');
-    this.push(this.translate ? this.translate(text) : text);
+    const raw = typeof data === 'string' ? data : data.toString('utf8');
+    const text = this.translate ? this.translate(raw) : raw;
+    this.push(text === '\u001b' ? ESCAPE_KEY : text);
   };
 
   /** `translate` rewrites raw input before Ink reads it (mouse reports into arrow keys). */

@@ -7,6 +7,8 @@ import React, { useEffect } from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { Text, useInput, type Key } from 'ink';
 import { App } from '../../views/App.js';
+import { startTui } from '../../views/start-tui.js';
+import { fakeTty, screenOf } from '../support/fake-terminal.js';
 import { plainKey } from '../../views/plain-key.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
@@ -103,4 +105,24 @@ test('a key typed ahead is read as Ink reads that key alone (every ASCII charact
   for (const ch of chars) r.stdin.write(ch);
   assert.equal(seen.length, chars.length);
   chars.forEach((ch, i) => assert.deepEqual(plainKey(ch), seen[i], JSON.stringify(ch)));
+});
+
+test('in a terminal, Escape read by itself and q read right after it are two keys: the help closes and the console quits', async () => {
+  const tty = fakeTty(100, 24);
+  const store = fleetStore();
+  const ui = startTui({ store, intents: new RecordingIntents(store), stdin: tty.stdin, stdout: tty.stdout, theme: NO_COLOR_THEME });
+  let exited = false;
+  const done = ui.waitUntilExit().then(() => (exited = true));
+  try {
+    await waitFor('the grid', () => /web2/.test(screenOf(tty.written(), 24).join('\n')));
+    tty.stdin.write('?');
+    await waitFor('the help', () => /help/.test(screenOf(tty.written(), 24).join('\n')) && /quit/.test(screenOf(tty.written(), 24).join('\n')));
+    // q is read as soon as Escape was: before Ink would have let a lone ESC go as Escape by itself.
+    tty.stdin.once('data', () => tty.stdin.write('q'));
+    tty.stdin.write('\u001b');
+    await waitFor('the console to quit', () => exited, 10_000);
+  } finally {
+    ui.unmount();
+    await done;
+  }
 });
