@@ -1,6 +1,6 @@
 import React, { createContext, useCallback, useContext, useLayoutEffect, useRef, useState } from 'react';
 import { useApp, useInput, useStdin, type Key } from 'ink';
-import { plainKey } from './plain-key.js';
+import { escapeKey, plainKey } from './plain-key.js';
 
 export type KeyHandler = (input: string, key: Key) => void;
 
@@ -89,7 +89,11 @@ export function KeyDispatcher({ children }: { children: React.ReactNode }): Reac
       const raw = q.raw;
       q.raw = undefined;
       const chars = raw !== undefined && !raw.includes('\u001b') ? [...raw] : [];
-      if (chars.length > 1) {
+      // ESC and a key read together is how a terminal spells Alt+key; the console binds no Alt key, and
+      // an operator typing Escape then q ahead means exactly that: two keys.
+      const escThen = raw !== undefined && /^\u001b[\x20-\x7e]$/u.test(raw) ? raw.slice(1) : undefined;
+      if (escThen !== undefined) q.keys.push(escapeKey(), plainKey(escThen));
+      else if (chars.length > 1) {
         for (const ch of chars) {
           const k = plainKey(ch);
           if (exitOnCtrlC && k.key.ctrl && k.input === 'c') {

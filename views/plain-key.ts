@@ -30,7 +30,16 @@ export function plainKey(ch: string): { input: string; key: Key } {
   }
   const input = NO_INPUT.has(name) ? '' : ctrl ? name : ch;
   if (/^[A-Z]$/.test(input)) shift = true;
-  const key: Key = {
+  return { input, key: keyOf({ return: name === 'return', ctrl, shift, tab: name === 'tab', backspace: name === 'backspace', delete: name === 'delete' }) };
+}
+
+/** The Escape key as Ink's useInput reports it when ESC arrives alone. */
+export function escapeKey(): { input: string; key: Key } {
+  return { input: '', key: keyOf({ escape: true, meta: true }) };
+}
+
+function keyOf(set: Partial<Key>): Key {
+  return {
     upArrow: false,
     downArrow: false,
     leftArrow: false,
@@ -39,19 +48,19 @@ export function plainKey(ch: string): { input: string; key: Key } {
     pageUp: false,
     home: false,
     end: false,
-    return: name === 'return',
+    return: false,
     escape: false,
-    ctrl,
-    shift,
-    tab: name === 'tab',
-    backspace: name === 'backspace',
-    delete: name === 'delete',
+    ctrl: false,
+    shift: false,
+    tab: false,
+    backspace: false,
+    delete: false,
     meta: false,
     super: false,
     hyper: false,
     capsLock: false,
     numLock: false,
     eventType: undefined,
+    ...set,
   };
-  return { input, key };
 }

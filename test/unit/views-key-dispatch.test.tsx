@@ -9,7 +9,7 @@ import { Text, useInput, type Key } from 'ink';
 import { App } from '../../views/App.js';
 import { startTui } from '../../views/start-tui.js';
 import { fakeTty, screenOf } from '../support/fake-terminal.js';
-import { plainKey } from '../../views/plain-key.js';
+import { escapeKey, plainKey } from '../../views/plain-key.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
 import { waitFor } from '../support/wait-for.js';
@@ -105,6 +105,21 @@ test('a key typed ahead is read as Ink reads that key alone (every ASCII charact
   for (const ch of chars) r.stdin.write(ch);
   assert.equal(seen.length, chars.length);
   chars.forEach((ch, i) => assert.deepEqual(plainKey(ch), seen[i], JSON.stringify(ch)));
+  r.stdin.write('\u001b'); // Ink lets a lone ESC go once nothing followed it
+  await waitFor('the lone Escape', () => seen.length === chars.length + 1);
+  assert.deepEqual(escapeKey(), seen[chars.length]);
+});
+
+test('? Escape q in one read: the help opens, Escape closes it, q quits (ESC and a key read together are two keys)', async () => {
+  let quits = 0;
+  const store = fleetStore();
+  const r = render(<App store={store} intents={new RecordingIntents(store)} theme={NO_COLOR_THEME} onQuit={() => quits++} />);
+  await waitFor('the grid', () => /web2/.test(r.lastFrame() ?? ''));
+  await new Promise((res) => setImmediate(res));
+  r.stdin.write('?\u001bq');
+  await waitFor('the quit', () => quits > 0, 10_000);
+  assert.equal(quits, 1);
+  assert.doesNotMatch(r.lastFrame() ?? '', /› help/);
 });
 
 test('in a terminal, Escape read by itself and q read right after it are two keys: the help closes and the console quits', async () => {
