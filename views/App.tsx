@@ -15,6 +15,7 @@ import { NowContext, ViewContext } from './context.js';
 import { FleetGrid, INITIAL_GRID_UI, type GridUi } from './FleetGrid.js';
 import { HelpOverlay, type HelpSection } from './HelpOverlay.js';
 import { HostView } from './HostView.js';
+import { KeyDispatcher } from './key-dispatch.js';
 import { COMMAND_BAR_KEYS, GRID_KEYS, HOST_KEYS, READ_ONLY_REFUSAL, type KeyHint } from './keymap.js';
 import { StatusBar, statusLineCount } from './StatusBar.js';
 import { pickTheme, type Theme } from './theme.js';
@@ -114,6 +115,7 @@ export function App(props: AppProps): React.JSX.Element {
   });
 
   return (
+    <KeyDispatcher>
     <ViewContext.Provider value={ctx}>
       <NowContext.Provider value={now}>
         {/* Always rows - 1 lines, whatever the screen: the footer and the command bar stay on the bottom rows. */}
@@ -177,5 +179,6 @@ export function App(props: AppProps): React.JSX.Element {
         </Box>
       </NowContext.Provider>
     </ViewContext.Provider>
+    </KeyDispatcher>
   );
 }

@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useLayoutEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { userActionId } from '../src/actions/user/user-catalogue.js';
 import type { ServiceStatus } from '../src/model/index.js';
@@ -69,7 +69,8 @@ export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
   const selected = Math.min(index, services.length - 1);
   const cursor = props.cursor;
   const selectedName = services[selected]?.name;
-  useEffect(() => {
+  // In the commit itself: a `:restart` typed right after `j` acts on the service `j` selected.
+  useLayoutEffect(() => {
     if (!cursor) return;
     cursor.current = selectedName;
     return () => {

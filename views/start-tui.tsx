@@ -3,7 +3,7 @@ import { render } from 'ink';
 import type { FleetStore, Intents } from '../src/store/index.js';
 import { App } from './App.js';
 import type { Theme } from './theme.js';
-import { PacedStdin } from './paced-stdin.js';
+import { TtyStdin } from './tty-stdin.js';
 import { FrameWriter } from './frame-writer.js';
 import { MOUSE_OFF, MOUSE_ON, translateMouse } from './mouse.js';
 
@@ -36,7 +36,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
   const mouse = Boolean(opts.mouse && stdin.isTTY && stdout.isTTY);
-  const paced = stdin.isTTY ? new PacedStdin(stdin, mouse ? translateMouse : undefined) : undefined;
+  const ttyIn = stdin.isTTY ? new TtyStdin(stdin, mouse ? translateMouse : undefined) : undefined;
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -60,7 +60,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   // each time, in the normal screen) for terminals that lack an alternate screen.
   const writer = opts.writer ?? (stdout.isTTY && process.env['REMLITE_SCREEN'] !== 'inline' ? new FrameWriter(stdout) : undefined);
   const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
-    stdin: (paced as unknown as NodeJS.ReadStream | undefined) ?? stdin,
+    stdin: (ttyIn as unknown as NodeJS.ReadStream | undefined) ?? stdin,
     stdout: writer ? inkStdout(stdout, writer) : stdout,
     exitOnCtrlC: true,
     patchConsole: false,
@@ -87,7 +87,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
       process.off('exit', onExit);
-      paced?.detach();
+      ttyIn?.detach();
       restore();
     });
 

@@ -78,6 +78,7 @@ export type Reachability =
 /** Result of one poll of one host. */
 export interface PollResult {
   machineId: string;
+  /** When the poll STARTED (before connecting): a poll with `at` >= t saw the host as it was at t or later. */
   at: number;
   reach: Reachability;
   latencyMs?: number;

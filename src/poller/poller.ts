@@ -124,7 +124,7 @@ export class Poller {
         }),
       ]);
     } catch (err) {
-      result = { machineId: id, at: Date.now(), reach: 'unreadable', error: `probe failed: ${(err as Error).message}` };
+      result = { machineId: id, at: started, reach: 'unreadable', error: `probe failed: ${(err as Error).message}` };
     } finally {
       clearTimeout(deadline);
     }

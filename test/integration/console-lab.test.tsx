@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
-import { waitFor, tick } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 import { ownFindings } from '../support/matrix-harness.js';
 import { loadFleet } from '../../providers/index.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { AuditLog } from '../../src/persist/audit-log.js';
 import { App } from '../../views/App.js';
 import { paneServices } from '../../views/ServicesPane.js';
-import type { PollResult, ServiceStatus } from '../../src/model/index.js';
+import { appliedPollAfter } from '../../src/store/wait-for-poll.js';
+import type { ServiceStatus } from '../../src/model/index.js';
 
 const info = labInfo();
 const skip = 'skip' in info ? info.skip : false;
@@ -50,24 +51,10 @@ after(async () => {
   if (!skip) await labExec(WEB, 'systemctl start apache2');
 });
 
-/** Filters the grid to one host and opens it, as an operator types it. */
+/** Filters the grid to one host and opens it, typed ahead in one go as an operator does: `/NAME Enter Enter`. */
 async function openHost(ui: ReturnType<typeof render>, name: string): Promise<void> {
-  ui.stdin.write('/');
-  await tick();
-  ui.stdin.write(name);
-  await tick();
-  ui.stdin.write('\r');
-  await tick(100);
-  ui.stdin.write('\r');
-  await waitFor(`the host view of ${name}`, () => /Services.*Volumes.*Logs/.test(ui.lastFrame() ?? ''));
-}
-
-/** The first poll of a host that started after `since`. */
-async function pollStartedAfter(machineId: string, since: number): Promise<PollResult> {
-  for (;;) {
-    const r = await core.poller.nextPoll(machineId);
-    if (r.at >= since) return r;
-  }
+  ui.stdin.write(`/${name}\r\r`);
+  await waitFor(`the host view of ${name}`, () => new RegExp(`^fleet › ${name} › ${name} › Services$`, 'm').test(ui.lastFrame() ?? ''));
 }
 
 test('every lab host is probed for real: hostname, services, root filesystem', { skip }, () => {
@@ -90,15 +77,14 @@ test('the grid lists the lab fleet; a stopped unit turns the host red within one
   try {
     await waitFor('the grid to list every lab host', () => lab.hosts.every((h) => ui.lastFrame()?.includes(h.name)));
 
-    const stoppedAt = Date.now();
     const stop = await labExec(WEB, 'systemctl stop apache2');
     assert.equal(stop.code, 0, stop.stderr);
-    const poll = await pollStartedAfter(WEB, stoppedAt);
+    // The first poll that STARTED once the stop had finished (one started during the stop may still see it active).
+    const stoppedAt = Date.now();
+    const poll = await appliedPollAfter(core.store, WEB, stoppedAt);
     assert.equal(poll.probe?.services.find((s) => s.name === 'apache2')?.active, 'inactive');
-    const host = await waitFor('the store to take that poll', () => {
-      const h = core.store.getState().hosts[WEB]!;
-      return h.last?.at === poll.at ? h : undefined;
-    });
+    const host = core.store.getState().hosts[WEB]!;
+    assert.equal(host.last, poll, 'the host state is the one of that poll');
     assert.equal(host.severity, 'critical');
     assert.ok(host.findings.some((f) => f.class === 'service-down' && f.subject === 'apache2'));
     await waitFor('the grid row to show the critical finding', () =>
@@ -109,13 +95,8 @@ test('the grid lists the lab fleet; a stopped unit turns the host red within one
     await openHost(ui, WEB);
     await waitFor('the services', () => ui.lastFrame()?.includes('apache2'));
     const index = paneServices(core.store.getState().hosts[WEB]!).findIndex((s) => s.name === 'apache2');
-    for (let i = 0; i < index; i++) {
-      ui.stdin.write('j');
-      await tick();
-    }
-    ui.stdin.write('r');
+    ui.stdin.write('j'.repeat(index) + 'r');
     await waitFor('the confirmation with the exact command', () => ui.lastFrame()?.includes('systemctl restart -- apache2.service'));
-    const confirmedAt = Date.now();
     ui.stdin.write('y');
     const run = await waitFor('the restart to finish', () => {
       const a = core.store.getState().actions[0];
@@ -124,7 +105,8 @@ test('the grid lists the lab fleet; a stopped unit turns the host red within one
     assert.equal(run.state, 'succeeded', run.result?.outputTail);
     assert.equal(run.result?.exitCode, 0);
 
-    const verify = await pollStartedAfter(WEB, confirmedAt);
+    const restartedAt = Date.now();
+    const verify = await appliedPollAfter(core.store, WEB, restartedAt);
     assert.equal(verify.probe?.services.find((s) => s.name === 'apache2')?.active, 'active');
     await waitFor('the host to be healthy again in the store', () => ownFindings(core.store.getState().hosts[WEB]!.findings).length === 0);
 
@@ -150,13 +132,9 @@ test('a line written on the host streams into the Logs pane, control sequences s
     const index = sources.findIndex((l) => l.id === 'file:/var/log/remlite-lab.log');
     assert.ok(index >= 0, 'the inventory declares the lab log file');
     await waitFor('the log source list', () => ui.lastFrame()?.includes('/var/log/remlite-lab.log'));
-    for (let i = 0; i < index; i++) {
-      ui.stdin.write('j');
-      await tick();
-    }
-    ui.stdin.write('\r');
+    ui.stdin.write('j'.repeat(index) + '\r');
     await waitFor('the stream to open', () => core.store.getState().log?.sourceId === 'file:/var/log/remlite-lab.log');
-    await tick(500);
+    // No wait for the follower to attach: it starts with the last 200 lines (`tail -n 200 -F`), so a line written before it attached is shown too.
     const marker = `remlite-marker-${process.pid}-${Date.now()}`;
     const w = await labExec(WEB, `printf '%s \\033]0;pwned\\007\\033[2J tail\\n' ${marker} >> /var/log/remlite-lab.log`);
     assert.equal(w.code, 0, w.stderr);

@@ -72,7 +72,7 @@ test('the cached fleet is on screen at start, stale-marked, and the console take
   assert.ok(!first.includes('SHELL-BEFORE'), 'drawn on the alternate screen');
   // The live console answers keys on the same screen.
   t.keys('?');
-  await t.waitScreen('the help overlay', (s) => /help/i.test(s) && s.includes('quit'));
+  await t.waitScreen('the help overlay', (s) => /^fleet › help$/m.test(s) && s.includes('quit'));
   t.keys('Escape');
   t.keys('q');
   const { screen, stty } = await exited(t, sttyFile);

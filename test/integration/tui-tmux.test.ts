@@ -42,15 +42,16 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   await labExec(HOST, 'systemctl stop apache2');
   await t.waitScreen(`${HOST} red in the grid`, (s) => /\bcrit\b/.test(row(s, HOST)) && /\b2\/3\b/.test(row(s, HOST)));
 
-  // Filter to its pool, drill into the red host.
+  // Filter to its pool and drill into the red host, typed ahead without waiting for any screen:
+  // each key reaches the screen the one before it opened.
   t.keys('/');
   t.type('pool:web');
-  t.keys('Enter');
-  await t.waitScreen('the web pool only', (s) => s.includes('lab-web1') && s.includes(HOST) && !s.includes('lab-db1') && /filter:pool:web/.test(s)).catch((e: Error) => {
-    throw new Error(e.message + '\n' + t.screen());
-  });
-  t.keys('j', 'Enter');
-  await t.waitScreen('the host view with apache2 down', (s) => s.includes(HOST) && /apache2\s+inactive/.test(s));
+  t.keys('Enter', 'j', 'Enter');
+  await t
+    .waitScreen('the host view with apache2 down', (s) => s.includes(`fleet › pool:web › ${HOST} › Services`) && /apache2\s+inactive/.test(s))
+    .catch((e: Error) => {
+      throw new Error(e.message + '\n' + t.screen());
+    });
 
   // Read its log.
   t.keys('3');
@@ -74,8 +75,9 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   // Each key waits for its screen: an Escape followed at once by q reads as Alt-q.
   await t.waitScreen('the host view again', (s) => !/succeeded \(exit 0/.test(s) && /q back/.test(s));
 
-  // Back on the grid, the host is green again.
+  // Back on the grid (still filtered to the web pool), the host is green again.
   t.keys('q');
+  await t.waitScreen('the web pool only', (s) => s.includes('lab-web1') && s.includes(HOST) && !s.includes('lab-db1') && /filter:pool:web/.test(s));
   // Green: services complete and the same state and findings as its healthy sibling (on a busy
   // machine every lab host shares the real load average, and with it a load finding).
   const health = (s: string, name: string) => {
