@@ -59,8 +59,8 @@ export function createIntents(d: IntentDeps): Intents {
   return {
     plan,
 
-    run(plan: ActionPlan) {
-      return d.runner.run(plan);
+    async run(plan: ActionPlan) {
+      await d.runner.run(plan);
     },
 
     openLog(machineId, sourceId) {
