@@ -31,8 +31,13 @@ function stepRows(s: RolloutStep, canary: boolean, theme: Theme, width: number):
   const head = `${MARK[s.state]} ${canary ? 'canary ' : '       '}${fit(sanitizeLine(s.machineId), 16)} ${fit(s.state, 9)} `;
   if (s.state !== 'failed') return [{ text: truncate(head + sanitizeLine(s.detail ?? ''), width), color }];
   const indent = '    ';
-  const rows: Row[] = [{ text: truncate(head, width), color }];
-  for (const r of wrap(sanitizeLine(s.detail ?? 'failed'), width - indent.length)) rows.push({ text: indent + r, color });
+  const detail = sanitizeLine(s.detail ?? '');
+  const rows: Row[] = [];
+  if (Array.from(head + detail).length <= width) rows.push({ text: head + detail, color });
+  else {
+    rows.push({ text: truncate(head, width), color });
+    for (const r of wrap(detail, width - indent.length)) rows.push({ text: indent + r, color });
+  }
   const output = sanitizeText(s.output ?? '')
     .split('\n')
     .filter((l) => l.trim() !== '');
