@@ -59,6 +59,11 @@ export function createIntents(d: IntentDeps): Intents {
   return {
     plan,
 
+    unavailable(intent) {
+      const r = plan(intent);
+      return 'refused' in r ? r.refused : undefined;
+    },
+
     async run(plan: ActionPlan) {
       await d.runner.run(plan);
     },

@@ -18,6 +18,11 @@ export interface PoolRepairRequest {
 export interface Intents {
   /** Turn an intent into an exact plan for confirmation, or explain why it cannot run. */
   plan(intent: ActionIntent): { plan: ActionPlan } | { refused: string };
+  /**
+   * Why the action cannot run on the host now (the planner's refusal, in full), or undefined when it
+   * can: views show such a repair as unavailable with its reason instead of offering it.
+   */
+  unavailable?(intent: ActionIntent): string | undefined;
   /** Run a confirmed plan; progress and result land in the store (actions, host.busyAction). */
   run(plan: ActionPlan): Promise<void>;
   /** Start streaming a host's log source into store.log (replacing any open stream). */
