@@ -64,8 +64,8 @@ export function createIntents(d: IntentDeps): Intents {
       return 'refused' in r ? r.refused : undefined;
     },
 
-    async run(plan: ActionPlan) {
-      await d.runner.run(plan);
+    run(plan: ActionPlan) {
+      return d.runner.run(plan);
     },
 
     openLog(machineId, sourceId) {

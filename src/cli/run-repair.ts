@@ -60,11 +60,11 @@ export async function runRepair(startup: Startup, operands: string[], yes: boole
         return 2;
       }
     }
-    await core.intents.run(plan);
+    const refusal = await core.intents.run(plan);
     const run = core.store.getState().actions.find((a) => a.plan === plan);
     const r = run?.result;
     if (!run || !r) {
-      process.stderr.write(`remlite: not run: ${sanitizeLine(core.store.getState().notice?.text ?? 'refused')}\n`);
+      process.stderr.write(`remlite: not run: ${sanitizeLine(refusal ? refusal.refused : (core.store.getState().notice?.text ?? 'refused'))}\n`);
       return 2;
     }
     if (run.state !== 'succeeded') {

@@ -23,8 +23,11 @@ export interface Intents {
    * can: views show such a repair as unavailable with its reason instead of offering it.
    */
   unavailable?(intent: ActionIntent): string | undefined;
-  /** Run a confirmed plan; progress and result land in the store (actions, host.busyAction). */
-  run(plan: ActionPlan): Promise<void>;
+  /**
+   * Run a confirmed plan; progress and result land in the store (actions, host.busyAction). Resolves
+   * with the reason when the plan was refused at the last moment (host busy, read-only...) and not run.
+   */
+  run(plan: ActionPlan): Promise<{ refused: string } | void>;
   /** Start streaming a host's log source into store.log (replacing any open stream). */
   openLog(machineId: string, sourceId: string): void;
   closeLog(): void;
