@@ -11,8 +11,6 @@ import { waitFor } from '../support/wait-for.js';
 import { loadFleet } from '../../providers/index.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { AuditLog } from '../../src/persist/audit-log.js';
-import { parseUserActions } from '../../src/actions/user/parse-actions.js';
-import { userActionId } from '../../src/actions/user/user-catalogue.js';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { RolloutPanel } from '../../views/RolloutPanel.js';
@@ -24,22 +22,10 @@ const skip = 'skip' in info ? info.skip : false;
 let core: RemliteConsole;
 let auditPath: string;
 const WEB = ['lab-web1', 'lab-web2'];
-// A user action that fails, with a message of its own, on a host holding the marker file only.
-const FAIL_MARKER = '/root/remlite-rollout-fail';
-const FAIL_MESSAGE = 'staging /srv/share failed: quota exceeded for group www-data (rollout test)';
-const ACTIONS = `actions:
-  - name: stage
-    key: K
-    scope: host
-    command: |
-      if [ -e ${FAIL_MARKER} ]; then echo 'staging started'; echo '${FAIL_MESSAGE}' >&2; exit 4; fi; echo staged
-`;
-const userActions = parseUserActions(ACTIONS, join(tmpdir(), 'actions.yaml'));
 
 before(async () => {
   if (skip) return;
   const lab = info as LabInfo;
-  assert.deepEqual(userActions.issues, []);
   const fleet = await loadFleet({ inventoryPath: lab.inventoryPath, noSshConfig: true, includeLocal: false });
   auditPath = join(mkdtempSync(join(tmpdir(), 'remlite-rollout-')), 'audit.log');
   core = createConsole({
@@ -51,7 +37,6 @@ before(async () => {
     maxConcurrent: 8,
     logScrollback: 100,
     healthTimeoutMs: 30_000,
-    userActions: userActions.actions,
   });
   core.poller.start();
   await waitFor('both web hosts probed', () => WEB.every((id) => core.store.getState().hosts[id]?.last?.reach === 'ok'));
@@ -59,7 +44,7 @@ before(async () => {
 
 after(async () => {
   if (core) await core.close();
-  if (!skip) for (const h of WEB) await labExec(h, `systemctl start apache2; rm -f ${FAIL_MARKER}`);
+  if (!skip) for (const h of WEB) await labExec(h, 'systemctl start apache2');
 });
 
 const downOn = (id: string) => core.store.getState().hosts[id]!.findings.some((f) => f.class === 'service-down' && f.subject === 'apache2');
@@ -97,16 +82,19 @@ test('a failing canary stops the rollout and the rest of the pool is left untouc
   }
 });
 
-test('the second host fails: the rollout panel shows its exit code and its own message, not only "exit 4"', { skip }, async () => {
-  await labExec('lab-web1', `touch ${FAIL_MARKER}`);
+test('the second host fails: the rollout panel shows its exit code and the output of its command, not only "exit 1"', { skip }, async () => {
+  for (const h of WEB) assert.equal((await labExec(h, 'systemctl stop apache2')).code, 0);
+  await waitFor('both hosts red', () => WEB.every(downOn));
+  // The canary (lab-web2) restarts fine; the second host's config is broken, so its restart fails for real.
+  await labExec('lab-web1', 'cp /etc/apache2/apache2.conf /root/apache2.conf.keep2 && echo "BrokenSecondHost on" >> /etc/apache2/apache2.conf');
   try {
-    await core.intents.repairPool({ machineId: 'lab-web2', action: userActionId('stage'), params: {} });
+    await core.intents.repairPool({ machineId: 'lab-web2', action: 'service.restart', params: { service: 'apache2' }, clears: { class: 'service-down', subject: 'apache2' } });
     const r = core.store.getState().rollout!;
     assert.equal(r.state, 'stopped');
     assert.deepEqual(r.steps.map((s) => [s.machineId, s.state]), [['lab-web2', 'ok'], ['lab-web1', 'failed']], r.reason);
     const failed = r.steps[1]!;
-    assert.equal(failed.detail, 'exit 4');
-    assert.match(failed.output ?? '', new RegExp(FAIL_MESSAGE.replace(/[/()]/g, '\\$&')));
+    assert.equal(failed.detail, 'exit 1');
+    assert.match(failed.output ?? '', /Job for apache2\.service failed/);
 
     const ui = render(
       React.createElement(
@@ -116,20 +104,19 @@ test('the second host fails: the rollout panel shows its exit code and its own m
       ),
     );
     try {
-      // Rows are wrapped at 80 columns: the message is read whole once the rows are joined.
       const frame = ui.lastFrame() ?? '';
-      assert.match(frame, /✗\s+lab-web1\s+failed/);
-      assert.match(frame, /exit 4/);
+      assert.match(frame, /✗\s+lab-web1\s+failed\s+exit 1/);
+      // Rows are wrapped at 80 columns: systemctl's message is read whole once the rows are joined.
       const joined = frame
         .split('\n')
         .map((l) => l.replace(/^\s*\|?\s?/, '').trimEnd())
         .join(' ');
-      assert.ok(joined.includes(FAIL_MESSAGE), frame);
+      assert.ok(joined.includes('Job for apache2.service failed because the control process exited with error code.'), frame);
       for (const line of frame.split('\n')) assert.ok(Array.from(line).length <= 80, `row wider than the screen: ${line}`);
     } finally {
       ui.unmount();
     }
   } finally {
-    await labExec('lab-web1', `rm -f ${FAIL_MARKER}`);
+    await labExec('lab-web1', 'cp /root/apache2.conf.keep2 /etc/apache2/apache2.conf');
   }
 });
