@@ -74,7 +74,7 @@ export function App(props: AppProps): React.JSX.Element {
 
   // Keep one row spare: an output as tall as the terminal makes Ink clear the screen on every frame (flicker).
   // The breadcrumb line and, while open, the command bar take one row each.
-  const bodyHeight = Math.max(4, rows - 1 - statusLineCount({ notice, providers }, now) - 1 - (commandOpen ? 1 : 0));
+  const bodyHeight = Math.max(4, rows - 1 - statusLineCount({ notice, providers }, now, columns) - 1 - (commandOpen ? 1 : 0));
   const overlay = help !== null || confirm !== null || poolConfirm !== null;
   const screenActive = !overlay && !commandOpen;
   const quit = props.onQuit ?? (() => exit());

@@ -7,7 +7,7 @@ import type { ActionRun } from '../src/store/index.js';
 import { sanitizeLine, sanitizeText } from '../src/util/sanitize.js';
 import { useView } from './context.js';
 import { READ_ONLY_REFUSAL } from './keymap.js';
-import { chunk, fit, truncate } from './text.js';
+import { chunk, fit, truncate, wrap } from './text.js';
 
 export interface ConfirmActionProps {
   plan: ActionPlan;
@@ -60,7 +60,10 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
           setRunError(READ_ONLY_REFUSAL);
           return;
         }
-        intents.run(plan).catch((err: unknown) => setRunError(sanitizeLine(err instanceof Error ? err.message : String(err))));
+        intents.run(plan).then(
+          (outcome) => outcome && setRunError(sanitizeLine(outcome.refused)),
+          (err: unknown) => setRunError(sanitizeLine(err instanceof Error ? err.message : String(err))),
+        );
       } else props.onClose();
     },
     props.active,
@@ -82,19 +85,22 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
           .slice(0, Math.max(1, props.height - commandRows.length - 10))
     : [];
 
-  let resultRows: { text: string; color?: string }[] = [];
+  // Why it was not run or why it failed is shown whole, wrapped: never cut at the screen edge.
+  const whole = (text: string, color: string | undefined) => wrap(text, width).map((row) => ({ text: row, color }));
+  let resultRows: { text: string; color?: string | undefined }[] = [];
   if (confirmedAt !== null) {
-    if (runError) resultRows = [{ text: `not run: ${runError}`, color: theme.critical }];
+    if (runError) resultRows = whole(`not run: ${runError}`, theme.critical);
     else if (!run) resultRows = [{ text: 'starting…', color: theme.accent }];
     else {
       const r = run.result;
       const color = run.state === 'running' ? theme.accent : run.state === 'succeeded' ? theme.ok : theme.critical;
       const head = run.state === 'running' ? 'running…' : `${run.state} (exit ${r?.exitCode ?? 'none'}${r ? `, ${r.durationMs}ms` : ''})`;
       resultRows = [{ text: head, color }];
-      if (r?.error) resultRows.push({ text: sanitizeLine(r.error), color: theme.critical });
+      if (r?.error) resultRows.push(...whole(sanitizeLine(r.error), theme.critical));
       const tailRoom = Math.max(0, props.height - commandRows.length - 9 - resultRows.length);
       const tail = r ? sanitizeText(r.outputTail).split('\n').filter((l) => l.trim() !== '') : [];
-      for (const l of tail.slice(-tailRoom)) resultRows.push({ text: '  ' + l, color: theme.muted });
+      const tailRows = tail.flatMap((l) => wrap(l, width - 2).map((row) => ({ text: '  ' + row, color: theme.muted })));
+      if (tailRoom > 0) resultRows.push(...tailRows.slice(-tailRoom));
     }
   }
 

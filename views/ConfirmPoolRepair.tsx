@@ -7,7 +7,7 @@ import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
 import { READ_ONLY_REFUSAL } from './keymap.js';
 import { RolloutPanel } from './RolloutPanel.js';
-import { chunk, fit, truncate } from './text.js';
+import { chunk, fit, truncate, wrap } from './text.js';
 import { useKeys } from './use-keys.js';
 
 export interface PoolConfirm {
@@ -75,7 +75,12 @@ export function ConfirmPoolRepair(props: ConfirmPoolRepairProps): React.JSX.Elem
         </Text>
       ))}
       <Text wrap="truncate-end">{label('expect', sanitizeLine(plan.expected))}</Text>
-      {error ? <Text color={theme.critical}>{truncate(`not run: ${error}`, width)}</Text> : null}
+      {/* Why it did not start is shown whole, wrapped. */}
+      {(error ? wrap(`not run: ${error}`, width) : []).map((row, i) => (
+        <Text key={`e${i}`} color={theme.critical} wrap="truncate-end">
+          {row}
+        </Text>
+      ))}
       <Text bold wrap="truncate-end">
         {truncate('y start · any other key cancels', width)}
       </Text>

@@ -6,7 +6,7 @@ import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
 import { listMove, type PaneProps } from './pane.js';
 import { Table, type Column } from './Table.js';
-import { fit } from './text.js';
+import { fit, wrap } from './text.js';
 import { severityColor, type Theme } from './theme.js';
 
 function columns(t: Theme): Column<Finding>[] {
@@ -19,15 +19,34 @@ function columns(t: Theme): Column<Finding>[] {
 
 const MAX_EVIDENCE = 4;
 
+/** The finding's repair rows: what can run now (with its key), then each one the planner would refuse, with why, wrapped whole. */
+function repairRows(finding: Finding, why: (string | undefined)[], readOnly: boolean, width: number, theme: Theme): { text: string; color: string | undefined }[] {
+  if (finding.repairs.length === 0) return [{ text: 'no repair offered', color: theme.accent }];
+  const label = (i: number) => sanitizeLine(finding.repairs[i]!.label);
+  if (readOnly) return wrap('repairs: ' + finding.repairs.map((_, i) => label(i)).join('  '), width).map((text) => ({ text, color: theme.accent }));
+  const ready = finding.repairs.flatMap((_, i) => (why[i] === undefined ? [`${i + 1} ${label(i)}`] : []));
+  const rows = wrap(ready.length ? 'repairs: ' + ready.join('  ') : 'no repair can run now', width).map((text) => ({ text, color: theme.accent }));
+  why.forEach((reason, i) => {
+    if (reason === undefined) return;
+    for (const text of wrap(`${i + 1} ${label(i)}: unavailable: ${sanitizeLine(reason)}`, width - 2)) rows.push({ text: '  ' + text, color: theme.muted });
+  });
+  return rows;
+}
+
 export function FindingsPane(props: PaneProps): React.JSX.Element {
-  const { theme } = useView();
+  const { theme, intents } = useView();
   const findings = [...props.host.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const [index, setIndex] = useState(0);
   const selected = Math.min(index, findings.length - 1);
   const current = findings[selected];
   const evidence = (current?.evidence ?? []).slice(0, MAX_EVIDENCE);
-  // Detail block: blank line, evidence lines, repairs line.
-  const detailLines = current ? 1 + evidence.length + 1 : 0;
+  // A repair the planner would refuse is shown unavailable with its reason, not offered then refused.
+  const why = props.readOnly
+    ? []
+    : (current?.repairs ?? []).map((r) => intents.unavailable?.({ action: r.action, machineId: props.host.machine.id, params: r.params }));
+  const repairs = current ? repairRows(current, why, props.readOnly, props.width, theme) : [];
+  // Detail block: blank line, evidence lines, repair rows.
+  const detailLines = current ? 1 + evidence.length + repairs.length : 0;
   const tableHeight = Math.max(1, props.height - 1 - detailLines);
 
   props.inputRef.current = (input, key) => {
@@ -51,15 +70,11 @@ export function FindingsPane(props: PaneProps): React.JSX.Element {
     if (key.return) repair = current.repairs[0];
     else if (/^[1-9]$/.test(input)) repair = current.repairs[Number(input) - 1];
     if (!repair) return key.return; // digits beyond the repairs fall through to tab switching
+    // An unavailable repair never reaches a confirmation: HostView shows the planner's reason.
     props.requestAction({ action: repair.action, machineId: props.host.machine.id, params: repair.params });
     return true;
   };
 
-  const repairsText = current
-    ? current.repairs.length === 0
-      ? 'no repair offered'
-      : 'repairs: ' + current.repairs.map((r, i) => (props.readOnly ? sanitizeLine(r.label) : `${i + 1} ${sanitizeLine(r.label)}`)).join('  ')
-    : '';
   return (
     <Box flexDirection="column">
       <Table
@@ -79,9 +94,11 @@ export function FindingsPane(props: PaneProps): React.JSX.Element {
               {fit('  ' + sanitizeLine(line), props.width)}
             </Text>
           ))}
-          <Text color={theme.accent} wrap="truncate-end">
-            {fit(repairsText, props.width)}
-          </Text>
+          {repairs.map((row, i) => (
+            <Text key={`r${i}`} color={row.color} wrap="truncate-end">
+              {fit(row.text, props.width)}
+            </Text>
+          ))}
         </>
       ) : null}
     </Box>

@@ -27,7 +27,7 @@ import {
 import { LogsPane } from './LogsPane.js';
 import type { PaneInput, PaneProps } from './pane.js';
 import { ServicesPane, type ServiceFocus } from './ServicesPane.js';
-import { fit, pct, truncate } from './text.js';
+import { fit, pct, truncate, wrap } from './text.js';
 import { healthColor, type Theme } from './theme.js';
 import { VolumesPane } from './VolumesPane.js';
 import { offerMismatch, reviewOf, trustBlocked, TrustPanel, type ReviewedKey } from './TrustPanel.js';
@@ -251,11 +251,13 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   }
 
   const width = props.width;
+  const footerKeys = [...paneKeys(tab, logOpen), ...userActionHints(userActions, userScopes), ...(trustable ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
   const bannerLines = untrusted ? 2 : 0;
-  const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - 1);
+  // A message (a refusal...) is shown whole, wrapped over as many rows as it needs; the footer keys otherwise.
+  const footerRows = message ? wrap(message.text, width) : [footerText(footerKeys, readOnly)];
+  const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - footerRows.length);
   const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, requestPoolRepair, readOnly };
   const hk = host.last?.hostKey;
-  const footerKeys = [...paneKeys(tab, logOpen), ...userActionHints(userActions, userScopes), ...(trustable ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
 
   let pane: React.JSX.Element;
@@ -283,9 +285,11 @@ export function HostView(props: HostViewProps): React.JSX.Element {
       <Box flexDirection="column" height={paneHeight} overflow="hidden">
         {pane}
       </Box>
-      <Text color={message ? messageColor : theme.muted} wrap="truncate-end">
-        {fit(message ? message.text : footerText(footerKeys, readOnly), width)}
-      </Text>
+      {footerRows.map((row, i) => (
+        <Text key={`f${i}`} color={message ? messageColor : theme.muted} wrap="truncate-end">
+          {fit(row, width)}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -1,4 +1,5 @@
 import React, { useLayoutEffect, useState } from 'react';
+import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import { userActionId } from '../src/actions/user/user-catalogue.js';
 import type { ServiceStatus } from '../src/model/index.js';
@@ -8,6 +9,7 @@ import { useNow, useView } from './context.js';
 import { listMove, type PaneProps } from './pane.js';
 import { Table, type Column } from './Table.js';
 import type { Theme } from './theme.js';
+import { wrap } from './text.js';
 import { userActionFor } from './user-action-keys.js';
 
 /** Reported services, plus expected ones the probe did not mention (shown as unknown). */
@@ -41,6 +43,16 @@ function columns(t: Theme, now: number): Column<ServiceStatus>[] {
 
 const VERBS: Record<string, string> = { r: 'service.restart', s: 'service.start', x: 'service.stop' };
 
+/** The verb keys the planner would refuse, grouped by reason (often one reason for all three: "r/s/x"). */
+export function unavailableVerbs(why: (action: string) => string | undefined): { keys: string; reason: string }[] {
+  const byReason = new Map<string, string[]>();
+  for (const [key, action] of Object.entries(VERBS)) {
+    const reason = why(action);
+    if (reason !== undefined) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
+  }
+  return [...byReason].map(([reason, keys]) => ({ keys: keys.join('/'), reason }));
+}
+
 /** A request (from the command bar) to put the cursor on a service, applied once per seq. */
 export interface ServiceFocus {
   service: string;
@@ -54,7 +66,7 @@ export interface ServicesPaneProps extends PaneProps {
 }
 
 export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
-  const { theme, store } = useView();
+  const { theme, store, intents } = useView();
   const now = useNow();
   const userActions = useStore(store, (s) => s.userActions);
   const services = paneServices(props.host);
@@ -77,7 +89,11 @@ export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
       cursor.current = undefined;
     };
   }, [cursor, selectedName]);
-  const tableHeight = Math.max(1, props.height - 1);
+  // Service verbs the planner would refuse for the selected service: said under the table, whole.
+  const svcName = services[selected]?.name;
+  const blocked = props.readOnly || svcName === undefined ? [] : unavailableVerbs((action) => intents.unavailable?.({ action, machineId: props.host.machine.id, params: { service: svcName } }));
+  const blockedRows = blocked.flatMap((b) => wrap(`${b.keys} unavailable: ${sanitizeLine(b.reason)}`, props.width));
+  const tableHeight = Math.max(1, props.height - 1 - blockedRows.length);
 
   props.inputRef.current = (input, key) => {
     const moved = listMove(input, key, selected, services.length, tableHeight);
@@ -100,14 +116,21 @@ export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
   };
 
   return (
-    <Table
-      data={services}
-      columns={columns(theme, now)}
-      selectedIndex={selected}
-      height={tableHeight}
-      width={props.width}
-      rowKey={(s) => s.name}
-      emptyText={props.host.probe ? 'no services reported' : 'not probed yet'}
-    />
+    <Box flexDirection="column">
+      <Table
+        data={services}
+        columns={columns(theme, now)}
+        selectedIndex={selected}
+        height={tableHeight}
+        width={props.width}
+        rowKey={(s) => s.name}
+        emptyText={props.host.probe ? 'no services reported' : 'not probed yet'}
+      />
+      {blockedRows.map((row, i) => (
+        <Text key={i} color={theme.muted} wrap="truncate-end">
+          {row}
+        </Text>
+      ))}
+    </Box>
   );
 }

@@ -4,8 +4,7 @@ import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { fleetSummary, formatAge } from '../src/store/selectors.js';
 import { useNow, useView } from './context.js';
-import { truncate } from './text.js';
-import { statusMessage, summaryParts } from './status-summary.js';
+import { statusMessage, statusMessageRows, summaryParts } from './status-summary.js';
 
 export { NOTICE_MS, statusLineCount, statusMessage } from './status-summary.js';
 
@@ -32,11 +31,13 @@ export function StatusBar({ width }: { width: number }): React.JSX.Element {
         {badge ? ' ' : ''}
         {renderSummary(sum, poll, theme, room)}
       </Text>
-      {message ? (
-        <Text color={message.level === 'error' ? theme.critical : message.level === 'warning' ? theme.warning : theme.accent} wrap="truncate-end">
-          {truncate(message.text, width)}
-        </Text>
-      ) : null}
+      {message
+        ? statusMessageRows({ notice, providers }, now, width).map((row, i) => (
+            <Text key={i} color={message.level === 'error' ? theme.critical : message.level === 'warning' ? theme.warning : theme.accent} wrap="truncate-end">
+              {row}
+            </Text>
+          ))
+        : null}
     </>
   );
 }

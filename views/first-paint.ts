@@ -8,9 +8,9 @@ import { styled } from './ansi-style.js';
 import { breadcrumbText } from './breadcrumb.js';
 import { gridColumns, gridStatus, groupRow, INITIAL_GRID_UI, initialSelection } from './grid-columns.js';
 import { footerText, GRID_KEYS } from './keymap.js';
-import { statusLineCount, statusMessage, summaryParts } from './status-summary.js';
+import { statusLineCount, statusMessage, statusMessageRows, summaryParts } from './status-summary.js';
 import { headerLine, layoutColumns, rowCells, windowStart } from './table-layout.js';
-import { fit, truncate } from './text.js';
+import { fit } from './text.js';
 import type { Theme } from './theme.js';
 
 export interface FirstPaintInput {
@@ -40,11 +40,11 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const message = statusMessage(data, now);
   if (message) {
     const color = message.level === 'error' ? theme.critical : message.level === 'warning' ? theme.warning : theme.accent;
-    lines.push(s(truncate(message.text, width), { color }));
+    for (const row of statusMessageRows(data, now, width)) lines.push(s(row, { color }));
   }
   lines.push(s(breadcrumbText(['fleet'], width), { color: theme.muted }));
 
-  const bodyHeight = Math.max(4, input.rows - 1 - statusLineCount(data, now) - 1);
+  const bodyHeight = Math.max(4, input.rows - 1 - statusLineCount(data, now, width) - 1);
   const tableHeight = Math.max(1, bodyHeight - 2);
   const ui = INITIAL_GRID_UI;
   const rows = fleetRows(data, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now });

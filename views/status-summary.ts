@@ -3,6 +3,7 @@ import type { FleetData } from '../src/store/index.js';
 import type { fleetSummary } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { Theme } from './theme.js';
+import { wrap } from './text.js';
 
 export interface StyledPart {
   text: string;
@@ -54,7 +55,13 @@ export function statusMessage(s: Pick<FleetData, 'notice' | 'providers'>, now: n
   return parts.length ? { text: parts.join(' │ '), level } : undefined;
 }
 
-export function statusLineCount(s: Pick<FleetData, 'notice' | 'providers'>, now: number): number {
-  return statusMessage(s, now) ? 2 : 1;
+/** The second status line wrapped to `width`: a refusal or a provider failure is read whole, never cut at the edge. */
+export function statusMessageRows(s: Pick<FleetData, 'notice' | 'providers'>, now: number, width: number): string[] {
+  const message = statusMessage(s, now);
+  return message ? wrap(message.text, width) : [];
+}
+
+export function statusLineCount(s: Pick<FleetData, 'notice' | 'providers'>, now: number, width: number): number {
+  return 1 + statusMessageRows(s, now, width).length;
 }
 

@@ -26,3 +26,28 @@ export function chunk(text: string, width: number): string[] {
 export function pct(v: number | undefined): string {
   return v === undefined ? '' : `${Math.round(v)}%`;
 }
+
+/**
+ * Wraps text into rows of at most `width` columns, breaking at spaces where it can and inside a
+ * word only when the word alone is wider: nothing is ever cut off. Line breaks are kept.
+ */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const rows: string[] = [];
+  for (const line of text.split('\n')) {
+    let row = '';
+    for (const word of line.split(' ')) {
+      const candidate = row === '' ? word : `${row} ${word}`;
+      if (Array.from(candidate).length <= w) {
+        row = candidate;
+        continue;
+      }
+      if (row !== '') rows.push(row);
+      const pieces = chunk(word, w);
+      row = pieces.pop() ?? '';
+      rows.push(...pieces);
+    }
+    rows.push(row);
+  }
+  return rows;
+}

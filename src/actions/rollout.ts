@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionIntent, FailureClass, PollResult } from '../model/index.js';
+import type { ActionIntent, ActionResult, FailureClass, PollResult } from '../model/index.js';
+import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
 import type { FleetStore, RolloutStep } from '../store/index.js';
 import type { AuditLog } from '../persist/audit-log.js';
 import type { PlanOutcome } from './planner.js';
@@ -10,7 +11,8 @@ export interface RolloutDeps {
   audit: AuditLog;
   who: string;
   plan(intent: ActionIntent): PlanOutcome;
-  run(plan: Extract<PlanOutcome, { plan: unknown }>['plan']): Promise<void>;
+  /** Runs a plan; resolves with the reason when the runner refused it before running. */
+  run(plan: Extract<PlanOutcome, { plan: unknown }>['plan']): Promise<{ refused: string } | void>;
   /** Resolves once the store holds a poll of the host started at or after `since` (see appliedPollAfter). */
   pollAfter(machineId: string, since: number): Promise<PollResult>;
 }
@@ -76,12 +78,13 @@ async function repairOne(deps: RolloutDeps, req: RolloutRequest, machineId: stri
     return `${machineId}: ${outcome.refused}`;
   }
   step({ state: 'running', detail: outcome.plan.command });
-  await deps.run(outcome.plan);
+  const refusal = await deps.run(outcome.plan);
   const run = store.getState().actions.find((a) => a.plan === outcome.plan);
   if (!run || run.state !== 'succeeded') {
-    const why = run?.result ? `exit ${run.result.exitCode ?? '-'}${run.result.error ? ': ' + run.result.error : ''}` : 'refused';
-    step({ state: 'failed', detail: why });
-    return `${machineId}: ${why}`;
+    const failure = run?.result ? failureOf(run.result) : { detail: `refused: ${refusal ? refusal.refused : 'not run'}`, output: '' };
+    step({ state: 'failed', detail: failure.detail, ...(failure.output ? { output: failure.output } : {}) });
+    const lastLine = failure.output.split('\n').pop();
+    return `${machineId}: ${failure.detail}${lastLine ? ` (${lastLine})` : ''}`;
   }
   step({ state: 'verifying', detail: 'waiting for a fresh probe' });
   const since = run.finishedAt ?? Date.now();
@@ -100,6 +103,18 @@ async function repairOne(deps: RolloutDeps, req: RolloutRequest, machineId: stri
   }
   step({ state: 'failed', detail: 'health did not come back in time' });
   return `${machineId}: health did not come back within ${Math.round(req.healthTimeoutMs / 1000)} s`;
+}
+
+/** Lines of a failed command's output kept on its rollout step. */
+const FAILED_OUTPUT_LINES = 6;
+
+/** Why a command failed, in the operator's words: its exit code (and transport error), and its last lines of output. */
+function failureOf(r: ActionResult): { detail: string; output: string } {
+  const detail = `exit ${r.exitCode ?? '-'}${r.error ? ': ' + sanitizeLine(r.error) : ''}`;
+  const lines = sanitizeText(r.outputTail)
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  return { detail, output: lines.slice(-FAILED_OUTPUT_LINES).join('\n') };
 }
 
 function healthAfter(store: FleetStore, machineId: string, poll: PollResult, clears: RolloutRequest['clears']): 'ok' | 'not-yet' {

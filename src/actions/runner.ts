@@ -30,7 +30,8 @@ export interface RunnerDeps {
 export class ActionRunner {
   constructor(private readonly deps: RunnerDeps) {}
 
-  async run(plan: ActionPlan): Promise<void> {
+  /** Resolves once the plan ran (its result is in the store), or with the reason it was refused before running. */
+  async run(plan: ActionPlan): Promise<{ refused: string } | undefined> {
     const { store, audit, who } = this.deps;
     const machineId = plan.intent.machineId;
     const host = store.getState().hosts[machineId];
@@ -55,7 +56,7 @@ export class ActionRunner {
             : (inputError ?? '');
       await audit.append({ id, phase: 'refused', at: now(), ...base, error });
       store.getState().notify(`${plan.title} refused: ${error}`, 'warning');
-      return;
+      return { refused: error };
     }
 
     store.getState().actionStarted({ id, plan, state: 'running', startedAt: Date.now() });
@@ -65,7 +66,7 @@ export class ActionRunner {
       const error = `audit log not writable, action not run: ${(err as Error).message}`;
       store.getState().actionFinished(id, { exitCode: null, outputTail: '', durationMs: 0, error });
       store.getState().notify(error, 'error');
-      return;
+      return undefined;
     }
 
     const result = plan.transport === 'cloud' ? await this.runCloud(host.machine, plan) : await this.runShell(host.machine, plan, stdin);
@@ -84,6 +85,7 @@ export class ActionRunner {
         ok ? 'info' : 'error',
       );
     this.deps.afterRun?.(machineId, plan);
+    return undefined;
   }
 
   private async runShell(machine: Machine, plan: ActionPlan, stdin: Buffer | undefined): Promise<ActionResult> {

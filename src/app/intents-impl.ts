@@ -58,6 +58,11 @@ export function createIntents(d: IntentDeps): Intents {
   return {
     plan,
 
+    unavailable(intent) {
+      const r = plan(intent);
+      return 'refused' in r ? r.refused : undefined;
+    },
+
     run(plan: ActionPlan) {
       return d.runner.run(plan);
     },

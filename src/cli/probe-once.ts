@@ -1,12 +1,12 @@
 import { createConsole, type RemliteConsole } from '../app/console.js';
 import type { Machine } from '../model/index.js';
-import type { FleetState } from '../store/index.js';
+import { appliedPollAfter, type FleetState } from '../store/index.js';
 import type { Startup } from './startup.js';
 
 /**
  * A console over the fleet as listed (including one cloud listing when a cloud provider is on),
- * narrowed to the selected machines (default: all), each probed once, in parallel. The caller
- * closes it.
+ * narrowed to the selected machines (default: all), each probed once, in parallel, and that probe
+ * in the store (what the planner reads). The caller closes it.
  */
 export async function openProbed(startup: Startup, only?: (m: Machine) => boolean): Promise<RemliteConsole> {
   const core = createConsole({ ...startup.options, pollIntervalMs: 3_600_000 });
@@ -17,7 +17,10 @@ export async function openProbed(startup: Startup, only?: (m: Machine) => boolea
   }
   if (only) core.store.getState().setMachines(Object.values(core.store.getState().hosts).map((h) => h.machine).filter(only));
   const ids = core.store.getState().order;
-  const done = Promise.all(ids.map((id) => core.poller.nextPoll(id)));
+  // Planning reads the store: wait until each probe is applied there (the poller batches its
+  // results), not merely finished.
+  const since = Date.now();
+  const done = Promise.all(ids.map((id) => appliedPollAfter(core.store, id, since)));
   core.poller.start();
   await done;
   return core;

@@ -1,9 +1,18 @@
 import { createInterface } from 'node:readline/promises';
+import type { ActionResult } from '../model/index.js';
 import { appliedPollAfter } from '../store/index.js';
 import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
 import { openOneHost } from './one-host.js';
 import type { Startup } from './startup.js';
 import { UsageError } from './args.js';
+
+function resultLine(r: ActionResult): string {
+  return `exit ${r.exitCode ?? '-'}, ${r.durationMs} ms${r.error ? ': ' + sanitizeLine(r.error) : ''}`;
+}
+
+function indented(outputTail: string): string {
+  return sanitizeText(outputTail).replace(/^/gm, '  ');
+}
 
 /** `key=value` operands → params. */
 export function parseParams(words: string[]): Record<string, string> {
@@ -18,7 +27,8 @@ export function parseParams(words: string[]): Record<string, string> {
 
 /**
  * `remlite repair HOST ACTION [key=value...] [--yes]`: the same planner, confirmation, runner and
- * audit as the console. Exit 0 when the action succeeded, 1 when it failed, 2 when it was refused.
+ * audit as the console, planning from a probe of the host made for it. Exit 0 when the action
+ * succeeded, 1 when it ran and failed, 2 when it was refused or not confirmed (the reason, whole, on stderr).
  */
 export async function runRepair(startup: Startup, operands: string[], yes: boolean): Promise<number> {
   const [host, action, ...rest] = operands as [string, string, ...string[]];
@@ -50,21 +60,27 @@ export async function runRepair(startup: Startup, operands: string[], yes: boole
         return 2;
       }
     }
-    await core.intents.run(plan);
+    const refusal = await core.intents.run(plan);
     const run = core.store.getState().actions.find((a) => a.plan === plan);
     const r = run?.result;
     if (!run || !r) {
-      process.stderr.write(`remlite: not run: ${sanitizeLine(core.store.getState().notice?.text ?? 'refused')}\n`);
+      process.stderr.write(`remlite: not run: ${sanitizeLine(refusal ? refusal.refused : (core.store.getState().notice?.text ?? 'refused'))}\n`);
       return 2;
     }
-    out(`${run.state} (exit ${r.exitCode ?? '-'}, ${r.durationMs} ms)${r.error ? ': ' + sanitizeLine(r.error) : ''}`);
-    if (r.outputTail) out(sanitizeText(r.outputTail).replace(/^/gm, '  '));
-    if (run.state === 'succeeded' && run.finishedAt) {
+    if (run.state !== 'succeeded') {
+      // The reason goes where a script looks for it: stderr, with the exit code and the last lines of output.
+      process.stderr.write(`remlite: failed: ${sanitizeLine(plan.title)} on ${sanitizeLine(plan.hostName)}: ${resultLine(r)}\n`);
+      if (r.outputTail) process.stderr.write(indented(r.outputTail) + '\n');
+      return 1;
+    }
+    out(`${run.state} (${resultLine(r)})`);
+    if (r.outputTail) out(indented(r.outputTail));
+    if (run.finishedAt) {
       const poll = await appliedPollAfter(core.store, id, run.finishedAt);
       const h = core.store.getState().hosts[id]!;
       out(`verified by a new probe: ${poll.reach}, ${h.findings.length ? h.findings.map((f) => `${f.severity} ${sanitizeLine(f.summary)}`).join('; ') : 'no findings'}`);
     }
-    return run.state === 'succeeded' ? 0 : 1;
+    return 0;
   } finally {
     await core.close();
   }

@@ -11,14 +11,15 @@ export interface Completion {
   candidates: string[];
 }
 
-function argValues(kind: ArgKind, ctx: CommandContext): string[] {
+function argValues(kind: ArgKind, ctx: CommandContext, action: boolean): string[] {
   switch (kind) {
     case 'host':
       return ctx.hosts.map((h) => h.name);
     case 'pool':
       return ctx.pools;
     case 'service':
-      return ctx.services;
+      // An action is not offered for a service the planner would refuse.
+      return action ? (ctx.actionServices ?? ctx.services) : ctx.services;
     case 'log':
       return ctx.logSources.map((s) => s.id);
     case 'sort':
@@ -48,7 +49,7 @@ export function completions(text: string, ctx: CommandContext): Completion {
   if (!spec?.arg || (spec.action && ctx.readOnly) || !availableCommands(ctx).includes(spec)) return none;
   if (/\s/.test(rest) || /\s$/.test(typed)) return none; // one argument only
   const lower = typed.toLowerCase();
-  const values = [...new Set(argValues(spec.arg.kind, ctx))];
+  const values = [...new Set(argValues(spec.arg.kind, ctx, spec.action === true))];
   return { kind: 'argument', from: argStart, word: typed, candidates: values.filter((v) => v.toLowerCase().startsWith(lower)) };
 }
 

@@ -1,6 +1,7 @@
 import type { FleetData } from '../store/fleet-store.js';
 import { SORT_KEYS } from '../store/selectors.js';
 import { sanitizeLine } from '../util/sanitize.js';
+import { isSafeServiceName } from '../util/shell-quote.js';
 
 /** What the command bar can name right now: the parser checks arguments against it, completion offers it. */
 export interface CommandContext {
@@ -10,6 +11,8 @@ export interface CommandContext {
   pools: string[];
   /** On a host: its services (reported and declared); on the grid: every service of the fleet. */
   services: string[];
+  /** On a host: the services :restart / :start / :stop may name (the planner refuses a name that is not a safe unit name). */
+  actionServices?: string[];
   /** The open host's log sources. */
   logSources: { id: string; target: string }[];
   sortKeys: readonly string[];
@@ -35,6 +38,7 @@ export function commandContext(
     hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name) })),
     pools: uniq(list.map((h) => h.machine.pool)).sort(),
     services: open ? uniq(hostServices(open)) : uniq(list.flatMap(hostServices)).sort(),
+    ...(open ? { actionServices: uniq(hostServices(open).filter(isSafeServiceName)) } : {}),
     logSources: open ? open.machine.logs.map((l) => ({ id: sanitizeLine(l.id), target: sanitizeLine(l.target) })) : [],
     sortKeys: SORT_KEYS,
     ...(open && at.selectedService ? { selectedService: sanitizeLine(at.selectedService) } : {}),

@@ -40,6 +40,8 @@ export interface RolloutStep {
   machineId: string;
   state: 'pending' | 'running' | 'verifying' | 'ok' | 'failed' | 'skipped';
   detail?: string;
+  /** A failed step's last lines of output (sanitized), so the reason is shown where the operator looks. */
+  output?: string;
 }
 
 /** A pool repair in progress or just ended (canary first, then batches). */

@@ -24,8 +24,16 @@ export type TrustOutcome = { trusted: true; message: string } | { trusted: false
 export interface Intents {
   /** Turn an intent into an exact plan for confirmation, or explain why it cannot run. */
   plan(intent: ActionIntent): { plan: ActionPlan } | { refused: string };
-  /** Run a confirmed plan; progress and result land in the store (actions, host.busyAction). */
-  run(plan: ActionPlan): Promise<void>;
+  /**
+   * Why the action cannot run on the host now (the planner's refusal, in full), or undefined when it
+   * can: views show such a repair as unavailable with its reason instead of offering it.
+   */
+  unavailable?(intent: ActionIntent): string | undefined;
+  /**
+   * Run a confirmed plan; progress and result land in the store (actions, host.busyAction). Resolves
+   * with the reason when the plan was refused at the last moment (host busy, read-only...) and not run.
+   */
+  run(plan: ActionPlan): Promise<{ refused: string } | void>;
   /** Start streaming a host's log source into store.log (replacing any open stream). */
   openLog(machineId: string, sourceId: string): void;
   closeLog(): void;

@@ -57,3 +57,15 @@ test('the console refuses to start without a terminal and points to status', () 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /status --json/);
 });
+
+test('repair plans from its own probe: on this machine, which has no systemd, a restart is planned with service(8)', (t) => {
+  if (spawnSync('/bin/sh', ['-c', '[ -d /run/systemd/system ]']).status === 0) {
+    t.skip('this machine runs systemd; the sysvinit plan is covered by the planner unit test');
+    return;
+  }
+  // Without --yes and without a terminal the plan is printed and nothing runs.
+  const r = remlite(['repair', hostname(), 'service.restart', 'service=cron', '--no-ssh-config']);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, /^command: (sudo -n -- sh -c ')?service cron restart'?$/m, 'planned from the probe (init=sysvinit), not systemctl');
+  assert.match(r.stderr, /add --yes/);
+});

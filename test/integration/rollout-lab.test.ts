@@ -11,6 +11,11 @@ import { waitFor } from '../support/wait-for.js';
 import { loadFleet } from '../../providers/index.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { AuditLog } from '../../src/persist/audit-log.js';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { RolloutPanel } from '../../views/RolloutPanel.js';
+import { ViewContext } from '../../views/context.js';
+import { NO_COLOR_THEME } from '../../views/theme.js';
 
 const info = labInfo();
 const skip = 'skip' in info ? info.skip : false;
@@ -74,5 +79,44 @@ test('a failing canary stops the rollout and the rest of the pool is left untouc
     assert.equal((await labExec('lab-web2', 'systemctl is-active apache2')).stdout.trim(), 'inactive', 'untouched');
   } finally {
     await labExec('lab-web1', 'cp /root/apache2.conf.keep /etc/apache2/apache2.conf');
+  }
+});
+
+test('the second host fails: the rollout panel shows its exit code and the output of its command, not only "exit 1"', { skip }, async () => {
+  for (const h of WEB) assert.equal((await labExec(h, 'systemctl stop apache2')).code, 0);
+  await waitFor('both hosts red', () => WEB.every(downOn));
+  // The canary (lab-web2) restarts fine; the second host's config is broken, so its restart fails for real.
+  await labExec('lab-web1', 'cp /etc/apache2/apache2.conf /root/apache2.conf.keep2 && echo "BrokenSecondHost on" >> /etc/apache2/apache2.conf');
+  try {
+    await core.intents.repairPool({ machineId: 'lab-web2', action: 'service.restart', params: { service: 'apache2' }, clears: { class: 'service-down', subject: 'apache2' } });
+    const r = core.store.getState().rollout!;
+    assert.equal(r.state, 'stopped');
+    assert.deepEqual(r.steps.map((s) => [s.machineId, s.state]), [['lab-web2', 'ok'], ['lab-web1', 'failed']], r.reason);
+    const failed = r.steps[1]!;
+    assert.equal(failed.detail, 'exit 1');
+    assert.match(failed.output ?? '', /Job for apache2\.service failed/);
+
+    const ui = render(
+      React.createElement(
+        ViewContext.Provider,
+        { value: { store: core.store, intents: core.intents, theme: NO_COLOR_THEME } },
+        React.createElement(RolloutPanel, { width: 80, height: 20 }),
+      ),
+    );
+    try {
+      const frame = ui.lastFrame() ?? '';
+      assert.match(frame, /✗\s+lab-web1\s+failed\s+exit 1/);
+      // Rows are wrapped at 80 columns: systemctl's message is read whole once the rows are joined.
+      const joined = frame
+        .split('\n')
+        .map((l) => l.replace(/^\s*\|?\s?/, '').trimEnd())
+        .join(' ');
+      assert.ok(joined.includes('Job for apache2.service failed because the control process exited with error code.'), frame);
+      for (const line of frame.split('\n')) assert.ok(Array.from(line).length <= 80, `row wider than the screen: ${line}`);
+    } finally {
+      ui.unmount();
+    }
+  } finally {
+    await labExec('lab-web1', 'cp /root/apache2.conf.keep2 /etc/apache2/apache2.conf');
   }
 });

@@ -174,3 +174,15 @@ test('history: up walks back, down returns to the draft; repeats are stored once
   assert.deepEqual(historyStep([], undefined, -1, 'x'), { index: undefined, text: 'x' });
   assert.equal(pushHistory(Array.from({ length: 5 }, (_, i) => `c${i}`), 'new', 3).join(' '), 'c3 c4 new');
 });
+
+test('completion: :restart never offers a service the planner would refuse (not a safe unit name); :svc still lists it', () => {
+  const store = fleetStore();
+  store.getState().setMachines([machine('lier', 'web', { services: ['nginx'] })]);
+  store.getState().applyPolls([
+    { result: { machineId: 'lier', at: Date.now(), reach: 'ok', probe: probe('lier', { services: [service('nginx'), service('n;touch x')] }) }, findings: [] },
+  ]);
+  const ctx = commandContext(store.getState(), { machineId: 'lier' });
+  assert.deepEqual(completions(':restart n', ctx).candidates, ['nginx']);
+  assert.deepEqual(completions(':stop ', ctx).candidates, ['nginx']);
+  assert.deepEqual(completions(':svc n', ctx).candidates, ['nginx', 'n;touch x']);
+});

@@ -129,11 +129,19 @@ export function fleetStore(opts: Parameters<typeof createFleetStore>[0] = {}): F
 export class RecordingIntents implements Intents {
   calls: { name: string; args: unknown[] }[] = [];
   refuse?: string;
+  /** Per action id: what the planner would refuse it with (shown as unavailable, and refused by plan). */
+  unavailableReasons: Record<string, string> = {};
   constructor(private readonly store?: FleetStore) {}
+
+  unavailable(intent: ActionIntent): string | undefined {
+    return this.unavailableReasons[intent.action];
+  }
 
   plan(intent: ActionIntent): { plan: ActionPlan } | { refused: string } {
     this.calls.push({ name: 'plan', args: [intent] });
     if (this.refuse) return { refused: this.refuse };
+    const why = this.unavailableReasons[intent.action];
+    if (why) return { refused: why };
     const verb = intent.action.split('.')[1] ?? 'restart';
     const svc = intent.params['service'] ?? '';
     return {
@@ -147,7 +155,7 @@ export class RecordingIntents implements Intents {
       },
     };
   }
-  async run(plan: ActionPlan): Promise<void> {
+  async run(plan: ActionPlan): Promise<{ refused: string } | void> {
     this.calls.push({ name: 'run', args: [plan] });
     const s = this.store?.getState();
     if (!s) return;
