@@ -18,7 +18,8 @@ export function parseParams(words: string[]): Record<string, string> {
 
 /**
  * `remlite repair HOST ACTION [key=value...] [--yes]`: the same planner, confirmation, runner and
- * audit as the console. Exit 0 when the action succeeded, 1 when it failed, 2 when it was refused.
+ * audit as the console. Exit 0 when the action succeeded, 1 when it failed (or ran but its end could not
+ * be audited), 2 when it was refused (or not run because its start could not be audited).
  */
 export async function runRepair(startup: Startup, operands: string[], yes: boolean): Promise<number> {
   const [host, action, ...rest] = operands as [string, string, ...string[]];
@@ -59,6 +60,11 @@ export async function runRepair(startup: Startup, operands: string[], yes: boole
     }
     out(`${run.state} (exit ${r.exitCode ?? '-'}, ${r.durationMs} ms)${r.error ? ': ' + sanitizeLine(r.error) : ''}`);
     if (r.outputTail) out(sanitizeText(r.outputTail).replace(/^/gm, '  '));
+    if (r.auditError) {
+      // Whatever the action did, a run the audit log does not fully record is not a success.
+      process.stderr.write(`remlite: ${sanitizeLine(r.auditError.message)}\n`);
+      return r.auditError.phase === 'started' ? 2 : 1;
+    }
     if (run.state === 'succeeded' && run.finishedAt) {
       const poll = await appliedPollAfter(core.store, id, run.finishedAt);
       const h = core.store.getState().hosts[id]!;
