@@ -6,7 +6,7 @@ export class StatePathRefused extends Error {
     readonly path: string,
     why: string,
   ) {
-    super(`${path} ${why}; remlite does not follow links or use other files in its state: remove it (rm ${path}) or move it away, then start again`);
+    super(`${path} ${why}, and remlite does not use such a path in its own state (a link could send its writes anywhere): remove it (rm ${path}) or move it away, then start again`);
   }
 }
 

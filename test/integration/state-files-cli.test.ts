@@ -203,7 +203,7 @@ for (const [what, name, makeTarget] of [
     const r = repairMark(sb);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.ok(r.stderr.includes(`remlite: ${link} is a symbolic link`), r.stderr);
-    assert.match(r.stderr, /does not follow links.*remove it \(rm /);
+    assert.match(r.stderr, /remlite does not use such a path in its own state .*: remove it \(rm /);
     assert.equal(existsSync(sb.marker), false, 'no action runs with a state dir it cannot trust');
     const now = statSync(target);
     assert.equal(now.isFile() ? readFileSync(target, 'utf8') : readdirSync(target).join(','), beforeContent, 'the link target is unchanged');
