@@ -22,7 +22,9 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEntry } from '../../src/model/index.js';
+import type { ActionPlan, AuditEntry } from '../../src/model/index.js';
+import { createConsole } from '../../src/app/console.js';
+import { localMachine } from '../../providers/local.js';
 import type { Usage } from '../support/report-usage.js';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
@@ -140,6 +142,40 @@ test('an action that fills the disk: its "finished" cannot be written → stderr
     assert.deepEqual(logged.map((e) => e.phase), ['started'], 'only the start is recorded, and no torn line follows it');
   } finally {
     umount(sb0.state);
+  }
+});
+
+test('the console: both failures reach the status line as errors naming ENOSPC', async (t) => {
+  const sb = sandbox();
+  const why = mountTmpfs(sb.state, 64 * 1024);
+  if (why) return t.skip(why);
+  const core = createConsole({ machines: [localMachine()], auditPath: join(sb.state, 'audit.log'), pollIntervalMs: 3_600_000, probeTimeoutMs: 10_000, slowThresholdMs: 5000, maxConcurrent: 2, logScrollback: 100 });
+  try {
+    const plan = (command: string): ActionPlan => ({
+      intent: { action: 'user:mark', machineId: 'local', params: {} },
+      title: 'mark',
+      hostName: 'local',
+      command,
+      expected: 'a marker',
+      transport: 'local',
+    });
+    // The command takes every free page and prints 2,000 characters: its "finished" cannot be written.
+    await core.intents.run(plan(`cat /dev/zero > ${join(sb.state, 'fill')} 2>/dev/null # ${'p'.repeat(1000)}\nfor i in $(seq 1 20); do printf '%0100d\\n' "$i"; done; touch ${sb.marker}`));
+    assert.ok(existsSync(sb.marker));
+    let notice = core.store.getState().notice;
+    assert.equal(notice?.level, 'error', notice?.text);
+    assert.match(notice?.text ?? '', /mark on local ran \(exit 0\) but its "finished" entry is not in the audit log: .*ENOSPC/);
+    // Now the disk is full: the next action, whose "started" line is longer than what is left of the log's last page, is not run at all.
+    const second = join(sb.dir, 'second-marker');
+    await core.intents.run(plan(`touch ${second} # ${'q'.repeat(4000)}`));
+    notice = core.store.getState().notice;
+    assert.equal(notice?.level, 'error');
+    assert.match(notice?.text ?? '', /mark on local not run: audit log .* no space left on the device \(ENOSPC\)/);
+    assert.equal(existsSync(second), false);
+    assert.deepEqual(entries(join(sb.state, 'audit.log')).map((e) => e.phase), ['started']);
+  } finally {
+    await core.close();
+    umount(sb.state);
   }
 });
 
