@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { BaselineDatabase, BaselineFile, HostBaseline } from '../model/index.js';
 import { writeFileAtomic } from './atomic.js';
@@ -170,7 +170,7 @@ export class BaselineStore {
 
   private checksumOf(file: string): string | undefined {
     try {
-      return sha256Of(readFileSync(file));
+      return sha256Of(readNoFollow(file));
     } catch {
       return undefined;
     }
@@ -182,7 +182,7 @@ export class BaselineStore {
     const file = path.join(this.filesDir(machineId, false), sha256);
     let content: Buffer;
     try {
-      content = readFileSync(file);
+      content = readNoFollow(file);
     } catch (err) {
       throw new Error(`no stored copy ${sha256.slice(0, 12)}… for ${machineId}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -243,7 +243,7 @@ export class BaselineStore {
     const name = this.dumpNames(machineId, database).at(-1);
     if (!name) return undefined;
     const file = path.join(this.dumpsDir(machineId, false), name);
-    const content = readFileSync(file);
+    const content = readNoFollow(file);
     return { name, database, bytes: content.length, sha256: sha256Of(content), at: statSync(file).mtime.toISOString() };
   }
 
@@ -253,7 +253,7 @@ export class BaselineStore {
     const file = path.join(this.dumpsDir(machineId, false), name);
     let content: Buffer;
     try {
-      content = readFileSync(file);
+      content = readNoFollow(file);
     } catch (err) {
       throw new Error(`no stored dump ${name} for ${machineId}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaselineStore, safeFileName, sha256Of } from '../../src/persist/baselines.js';
@@ -128,4 +128,15 @@ test('a symlinked baselines dir or host dir is refused: not read through, not wr
   symlinkSync(elsewhere, linkedRoot.root);
   await assert.rejects(linkedRoot.save({ ...b, machineId: 'web2' }), StatePathRefused);
   assert.deepEqual(readdirSync(elsewhere), ['baseline.json']);
+});
+
+test('a stored copy replaced by a symbolic link is not read through it', async () => {
+  const store = fresh();
+  const sha = await store.putCopy('web1', Buffer.from('known good'));
+  const copy = join(store.hostDir('web1'), 'files', sha);
+  const target = join(mkdtempSync(join(tmpdir(), 'remlite-bl-elsewhere-')), 'x');
+  writeFileSync(target, 'known good');
+  rmSync(copy);
+  symlinkSync(target, copy);
+  assert.throws(() => store.readCopy('web1', sha), /no stored copy .* is a symbolic link/);
 });
