@@ -53,10 +53,7 @@ export function openNoFollow(file: string): number {
   }
 }
 
-/**
- * Reads a file without following a link, refusing one larger than `maxBytes` before reading any of
- * it. `bytesRead` is what was actually read.
- */
+/** Reads a file without following a link; one larger than `maxBytes` is refused (FileTooLarge) before any of it is read. */
 export function readNoFollow(file: string, maxBytes = Number.MAX_SAFE_INTEGER): Buffer {
   const fd = openNoFollow(file);
   try {
