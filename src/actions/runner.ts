@@ -54,8 +54,12 @@ export class ActionRunner {
           : host.busyAction
             ? `${plan.hostName} is busy with another action`
             : (inputError ?? '');
-      await audit.append({ id, phase: 'refused', at: now(), ...base, error });
-      store.getState().notify(`${plan.title} refused: ${error}`, 'warning');
+      try {
+        await audit.append({ id, phase: 'refused', at: now(), ...base, error });
+        store.getState().notify(`${plan.title} refused: ${error}`, 'warning');
+      } catch (err) {
+        store.getState().notify(`${plan.title} refused: ${error}; the refusal is not in the audit log: ${(err as Error).message}`, 'error');
+      }
       return { refused: error };
     }
 
@@ -63,8 +67,8 @@ export class ActionRunner {
     try {
       await audit.append({ id, phase: 'started', at: now(), ...base });
     } catch (err) {
-      const error = `audit log not writable, action not run: ${(err as Error).message}`;
-      store.getState().actionFinished(id, { exitCode: null, outputTail: '', durationMs: 0, error });
+      const error = `${plan.title} on ${plan.hostName} not run: ${(err as Error).message}`;
+      store.getState().actionFinished(id, { exitCode: null, outputTail: '', durationMs: 0, error, auditError: { phase: 'started', message: error } });
       store.getState().notify(error, 'error');
       return undefined;
     }
@@ -74,16 +78,20 @@ export class ActionRunner {
     try {
       await audit.append(finished);
     } catch (err) {
-      store.getState().notify(`audit log write failed: ${(err as Error).message}`, 'error');
+      const message = `${plan.title} on ${plan.hostName} ran (exit ${result.exitCode ?? '-'}) but its "finished" entry is not in the audit log: ${(err as Error).message}`;
+      result.auditError = { phase: 'finished', message };
     }
     store.getState().actionFinished(id, result);
     const ok = result.exitCode === 0 && !result.error;
-    store
-      .getState()
-      .notify(
-        ok ? `${plan.title} on ${plan.hostName}: done` : `${plan.title} on ${plan.hostName} failed (exit ${result.exitCode ?? '-'})${result.error ? ': ' + result.error : ''}`,
-        ok ? 'info' : 'error',
-      );
+    // An unrecorded end outranks the outcome on the status line: the log no longer tells the truth.
+    if (result.auditError) store.getState().notify(result.auditError.message, 'error');
+    else
+      store
+        .getState()
+        .notify(
+          ok ? `${plan.title} on ${plan.hostName}: done` : `${plan.title} on ${plan.hostName} failed (exit ${result.exitCode ?? '-'})${result.error ? ': ' + result.error : ''}`,
+          ok ? 'info' : 'error',
+        );
     this.deps.afterRun?.(machineId, plan);
     return undefined;
   }

@@ -7,7 +7,7 @@ import { HostExec } from '../exec/host-exec.js';
 import { Poller } from '../poller/poller.js';
 import { ActionRunner } from '../actions/runner.js';
 import { LogFollower } from '../logs/log-follower.js';
-import { AuditLog } from '../persist/audit-log.js';
+import { AuditLog, type AuditRotation } from '../persist/audit-log.js';
 import { detectAll, DEFAULT_THRESHOLDS } from '../matrix/index.js';
 import { BaselineStore } from '../persist/baselines.js';
 import { BaselineCache } from '../baseline/cache.js';
@@ -19,6 +19,8 @@ import { cachedPolls } from './cache-restore.js';
 export interface ConsoleOptions {
   machines: Machine[];
   auditPath: string;
+  /** When the audit log rotates (default: 50 MB, 5 kept). */
+  auditRotation?: AuditRotation;
   readOnly?: boolean;
   pollIntervalMs: number;
   probeTimeoutMs: number;
@@ -100,7 +102,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
         onStateChange: (ids) => ids.forEach((id) => poller.refresh(id)),
       })
     : undefined;
-  const audit = new AuditLog(opts.auditPath);
+  const audit = new AuditLog(opts.auditPath, opts.auditRotation);
   const who = operatorName();
   const runner = new ActionRunner({
     store,

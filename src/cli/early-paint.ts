@@ -1,10 +1,10 @@
 // The console's first frame, drawn from the last-known fleet before settings, inventory, ssh config
 // and Ink are loaded (that takes about a second on a 2-core machine; this takes a few milliseconds).
 // The frame goes through the console's own screen writer, which the console then keeps using.
-import { readFileSync } from 'node:fs';
 import type { CliArgs } from './args.js';
 import { fleetCachePath, loadFleetCache, type FleetCacheLoad } from '../persist/fleet-cache.js';
 import { configDir, settingsFilePath, stateDir } from '../persist/paths.js';
+import { readNoFollow } from '../persist/no-follow.js';
 import { storeFromCache } from '../app/cache-restore.js';
 import { BUILTIN_PALETTES, isBuiltinTheme } from '../theme/palettes.js';
 import type { FrameWriter } from '../../views/frame-writer.js';
@@ -21,7 +21,7 @@ export interface EarlyScreen {
 /** The theme the settings file names, read without opening the settings (any problem: the default). */
 function settingsTheme(): string {
   try {
-    const theme = (JSON.parse(readFileSync(settingsFilePath(), 'utf8')) as { theme?: unknown }).theme;
+    const theme = (JSON.parse(readNoFollow(settingsFilePath(), 1024 * 1024).toString('utf8')) as { theme?: unknown }).theme;
     return typeof theme === 'string' ? theme : 'default';
   } catch {
     return 'default';

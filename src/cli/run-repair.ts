@@ -28,7 +28,8 @@ export function parseParams(words: string[]): Record<string, string> {
 /**
  * `remlite repair HOST ACTION [key=value...] [--yes]`: the same planner, confirmation, runner and
  * audit as the console, planning from a probe of the host made for it. Exit 0 when the action
- * succeeded, 1 when it ran and failed, 2 when it was refused or not confirmed (the reason, whole, on stderr).
+ * succeeded, 1 when it ran and failed (or ran but its end could not be audited), 2 when it was
+ * refused, not confirmed, or not run because its start could not be audited (the reason, whole, on stderr).
  */
 export async function runRepair(startup: Startup, operands: string[], yes: boolean): Promise<number> {
   const [host, action, ...rest] = operands as [string, string, ...string[]];
@@ -66,6 +67,13 @@ export async function runRepair(startup: Startup, operands: string[], yes: boole
     if (!run || !r) {
       process.stderr.write(`remlite: not run: ${sanitizeLine(refusal ? refusal.refused : (core.store.getState().notice?.text ?? 'refused'))}\n`);
       return 2;
+    }
+    if (r.auditError) {
+      // Whatever the action did, a run the audit log does not fully record is not a success.
+      out(`${run.state} (${resultLine(r)})`);
+      if (r.outputTail) out(indented(r.outputTail));
+      process.stderr.write(`remlite: ${sanitizeLine(r.auditError.message)}\n`);
+      return r.auditError.phase === 'started' ? 2 : 1;
     }
     if (run.state !== 'succeeded') {
       // The reason goes where a script looks for it: stderr, with the exit code and the last lines of output.

@@ -7,7 +7,9 @@ import { InventoryError } from '../../providers/datacenter.js';
 import { openSettings } from '../persist/settings.js';
 import { startupMark } from './startup-trace.js';
 import { prepareAuditLog } from '../persist/audit-check.js';
-import { configDir, stateDir } from '../persist/paths.js';
+import { configDir, settingsFilePath, stateDir } from '../persist/paths.js';
+import { StatePathRefused } from '../persist/no-follow.js';
+import { prepareSettingsFile, prepareStateDir, tightenedWarning } from '../persist/state-dir.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolveEc2Config } from '../../providers/ec2/config.js';
@@ -31,6 +33,7 @@ export interface Startup {
 /** Reads settings, inventory and ssh config into the options the console core starts from. */
 export async function loadStartup(args: CliArgs): Promise<Startup> {
   startupMark('main');
+  const settingsCheck = refusalsStop(() => prepareSettingsFile(settingsFilePath()));
   const settingsStore = openSettings();
   startupMark('settings');
   const settings = settingsStore.all();
@@ -62,12 +65,16 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   if (fleet.machines.length === 0 && !cloud)
     throw new StartupError('the fleet is empty: pass --inventory FILE, add Hosts to ~/.ssh/config, or drop --no-local');
   const auditPath = join(stateDir(), 'audit.log');
+  // No link in the state dir is followed and no file in it is open to others; checked before any is used.
+  const stateCheck = refusalsStop(() => prepareStateDir(stateDir()));
   // An audit log that is not ours as we wrote it is set aside before anything is appended to it.
-  const auditWarning = await prepareAuditLog(auditPath, operatorName());
+  const auditWarning = await refusalsStop(() => prepareAuditLog(auditPath, operatorName()));
+  const modeWarnings = [tightenedWarning(settingsCheck), tightenedWarning(stateCheck)].filter((w): w is string => !!w);
   return {
     options: {
       machines: fleet.machines,
       auditPath,
+      auditRotation: { maxBytes: settings.auditMaxBytes, keep: settings.auditKeepFiles },
       readOnly: args.readOnly,
       pollIntervalMs: args.intervalSec !== undefined ? Math.round(args.intervalSec * 1000) : settings.pollIntervalMs,
       probeTimeoutMs: settings.probeTimeoutMs,
@@ -77,13 +84,27 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       ...(cloud ? { cloud } : {}),
       userActions: userActions.actions,
     },
-    warnings: [...settingsWarnings, ...(auditWarning ? [auditWarning] : []), ...fleet.warnings, ...userActions.warnings],
+    warnings: [...settingsWarnings, ...modeWarnings, ...(auditWarning ? [auditWarning] : []), ...fleet.warnings, ...userActions.warnings],
     providers: fleet.providers,
     fleetFiles: [inventoryPath, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
     reloadFleet: async () => (await loadFleet(fleetOptions)).machines,
     theme: args.theme ?? settings.theme,
     mouse: args.mouse,
   };
+}
+
+/** A link (or another user's file) in remlite's own state stops start-up with the refusal's message. */
+function refusalsStop<T>(check: () => T): T {
+  const stop = (err: unknown): never => {
+    if (err instanceof StatePathRefused) throw new StartupError(err.message);
+    throw err;
+  };
+  try {
+    const result = check();
+    return (result instanceof Promise ? result.catch(stop) : result) as T;
+  } catch (err) {
+    return stop(err);
+  }
 }
 
 export function countByProvider(machines: Machine[]): Record<ProviderKind, number> {

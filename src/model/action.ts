@@ -39,6 +39,8 @@ export interface ActionResult {
   outputTail: string;
   durationMs: number;
   error?: string;
+  /** The audit log could not record this run: its "started" (then nothing was sent) or its "finished". */
+  auditError?: { phase: 'started' | 'finished'; message: string };
 }
 
 /** One line of the audit log (JSON lines). */

@@ -1,10 +1,76 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
+const TEMP_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
+/** A temp file no write takes this long over: stale whoever made it. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** Temp files of writes in progress: removed if the process exits before they are renamed. */
+const liveTemps = new Set<string>();
+let exitHookInstalled = false;
+
+function removeLiveTemps(): void {
+  for (const temp of liveTemps) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or gone
+    }
+  }
+  liveTemps.clear();
+}
+
 function tempName(file: string): string {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', removeLiveTemps);
+  }
   return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Temp files of atomic writes still in progress in this process (for tests and the exit hook). */
+export function pendingTemps(): string[] {
+  return [...liveTemps];
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files that atomic writes of a process no longer running (or older than an hour)
+ * left in `dir`: a kill between creating and renaming one. Answers the names removed.
+ */
+export function removeStaleTemps(dir: string, now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m) continue;
+    const file = path.join(dir, name);
+    try {
+      const pid = Number(m[1]);
+      const old = now - lstatSync(file).mtimeMs > STALE_TEMP_MS;
+      if (!old && (pid === process.pid || processAlive(pid))) continue;
+      unlinkSync(file);
+      removed.push(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return removed;
 }
 
 function ignorable(err: unknown): boolean {
@@ -20,6 +86,7 @@ function ignorable(err: unknown): boolean {
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const temp = tempName(file);
   const fh = await open(temp, 'wx', mode);
+  liveTemps.add(temp);
   try {
     try {
       await fh.chmod(mode); // the umask must not widen or narrow what the caller asked for
@@ -32,6 +99,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw err;
+  } finally {
+    liveTemps.delete(temp);
   }
   const dir = await open(path.dirname(file), 'r');
   try {
@@ -47,6 +116,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o600): void {
   const temp = tempName(file);
   const fd = openSync(temp, 'wx', mode);
+  liveTemps.add(temp);
   try {
     try {
       fchmodSync(fd, mode);
@@ -65,6 +135,8 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, mod
       // already gone
     }
     throw err;
+  } finally {
+    liveTemps.delete(temp);
   }
   const dirFd = openSync(path.dirname(file), 'r');
   try {

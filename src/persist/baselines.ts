@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { BaselineDatabase, BaselineFile, HostBaseline } from '../model/index.js';
 import { writeFileAtomic } from './atomic.js';
+import { readNoFollow, refuseLink } from './no-follow.js';
 
 export interface DumpInfo {
   /** File name inside the host's dumps directory: "<database>-<timestamp>.sql". */
@@ -92,28 +93,36 @@ export class BaselineStore {
   }
 
   private ensureDir(dir: string): string {
+    refuseLink(dir); // a link planted here would send baselines (and chmod) elsewhere
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     return dir;
   }
 
+  /** Refuses (StatePathRefused) a symbolic link at any directory between the state dir and `dir`. */
+  private noLinksDown(dir: string): string {
+    const rel = path.relative(this.root, dir).split(path.sep).filter(Boolean);
+    let at = this.root;
+    refuseLink(at);
+    for (const part of rel) refuseLink((at = path.join(at, part)));
+    return dir;
+  }
+
   private filesDir(machineId: string, create: boolean): string {
     const dir = path.join(this.hostDir(machineId), 'files');
-    if (create) {
-      this.ensureDir(this.root);
-      this.ensureDir(this.hostDir(machineId));
-      this.ensureDir(dir);
-    }
+    if (!create) return this.noLinksDown(dir);
+    this.ensureDir(this.root);
+    this.ensureDir(this.hostDir(machineId));
+    this.ensureDir(dir);
     return dir;
   }
 
   private dumpsDir(machineId: string, create: boolean): string {
     const dir = path.join(this.hostDir(machineId), 'dumps');
-    if (create) {
-      this.ensureDir(this.root);
-      this.ensureDir(this.hostDir(machineId));
-      this.ensureDir(dir);
-    }
+    if (!create) return this.noLinksDown(dir);
+    this.ensureDir(this.root);
+    this.ensureDir(this.hostDir(machineId));
+    this.ensureDir(dir);
     return dir;
   }
 
@@ -122,7 +131,8 @@ export class BaselineStore {
     const file = path.join(this.hostDir(machineId), 'baseline.json');
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      this.noLinksDown(this.hostDir(machineId));
+      text = readNoFollow(file).toString('utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
       return { warning: `baseline of ${machineId} is unreadable (${(err as Error).message})` };
@@ -160,7 +170,7 @@ export class BaselineStore {
 
   private checksumOf(file: string): string | undefined {
     try {
-      return sha256Of(readFileSync(file));
+      return sha256Of(readNoFollow(file));
     } catch {
       return undefined;
     }
@@ -172,7 +182,7 @@ export class BaselineStore {
     const file = path.join(this.filesDir(machineId, false), sha256);
     let content: Buffer;
     try {
-      content = readFileSync(file);
+      content = readNoFollow(file);
     } catch (err) {
       throw new Error(`no stored copy ${sha256.slice(0, 12)}… for ${machineId}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -233,7 +243,7 @@ export class BaselineStore {
     const name = this.dumpNames(machineId, database).at(-1);
     if (!name) return undefined;
     const file = path.join(this.dumpsDir(machineId, false), name);
-    const content = readFileSync(file);
+    const content = readNoFollow(file);
     return { name, database, bytes: content.length, sha256: sha256Of(content), at: statSync(file).mtime.toISOString() };
   }
 
@@ -243,7 +253,7 @@ export class BaselineStore {
     const file = path.join(this.dumpsDir(machineId, false), name);
     let content: Buffer;
     try {
-      content = readFileSync(file);
+      content = readNoFollow(file);
     } catch (err) {
       throw new Error(`no stored dump ${name} for ${machineId}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }

@@ -1,9 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Machine, PollResult } from '../model/index.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
+import { FileTooLarge, readNoFollow, StatePathRefused } from './no-follow.js';
 
 export const FLEET_CACHE_FILE = 'fleet-cache.json';
+/**
+ * A cache larger than this is not read (parsing one costs about three times its size in memory):
+ * far above what thousands of hosts write (polls are kept without raw output).
+ */
+export const FLEET_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 const VERSION = 1;
 
 /** The last-known fleet: what the grid draws at start, before the first fresh poll lands. */
@@ -54,11 +60,21 @@ function checkShape(value: unknown): FleetCache {
 /**
  * Reads the cache. A file that cannot be read as a cache is moved aside
  * (`fleet-cache.json.corrupt-<time>`) and ignored: it is only a cache, the next save replaces it.
+ * A symbolic link is never followed and a file over `maxBytes` never read: both are ignored, left
+ * in place (the next save replaces the path itself, never what a link points to).
  */
-export function loadFleetCache(file: string, now = Date.now()): FleetCacheLoad {
-  if (!existsSync(file)) return { ok: false, missing: true };
+export function loadFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheLoad {
+  let text: string;
   try {
-    return { ok: true, cache: checkShape(JSON.parse(readFileSync(file, 'utf8'))) };
+    text = readNoFollow(file, maxBytes).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, missing: true };
+    if (err instanceof StatePathRefused) return { ok: false, missing: false, reason: `${file} is a symbolic link, not followed` };
+    if (err instanceof FileTooLarge) return { ok: false, missing: false, reason: `${file} is ${err.size} bytes, over the ${maxBytes}-byte cap: not read` };
+    return { ok: false, missing: false, reason: (err as Error).message };
+  }
+  try {
+    return { ok: true, cache: checkShape(JSON.parse(text)) };
   } catch (err) {
     const reason = (err as Error).message;
     const aside = `${file}.corrupt-${now}`;

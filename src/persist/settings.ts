@@ -16,6 +16,10 @@ export interface Settings {
   theme: string;
   /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
   ec2?: Ec2Settings;
+  /** The audit log is rotated (renamed `audit.log.1`) before it would grow past this. */
+  auditMaxBytes: number;
+  /** Rotated audit logs kept (`audit.log.1` … `audit.log.N`); the oldest beyond is deleted. */
+  auditKeepFiles: number;
 }
 
 export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2'>> = Object.freeze({
@@ -25,6 +29,8 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2'>
   maxConcurrent: 64,
   logScrollback: 5000,
   theme: 'default',
+  auditMaxBytes: 50 * 1024 * 1024,
+  auditKeepFiles: 5,
 });
 
 const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
@@ -80,6 +86,8 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   inventoryPath: { type: 'string', minLength: 1 },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
   ec2: EC2_SCHEMA,
+  auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
+  auditKeepFiles: int(1, 1000, SETTINGS_DEFAULTS.auditKeepFiles),
 };
 
 /** JSON.parse that also refuses a file that is valid JSON but not an object (conf would merge it). */

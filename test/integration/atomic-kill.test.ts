@@ -3,7 +3,7 @@
 // last one reported written or the one being written when the kill landed, never a mix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,4 +49,14 @@ test('SIGKILL during atomic writes: the file is always the old or the new docume
     assert.deepEqual(readdirSync(dir).filter((f) => f !== 'state.json' && !/^\.state\.json\.tmp-\d+-[0-9a-f]{8}$/.test(f)), []);
   }
   assert.ok(outcomes.has('old'), `some kill landed in the middle of a write: ${[...outcomes].join(',')}`);
+});
+
+test('a process that exits in the middle of an atomic write removes its temp file on the way out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-atomicexit-'));
+  const file = join(dir, 'state.json');
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'dist/test/support/atomic-exit.js'), file], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const temp = r.stdout.trim();
+  assert.match(temp, /\/\.state\.json\.tmp-\d+-[0-9a-f]{8}$/, 'the child saw its temp file on disk before exiting');
+  assert.deepEqual(readdirSync(dir), [], 'no temp left, and the unfinished write never replaced the file');
 });

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../../src/persist/audit-log.js';
-import { checkAuditLog, isTornEntry, prepareAuditLog } from '../../src/persist/audit-check.js';
+import { AUDIT_TAIL_BYTES, checkAuditLog, isTornEntry, prepareAuditLog } from '../../src/persist/audit-check.js';
+import { StatePathRefused } from '../../src/persist/no-follow.js';
 import type { AuditEntry } from '../../src/model/index.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'remlite-auditcheck-'));
@@ -91,4 +92,36 @@ test('many bad lines are summarized, not listed one by one', () => {
   assert.equal(check.reason, '9 unreadable lines (line 1, 2, 3, 4, 5, …)');
   assert.deepEqual(check.badLines, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.ok(check.movedTo && existsSync(check.movedTo) && !existsSync(file));
+});
+
+test('a long log: only its tail is read and checked (crash damage is only ever at the end)', async () => {
+  const file = await logWith('first');
+  // Garbage far before the tail is not looked at; a torn line in the tail is tolerated.
+  appendFileSync(file, 'garbage long ago\n');
+  const line = JSON.stringify(entry('filler')) + '\n';
+  appendFileSync(file, line.repeat(Math.ceil((3 * AUDIT_TAIL_BYTES) / line.length)));
+  appendFileSync(file, JSON.stringify(entry('cut')).slice(0, 50));
+  const size = statSync(file).size;
+  const check = checkAuditLog(file, NOW);
+  assert.equal(check.ok, true);
+  assert.deepEqual(check.window, { from: size - AUDIT_TAIL_BYTES, bytesRead: AUDIT_TAIL_BYTES });
+  assert.ok(check.ok && check.tornLines.length === 1);
+  assert.deepEqual(readdirSync(path.dirname(file)), ['audit.log'], 'kept');
+
+  // Garbage inside the tail still sets the log aside, and the warning says which part was read.
+  appendFileSync(file, '\nnot ours\n');
+  await new AuditLog(file).append(entry('after'));
+  const warning = await prepareAuditLog(file, 'ops@console', NOW);
+  assert.match(warning ?? '', /1 unreadable line \(line \d+ of its last 65536 bytes\); moved it to .*audit\.log\.corrupt-/);
+});
+
+test('a symlinked audit log is refused by the check, not read, not moved', () => {
+  const dir = tmp();
+  const target = path.join(dir, 'elsewhere');
+  writeFileSync(target, 'not a log\n');
+  const file = path.join(dir, 'audit.log');
+  symlinkSync(target, file);
+  assert.throws(() => checkAuditLog(file, NOW), (err: Error) => err instanceof StatePathRefused && err.message.includes(`${file} is a symbolic link`));
+  assert.equal(readFileSync(target, 'utf8'), 'not a log\n');
+  assert.deepEqual(readdirSync(dir).sort(), ['audit.log', 'elsewhere']);
 });

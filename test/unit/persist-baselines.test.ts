@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaselineStore, safeFileName, sha256Of } from '../../src/persist/baselines.js';
+import { StatePathRefused } from '../../src/persist/no-follow.js';
 import type { HostBaseline } from '../../src/model/index.js';
 
 const fresh = () => new BaselineStore(mkdtempSync(join(tmpdir(), 'remlite-bl-')));
@@ -108,4 +109,34 @@ test('dumps: newest two kept per database, newest found and verified', async () 
   assert.throws(() => s.readDump('db1', '../baseline.json', 'x'), /not a dump name/);
   assert.equal(s.newestDump('db1', 'missing'), undefined);
   await assert.rejects(s.putDump('db1', 'x; rm -rf', 'x'), /not a database name/);
+});
+
+test('a symlinked baselines dir or host dir is refused: not read through, not written through', async () => {
+  const state = mkdtempSync(join(tmpdir(), 'remlite-bl-'));
+  const elsewhere = mkdtempSync(join(tmpdir(), 'remlite-bl-elsewhere-'));
+  const store = new BaselineStore(state);
+  mkdirSync(store.root);
+  symlinkSync(elsewhere, store.hostDir('web1'));
+  const b: HostBaseline = { machineId: 'web1', acceptedAt: '2024-05-01T10:00:00.000Z', acceptedBy: 'ops', files: {}, modules: [], databases: {} };
+  writeFileSync(join(elsewhere, 'baseline.json'), JSON.stringify(b));
+  assert.match(store.load('web1').warning ?? '', new RegExp(`baseline of web1 is unreadable \\(${store.hostDir('web1')} is a symbolic link`));
+  await assert.rejects(store.save(b), StatePathRefused);
+  await assert.rejects(store.putCopy('web1', Buffer.from('x')), StatePathRefused);
+  assert.throws(() => store.readCopy('web1', sha256Of('x')), StatePathRefused);
+  assert.deepEqual(readdirSync(elsewhere), ['baseline.json'], 'nothing written through the link');
+  const linkedRoot = new BaselineStore(mkdtempSync(join(tmpdir(), 'remlite-bl-')));
+  symlinkSync(elsewhere, linkedRoot.root);
+  await assert.rejects(linkedRoot.save({ ...b, machineId: 'web2' }), StatePathRefused);
+  assert.deepEqual(readdirSync(elsewhere), ['baseline.json']);
+});
+
+test('a stored copy replaced by a symbolic link is not read through it', async () => {
+  const store = fresh();
+  const sha = await store.putCopy('web1', Buffer.from('known good'));
+  const copy = join(store.hostDir('web1'), 'files', sha);
+  const target = join(mkdtempSync(join(tmpdir(), 'remlite-bl-elsewhere-')), 'x');
+  writeFileSync(target, 'known good');
+  rmSync(copy);
+  symlinkSync(target, copy);
+  assert.throws(() => store.readCopy('web1', sha), /no stored copy .* is a symbolic link/);
 });

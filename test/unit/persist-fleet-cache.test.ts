@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PollResult } from '../../src/model/index.js';
 import {
   buildFleetCache,
+  FLEET_CACHE_MAX_BYTES,
   FleetCacheWriter,
   fleetCachePath,
   loadFleetCache,
@@ -156,4 +157,40 @@ test('a corrupt cache does not stop the console: it is moved aside and the opera
   assert.match(core.store.getState().notice?.text ?? '', /fleet cache ignored/);
   assert.ok(readdirSync(dir).some((f) => f.startsWith('fleet-cache.json.corrupt-')));
   await core.close();
+});
+
+test('a cache over the size cap is not read: the console says so and leaves it for the next save to replace', async () => {
+  const dir = tmp();
+  const file = fleetCachePath(dir);
+  // Sparse: the cap is checked on the size before a byte is read, so its content never matters.
+  writeFileSync(file, '');
+  truncateSync(file, FLEET_CACHE_MAX_BYTES + 1);
+  const load = loadFleetCache(file);
+  assert.deepEqual(load, { ok: false, missing: false, reason: `${file} is ${FLEET_CACHE_MAX_BYTES + 1} bytes, over the ${FLEET_CACHE_MAX_BYTES}-byte cap: not read` });
+  const core = createConsole({
+    machines: [machine('web1', 'web', { ssh: undefined })],
+    auditPath: path.join(dir, 'audit.log'),
+    pollIntervalMs: 60_000,
+    probeTimeoutMs: 1000,
+    slowThresholdMs: 1000,
+    maxConcurrent: 4,
+    logScrollback: 100,
+    fleetCache: { file },
+  });
+  assert.match(core.store.getState().notice?.text ?? '', /fleet cache ignored \(.* over the 33554432-byte cap: not read\); left in place/);
+  assert.equal(statSync(file).size, FLEET_CACHE_MAX_BYTES + 1, 'left in place');
+  await core.close();
+});
+
+test('a symlinked cache is not followed: not read, not moved, its target untouched', () => {
+  const dir = tmp();
+  const target = path.join(dir, 'elsewhere.json');
+  writeFileSync(target, JSON.stringify(buildFleetCache([machine('web1', 'web')], [])));
+  const file = fleetCachePath(path.join(dir, 'state'));
+  mkdirSync(path.dirname(file));
+  symlinkSync(target, file);
+  const load = loadFleetCache(file);
+  assert.equal(load.ok, false);
+  assert.match(!load.ok && !load.missing ? load.reason : '', /is a symbolic link, not followed/);
+  assert.ok(lstatSync(file).isSymbolicLink(), 'not moved aside');
 });

@@ -1,0 +1,83 @@
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, type Stats } from 'node:fs';
+
+/** A path in remlite's own state or config that is a symbolic link (or not what it must be): never followed. */
+export class StatePathRefused extends Error {
+  constructor(
+    readonly path: string,
+    why: string,
+  ) {
+    super(`${path} ${why}, and remlite does not use such a path in its own state (a link could send its writes anywhere): remove it (rm ${path}) or move it away, then start again`);
+  }
+}
+
+export const LINK_REFUSED = 'is a symbolic link';
+
+/** Read-only, never through a symbolic link at the last component. */
+export const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code;
+}
+
+/** lstat, or undefined when nothing is there. */
+export function lstatOrNone(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch (err) {
+    if (code(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Throws StatePathRefused when `file` is a symbolic link; answers its lstat (undefined: absent). */
+export function refuseLink(file: string): Stats | undefined {
+  const st = lstatOrNone(file);
+  if (st?.isSymbolicLink()) throw new StatePathRefused(file, LINK_REFUSED);
+  return st;
+}
+
+/** A private directory of ours: created 0700 when missing; a link or a non-directory there is refused. */
+export function ensurePrivateDir(dir: string): void {
+  const st = refuseLink(dir);
+  if (st && !st.isDirectory()) throw new StatePathRefused(dir, 'is not a directory');
+  if (!st) mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/** Opens for reading without following a link (ELOOP becomes StatePathRefused). */
+export function openNoFollow(file: string): number {
+  try {
+    return openSync(file, READ_NO_FOLLOW);
+  } catch (err) {
+    if (code(err) === 'ELOOP') throw new StatePathRefused(file, LINK_REFUSED);
+    throw err;
+  }
+}
+
+/** Reads a file without following a link; one larger than `maxBytes` is refused (FileTooLarge) before any of it is read. */
+export function readNoFollow(file: string, maxBytes = Number.MAX_SAFE_INTEGER): Buffer {
+  const fd = openNoFollow(file);
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) throw new FileTooLarge(file, size, maxBytes);
+    const buf = Buffer.alloc(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class FileTooLarge extends Error {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`${path} is ${size} bytes, over the ${maxBytes}-byte cap`);
+  }
+}
