@@ -59,7 +59,10 @@ test('the lab has web hosts and a db host on distinct loopback addresses', { ski
   assert.ok(webHosts().length >= 2, 'at least two web hosts');
   assert.equal(dbHosts().length, 1, 'one db host');
   assert.equal(new Set(hosts.map((h) => h.address)).size, hosts.length);
-  for (const h of hosts) assert.match(h.address, /^127\.77\.0\.\d+$/);
+  // Loopback only, on this lab's own prefix (REMLITE_LAB_ADDR_PREFIX, as lab.sh takes it).
+  const prefix = (process.env['REMLITE_LAB_ADDR_PREFIX'] ?? '127.77.0').replace(/\./g, '\\.');
+  for (const h of hosts) assert.match(h.address, new RegExp(`^${prefix}\\.\\d+$`));
+  for (const h of hosts) assert.match(h.address, /^127\./);
 });
 
 test('every host answers OpenSSH with its pinned host key and has its own hostname', { skip }, async () => {
