@@ -1,4 +1,8 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { planAction, type PlanExtras } from '../../src/actions/planner.js';
 import { summarizeCleanupPreview } from '../../src/actions/catalogue/disk-cleanup.js';
@@ -266,10 +270,28 @@ test('db.rollback is its own action: the whole dump (its DROP TABLEs included) i
   assert.match(refused(plan('db.rollback', { database: 'remlite_app' })), /no stored dump/);
 });
 
+test('fs.remount-rw fails closed on the host when the path is no longer a mount point: exit 3, nothing remounted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-not-a-mount-'));
+  try {
+    const r = plan('fs.remount-rw', { mount: dir }, host({}, { probe: probe({ volumes: [vol(dir)] }) }));
+    const run = spawnSync('sh', ['-c', cmd(r)], { encoding: 'utf8' });
+    assert.equal(run.status, 3, run.stderr);
+    assert.equal(run.stderr, `remlite: precondition failed: ${dir} is still a mount point\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('module.load and fs.remount-rw: exact commands and their refusals', () => {
-  assert.equal(cmd(plan('module.load', { module: 'overlay' })), 'modprobe -- overlay');
+  assert.equal(
+    cmd(plan('module.load', { module: 'overlay' })),
+    "{ { modprobe -n -- overlay >/dev/null 2>&1; } || { printf '%s\\n' 'remlite: precondition failed: overlay exists for the running kernel (modprobe -n finds it)' >&2; exit 3; }; } && modprobe -- overlay",
+  );
   assert.match(refused(plan('module.load', { module: '-r ext4' })), /not a kernel module name/);
-  assert.equal(cmd(plan('fs.remount-rw', { mount: '/srv/data' })), 'mount -o remount,rw -- /srv/data');
+  const remount = plan('fs.remount-rw', { mount: '/srv/data' });
+  assert.ok(cmd(remount).startsWith("{ { mountpoint -q -- /srv/data; } || { printf '%s\\n' 'remlite: precondition failed: /srv/data is still a mount point' >&2; exit 3; }; } && "), cmd(remount));
+  assert.ok(cmd(remount).includes(`{ { [ ! -e /sys/fs/ext4/vdb/errors_count ] || [ "$(cat -- /sys/fs/ext4/vdb/errors_count)" = 0 ]; } || `), cmd(remount));
+  assert.ok(cmd(remount).endsWith(' && mount -o remount,rw -- /srv/data'), cmd(remount));
   assert.match(refused(plan('fs.remount-rw', { mount: '/' })), /root filesystem is not remounted/);
   assert.match(refused(plan('fs.remount-rw', { mount: '/mnt/x' })), /not a mount of web1/);
   const errors = host({}, { probe: probe({ fsErrors: [{ device: '/dev/vdb', count: 3 }] }) });

@@ -1,7 +1,28 @@
-import { shCommand } from '../../util/shell-quote.js';
-import type { CatalogueEntry } from '../catalogue.js';
+import path from 'node:path';
+import { shCommand, shQuote } from '../../util/shell-quote.js';
+import type { CatalogueEntry, PlanContext } from '../catalogue.js';
+import { requireOnHost } from '../guard.js';
 import { withPrivilege } from '../privilege.js';
 import { pathError } from './params.js';
+
+/**
+ * Checked on the host right before the remount: the path is still a mount point, and an ext4
+ * filesystem on it has counted no errors since the probe (a read-only remount after errors is the
+ * kernel protecting the data; writing again needs fsck first).
+ */
+function remountConditions(mount: string, ctx: PlanContext): { test: string; words: string }[] {
+  const conditions = [{ test: `mountpoint -q -- ${shQuote(mount)}`, words: `${mount} is still a mount point` }];
+  const device = ctx.probe?.volumes.find((v) => v.mount === mount)?.device ?? '';
+  const name = path.posix.basename(device);
+  if (/^[A-Za-z0-9._:-]{1,64}$/.test(name)) {
+    const counter = `/sys/fs/ext4/${name}/errors_count`;
+    conditions.push({
+      test: `[ ! -e ${shQuote(counter)} ] || [ "$(cat -- ${shQuote(counter)})" = 0 ]`,
+      words: `${device} reports no filesystem errors (${counter} is 0 where it exists)`,
+    });
+  }
+  return conditions;
+}
 
 export const SYSTEM_ENTRIES: Record<string, CatalogueEntry> = {
   'module.load': {
@@ -9,7 +30,12 @@ export const SYSTEM_ENTRIES: Record<string, CatalogueEntry> = {
     title: (p) => `Load kernel module ${p['module']}`,
     params: ['module'],
     validate: (p) => (p['module'] && /^[A-Za-z0-9_-]{1,64}$/.test(p['module']) ? undefined : `"${p['module'] ?? ''}" is not a kernel module name`),
-    command: (p, ctx) => withPrivilege(ctx.machine, shCommand('modprobe', '--', p['module'] ?? '')),
+    preconditions: () => ['the module exists for the running kernel (modprobe -n finds it)'],
+    command: (p, ctx) => {
+      const module = p['module'] ?? '';
+      const exists = requireOnHost(`${shCommand('modprobe', '-n', '--', module)} >/dev/null 2>&1`, `${module} exists for the running kernel (modprobe -n finds it)`);
+      return withPrivilege(ctx.machine, `${exists} && ${shCommand('modprobe', '--', module)}`);
+    },
     expected: (p) => `${p['module']} is listed in /proc/modules on the next probe`,
   },
   'fs.remount-rw': {
@@ -26,7 +52,12 @@ export const SYSTEM_ENTRIES: Record<string, CatalogueEntry> = {
       if (errors) return `${volume.device} reports ${errors.count} filesystem errors: check it (fsck) before writing to it again`;
       return undefined;
     },
-    command: (p, ctx) => withPrivilege(ctx.machine, shCommand('mount', '-o', 'remount,rw', '--', p['mount'] ?? '')),
+    preconditions: (p, ctx) => remountConditions(p['mount'] ?? '', ctx).map((c) => c.words),
+    command: (p, ctx) => {
+      const mount = p['mount'] ?? '';
+      const guards = remountConditions(mount, ctx).map((c) => requireOnHost(c.test, c.words));
+      return withPrivilege(ctx.machine, [...guards, shCommand('mount', '-o', 'remount,rw', '--', mount)].join(' && '));
+    },
     expected: (p) => `${p['mount']} is writable (rw) on the next probe`,
   },
 };
