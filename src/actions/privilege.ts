@@ -6,3 +6,12 @@ export function withPrivilege(machine: Machine, command: string): string {
   const user = machine.ssh?.user;
   return user && user !== 'root' ? `sudo -n -- sh -c ${shCommand(command)}` : command;
 }
+
+/**
+ * The command run by `sh -c`, whatever the login shell the SSH server hands it to (fish and csh read
+ * quotes differently): through sudo's own `sh -c` for non-root users, a plain `sh -c` otherwise.
+ */
+export function inPosixShell(machine: Machine, command: string): string {
+  const wrapped = withPrivilege(machine, command);
+  return wrapped !== command ? wrapped : shCommand('sh', '-c', command);
+}

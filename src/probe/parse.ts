@@ -1,5 +1,6 @@
 import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
+import { isSafeServiceName } from '../util/shell-quote.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules } from './parse-checks.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
@@ -292,6 +293,8 @@ function systemdServices(
     if (!asked && (!id || seenIds.has(id))) return;
     seenIds.add(id);
     const name = asked ?? id.replace(/\.service$/, '');
+    // The name reaches repairs and user actions as {service}: a host cannot slip in an option or shell syntax.
+    if (!isSafeServiceName(name)) return warn(`systemd: ignoring a unit with an unsafe name: ${name}`);
     const intOf = (key: string): number | undefined => {
       const v = b.get(key);
       if (v === undefined || v === '') return undefined;
@@ -334,6 +337,10 @@ function sysvServices(lines: string[], warn: (w: string) => void): ServiceStatus
     const m = /^(\S+) (\d+|missing)$/.exec(l.trim());
     if (!m?.[1] || !m[2]) {
       if (l.trim()) warn(`sysv: unexpected line: ${l}`);
+      continue;
+    }
+    if (!isSafeServiceName(m[1])) {
+      warn(`sysv: ignoring a service with an unsafe name: ${m[1]}`);
       continue;
     }
     const [active, sub, load] = SYSV_STATE[m[2]] ?? ['failed', 'failed', 'loaded'];
