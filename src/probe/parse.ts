@@ -1,12 +1,16 @@
 import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { isSafeServiceName } from '../util/shell-quote.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules } from './parse-checks.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
 
 const CORE: SectionName[] = ['meta', 'loadavg', 'meminfo'];
+/**
+ * A unit name as systemd writes one (its own `\x2d` escapes included), never starting with "-": the
+ * probe script asks for nothing else, so anything else is a host lying. Planning is stricter still.
+ */
+const UNIT_NAME = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,255}$/;
 const MAX_WARNINGS = 50;
 
 /** Parses the probe script's output. Pure; never throws. */
@@ -294,7 +298,7 @@ function systemdServices(
     seenIds.add(id);
     const name = asked ?? id.replace(/\.service$/, '');
     // The name reaches repairs and user actions as {service}: a host cannot slip in an option or shell syntax.
-    if (!isSafeServiceName(name)) return warn(`systemd: ignoring a unit with an unsafe name: ${name}`);
+    if (!UNIT_NAME.test(name)) return warn(`systemd: ignoring a unit with an unsafe name: ${name}`);
     const intOf = (key: string): number | undefined => {
       const v = b.get(key);
       if (v === undefined || v === '') return undefined;
@@ -339,7 +343,7 @@ function sysvServices(lines: string[], warn: (w: string) => void): ServiceStatus
       if (l.trim()) warn(`sysv: unexpected line: ${l}`);
       continue;
     }
-    if (!isSafeServiceName(m[1])) {
+    if (!UNIT_NAME.test(m[1])) {
       warn(`sysv: ignoring a service with an unsafe name: ${m[1]}`);
       continue;
     }
