@@ -6,6 +6,9 @@ import type { HostBlock, LoadedSshConfig } from './sshconfig-load.js';
 import { defaultIdentityFiles, defaultKnownHostsFiles, expandTilde, parseJumpSpec, parsePort, type ProviderEnv } from './ssh-defaults.js';
 
 const ALIAS_RE = /^[A-Za-z0-9._:-]+$/;
+/** HostName and User as a name or address can be written: no leading "-" (an option), no shell syntax. */
+const HOSTNAME_RE = /^[A-Za-z0-9_.:%[\]][A-Za-z0-9_.:%[\]-]*$/;
+const USER_RE = /^[A-Za-z0-9_.][A-Za-z0-9_.@-]*$/;
 const ANNOTATION_KEYS = ['pool', 'role', 'services', 'logs'];
 
 class HostProblem extends Error {}
@@ -66,6 +69,9 @@ export function resolveSshHosts(loaded: LoadedSshConfig, env: ProviderEnv): { ma
     const c = compute(hop.alias);
     const host = (first(c['hostname']) ?? hop.alias).replace(/%h/g, hop.alias).replace(/%%/g, '%');
     const user = hop.user ?? first(c['user']) ?? env.localUser;
+    // Both reach ssh and the {address} of user actions: an option or shell syntax is refused here.
+    if (!HOSTNAME_RE.test(host)) throw new HostProblem(`HostName "${host}" of ${hop.alias} starts with "-" or holds characters a host name cannot`);
+    if (!USER_RE.test(user)) throw new HostProblem(`User "${user}" of ${hop.alias} starts with "-" or holds characters a login name cannot`);
     const portText = first(c['port']);
     const port = hop.port ?? (portText === undefined ? 22 : parsePort(portText));
     if (port === undefined) throw new HostProblem(`bad Port "${portText}" for ${hop.alias}`);
@@ -118,6 +124,12 @@ export function resolveSshHosts(loaded: LoadedSshConfig, env: ProviderEnv): { ma
   };
 
   for (const block of loaded.hosts) {
+    // `Host -oProxyCommand=...` (ssh splits it at "=" too): the whole line is refused, not just that word.
+    const dashed = block.patterns.find((p) => p.startsWith('-'));
+    if (dashed) {
+      warnings.push(`${block.origin}: Host ${block.patterns.join(' ')}: skipped, "${dashed}" starts with "-" and would be read as an option`);
+      continue;
+    }
     for (const alias of block.patterns.filter(isConcreteHostPattern)) {
       if (seen.has(alias)) continue;
       seen.add(alias);
@@ -170,7 +182,8 @@ function readAnnotation(block: HostBlock, alias: string, warnings: string[]): { 
       warnings.push(`${prefix}: ignoring "${word}" (expected ${ANNOTATION_KEYS.map((k) => `${k}=...`).join(' ')})`);
       continue;
     }
-    if (key === 'pool' || key === 'role') out[key] = value;
+    if ((key === 'pool' || key === 'role') && value.startsWith('-')) warnings.push(`${prefix}: ignoring ${key} "${value}" (a value starting with "-" would be read as an option)`);
+    else if (key === 'pool' || key === 'role') out[key] = value;
     else if (key === 'services') {
       for (const s of value.split(',').filter(Boolean)) {
         if (isSafeServiceName(s)) out.services.push(s);

@@ -3,6 +3,7 @@ import { commandUsage, parseCliArgs, USAGE, UsageError } from './args.js';
 import { BUNDLED_VERSION } from './build-info.js';
 import { paintCachedFleet, type EarlyScreen } from './early-paint.js';
 import { reportFirstFrame } from './bench-first-frame.js';
+import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
 // Everything else is imported when its command runs: the console's first frame is drawn from the
 // fleet cache before the rest of remlite (settings, inventory, SSH, Ink) is even loaded.
 
@@ -48,16 +49,16 @@ async function main(argv: string[]): Promise<number> {
     early?.abandon();
     if (err instanceof StartupError) {
       if (args.command === 'check') {
-        process.stdout.write(`REMLITE UNKNOWN - ${err.message}\n`);
+        process.stdout.write(`REMLITE UNKNOWN - ${sanitizeLine(err.message)}\n`);
         return (await import('./check-report.js')).NAGIOS.UNKNOWN;
       }
-      process.stderr.write(`remlite: ${err.message}\n`);
+      process.stderr.write(`remlite: ${sanitizeText(err.message)}\n`);
       return 2;
     }
     throw err;
   }
   if (args.command === 'check' || args.command === 'repair' || args.command === 'logs')
-    for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${w}\n`);
+    for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${sanitizeLine(w)}\n`);
   if (args.command === 'status') return (await import('./run-status.js')).runStatus(startup, args.json);
   if (args.command === 'check') return (await import('./run-check.js')).runCheck(startup, { pools: args.pools, hosts: args.hosts });
   if (args.command === 'repair' || args.command === 'logs') {
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       return await (await import('./run-logs.js')).runLogs(startup, args.operands, args.follow, args.lines);
     } catch (err) {
       if (err instanceof StartupError || err instanceof UsageError) {
-        process.stderr.write(`remlite: ${err.message}\n`);
+        process.stderr.write(`remlite: ${sanitizeText(err.message)}\n`);
         return 2;
       }
       throw err;
@@ -90,7 +91,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`remlite: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`remlite: unexpected error: ${sanitizeText(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     process.exitCode = 70;
   },
 );

@@ -22,7 +22,7 @@ export async function runLogs(startup: Startup, operands: string[], follow: bool
     await core.close();
     throw new StartupError(`${machine.name} has no log source; name a unit or an absolute path`);
   }
-  const write = (ls: string[]) => process.stdout.write(ls.map(sanitizeLine).join('\n') + '\n');
+  const write = (ls: string[]): boolean => process.stdout.write(ls.map(sanitizeLine).join('\n') + '\n');
   try {
     if (!follow) {
       const r = await core.hostExec.exec(machine, recentCommand(source, lines), 30_000);
@@ -32,8 +32,20 @@ export async function runLogs(startup: Startup, operands: string[], follow: bool
       return r.code === 0 ? 0 : 1;
     }
     return await new Promise<number>((resolve) => {
+      // Back-pressure: when stdout is not being read (a stalled pipe), stop reading the SSH stream
+      // until it drains, so the host waits instead of remlite's memory growing.
+      let waiting = false;
+      const onLines = (ls: string[]) => {
+        if (write(ls) || waiting) return;
+        waiting = true;
+        stream.pause();
+        process.stdout.once('drain', () => {
+          waiting = false;
+          stream.resume();
+        });
+      };
       const stream = core.hostExec.stream(machine, followCommand(source, lines), {
-        onLines: write,
+        onLines,
         onEnd: (err) => {
           if (err) process.stderr.write(`remlite: ${machine.name}: ${sanitizeLine(err.message)}\n`);
           resolve(err ? 1 : 0);

@@ -8,7 +8,7 @@ import { sanitizeLine } from '../util/sanitize.js';
 export async function runStatus(startup: Startup, json: boolean): Promise<number> {
   const state = await probeOnce(startup);
   process.stdout.write(json ? statusJson(state) : statusTable(fleetRows(state, { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false, now: Date.now() })));
-  for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${w}\n`);
+  for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${sanitizeLine(w)}\n`);
   for (const [name, p] of Object.entries(state.providers)) if (!p.ok) process.stderr.write(`remlite: provider ${name}: ${sanitizeLine(p.message ?? 'failed')}\n`);
   const allAnswered = state.order.every((id) => {
     const r = state.hosts[id]?.last?.reach;

@@ -1,10 +1,10 @@
 import type { FleetState } from '../store/index.js';
 import type { FleetRow, HostRow } from '../store/selectors.js';
 import type { HostKeyInfo } from '../model/index.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeJson, sanitizeLine } from '../util/sanitize.js';
 import { sshFingerprintOfBase64 } from '../util/ssh-fingerprint.js';
 
-/** The fleet as JSON for jq: one object per host, with its latest probe and findings. */
+/** The fleet as JSON for jq: one object per host, with its latest probe and findings; every string sanitized. */
 export function statusJson(state: FleetState): string {
   const hosts = state.order.map((id) => {
     const h = state.hosts[id]!;
@@ -35,7 +35,7 @@ export function statusJson(state: FleetState): string {
       findings: h.findings.map((f) => ({ class: f.class, severity: f.severity, summary: f.summary, subject: f.subject, evidence: f.evidence })),
     };
   });
-  return JSON.stringify({ generatedAt: new Date().toISOString(), hosts }, null, 2) + '\n';
+  return JSON.stringify({ generatedAt: new Date().toISOString(), hosts: sanitizeJson(hosts) }, null, 2) + '\n';
 }
 
 /** An untrusted host's offered key: whether it is unknown, changed or revoked, and what it is (fingerprint computed from the key). */

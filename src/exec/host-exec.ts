@@ -21,6 +21,16 @@ export interface StreamHandlers {
   onEnd(err?: Error): void;
 }
 
+/**
+ * A running stream. pause() stops reading it: the remote side is held back by the transport's own
+ * flow control (the SSH channel window, the pipe), so a reader that cannot keep up costs no memory.
+ */
+export interface StreamHandle {
+  stop(): void;
+  pause(): void;
+  resume(): void;
+}
+
 /** Runs commands on machines: over the SSH pool, or locally for the local provider. */
 export class HostExec {
   constructor(private readonly pool: SshPool) {}
@@ -58,7 +68,7 @@ export class HostExec {
     }
   }
 
-  stream(machine: Machine, command: string, handlers: StreamHandlers): { stop(): void } {
+  stream(machine: Machine, command: string, handlers: StreamHandlers): StreamHandle {
     if (!machine.ssh) return streamLocal(command, handlers);
     return this.pool.stream(machine.id, machine.ssh, command, handlers);
   }

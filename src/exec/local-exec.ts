@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { LineSplitter } from '../ssh/line-splitter.js';
 
 export interface LocalExecResult {
   code: number | null;
@@ -49,26 +50,26 @@ export function execLocal(
   });
 }
 
-/** Follows a long-running local command line by line (log tails). */
+/** Follows a long-running local command line by line (log tails), overlong lines cut. */
 export function streamLocal(
   command: string,
   handlers: { onLines(lines: string[]): void; onOpen?(): void; onEnd(err?: Error): void },
-): { stop(): void } {
+): { stop(): void; pause(): void; resume(): void } {
   const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.once('spawn', () => handlers.onOpen?.());
-  let partial = '';
+  const splitter = new LineSplitter();
   let stopped = false;
   let errText = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    const parts = (partial + d).split('\n');
-    partial = parts.pop() ?? '';
-    if (parts.length) handlers.onLines(parts);
+  child.stdout.on('data', (d: Buffer) => {
+    const lines = splitter.push(d);
+    if (lines.length) handlers.onLines(lines);
   });
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     errText = (errText + d).slice(-2000);
   });
   child.on('close', (code) => {
-    if (partial) handlers.onLines([partial]);
+    const rest = splitter.flush();
+    if (rest.length) handlers.onLines(rest);
     if (stopped) return;
     handlers.onEnd(code === 0 ? undefined : new Error(errText.trim() || `exited with code ${code}`));
   });
@@ -78,6 +79,8 @@ export function streamLocal(
       stopped = true;
       killGroup(child.pid);
     },
+    pause: () => child.stdout.pause(),
+    resume: () => child.stdout.resume(),
   };
 }
 

@@ -12,10 +12,14 @@ export interface LogFollowerOptions {
   maxRetryMs?: number;
 }
 
+const MAX_BUFFERED_CHARS = 1024 * 1024;
+
 /** Streams one log source at a time into store.log, sanitized and batched. */
 export class LogFollower {
   private current: { stop(): void } | undefined;
   private buffer: string[] = [];
+  /** Characters in `buffer`: a flood is handed to the (byte-capped) store early rather than held here. */
+  private bufferChars = 0;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private retry: NodeJS.Timeout | undefined;
@@ -64,8 +68,13 @@ export class LogFollower {
       },
       onLines: (lines) => {
         if (gen !== this.generation) return;
-        for (const l of lines) this.buffer.push(sanitizeLine(l));
-        this.scheduleFlush(gen);
+        for (const l of lines) {
+          const clean = sanitizeLine(l);
+          this.buffer.push(clean);
+          this.bufferChars += clean.length;
+        }
+        if (this.bufferChars > MAX_BUFFERED_CHARS) this.flush();
+        else this.scheduleFlush(gen);
       },
       onEnd: (err) => {
         if (gen !== this.generation) return;
@@ -94,6 +103,7 @@ export class LogFollower {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.buffer = [];
+    this.bufferChars = 0;
     this.store.getState().closeLog();
   }
 
@@ -109,6 +119,7 @@ export class LogFollower {
     if (this.buffer.length === 0) return;
     const lines = this.buffer;
     this.buffer = [];
+    this.bufferChars = 0;
     this.store.getState().appendLog(lines);
   }
 }

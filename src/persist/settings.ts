@@ -2,6 +2,7 @@ import { renameSync } from 'node:fs';
 import Conf, { type Schema } from 'conf';
 import { confLocation, settingsFilePath } from './paths.js';
 import type { Ec2Settings } from '../model/index.js';
+import { sanitizeLine } from '../util/sanitize.js';
 
 export interface Settings {
   pollIntervalMs: number;
@@ -97,6 +98,16 @@ function parseObject(text: string): Settings {
   return value as Settings;
 }
 
+/**
+ * Where JSON.parse gave up, without its quote of the file: that quote holds the file's raw bytes
+ * (escape sequences included), which must not reach a terminal.
+ */
+function jsonErrorPlace(message: string): string {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return ` (at character ${at[1]})`;
+  return /Unexpected end of JSON input/.test(message) ? ' (it ends too early)' : '';
+}
+
 function isUnusable(err: unknown): err is Error {
   return err instanceof Error && (err.name === 'SyntaxError' || err.message.startsWith('Config schema violation:'));
 }
@@ -129,7 +140,7 @@ export function openSettings(opts: { env?: NodeJS.ProcessEnv; now?: () => Date }
     const stamp = (opts.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
     const aside = `${file}.corrupt-${stamp}`;
     renameSync(file, aside);
-    const why = err.name === 'SyntaxError' ? `is not valid JSON (${err.message})` : `has invalid values (${err.message.replace('Config schema violation: ', '')})`;
+    const why = err.name === 'SyntaxError' ? `is not valid JSON${jsonErrorPlace(err.message)}` : `has invalid values (${sanitizeLine(err.message.replace('Config schema violation: ', '')).slice(0, 300)})`;
     warnings.push(`settings file ${file} ${why}; moved it to ${aside} and started from the defaults`);
     conf = new Conf<Settings>(options);
   }

@@ -2,6 +2,7 @@ import type { Machine, PollResult } from '../model/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { buildProbeScript } from '../probe/script.js';
 import { parseProbeOutput } from '../probe/parse.js';
+import { sanitizeLine } from '../util/sanitize.js';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -22,11 +23,12 @@ export async function probeHost(hostExec: HostExec, machine: Machine, opts: Prob
   const r = await hostExec.runScript(machine, buildProbeScript(machine.services, machine.checks), opts.timeoutMs);
   if (r.failure) {
     const hostKey = r.failure.error?.hostKey;
-    return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: r.failure.message, hostKey };
+    return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: sanitizeLine(r.failure.message), hostKey };
   }
   const parsed = parseProbeOutput(r.stdout);
   if (!parsed.ok) {
-    const stderr = r.stderr.trim() ? `; stderr: ${r.stderr.trim().slice(0, 300)}` : '';
+    // stderr is the host's own text: one line, inert, before it reaches the store, views or JSON.
+    const stderr = r.stderr.trim() ? `; stderr: ${sanitizeLine(r.stderr.trim().replace(/\s*\n\s*/g, ' / ')).slice(0, 300)}` : '';
     return {
       machineId: machine.id,
       at,

@@ -6,6 +6,11 @@ import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
 
 const CORE: SectionName[] = ['meta', 'loadavg', 'meminfo'];
+/**
+ * A unit name as systemd writes one (its own `\x2d` escapes included), never starting with "-": the
+ * probe script asks for nothing else, so anything else is a host lying. Planning is stricter still.
+ */
+const UNIT_NAME = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,255}$/;
 const MAX_WARNINGS = 50;
 
 /** Parses the probe script's output. Pure; never throws. */
@@ -292,6 +297,8 @@ function systemdServices(
     if (!asked && (!id || seenIds.has(id))) return;
     seenIds.add(id);
     const name = asked ?? id.replace(/\.service$/, '');
+    // The name reaches repairs and user actions as {service}: a host cannot slip in an option or shell syntax.
+    if (!UNIT_NAME.test(name)) return warn(`systemd: ignoring a unit with an unsafe name: ${name}`);
     const intOf = (key: string): number | undefined => {
       const v = b.get(key);
       if (v === undefined || v === '') return undefined;
@@ -334,6 +341,10 @@ function sysvServices(lines: string[], warn: (w: string) => void): ServiceStatus
     const m = /^(\S+) (\d+|missing)$/.exec(l.trim());
     if (!m?.[1] || !m[2]) {
       if (l.trim()) warn(`sysv: unexpected line: ${l}`);
+      continue;
+    }
+    if (!UNIT_NAME.test(m[1])) {
+      warn(`sysv: ignoring a service with an unsafe name: ${m[1]}`);
       continue;
     }
     const [active, sub, load] = SYSV_STATE[m[2]] ?? ['failed', 'failed', 'loaded'];

@@ -118,11 +118,13 @@ export class SshPool {
   }
 
   /** Runs a long command (log follow) and hands its output over line by line. A permit is held only while connecting. */
-  stream(key: string, target: SshTarget, command: string, handlers: StreamHandlers): { stop(): void } {
+  stream(key: string, target: SshTarget, command: string, handlers: StreamHandlers): { stop(): void; pause(): void; resume(): void } {
     const who = describeTarget(target);
     let channel: ClientChannel | undefined;
     let stopped = false;
     let ended = false;
+    // A paused channel stops granting window to the server, which then holds the remote command back.
+    let paused = false;
     const outLines = new LineSplitter();
     const errLines = new LineSplitter();
     let detach = () => {};
@@ -156,6 +158,7 @@ export class SshPool {
           if (err) return end(new SshError(conn.alive ? 'unreachable' : 'closed', `${who}: could not start the command: ${err.message}`));
           if (stopped) return closeQuietly(ch);
           channel = ch;
+          if (paused) pauseChannel(ch);
           handlers.onOpen?.();
           let code: number | null = null;
           let signal: string | undefined;
@@ -187,6 +190,14 @@ export class SshPool {
           closeQuietly(channel);
         }
         end();
+      },
+      pause: () => {
+        paused = true;
+        if (channel) pauseChannel(channel);
+      },
+      resume: () => {
+        paused = false;
+        if (channel) resumeChannel(channel);
       },
     };
   }
@@ -434,6 +445,17 @@ function forwardOut(jump: Client, target: SshTarget): Promise<Duplex> {
       }
     });
   });
+}
+
+/** Stops reading stdout and stderr: ssh2 then grants no more window, so the server holds the command back. */
+function pauseChannel(ch: ClientChannel): void {
+  ch.pause();
+  ch.stderr.pause();
+}
+
+function resumeChannel(ch: ClientChannel): void {
+  ch.resume();
+  ch.stderr.resume();
 }
 
 function closeQuietly(ch: ClientChannel): void {

@@ -67,6 +67,8 @@ export interface LogView {
   lines: string[];
   /** Lines dropped off the front of the bounded scrollback. */
   dropped: number;
+  /** What `lines` hold, counted as UTF-16 (2 bytes a character): bounded by logScrollbackBytes. */
+  bytes: number;
   status: LogStreamStatus;
   error?: string;
 }
@@ -91,6 +93,8 @@ export interface FleetData {
   /** Transient one-line message for the status bar. */
   notice?: { text: string; level: 'info' | 'warning' | 'error'; at: number };
   logScrollback: number;
+  /** The scrollback's cap in bytes, beside its cap in lines: a log of huge lines stays small. */
+  logScrollbackBytes: number;
   /** Hosts with an accepted baseline; absent = no baseline. */
   baselineInfo: Record<string, BaselineInfo>;
   /** The operator's own actions (actions.yaml), for keys, footers and help; fixed at start. */
@@ -121,8 +125,10 @@ export type FleetState = FleetData & FleetActions;
 export type FleetStore = StoreApi<FleetState>;
 
 const MAX_ACTION_HISTORY = 50;
+export const DEFAULT_LOG_SCROLLBACK_BYTES = 16 * 1024 * 1024;
+const lineBytes = (line: string): number => 2 * line.length;
 
-export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number; userActions?: readonly UserAction[] } = {}): FleetStore {
+export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number; logScrollbackBytes?: number; userActions?: readonly UserAction[] } = {}): FleetStore {
   return createStore<FleetState>()((set, get) => ({
     hosts: {},
     order: [],
@@ -130,6 +136,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     actions: [],
     readOnly: opts.readOnly ?? false,
     logScrollback: opts.logScrollback ?? 5000,
+    logScrollbackBytes: opts.logScrollbackBytes ?? DEFAULT_LOG_SCROLLBACK_BYTES,
     baselineInfo: {},
     userActions: opts.userActions ?? [],
 
@@ -206,20 +213,22 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     },
 
     openLog(machineId, sourceId) {
-      set({ log: { machineId, sourceId, lines: [], dropped: 0, status: 'connecting' } });
+      set({ log: { machineId, sourceId, lines: [], dropped: 0, bytes: 0, status: 'connecting' } });
     },
 
     appendLog(lines) {
       const log = get().log;
       if (!log || lines.length === 0) return;
-      const cap = get().logScrollback;
+      const { logScrollback: maxLines, logScrollbackBytes: maxBytes } = get();
       let all = log.lines.concat(lines);
-      let dropped = log.dropped;
-      if (all.length > cap) {
-        dropped += all.length - cap;
-        all = all.slice(all.length - cap);
-      }
-      set({ log: { ...log, lines: all, dropped, status: log.status === 'connecting' ? 'streaming' : log.status } });
+      let bytes = log.bytes;
+      for (const l of lines) bytes += lineBytes(l);
+      let drop = Math.max(0, all.length - maxLines);
+      for (let i = 0; i < drop; i++) bytes -= lineBytes(all[i]!);
+      // The newest line is always kept (a single line is already cut to a bounded length).
+      while (bytes > maxBytes && drop < all.length - 1) bytes -= lineBytes(all[drop++]!);
+      if (drop > 0) all = all.slice(drop);
+      set({ log: { ...log, lines: all, dropped: log.dropped + drop, bytes, status: log.status === 'connecting' ? 'streaming' : log.status } });
     },
 
     setLogStatus(status, error) {

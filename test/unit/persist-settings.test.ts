@@ -48,6 +48,18 @@ test('an unparsable settings file is moved aside, reported with its path, and no
   assert.deepEqual(readdirSync(dir).sort(), ['config.json', path.basename(aside)]);
 });
 
+test('the corrupt-settings warning does not echo the file: escape sequences in it never reach the terminal', () => {
+  for (const broken of ['{"theme": \u001b]0;pwned\u0007\u001b[2J}', '\u009b2J\u202e{', '{"a":1']) {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'config.json'), broken);
+    const s = openSettings({ env: { REMLITE_CONFIG_DIR: dir } });
+    assert.equal(s.warnings.length, 1);
+    assert.match(s.warnings[0]!, /is not valid JSON/);
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/.test(s.warnings[0]!), JSON.stringify(s.warnings[0]));
+    assert.ok(!s.warnings[0]!.includes('pwned'), 'no quote of the file');
+  }
+});
+
 test('a file breaking the schema, or JSON that is not an object, is moved aside too', () => {
   for (const text of ['{"maxConcurrent": "lots"}', '[1, 2]']) {
     const dir = tmp();

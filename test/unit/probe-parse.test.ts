@@ -328,6 +328,21 @@ test('remote text is sanitized: no escape sequences survive in names or descript
   assert.equal(p.services[0]?.description, 'wipe');
 });
 
+test('service names a host reports are validated: an option or shell syntax is dropped with a warning', () => {
+  const unit = (id: string) => [`Id=${id}`, 'LoadState=loaded', 'ActiveState=active', 'SubState=running', ''];
+  const p = expectOk(
+    probeText({
+      systemd: [...unit('ok.service'), ...unit('-oProxyCommand=x.service'), ...unit('a;touch x.service'), ...unit('web\u202e1.service'), ...unit('$(id).service'), ...unit('systemd-fsck@dev-disk-by\\x2duuid-1.service')],
+    }),
+  );
+  assert.deepEqual(p.services.map((s) => s.name), ['ok', 'systemd-fsck@dev-disk-by\\x2duuid-1'], "systemd's own escapes are a name");
+  assert.ok(p.warnings.includes('systemd: ignoring a unit with an unsafe name: -oProxyCommand=x'), p.warnings.join('\n'));
+  assert.ok(p.warnings.includes('systemd: ignoring a unit with an unsafe name: web<U+202E>1'), 'the warning itself is sanitized');
+  const sysv = expectOk(probeText({ meta: ['hostname=h', 'epoch=1', 'kernel=k', 'cpus=1', 'init=sysvinit'], sysv: ['cron 0', '-rf 0', 'x`id` 3'] }));
+  assert.deepEqual(sysv.services.map((s) => s.name), ['cron']);
+  assert.ok(sysv.warnings.includes('sysv: ignoring a service with an unsafe name: -rf'));
+});
+
 // ---- (c) fuzz ---------------------------------------------------------------------------------
 
 /** Deterministic PRNG so a failure can be replayed. */

@@ -196,3 +196,34 @@ test('missing config is no hosts and no error; unparsable config throws SshConfi
   writeFileSync(config, 'Host broken\n  IdentityFile "unterminated\n');
   assert.throws(() => loadSshConfigHosts(config, env), (err: unknown) => err instanceof SshConfigError && /~\/\.ssh\/config: cannot parse/.test(err.message));
 });
+
+test('aliases, HostNames, Users and pools that would read as options or shell syntax are skipped with a warning', () => {
+  const { env, config } = sandbox({
+    '.ssh/config': [
+      'Host -oProxyCommand=touch_pwned',
+      'Host -evil',
+      'Host dashhost',
+      '  HostName -oProxyCommand=x',
+      'Host shellhost',
+      '  HostName a;touch',
+      'Host dashuser',
+      '  User -lroot',
+      '# remlite: pool=-rf role=web',
+      'Host fine',
+      '  HostName 10.0.0.5',
+      '  User deploy.user',
+      '',
+    ].join('\n'),
+  });
+  const { machines, warnings } = loadSshConfigHosts(config, env);
+  assert.deepEqual(machines.map((m) => m.id), ['fine']);
+  const text = warnings.join('\n');
+  assert.match(text, /~\/\.ssh\/config:1: Host -oProxyCommand touch_pwned: skipped, "-oProxyCommand" starts with "-" and would be read as an option/);
+  assert.match(text, /~\/\.ssh\/config:2: Host -evil: skipped/);
+  assert.match(text, /dashhost: skipped, HostName "-oProxyCommand=x" of dashhost starts with "-"/);
+  assert.match(text, /shellhost: skipped, HostName "a;touch"/);
+  assert.match(text, /dashuser: skipped, User "-lroot"/);
+  assert.match(text, /fine: remlite comment: ignoring pool "-rf"/);
+  assert.equal(byId(machines, 'fine').pool, 'ssh');
+  assert.equal(byId(machines, 'fine').role, 'web');
+});

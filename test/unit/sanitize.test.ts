@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sanitizeLine, sanitizeText } from '../../src/util/sanitize.js';
+import { sanitizeJson, sanitizeLine, sanitizeText } from '../../src/util/sanitize.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -44,4 +44,32 @@ test('the result never contains ESC or C1 bytes, whatever the input', () => {
 
 test('sanitizeText keeps line structure', () => {
   assert.equal(sanitizeText(`one${ESC}[1m\r\ntwo\nthree`), 'one\ntwo\nthree');
+});
+
+test('bidi controls and invisible characters are made visible, so one name cannot pass for another', () => {
+  assert.equal(sanitizeLine('web1\u202e2bew'), 'web1<U+202E>2bew');
+  assert.equal(sanitizeLine('\u2066db\u2069 \u200bweb1\ufeff'), '<U+2066>db<U+2069> <U+200B>web1<U+FEFF>');
+  assert.equal(sanitizeLine('a\u2028b\u2029c\u200fd\u00ade'), 'a<U+2028>b<U+2029>c<U+200F>d<U+00AD>e');
+  assert.equal(sanitizeLine('tag\udb40\udc41'), 'tag<U+E0041>');
+  assert.notEqual(sanitizeLine('web\u200b1'), sanitizeLine('web1'));
+  assert.equal(sanitizeLine('ordinary ünïcödé — ok €'), 'ordinary ünïcödé — ok €');
+});
+
+test('the result never holds a bidi or invisible character, whatever the input', () => {
+  const pool = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\ufeff', '\u2028', '\u2029', '\u001b', '\u009b', 'a', ' ', '[', '2', 'J'];
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < 2000; i++) {
+    const s = Array.from({ length: Math.floor(rand() * 30) }, () => pool[Math.floor(rand() * pool.length)]).join('');
+    const out = sanitizeLine(s);
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/.test(out), JSON.stringify(s) + ' -> ' + JSON.stringify(out));
+  }
+});
+
+test('sanitizeJson cleans every string and key of a value, keeping its shape and other types', () => {
+  const dirty = { name: 'web\u202e1', nested: [{ ['k\u009b2J']: 'x\u001b]0;t\u0007y', n: 3, b: true, z: null }], multi: 'a\u001b[31m\nb', u: undefined };
+  const clean = sanitizeJson(dirty);
+  assert.deepEqual(clean, { name: 'web<U+202E>1', nested: [{ k: 'xy', n: 3, b: true, z: null }], multi: 'a\nb', u: undefined });
+  const json = JSON.stringify(clean);
+  assert.ok(!/[\u0080-\u009f\u202a-\u202e]/.test(json), json);
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { isSafeServiceName, shCommand, shQuote } from '../../src/util/shell-quote.js';
+import { existsSync } from 'node:fs';
+import { isSafeServiceName, shCommand, shQuote, shQuoteAnyShell } from '../../src/util/shell-quote.js';
 
 const hostile = [
   '',
@@ -55,4 +56,16 @@ test('NUL bytes are refused', () => {
 test('service names: ordinary ones pass, hostile ones do not', () => {
   for (const ok of ['apache2', 'ssh', 'getty@tty1.service', 'systemd-journald', 'php8.2-fpm']) assert.ok(isSafeServiceName(ok), ok);
   for (const bad of ['', '-rf', 'a;b', '$(id)', 'a b', 'a/b', '`x`', 'x\ny', '.hidden']) assert.ok(!isSafeServiceName(bad), bad);
+});
+
+test('shQuoteAnyShell: one word with the same value for sh, and for fish where it is installed', () => {
+  const values = ["it's", 'a\\b', "\\'", "'\\''", 'x y', '$(id) `id`', '', "''", 'line1\nline2', '-rf', 'plain'];
+  for (const v of values) {
+    assert.equal(execFileSync('/bin/sh', ['-c', `printf '%s' ${shQuoteAnyShell(v)}`], { encoding: 'utf8' }), v, `sh: ${JSON.stringify(v)}`);
+    if (!/\\/.test(v)) assert.equal(shQuoteAnyShell(v), shQuote(v), 'identical to shQuote without backslashes');
+  }
+  if (!existsSync('/usr/bin/fish')) return; // fish is optional here; CI installs it
+  for (const v of values) {
+    assert.equal(execFileSync('/usr/bin/fish', ['-c', `printf '%s' ${shQuoteAnyShell(v)}`], { encoding: 'utf8' }), v, `fish: ${JSON.stringify(v)}`);
+  }
 });

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFleetStore } from '../../src/store/index.js';
+import { DEFAULT_LOG_SCROLLBACK_BYTES } from '../../src/store/fleet-store.js';
+import { LineSplitter, MAX_LINE_CHARS, lineCutMarker } from '../../src/ssh/line-splitter.js';
+import { sanitizeLine } from '../../src/util/sanitize.js';
 import type { ActionPlan, HostProbe, Machine } from '../../src/model/index.js';
 
 const machine = (id: string): Machine => ({
@@ -66,4 +69,34 @@ test('log scrollback is bounded and counts what it dropped', () => {
   assert.equal(log.lines[0], 'l15');
   assert.equal(log.dropped, 15);
   assert.equal(log.status, 'streaming');
+});
+
+test('log scrollback is bounded in bytes too: the oldest lines go first, the newest line always stays', () => {
+  const store = createFleetStore({ logScrollback: 1000, logScrollbackBytes: 100 });
+  store.getState().openLog('a', 'file:/x');
+  store.getState().appendLog(['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20)]); // 40 bytes each
+  let log = store.getState().log!;
+  assert.deepEqual(log.lines.map((l) => l[0]), ['b', 'c']);
+  assert.equal(log.bytes, 80);
+  assert.equal(log.dropped, 1);
+  store.getState().appendLog(['d'.repeat(200)]);
+  log = store.getState().log!;
+  assert.deepEqual(log.lines.map((l) => l[0]), ['d'], 'a line over the cap on its own is still shown');
+  assert.equal(log.dropped, 3);
+});
+
+test('a stream of many huge lines stays under the byte cap: lines cut with a marker, then the scrollback bounded', () => {
+  const store = createFleetStore(); // the defaults: 5000 lines, DEFAULT_LOG_SCROLLBACK_BYTES
+  store.getState().openLog('a', 'file:/x');
+  const splitter = new LineSplitter();
+  const line = Buffer.from('y'.repeat(64 * 1024) + '\n');
+  const batch = Buffer.concat(Array.from({ length: 60 }, () => line));
+  for (let i = 0; i < 20; i++) store.getState().appendLog(splitter.push(batch).map(sanitizeLine)); // 1200 lines, 75 MiB
+  const log = store.getState().log!;
+  const held = log.lines.reduce((n, l) => n + 2 * l.length, 0);
+  assert.equal(log.bytes, held);
+  assert.ok(held <= DEFAULT_LOG_SCROLLBACK_BYTES, `${held} bytes held`);
+  assert.ok(log.dropped > 0, 'the byte cap, not the 5000-line cap, dropped lines');
+  assert.equal(log.dropped + log.lines.length, 1200, 'every line counted, shown or dropped');
+  assert.ok(log.lines.every((l) => l.endsWith(lineCutMarker(MAX_LINE_CHARS))), 'each line cut with the marker');
 });

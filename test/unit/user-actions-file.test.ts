@@ -121,11 +121,13 @@ test('the planner plans a user action like a built-in one: quoted values, sudo f
   const userEntries = userCatalogue(actions);
   const store = fleetStore();
   const web1 = store.getState().hosts['web1'];
-  const r = planAction({ action: 'user:reload', machineId: 'web1', params: { service: "php'fpm" } }, web1, false, { userEntries });
+  const r = planAction({ action: 'user:reload', machineId: 'web1', params: { service: 'php-fpm' } }, web1, false, { userEntries });
   assert.ok('plan' in r);
   // The fixture's ssh user is "ops": the same sudo -n wrapper as the built-in repairs.
-  assert.equal(r.plan.command, "sudo -n -- sh -c 'systemctl reload -- '\\''php'\\''\\'\\'''\\''fpm'\\'''");
-  assert.equal(r.plan.title, "reload php'fpm");
+  assert.equal(r.plan.command, "sudo -n -- sh -c 'systemctl reload -- php-fpm'");
+  assert.equal(r.plan.title, 'reload php-fpm');
+  const quoted = planAction({ action: 'user:reload', machineId: 'web1', params: { service: "php'fpm" } }, web1, false, { userEntries });
+  assert.ok('refused' in quoted && /is not a valid service name/.test(quoted.refused), 'a service name is a name');
   assert.equal(r.plan.expected, 'the unit re-reads its config; the next probe shows it active');
   assert.equal(r.plan.transport, 'ssh');
   const pool = planAction({ action: 'user:drain', machineId: 'web1', params: {} }, web1, false, { userEntries });

@@ -2,6 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { parseTemplate, renderTemplate, type TemplatePart } from '../../src/actions/user/template.js';
+import { parseUserActions } from '../../src/actions/user/parse-actions.js';
+import { userCatalogue } from '../../src/actions/user/user-catalogue.js';
+import { planAction } from '../../src/actions/planner.js';
+import { inPosixShell } from '../../src/actions/privilege.js';
+import type { Machine } from '../../src/model/index.js';
+import type { HostState } from '../../src/store/index.js';
+import { machine } from './views-fixtures.js';
 
 const parts = (t: string): TemplatePart[] => {
   const r = parseTemplate(t);
@@ -83,4 +90,40 @@ test('hostile values stay literal through a real /bin/sh, whatever surrounds the
 test('a value with a NUL byte is refused, never truncated', () => {
   assert.throws(() => renderTemplate(parts('echo {host}'), { host: 'a\0b' }), /NUL/);
   assert.throws(() => renderTemplate(parts('echo {host}'), {}), /no value for \{host\}/);
+});
+
+test('values a host or provider reports are refused before any template when they read as options or shell syntax', () => {
+  const actions = parseUserActions(
+    `actions:
+  - { name: reload, key: L, scope: service, command: "systemctl reload -- {service}" }
+  - { name: ping, key: U, scope: host, command: "ping -c1 {address} && logger {host} {pool}" }
+`,
+    'actions.yaml',
+  ).actions;
+  const userEntries = userCatalogue(actions);
+  const host = (extra: Partial<Machine>): HostState => ({ machine: machine('web1', 'web', { ssh: { host: '10.0.0.1', port: 22, user: 'root', identityFiles: [], knownHostsFiles: [] }, ...extra }), findings: [], severity: 'ok' });
+  const plan = (action: string, params: Record<string, string>, extra: Partial<Machine> = {}) => planAction({ action, machineId: 'web1', params }, host(extra), false, { userEntries });
+  for (const service of ['-oProxyCommand=x', 'a;touch x', '$(id)', 'x y', 'web\u202e1']) {
+    const r = plan('user:reload', { service });
+    assert.ok('refused' in r && /is not a valid service name/.test(r.refused), `${service}: ${JSON.stringify(r)}`);
+  }
+  assert.ok('refused' in plan('user:reload', { service: 'web\u202e1' }) && !/\u202e/.test((plan('user:reload', { service: 'web\u202e1' }) as { refused: string }).refused), 'the refusal is sanitized');
+  for (const extra of [{ name: '-rf' }, { pool: '--help' }, { ssh: { host: '-oProxyCommand=x', port: 22, user: 'root', identityFiles: [], knownHostsFiles: [] } }]) {
+    const r = plan('user:ping', {}, extra);
+    assert.ok('refused' in r && /starts with "-" and would be read as an option/.test(r.refused), JSON.stringify(r));
+  }
+  const ok = plan('user:reload', { service: 'nginx' });
+  assert.ok('plan' in ok);
+  assert.equal(ok.plan.command, "sh -c 'systemctl reload -- nginx'", 'run by sh -c, not by the login shell');
+});
+
+test('the sh -c wrapping keeps POSIX syntax and hostile values whole (real /bin/sh)', () => {
+  const machineAsRoot = machine('web1', 'web', { ssh: { host: '10.0.0.1', port: 22, user: 'root', identityFiles: [], knownHostsFiles: [] } });
+  const p = parts("for v in {host} {pool}; do printf '%s\\0' \"$v\"; done; x=${HOME:+set}; printf '%s\\0' \"$x\" $((1+2))");
+  for (const [a, b] of [["it's", '$(id)'], ['a\nb', '`id`;#']] as const) {
+    const command = inPosixShell(machineAsRoot, renderTemplate(p, { host: a, pool: b }));
+    assert.ok(command.startsWith('sh -c '), command);
+    const out = execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, HOME: '/h' } });
+    assert.deepEqual(out.split('\0').slice(0, -1), [a, b, 'set', '3']);
+  }
 });

@@ -1,6 +1,8 @@
 import type { Machine, UserAction } from '../../model/index.js';
 import type { CatalogueEntry } from '../catalogue.js';
-import { withPrivilege } from '../privilege.js';
+import { inPosixShell } from '../privilege.js';
+import { isSafeServiceName } from '../../util/shell-quote.js';
+import { sanitizeLine } from '../../util/sanitize.js';
 import { parseTemplate, renderTemplate, type Placeholder } from './template.js';
 
 export const USER_ACTION_PREFIX = 'user:';
@@ -34,13 +36,21 @@ export function userCatalogue(actions: readonly UserAction[]): Record<string, Ca
       id,
       title: (p) => (usesService ? `${a.name} ${p['service'] ?? ''}` : a.name),
       params: usesService ? ['service'] : [],
-      validate: (p) => (usesService && !p['service'] ? 'no service given' : undefined),
+      validate: (p) => {
+        if (!usesService) return undefined;
+        const service = p['service'];
+        if (!service) return 'no service given';
+        // A service name comes from a host's probe: it must be a name, not an option or shell syntax.
+        return isSafeServiceName(service) ? undefined : `"${sanitizeLine(service)}" is not a valid service name`;
+      },
       check(p, ctx) {
         const values = placeholderValues(ctx.machine, usesService ? p['service'] : undefined);
-        const bad = parsed.placeholders.find((name) => values[name]?.includes('\0'));
-        return bad ? `the value of {${bad}} contains a NUL byte and cannot be passed to a shell` : undefined;
+        const nul = parsed.placeholders.find((name) => values[name]?.includes('\0'));
+        if (nul) return `the value of {${nul}} contains a NUL byte and cannot be passed to a shell`;
+        const dashed = parsed.placeholders.find((name) => values[name]?.startsWith('-'));
+        return dashed ? `the value of {${dashed}} starts with "-" and would be read as an option` : undefined;
       },
-      command: (p, ctx) => withPrivilege(ctx.machine, renderTemplate(parsed.parts, placeholderValues(ctx.machine, usesService ? p['service'] : undefined))),
+      command: (p, ctx) => inPosixShell(ctx.machine, renderTemplate(parsed.parts, placeholderValues(ctx.machine, usesService ? p['service'] : undefined))),
       expected: () => a.expect ?? `the command exits 0 (user action "${a.name}" from ${a.origin})`,
     };
   }
