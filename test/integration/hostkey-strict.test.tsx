@@ -308,8 +308,10 @@ test('a host restored from the fleet cache with an unknown key cannot be trusted
   await ui.press('y');
   await waitFor('known_hosts to be written', () => readFileSync(knownHosts, 'utf8') !== '');
   assert.equal(readFileSync(knownHosts, 'utf8'), `[${ADDRESS}]:${server.port} ssh-ed25519 ${key}\n`);
-  const trusts = new AuditLog(c.auditPath).readAll().entries.filter((e) => e.action === 'hostkey.trust');
-  assert.deepEqual(trusts.map((e) => e.phase), ['refused', 'finished']);
+  // known_hosts is written before the trust's end is audited: wait for the audit record itself.
+  const trusts = () => new AuditLog(c.auditPath).readAll().entries.filter((e) => e.action === 'hostkey.trust');
+  await waitFor('the trust to be audited as finished', () => trusts().some((e) => e.phase === 'finished'));
+  assert.deepEqual(trusts().map((e) => e.phase), ['refused', 'finished']);
 });
 
 test('HostKeyAlias with a non-22 Port: the key recorded under the plain alias is found, as OpenSSH finds it', { skip }, async () => {
