@@ -238,6 +238,22 @@ test('module-missing: a declared module not loaded is critical with module.load;
   assert.deepEqual(detectModuleMissing(ctx(probe({ modules: undefined }))), [], 'no modules section: cannot tell');
 });
 
+test('module-missing: a module the host cannot tell about (no readable modules.builtin) is info "cannot tell", never missing, with no repair', () => {
+  const f = detectModuleMissing(ctx(probe({ modules: [], modulesUnknown: ['ext4', 'dm_mod'] })));
+  assert.deepEqual(lines(f), [
+    'module-missing info cannot tell whether kernel module ext4 is available',
+    'module-missing info cannot tell whether kernel module dm-mod is available',
+  ]);
+  for (const x of f) {
+    assert.deepEqual(x.repairs, []);
+    assert.ok(!x.evidence.some((e) => /not built into|missing/.test(e)), x.evidence.join(' | '));
+    assert.ok(x.evidence.some((e) => e.includes('modules.builtin')));
+  }
+  // Known absent (both lists read) stays critical beside one that cannot be told.
+  const mixed = detectModuleMissing(ctx(probe({ modules: [], modulesUnknown: ['ext4'] })));
+  assert.deepEqual(lines(mixed), ['module-missing info cannot tell whether kernel module ext4 is available', 'module-missing critical kernel module dm-mod is not loaded']);
+});
+
 test('db-tables-missing: dropped tables are critical with db.restore from the kept dump', () => {
   const f = detectDbTablesMissing(ctx(probe({ databases: [{ name: 'app', ok: true, tables: ['users'] }] })));
   assert.deepEqual(lines(f), ['db-tables-missing critical 1 table(s) missing from app']);
