@@ -36,6 +36,8 @@ export interface ConsoleOptions {
   fleetCache?: { file: string; everyMs?: number; preloaded?: FleetCacheLoad };
   /** The operator's own actions (`<config dir>/actions.yaml`), already checked. */
   userActions?: readonly UserAction[];
+  /** disk.cleanup deletes only files older than this many days (default 7). */
+  cleanupMinAgeDays?: number;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -129,6 +131,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     baselines: baselineCache,
     acceptTimeoutMs: opts.actionTimeoutMs ?? 120_000,
     healthTimeoutMs: opts.healthTimeoutMs ?? Math.max(30_000, opts.pollIntervalMs * 4),
+    ...(opts.cleanupMinAgeDays !== undefined ? { cleanupMinAgeDays: opts.cleanupMinAgeDays } : {}),
   });
   return {
     store,

@@ -14,6 +14,8 @@ export interface Settings {
   logScrollback: number;
   inventoryPath?: string;
   theme: string;
+  /** disk.cleanup deletes only files older than this many days (rotated logs and declared cleanup paths). */
+  cleanupMinAgeDays: number;
   /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
   ec2?: Ec2Settings;
 }
@@ -25,6 +27,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2'>
   maxConcurrent: 64,
   logScrollback: 5000,
   theme: 'default',
+  cleanupMinAgeDays: 7,
 });
 
 const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
@@ -79,6 +82,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   logScrollback: int(100, 1_000_000, SETTINGS_DEFAULTS.logScrollback),
   inventoryPath: { type: 'string', minLength: 1 },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
+  cleanupMinAgeDays: int(1, 3650, SETTINGS_DEFAULTS.cleanupMinAgeDays),
   ec2: EC2_SCHEMA,
 };
 

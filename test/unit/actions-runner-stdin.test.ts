@@ -2,7 +2,7 @@
 // on this machine, through the local transport, with real files in a temp dir.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsole } from '../../src/app/console.js';
@@ -102,17 +102,27 @@ test('a tampered stored copy is refused before anything runs, and the refusal is
   assert.doesNotMatch(readFileSync(join(stateDir, 'audit.log'), 'utf8'), /evil content|garbage/);
 });
 
-test('disk.cleanup preview counts the bytes and deletes nothing; the run deletes exactly those files', async () => {
+test('disk.cleanup preview counts the bytes of the files older than 7 days and deletes nothing; the run deletes exactly those files, never a link target', async () => {
+  const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+  const outside = join(dir, 'outside.1');
+  writeFileSync(outside, 'kept');
+  utimesSync(outside, tenDaysAgo, tenDaysAgo);
   writeFileSync(join(clean, 'app.log.1'), Buffer.alloc(300_000));
   writeFileSync(join(clean, 'app.log.2.gz'), Buffer.alloc(1234));
+  writeFileSync(join(clean, 'fresh.log.1'), Buffer.alloc(99));
+  symlinkSync(outside, join(clean, 'link.1'));
+  for (const f of ['app.log.1', 'app.log.2.gz']) utimesSync(join(clean, f), tenDaysAgo, tenDaysAgo);
   const plan = planOf('disk.cleanup', { mount: join(dir, 'srv') });
+  assert.deepEqual(plan.preconditions, [`${clean} is absent, or a directory reached through no symlink`]);
   const text = await core.intents.preview(plan);
   assert.match(text, /^would free 294\.2 KiB \(301234 bytes\) in 2 files\n/);
   assert.match(text, /app\.log\.1/);
-  assert.equal(readdirSync(clean).length, 2);
+  assert.doesNotMatch(text, /fresh|link/);
+  assert.equal(readdirSync(clean).length, 4);
   await core.intents.run(plan);
   assert.equal(core.store.getState().actions[0]?.state, 'succeeded');
-  assert.deepEqual(readdirSync(clean), []);
+  assert.deepEqual(readdirSync(clean).sort(), ['fresh.log.1', 'link.1']);
+  assert.equal(readFileSync(outside, 'utf8'), 'kept');
 });
 
 test('pool scope: every host of the pool is accepted and reported; an empty pool is said so', async () => {

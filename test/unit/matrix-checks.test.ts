@@ -298,6 +298,15 @@ test('disk-full and inodes-full offer disk.cleanup for the mount (not on a read-
   assert.deepEqual(detectDiskFull(ctx(probe({ volumes: [{ ...full, readOnly: true }] })))[0]?.repairs, []);
 });
 
+test('disk.cleanup is offered only where it has something to clean: not on a mount without /var/log or a declared cleanup path', () => {
+  const backup = vol('/srv/backup', { usedBytes: 990, availBytes: 10, inodesUsed: 99 });
+  const volumes = [vol('/'), backup];
+  assert.deepEqual(detectDiskFull(ctx(probe({ volumes })))[0]?.repairs, []);
+  assert.deepEqual(detectInodesFull(ctx(probe({ volumes })))[0]?.repairs, []);
+  const declared = { ...CHECKS, cleanupPaths: ['/srv/backup/old'] };
+  assert.deepEqual(repairs(detectDiskFull(ctx(probe({ volumes }), { checks: declared }))[0]), [['disk.cleanup', { mount: '/srv/backup' }]]);
+});
+
 test('fs-read-only: remount-rw only for a non-root mount on a host without fs errors', () => {
   const ro = vol('/srv', { readOnly: true, device: '/dev/vdb' });
   assert.deepEqual(repairs(detectFsReadOnly(ctx(probe({ volumes: [ro] })))[0]), [['fs.remount-rw', { mount: '/srv' }]]);
