@@ -131,3 +131,29 @@ test('pool scope: every host of the pool is accepted and reported; an empty pool
   await core.intents.acceptBaseline({ pool: 'nope' });
   assert.match(core.store.getState().notice?.text ?? '', /no host to accept for pool nope/);
 });
+
+test('baseline.accept-new captures only a check declared after the accept: the baseline keeps its entries and gains the new one; the content is neither shown nor audited', async () => {
+  const before = core.baselines.load('here').baseline!;
+  const added = join(dir, 'srv/added.conf');
+  writeFileSync(added, 'listen 8080\n');
+  chmodSync(added, 0o600);
+  core.store.getState().setMachines([{ ...machine, checks: { ...machine.checks!, configs: [{ path: added }] } }]);
+  const r = core.intents.plan({ action: 'baseline.accept-new', machineId: 'here', params: {} });
+  assert.ok('plan' in r, 'refused' in r ? r.refused : '');
+  assert.match(r.plan.command, /^sh -c /);
+  assert.ok(r.plan.command.includes(added) && !r.plan.command.includes(data), 'only the new check is captured');
+  await core.intents.run(r.plan);
+  const run = core.store.getState().actions.find((a) => a.plan === r.plan);
+  assert.equal(run?.state, 'succeeded', `${run?.result?.error ?? ''} ${run?.result?.outputTail ?? ''}`);
+  assert.match(run?.result?.outputTail ?? '', /added to the baseline: config .*added\.conf 0600 /);
+  const after = core.baselines.load('here').baseline!;
+  assert.deepEqual(after.files[data], before.files[data], 'the accepted entry is kept as it was');
+  assert.equal(after.acceptedAt, before.acceptedAt);
+  assert.equal(after.files[added]?.kind, 'config');
+  assert.deepEqual(core.baselines.readCopy('here', after.files[added]!.copy!), Buffer.from('listen 8080\n'));
+  const finished = audit().find((e) => e['action'] === 'baseline.accept-new' && e['phase'] === 'finished');
+  assert.ok(finished);
+  assert.doesNotMatch(JSON.stringify(finished), /bGlzdGVu|listen 8080/, 'no content in the audit');
+  const again = core.intents.plan({ action: 'baseline.accept-new', machineId: 'here', params: {} });
+  assert.ok('refused' in again && /in its baseline already/.test(again.refused));
+});

@@ -15,6 +15,7 @@ import { detectClockSkew } from '../../src/matrix/clock-skew.js';
 import { detectDiskFull } from '../../src/matrix/disk-full.js';
 import { detectInodesFull } from '../../src/matrix/inodes-full.js';
 import { detectFsReadOnly } from '../../src/matrix/fs-read-only.js';
+import { detectNotAccepted } from '../../src/matrix/not-accepted.js';
 
 const NOW = 1_700_000_000_000;
 const GOOD = 'a'.repeat(64);
@@ -252,6 +253,17 @@ test('module-missing: a module the host cannot tell about (no readable modules.b
   // Known absent (both lists read) stays critical beside one that cannot be told.
   const mixed = detectModuleMissing(ctx(probe({ modules: [], modulesUnknown: ['ext4'] })));
   assert.deepEqual(lines(mixed), ['module-missing info cannot tell whether kernel module ext4 is available', 'module-missing critical kernel module dm-mod is not loaded']);
+});
+
+test('not-accepted: declared checks the baseline has no entry for are one warning offering to accept just them; none when all are in it or there is no baseline', () => {
+  const full = baseline();
+  assert.deepEqual(detectNotAccepted(ctx(probe(), { baseline: full })), []);
+  assert.deepEqual(detectNotAccepted(ctx(probe(), { baseline: null })), [], 'no baseline at all: config-drift says so');
+  const checks: HostChecks = { ...CHECKS, configs: [...CHECKS.configs, { path: '/etc/new.conf' }], databases: [...CHECKS.databases, { engine: 'mysql', name: 'shop' }], modules: ['brand_new'] };
+  const f = detectNotAccepted(ctx(probe(), { baseline: full, checks }));
+  assert.deepEqual(lines(f), ['not-accepted warning 2 declared checks not yet accepted: not watched']);
+  assert.deepEqual(f[0]!.evidence.slice(0, 2), ['config /etc/new.conf', 'database shop']);
+  assert.deepEqual(repairs(f[0]), [['baseline.accept-new', {}]]);
 });
 
 test('db-tables-missing: dropped tables are critical with db.restore from the kept dump', () => {
