@@ -21,6 +21,8 @@ export interface PlanContext {
   hasCopy?: (sha256: string) => boolean;
   /** The newest stored dump of a database. */
   newestDump?: (database: string) => { name: string; sha256: string; bytes: number; at: string } | undefined;
+  /** disk.cleanup deletes only files older than this many days (setting cleanupMinAgeDays; default 7). */
+  cleanupMinAgeDays?: number;
 }
 
 /** One entry of the repair catalogue: declarative, like a Monit action. */

@@ -9,6 +9,7 @@ export interface PlanExtras {
   baseline?: HostBaseline;
   hasCopy?: PlanContext['hasCopy'];
   newestDump?: PlanContext['newestDump'];
+  cleanupMinAgeDays?: number;
   /** The operator's own actions (`user:NAME`, see src/actions/user), beside the built-in catalogue. */
   userEntries?: Readonly<Record<string, CatalogueEntry>>;
 }
@@ -34,6 +35,7 @@ export function planAction(intent: ActionIntent, host: HostState | undefined, re
     baseline: extras.baseline,
     hasCopy: extras.hasCopy,
     newestDump: extras.newestDump,
+    ...(extras.cleanupMinAgeDays !== undefined ? { cleanupMinAgeDays: extras.cleanupMinAgeDays } : {}),
   };
   const unavailable = entry.check?.(intent.params, ctx);
   if (unavailable) return { refused: `${entry.id} on ${host.machine.name}: ${unavailable}` };

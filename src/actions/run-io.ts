@@ -22,5 +22,5 @@ export function readPlanInput(plan: ActionPlan, baselines: BaselineStore | undef
 
 /** Actions whose stdout is data for the store, never shown nor audited. */
 export function stdoutIsData(plan: ActionPlan): boolean {
-  return plan.intent.action === 'db.dump';
+  return plan.intent.action === 'db.dump' || plan.intent.action === 'baseline.accept-new';
 }

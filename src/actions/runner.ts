@@ -7,6 +7,7 @@ import type { BaselineStore } from '../persist/baselines.js';
 import { MAX_DUMP_BYTES, storeDump } from '../baseline/dumps.js';
 import { outputTail } from './output-tail.js';
 import { readPlanInput, stdoutIsData } from './run-io.js';
+import { acceptNewCommand, extendBaseline, newChecksPlan } from '../baseline/accept-new.js';
 
 export interface RunnerDeps {
   store: FleetStore;
@@ -43,6 +44,7 @@ export class ActionRunner {
     let inputError: string | undefined;
     try {
       stdin = readPlanInput(plan, this.deps.baselines);
+      if (host && plan.intent.action === 'baseline.accept-new') this.newChecksOf(host.machine, plan);
     } catch (err) {
       inputError = (err as Error).message;
     }
@@ -107,7 +109,10 @@ export class ActionRunner {
       error: r.failure?.message,
     };
     if (dataOut && r.code === 0 && !r.failure) {
-      const stored = await this.storeDumpOutput(plan, r.stdout, r.truncated === true);
+      const stored =
+        plan.intent.action === 'baseline.accept-new'
+          ? await this.storeNewChecks(machine, plan, r.stdout, r.truncated === true)
+          : await this.storeDumpOutput(plan, r.stdout, r.truncated === true);
       if ('error' in stored) result.error = stored.error;
       else result.outputTail = [result.outputTail, stored.line].filter(Boolean).join('\n');
     }
@@ -118,6 +123,32 @@ export class ActionRunner {
     if (!this.deps.cloud) return { exitCode: null, outputTail: '', durationMs: 0, error: 'no cloud provider is enabled' };
     const r = await this.deps.cloud(machine, plan.intent.action);
     return { exitCode: r.ok ? 0 : 1, outputTail: outputTail(r.output, ''), durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}) };
+  }
+
+  /**
+   * The stored baseline and the capture plan of a baseline.accept-new plan, checked to be what the
+   * operator confirmed: when the baseline or the declared checks changed since, it throws (refused).
+   */
+  private newChecksOf(machine: Machine, plan: ActionPlan) {
+    const baseline = this.deps.baselines?.load(machine.id).baseline;
+    if (!baseline) throw new Error(`no baseline stored for ${plan.hostName}: accept the whole host first`);
+    const capture = newChecksPlan(machine, baseline);
+    if (acceptNewCommand(machine, capture) !== plan.command) throw new Error('the baseline or the declared checks changed since this was planned: plan it again');
+    return { baseline, capture };
+  }
+
+  private async storeNewChecks(machine: Machine, plan: ActionPlan, stdout: string, truncated: boolean): Promise<{ line: string } | { error: string }> {
+    if (!this.deps.baselines) return { error: 'no baseline store: nothing accepted' };
+    if (truncated) return { error: 'the capture output was larger than remlite reads at once: nothing accepted' };
+    try {
+      const { baseline, capture } = this.newChecksOf(machine, plan);
+      const r = await extendBaseline({ hostExec: this.deps.hostExec, baselines: this.deps.baselines, timeoutMs: this.deps.timeoutMs }, machine, baseline, capture, stdout);
+      const line = `added to the baseline: ${r.captured.join('; ') || 'nothing'}`;
+      if (r.problems.length) return { error: `${line}; not captured: ${r.problems.join('; ')}` };
+      return { line };
+    } catch (err) {
+      return { error: `the new checks were not accepted: ${(err as Error).message}` };
+    }
   }
 
   private async storeDumpOutput(plan: ActionPlan, stdout: string, truncated: boolean): Promise<{ line: string } | { error: string }> {

@@ -15,6 +15,7 @@ import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';
 import { buildFleetCache, FleetCacheWriter, loadFleetCache, type FleetCacheLoad } from '../persist/fleet-cache.js';
 import { cachedPolls } from './cache-restore.js';
+import { diffFleet, type FleetChange } from './fleet-diff.js';
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -38,6 +39,8 @@ export interface ConsoleOptions {
   fleetCache?: { file: string; everyMs?: number; preloaded?: FleetCacheLoad };
   /** The operator's own actions (`<config dir>/actions.yaml`), already checked. */
   userActions?: readonly UserAction[];
+  /** disk.cleanup deletes only files older than this many days (default 7). */
+  cleanupMinAgeDays?: number;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -51,7 +54,7 @@ export interface RemliteConsole {
   /** Re-lists the cloud provider; start() it beside the poller (its promise resolves after the first listing). */
   providerRefresh?: ProviderRefresh;
   /** Swap the static fleet (an edited inventory): the poller follows, moved hosts reconnect. */
-  replaceStaticMachines(machines: readonly Machine[]): { added: string[]; removed: string[]; moved: string[] };
+  replaceStaticMachines(machines: readonly Machine[]): { added: string[]; removed: string[]; moved: string[]; change: FleetChange };
   close(): Promise<void>;
 }
 
@@ -131,6 +134,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     baselines: baselineCache,
     acceptTimeoutMs: opts.actionTimeoutMs ?? 120_000,
     healthTimeoutMs: opts.healthTimeoutMs ?? Math.max(30_000, opts.pollIntervalMs * 4),
+    ...(opts.cleanupMinAgeDays !== undefined ? { cleanupMinAgeDays: opts.cleanupMinAgeDays } : {}),
   });
   return {
     store,
@@ -142,6 +146,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     ...(providerRefresh ? { providerRefresh } : {}),
     replaceStaticMachines(machines) {
       const before = new Map(staticMachines.map((m) => [m.id, JSON.stringify(m.ssh ?? null)]));
+      const change = diffFleet(staticMachines, machines);
       staticMachines = machines;
       if (providerRefresh) providerRefresh.compose();
       else store.getState().setMachines([...machines]);
@@ -151,7 +156,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
         pool.drop(id);
         poller.refresh(id);
       }
-      return { added: machines.filter((m) => !before.has(m.id)).map((m) => m.id), removed: [...before.keys()].filter((id) => !machines.some((m) => m.id === id)), moved };
+      return { added: machines.filter((m) => !before.has(m.id)).map((m) => m.id), removed: [...before.keys()].filter((id) => !machines.some((m) => m.id === id)), moved, change };
     },
     async close() {
       providerRefresh?.stop();

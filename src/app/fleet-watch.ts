@@ -1,12 +1,14 @@
 import { watchFile, unwatchFile, type Stats } from 'node:fs';
 import type { Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
+import { describeFleetChange, type FleetChange } from './fleet-diff.js';
 
 export interface FleetWatchDeps {
   store: FleetStore;
   files: string[];
   load(): Promise<Machine[]>;
-  apply(machines: Machine[]): { added: string[]; removed: string[]; moved: string[] };
+  /** Applies the reloaded fleet and says what changed (src/app/fleet-diff.ts). */
+  apply(machines: Machine[]): { change: FleetChange };
   intervalMs?: number;
 }
 
@@ -41,8 +43,7 @@ export class FleetWatch {
     const s = this.deps.store.getState();
     try {
       const r = this.deps.apply(await this.deps.load());
-      const parts = [r.added.length && `${r.added.length} added`, r.removed.length && `${r.removed.length} removed`, r.moved.length && `${r.moved.length} re-addressed`].filter(Boolean);
-      s.notify(`fleet reloaded${parts.length ? ': ' + parts.join(', ') : ' (no change)'}`, 'info');
+      s.notify(describeFleetChange(r.change), 'info');
     } catch (err) {
       s.notify(`fleet not reloaded, keeping the running one: ${(err as Error).message}`, 'error');
     } finally {

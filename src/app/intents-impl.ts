@@ -32,6 +32,7 @@ export interface IntentDeps {
   baselines: BaselineCache;
   /** Per exec of an accept (capture, each dump). */
   acceptTimeoutMs: number;
+  cleanupMinAgeDays?: number;
 }
 
 /** Hosts of a pool accepted at once. */
@@ -52,6 +53,7 @@ export function createIntents(d: IntentDeps): Intents {
       hasCopy: (sha) => store.hasCopy(id, sha),
       newestDump: (db) => store.newestDump(id, db),
       userEntries,
+      cleanupMinAgeDays: d.cleanupMinAgeDays,
     });
   };
 

@@ -7,7 +7,7 @@ import { sanitizeLine } from '../util/sanitize.js';
 import { withPrivilege } from '../actions/privilege.js';
 import { dumpCommand } from '../actions/catalogue/database.js';
 import { capturePlan, captureScript, isEmptyCapture, MAX_CAPTURE_BYTES } from './capture-script.js';
-import { parseCapture } from './capture-parse.js';
+import { parseCapture, type CaptureResult } from './capture-parse.js';
 import { MAX_DUMP_BYTES, storeDump } from './dumps.js';
 
 export interface AcceptDeps {
@@ -31,7 +31,7 @@ export interface AcceptOutcome {
 /** All captured files of one exec: the content of up to a few files of 8 MiB, base64. */
 const MAX_CAPTURE_OUTPUT = 96 * 1024 * 1024;
 
-function failureText(r: HostExecResult): string | undefined {
+export function failureText(r: HostExecResult): string | undefined {
   if (r.failure) return r.failure.message;
   if (r.truncated) return 'the capture output was larger than remlite reads at once';
   if (r.code !== 0) return `exit ${r.code ?? 'none'}: ${sanitizeLine(r.stderr.trim().split('\n').slice(-2).join(' '))}`;
@@ -78,7 +78,33 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     modules: parsed.modules ?? [],
     databases: {},
   };
-  const problems = [...plan.skipped];
+  const { captured, problems } = await recordCapture(deps, machine, parsed, baseline);
+  problems.unshift(...plan.skipped);
+  if (plan.modules) captured.splice(parsed.files.filter((f) => !f.problem).length, 0, `${baseline.modules.length} loaded modules`);
+
+  await deps.baselines.save(baseline);
+  deps.baselines.pruneCopies(baseline);
+  const files = Object.keys(baseline.files).length;
+  const dbs = Object.keys(baseline.databases).length;
+  const summary =
+    `${machine.name}: baseline accepted (${files} file${files === 1 ? '' : 's'}${plan.modules ? `, ${baseline.modules.length} modules` : ''}${dbs ? `, ${dbs} database${dbs === 1 ? '' : 's'}` : ''})` +
+    (problems.length ? `; ${problems.length} not captured: ${problems.join('; ')}` : '');
+  await audit('finished', `captured: ${captured.join('; ')}`, 0, problems.length ? problems.join('; ') : undefined);
+  return { machineId: machine.id, ok: true, baseline, problems, summary };
+}
+
+/**
+ * Puts what a capture found into `baseline` (mutated): each file's stat and stored copy, each
+ * database's tables and a fresh dump (the baseline is saved before each dump so the dump names
+ * itself in it). Returns what was recorded and what was not, in words.
+ */
+export async function recordCapture(
+  deps: Pick<AcceptDeps, 'hostExec' | 'baselines' | 'timeoutMs'>,
+  machine: Machine,
+  parsed: CaptureResult,
+  baseline: HostBaseline,
+): Promise<{ captured: string[]; problems: string[] }> {
+  const problems: string[] = [];
   const captured: string[] = [];
   for (const f of parsed.files) {
     if (f.problem) {
@@ -93,8 +119,6 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     baseline.files[f.item.path] = entry;
     captured.push(`${f.item.kind} ${f.item.path} ${f.mode} ${f.owner}:${f.group}${entry.sha256 ? ` sha256 ${entry.sha256.slice(0, 16)}` : ''}`);
   }
-  if (plan.modules) captured.push(`${baseline.modules.length} loaded modules`);
-
   for (const d of parsed.databases) {
     if (d.error !== undefined || !d.tables) {
       problems.push(`database ${d.name}: ${d.error ?? 'no table list'}`);
@@ -114,16 +138,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     baseline.databases[d.name] = { tables: d.tables, dump: stored.name, dumpedAt: stored.at, dumpSha256: stored.sha256 };
     captured.push(`database ${d.name} ${d.tables.length} tables, dump ${stored.name} ${stored.bytes} bytes sha256 ${stored.sha256.slice(0, 16)}`);
   }
-
-  await deps.baselines.save(baseline);
-  deps.baselines.pruneCopies(baseline);
-  const files = Object.keys(baseline.files).length;
-  const dbs = Object.keys(baseline.databases).length;
-  const summary =
-    `${machine.name}: baseline accepted (${files} file${files === 1 ? '' : 's'}${plan.modules ? `, ${baseline.modules.length} modules` : ''}${dbs ? `, ${dbs} database${dbs === 1 ? '' : 's'}` : ''})` +
-    (problems.length ? `; ${problems.length} not captured: ${problems.join('; ')}` : '');
-  await audit('finished', `captured: ${captured.join('; ')}`, 0, problems.length ? problems.join('; ') : undefined);
-  return { machineId: machine.id, ok: true, baseline, problems, summary };
+  return { captured, problems };
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the input order in the results. */

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 
 export interface CliArgs {
-  command: 'tui' | 'status' | 'check' | 'repair' | 'logs' | 'completion' | 'theme' | 'help' | 'version';
+  command: 'tui' | 'status' | 'check' | 'repair' | 'accept' | 'logs' | 'completion' | 'theme' | 'help' | 'version';
   /** `remlite COMMAND --help`: the command whose help to print. */
   helpFor?: string;
-  /** Words after the command: repair HOST ACTION [key=value...], logs HOST [SOURCE], completion SHELL, theme list|export NAME [NEW]. */
+  /** Words after the command: repair HOST ACTION [key=value...], accept [HOST], logs HOST [SOURCE], completion SHELL, theme list|export NAME [NEW]. */
   operands: string[];
-  /** repair: run without asking. */
+  /** repair, accept: run without asking. */
   yes: boolean;
   /** logs: follow; and how many lines to show first. */
   follow: boolean;
@@ -41,6 +41,10 @@ Usage:
   remlite repair HOST ACTION [key=value ...] [--yes]
                                plan a repair (e.g. service.restart service=apache2), show the
                                exact command, ask (or --yes), run it, audit it, verify it
+  remlite accept HOST|--pool P [--yes]
+                               accept the current state as good (the console's A): capture the
+                               declared configs, data, modules and databases as the baseline,
+                               ask (or --yes), audit it, print what was stored
   remlite logs HOST [SOURCE] [-f] [-n LINES]
                                print (or follow) a log: SOURCE is a unit name or an absolute
                                path (default: the host's first log source)
@@ -60,9 +64,9 @@ Options:
       --interval SEC     seconds between probes of a host (default 5)
       --theme NAME       default, high-contrast, or a file <config dir>/themes/NAME.yaml
       --json             (status) print JSON
-      --pool NAME        (check) only this pool; repeatable
+      --pool NAME        (check, accept) only this pool; repeatable for check
       --host NAME        (check) only this host; repeatable
-  -y, --yes              (repair) run without asking
+  -y, --yes              (repair, accept) run without asking
   -f, --follow           (logs) keep following
   -n, --lines N          (logs) lines to show first (default 50)
       --ec2              add EC2 instances (AWS default credential chain, see docs/ec2.md)
@@ -92,15 +96,15 @@ export function commandUsage(command: string): string {
     while (usageLines[i + 1]?.startsWith('      ')) mine.push(usageLines[++i]!);
   }
   const options = rest.split('\n\nFiles:')[0]!.split('\n').filter((line) => {
-    const tag = /^\s+(?:-\w, )?--\S+(?: \S+)?\s+\((\w+)\)/.exec(line)?.[1];
-    return line.trim() !== '' && (tag === undefined || tag === command);
+    const tags = /^\s+(?:-\w, )?--\S+(?: \S+)?\s+\(([\w, ]+)\)/.exec(line)?.[1]?.split(', ');
+    return line.trim() !== '' && (tags === undefined || tags.includes(command));
   });
   return `Usage:\n${mine.join('\n')}\n\nOptions:\n${options.join('\n')}\n`;
 }
 
 export class UsageError extends Error {}
 
-const COMMANDS = ['status', 'check', 'repair', 'logs', 'completion', 'theme'] as const;
+const COMMANDS = ['status', 'check', 'repair', 'accept', 'logs', 'completion', 'theme'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** Every command and option, for shell completion. */
@@ -144,12 +148,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const sub = positionals[0];
   const operands = positionals.slice(1);
   if (sub !== undefined && !COMMANDS.includes(sub as Command)) throw new UsageError(`unknown command "${sub}"`);
-  const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], logs: [1, 2], completion: [1, 1], theme: [1, 3] };
+  const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], accept: [0, 1], logs: [1, 2], completion: [1, 1], theme: [1, 3] };
   if (sub !== undefined && !values.help) {
     const [min, max] = arity[sub as Command];
     if (operands.length < min) throw new UsageError(`${sub}: missing arguments (see remlite --help)`);
     if (operands.length > max) throw new UsageError(`unexpected argument "${operands[max]}"`);
   }
+  if (sub === 'accept' && !values.help && (operands.length === 1 ? (values.pool ?? []).length > 0 : (values.pool ?? []).length !== 1))
+    throw new UsageError('accept: give a HOST or one --pool P (not both)');
   if (sub === 'completion' && !values.help && !['bash', 'zsh'].includes(operands[0]!)) throw new UsageError(`completion: "${operands[0]}" is not bash or zsh`);
   if (sub === 'theme' && !values.help) {
     const [verb, name] = operands;

@@ -57,13 +57,17 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  if (args.command === 'check' || args.command === 'repair' || args.command === 'logs')
+  if (args.command === 'check' || args.command === 'repair' || args.command === 'accept' || args.command === 'logs')
     for (const w of startup.warnings) process.stderr.write(`remlite: warning: ${sanitizeLine(w)}\n`);
   if (args.command === 'status') return (await import('./run-status.js')).runStatus(startup, args.json);
   if (args.command === 'check') return (await import('./run-check.js')).runCheck(startup, { pools: args.pools, hosts: args.hosts });
-  if (args.command === 'repair' || args.command === 'logs') {
+  if (args.command === 'repair' || args.command === 'accept' || args.command === 'logs') {
     try {
       if (args.command === 'repair') return await (await import('./run-repair.js')).runRepair(startup, args.operands, args.yes);
+      if (args.command === 'accept') {
+        const target = args.operands[0] !== undefined ? { host: args.operands[0] } : { pool: args.pools[0] ?? '' };
+        return await (await import('./run-accept.js')).runAccept(startup, target, args.yes);
+      }
       return await (await import('./run-logs.js')).runLogs(startup, args.operands, args.follow, args.lines);
     } catch (err) {
       if (err instanceof StartupError || err instanceof UsageError) {

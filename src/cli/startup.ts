@@ -81,6 +81,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       slowThresholdMs: settings.slowThresholdMs,
       maxConcurrent: settings.maxConcurrent,
       logScrollback: settings.logScrollback,
+      cleanupMinAgeDays: settings.cleanupMinAgeDays,
       ...(cloud ? { cloud } : {}),
       userActions: userActions.actions,
     },

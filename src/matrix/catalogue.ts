@@ -19,6 +19,7 @@ import { detectFilePerms } from './file-perms.js';
 import { detectFileReplaced } from './file-replaced.js';
 import { detectFsErrors } from './fs-errors.js';
 import { detectModuleMissing } from './module-missing.js';
+import { ACCEPT_NEW_ACTION, detectNotAccepted } from './not-accepted.js';
 import { detectUnreachable } from './unreachable.js';
 import { detectUntrustedHostKey } from './untrusted-host-key.js';
 
@@ -144,6 +145,15 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['info', 'warning', 'critical'],
     repairs: ['config.restore'],
     detect: detectConfigDrift,
+  },
+  {
+    id: 'baseline.not-accepted',
+    class: 'not-accepted',
+    description: 'Declared checks added after the accept: the baseline has no entry, not watched',
+    how: 'a declared file or database has no entry in baseline.files / .databases',
+    severities: ['warning'],
+    repairs: [ACCEPT_NEW_ACTION],
+    detect: detectNotAccepted,
   },
   {
     id: 'config.test',

@@ -2,9 +2,18 @@ import type { Finding, RepairRef, Severity } from '../model/index.js';
 import { fit, usedPercent } from './text.js';
 import { formatBytes } from '../util/format-bytes.js';
 import type { Detector } from './types.js';
+import { hasCleanupTargets } from '../util/mount-of.js';
+import { declaredChecks } from './declared.js';
+import type { DetectContext } from './types.js';
 
 export function cleanupRepair(mount: string): RepairRef {
   return { action: 'disk.cleanup', params: { mount }, label: `Free space on ${mount} (old logs, journal, cleanup paths)` };
+}
+
+/** disk.cleanup, offered only on a writable mount where it has something to clean (/var/log or a declared cleanup path). */
+export function cleanupRepairs(ctx: DetectContext, v: { mount: string; readOnly: boolean }): RepairRef[] {
+  if (v.readOnly) return [];
+  return hasCleanupTargets(ctx.poll.probe?.volumes, v.mount, declaredChecks(ctx.machine).cleanupPaths) ? [cleanupRepair(v.mount)] : [];
 }
 
 /** Read-only image filesystems are always 100% full by construction. */
@@ -38,7 +47,7 @@ export const detectDiskFull: Detector = (ctx) => {
         `thresholds: warn ${diskWarnPct}%, critical ${diskCritPct}%`,
       ],
       subject: v.mount,
-      repairs: v.readOnly ? [] : [cleanupRepair(v.mount)],
+      repairs: cleanupRepairs(ctx, v),
     });
   }
   return out;

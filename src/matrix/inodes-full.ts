@@ -1,5 +1,5 @@
 import type { Finding } from '../model/index.js';
-import { cleanupRepair, level } from './disk-full.js';
+import { cleanupRepairs, level } from './disk-full.js';
 import { fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -25,7 +25,7 @@ export const detectInodesFull: Detector = (ctx) => {
         `thresholds: warn ${inodeWarnPct}%, critical ${inodeCritPct}%`,
       ],
       subject: v.mount,
-      repairs: v.readOnly ? [] : [cleanupRepair(v.mount)],
+      repairs: cleanupRepairs(ctx, v),
     });
   }
   return out;

@@ -30,6 +30,7 @@ export type FailureClass =
   | 'module-missing'
   | 'db-tables-missing'
   | 'clock-skew'
+  | 'not-accepted'
 
   | 'ec2-status-failed'
   | 'ec2-scheduled-event';

@@ -57,6 +57,8 @@ export interface HostProbe {
   configTests?: ConfigTestResult[];
   /** Names of the loaded kernel modules (/proc/modules), when modules are declared. */
   modules?: string[];
+  /** Declared modules not loaded whose absence the host cannot prove (no readable modules.builtin). */
+  modulesUnknown?: string[];
   databases?: DatabaseStatus[];
   /** Filesystem error counters (ext4 errors_count) that are not zero. */
   fsErrors?: { device: string; count: number }[];

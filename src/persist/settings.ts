@@ -15,6 +15,8 @@ export interface Settings {
   logScrollback: number;
   inventoryPath?: string;
   theme: string;
+  /** disk.cleanup deletes only files older than this many days (rotated logs and declared cleanup paths). */
+  cleanupMinAgeDays: number;
   /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
   ec2?: Ec2Settings;
   /** The audit log is rotated (renamed `audit.log.1`) before it would grow past this. */
@@ -30,6 +32,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2'>
   maxConcurrent: 64,
   logScrollback: 5000,
   theme: 'default',
+  cleanupMinAgeDays: 7,
   auditMaxBytes: 50 * 1024 * 1024,
   auditKeepFiles: 5,
 });
@@ -86,6 +89,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   logScrollback: int(100, 1_000_000, SETTINGS_DEFAULTS.logScrollback),
   inventoryPath: { type: 'string', minLength: 1 },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
+  cleanupMinAgeDays: int(1, 3650, SETTINGS_DEFAULTS.cleanupMinAgeDays),
   ec2: EC2_SCHEMA,
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
   auditKeepFiles: int(1, 1000, SETTINGS_DEFAULTS.auditKeepFiles),

@@ -116,18 +116,30 @@ export function parseConfigTests(lines: string[], warn: Warn): ConfigTestResult[
   });
 }
 
-/** `loaded|builtin|missing <module>`: the declared modules present in the kernel. */
+const MODULE_LINE = /^(loaded|builtin|missing|unknown) ([A-Za-z0-9_-]+)$/;
+
+/** `loaded|builtin|missing|unknown <module>`: the declared modules present in the kernel. */
 export function parseModules(lines: string[], warn: Warn): string[] {
   const present: string[] = [];
   for (const l of lines) {
-    const m = /^(loaded|builtin|missing) ([A-Za-z0-9_-]+)$/.exec(l);
+    const m = MODULE_LINE.exec(l);
     if (!m) {
       if (l.trim()) warn(`modules: unexpected line: ${l}`);
       continue;
     }
-    if (m[1] !== 'missing' && present.length < MAX_ITEMS) present.push(m[2] ?? '');
+    if ((m[1] === 'loaded' || m[1] === 'builtin') && present.length < MAX_ITEMS) present.push(m[2] ?? '');
   }
   return present;
+}
+
+/** The declared modules the host could not tell about: not loaded, but the kernel's built-ins were not readable. */
+export function parseUnknownModules(lines: string[]): string[] {
+  const unknown: string[] = [];
+  for (const l of lines) {
+    const m = MODULE_LINE.exec(l);
+    if (m?.[1] === 'unknown' && unknown.length < MAX_ITEMS) unknown.push(m[2] ?? '');
+  }
+  return unknown;
 }
 
 export const DATABASE_MISSING = 'database does not exist';

@@ -1,6 +1,6 @@
 import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules } from './parse-checks.js';
+import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -77,7 +77,11 @@ function parseOrFail(text: string): ParseResult {
   // Check sections are printed only when something is declared (fserrors always).
   if (sections.has('files')) probe.files = parseFiles(get('files'), warn);
   if (sections.has('configtests')) probe.configTests = parseConfigTests(get('configtests'), warn);
-  if (sections.has('modules')) probe.modules = parseModules(get('modules'), warn);
+  if (sections.has('modules')) {
+    probe.modules = parseModules(get('modules'), warn);
+    const unknown = parseUnknownModules(get('modules'));
+    if (unknown.length) probe.modulesUnknown = unknown;
+  }
   if (sections.has('databases')) probe.databases = parseDatabases(get('databases'), warn);
   if (sections.has('fserrors')) probe.fsErrors = parseFsErrors(get('fserrors'), warn);
   return { ok: true, probe };

@@ -118,10 +118,12 @@ B="/lib/modules/$KREL/modules.builtin"
 mod() {
   if [ -n "$L" ]; then case $L in *" $1 "*) printf 'loaded %s\\n' "$1"; return ;; esac; fi
   if [ -d "/sys/module/$1" ]; then printf 'builtin %s\\n' "$1"; return; fi
-  if [ -r "$B" ] && have grep && { grep -q -F -e "/$1.ko" "$B" || grep -q -F -e "/$2.ko" "$B"; }; then
-    printf 'builtin %s\\n' "$1"; return
+  if [ -r "$B" ] && have grep; then
+    if grep -q -F -e "/$1.ko" "$B" || grep -q -F -e "/$2.ko" "$B"; then printf 'builtin %s\\n' "$1"; return; fi
+    printf 'missing %s\\n' "$1"; return
   fi
-  printf 'missing %s\\n' "$1"
+  # Without the kernel's list of built-ins, not loaded does not mean missing.
+  printf 'unknown %s\\n' "$1"
 }
 ${modules.map((m) => `mod ${shQuote(normalizeModule(m))} ${shQuote(normalizeModule(m).replace(/_/g, '-'))}`).join('\n')}
 `);

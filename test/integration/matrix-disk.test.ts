@@ -25,11 +25,12 @@ async function filesIn(dir: string): Promise<{ count: number; bytes: number }> {
   return { count: count ?? 0, bytes: bytes ?? 0 };
 }
 
-test('disk-full: /srv/data filled to the last block (15 MiB app.log.1 + app.old) is critical in the first poll; disk.cleanup previews the exact bytes and clears it', { skip }, async () => {
+test('disk-full: /srv/data filled to the last block (15 MiB app.log.1 + app.old) is critical in the first poll; disk.cleanup previews the exact bytes of those 10-day-old files and clears it', { skip }, async () => {
   try {
     const t = await h.inject(
       WEB,
-      `head -c 15M /dev/zero > ${CLEANUP_DIR}/app.log.1 && { head -c 2M /dev/zero > ${CLEANUP_DIR}/app.old 2>/dev/null; true; } && [ "$(df -P /srv/data | awk 'NR==2 {print $4}')" -lt 64 ]`,
+      `head -c 15M /dev/zero > ${CLEANUP_DIR}/app.log.1 && { head -c 2M /dev/zero > ${CLEANUP_DIR}/app.old 2>/dev/null; true; } && ` +
+        `touch -c -d '10 days ago' ${CLEANUP_DIR}/app.log.1 ${CLEANUP_DIR}/app.old && [ "$(df -P /srv/data | awk 'NR==2 {print $4}')" -lt 64 ]`,
     );
     const seen = await h.firstPollAfter(WEB, t);
     const f = findingOf(seen, 'disk-full', '/srv/data');
@@ -39,7 +40,7 @@ test('disk-full: /srv/data filled to the last block (15 MiB app.log.1 + app.old)
 
     const planned = h.core.intents.plan({ machineId: WEB, action: f.repairs[0]!.action, params: f.repairs[0]!.params });
     assert.ok('plan' in planned, 'refused' in planned ? planned.refused : '');
-    assert.equal(planned.plan.command, `find ${CLEANUP_DIR} -xdev -type f -printf '%s\\t%p\\n' -delete`);
+    assert.match(planned.plan.command, new RegExp(`\\|\\| find -P ${CLEANUP_DIR} -xdev -type f -mmin \\+10080 -printf '%s\\\\t%p\\\\n' -delete; }$`));
     const expected = await filesIn(CLEANUP_DIR);
     assert.equal(expected.count, 2);
     assert.ok(expected.bytes > 15 * 1024 * 1024);
@@ -60,11 +61,11 @@ test('disk-full: /srv/data filled to the last block (15 MiB app.log.1 + app.old)
   }
 });
 
-test('inodes-full: a tmpfs with nr_inodes=64 mounted in the host and filled with empty files is critical in the first poll; disk.cleanup (preview: 0 bytes, 63 files) clears it', { skip }, async () => {
+test('inodes-full: a tmpfs with nr_inodes=64 mounted in the host and filled with 10-day-old empty files is critical in the first poll; disk.cleanup (preview: 0 bytes, 63 files) clears it', { skip }, async () => {
   try {
     const t = await h.inject(
       WEB,
-      `mkdir -p ${TINY_MOUNT} && mount -t tmpfs -o size=1M,nr_inodes=64 tmpfs ${TINY_MOUNT} && i=0; while touch ${TINY_MOUNT}/f$i.old 2>/dev/null; do i=$((i+1)); done; [ "$i" -gt 0 ]`,
+      `mkdir -p ${TINY_MOUNT} && mount -t tmpfs -o size=1M,nr_inodes=64 tmpfs ${TINY_MOUNT} && i=0; while touch -d '10 days ago' ${TINY_MOUNT}/f$i.old 2>/dev/null; do i=$((i+1)); done; [ "$i" -gt 0 ]`,
     );
     const seen = await h.firstPollAfter(WEB, t);
     const f = findingOf(seen, 'inodes-full', TINY_MOUNT);

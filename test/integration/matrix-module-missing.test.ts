@@ -1,5 +1,6 @@
 // Failure matrix, module-missing, against a real lab host: a copy of lab-web2 whose checks declare
-// a kernel module that is surely not loaded (remlite_dummy) next to one that is built in (overlay).
+// a kernel module that is surely not loaded (remlite_dummy) next to built-in ones (overlay, ext4).
+// The lab hosts have no /lib/modules: there the probe cannot list built-ins and must say so.
 // The lab hosts share this machine's kernel, and the lab must not change the real kernel: the
 // module is not unloaded to inject the fault, and module.load is only planned, never run.
 import { test, before, after } from 'node:test';
@@ -21,30 +22,58 @@ after(async () => {
   if (!skip && h) await h.close();
 });
 
-test('module-missing: a declared module absent from the real host is critical in the first poll, the built-in one is not; module.load is PLANNED ONLY (modprobe -- remlite_dummy), never run: the lab must not change the real kernel', { skip }, async () => {
-  // The shared declarations have the built-in module only, and the harness saw them clean.
-  const web = h.machine(WEB);
-  assert.deepEqual(web.checks?.modules, [PRESENT_MODULE]);
-  const copy: Machine = { ...web, checks: { ...web.checks!, modules: [PRESENT_MODULE, MISSING] } };
-  const c = h.extraConsole([copy]);
-  const t = Date.now();
-  const seen = await h.firstPollAfter(WEB, t, c);
-  assert.equal(seen.poll.reach, 'ok');
-  assert.deepEqual(seen.poll.probe?.modules, [PRESENT_MODULE], 'the probe found the built-in module (/sys/module) only');
-  const f = findingOf(seen, 'module-missing', MISSING);
-  assert.equal(f.severity, 'critical');
-  assert.equal(f.summary, `kernel module ${MISSING} is not loaded`);
-  assert.equal(seen.findings.filter((x) => x.class === 'module-missing').length, 1, `${PRESENT_MODULE} is not reported missing`);
-  assert.deepEqual(f.repairs.map((r) => [r.action, r.params]), [['module.load', { module: MISSING }]]);
+/** The kernel's list of built-ins as the probe looks for it inside the host (the lab hosts have none). */
+const BUILTIN_LIST = '/lib/modules/$(uname -r)/modules.builtin';
 
-  const planned = c.intents.plan({ machineId: WEB, action: f.repairs[0]!.action, params: f.repairs[0]!.params });
-  assert.ok('plan' in planned, 'refused' in planned ? planned.refused : '');
-  assert.ok(planned.plan.command.startsWith(`{ { modprobe -n -- ${MISSING} >/dev/null 2>&1; }`), planned.plan.command);
-  assert.ok(planned.plan.command.endsWith(` && modprobe -- ${MISSING}`), planned.plan.command);
-  assert.equal(planned.plan.transport, 'ssh');
-  // Not run: nothing reached the audit log of that console.
-  assert.deepEqual(c.store.getState().actions, []);
-  assert.doesNotMatch(safeRead(join(h.stateDir, 'audit.log')), /module\.load/);
+test('module-missing, cannot tell: without modules.builtin in the host, ext4 and a module absent from the kernel are info (cannot tell), never missing; the built-in overlay is present', { skip }, async () => {
+  await h.sh(WEB, `test ! -e ${BUILTIN_LIST}`);
+  const web = h.machine(WEB);
+  const copy: Machine = { ...web, checks: { ...web.checks!, modules: [PRESENT_MODULE, 'ext4', MISSING] } };
+  const c = h.extraConsole([copy]);
+  const seen = await h.firstPollAfter(WEB, Date.now(), c);
+  assert.equal(seen.poll.reach, 'ok');
+  assert.deepEqual(seen.poll.probe?.modules, [PRESENT_MODULE]);
+  assert.deepEqual(seen.poll.probe?.modulesUnknown, ['ext4', MISSING]);
+  const found = seen.findings.filter((x) => x.class === 'module-missing');
+  assert.deepEqual(found.map((f) => [f.subject, f.severity, f.summary]), [
+    ['ext4', 'info', 'cannot tell whether kernel module ext4 is available'],
+    [MISSING, 'info', `cannot tell whether kernel module ${MISSING} is available`],
+  ]);
+  for (const f of found) {
+    assert.deepEqual(f.repairs, []);
+    assert.ok(!f.evidence.some((e) => /not built into|not loaded$/.test(e)), f.evidence.join(' | '));
+  }
+});
+
+test('module-missing: with the kernel\'s modules.builtin readable in the host, ext4 (listed) is present and a declared module absent from it is critical in the first poll; module.load is PLANNED ONLY (modprobe -- remlite_dummy), never run: the lab must not change the real kernel', { skip }, async () => {
+  // Written inside the host's own root (its overlay), not the real kernel's: only the probe reads it.
+  await h.sh(WEB, `test ! -e /lib/modules/$(uname -r) && mkdir -p /lib/modules/$(uname -r) && printf 'kernel/fs/ext4/ext4.ko\\nkernel/fs/fat/vfat.ko\\n' > ${BUILTIN_LIST}`);
+  try {
+    const web = h.machine(WEB);
+    assert.deepEqual(web.checks?.modules, [PRESENT_MODULE]);
+    const copy: Machine = { ...web, checks: { ...web.checks!, modules: [PRESENT_MODULE, 'ext4', MISSING] } };
+    const c = h.extraConsole([copy]);
+    const seen = await h.firstPollAfter(WEB, Date.now(), c);
+    assert.equal(seen.poll.reach, 'ok');
+    assert.deepEqual(seen.poll.probe?.modules, [PRESENT_MODULE, 'ext4'], 'overlay from /sys/module, ext4 from modules.builtin');
+    assert.equal(seen.poll.probe?.modulesUnknown, undefined);
+    const f = findingOf(seen, 'module-missing', MISSING);
+    assert.equal(f.severity, 'critical');
+    assert.equal(f.summary, `kernel module ${MISSING} is not loaded`);
+    assert.equal(seen.findings.filter((x) => x.class === 'module-missing').length, 1, 'ext4 and overlay are not reported');
+    assert.deepEqual(f.repairs.map((r) => [r.action, r.params]), [['module.load', { module: MISSING }]]);
+
+    const planned = c.intents.plan({ machineId: WEB, action: f.repairs[0]!.action, params: f.repairs[0]!.params });
+    assert.ok('plan' in planned, 'refused' in planned ? planned.refused : '');
+    assert.ok(planned.plan.command.startsWith(`{ { modprobe -n -- ${MISSING} >/dev/null 2>&1; }`), planned.plan.command);
+    assert.ok(planned.plan.command.endsWith(` && modprobe -- ${MISSING}`), planned.plan.command);
+    assert.equal(planned.plan.transport, 'ssh');
+    // Not run: nothing reached the audit log of that console.
+    assert.deepEqual(c.store.getState().actions, []);
+    assert.doesNotMatch(safeRead(join(h.stateDir, 'audit.log')), /module\.load/);
+  } finally {
+    await h.sh(WEB, 'rm -r -- /lib/modules/$(uname -r) && rmdir /lib/modules');
+  }
 });
 
 function safeRead(p: string): string {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { planAction, type PlanExtras } from '../../src/actions/planner.js';
-import { summarizeCleanupPreview } from '../../src/actions/catalogue/disk-cleanup.js';
+import { DEFAULT_CLEANUP_MIN_AGE_DAYS, summarizeCleanupPreview } from '../../src/actions/catalogue/disk-cleanup.js';
+import { SETTINGS_DEFAULTS } from '../../src/persist/settings.js';
 import type { HostState } from '../../src/store/index.js';
 import type { HostBaseline, HostProbe, Machine, VolumeStatus } from '../../src/model/index.js';
 import { NO_CHECKS } from '../../src/model/index.js';
@@ -194,21 +195,43 @@ test('restores refuse without a baseline, an entry, a copy or a valid path', () 
 });
 
 test('disk.cleanup: declared paths on the mount, rotated logs and journal when /var/log is on it; a preview with sizes', () => {
+  const guard = (d: string) =>
+    `{ if [ -e ${d} ] || [ -L ${d} ]; then [ -d ${d} ] && [ ! -L ${d} ] && [ "$(readlink -f -- ${d})" = ${d} ]; fi; } || { printf '%s\\n' 'remlite: precondition failed: ${d} is absent, or a directory reached through no symlink' >&2; exit 3; }`;
+  const find = (d: string, rest: string) => `{ [ ! -d ${d} ] || find -P ${d} ${rest}; }`;
   const r = plan('disk.cleanup', { mount: '/srv/data' });
-  assert.equal(cmd(r), "find /srv/data/tmp -xdev -type f -printf '%s\\t%p\\n' -delete && find /srv/data/cache -xdev -type f -printf '%s\\t%p\\n' -delete");
+  assert.equal(
+    cmd(r),
+    `${guard('/srv/data/tmp')} && ${guard('/srv/data/cache')} && ${find('/srv/data/tmp', "-xdev -type f -mmin +10080 -printf '%s\\t%p\\n' -delete")} && ${find('/srv/data/cache', "-xdev -type f -mmin +10080 -printf '%s\\t%p\\n' -delete")}`,
+  );
   assert.ok('plan' in r);
-  assert.equal(r.plan.preview?.command, "find /srv/data/tmp -xdev -type f -printf '%s\\t%p\\n' && find /srv/data/cache -xdev -type f -printf '%s\\t%p\\n'");
+  assert.equal(
+    r.plan.preview?.command,
+    `${guard('/srv/data/tmp')} && ${guard('/srv/data/cache')} && ${find('/srv/data/tmp', "-xdev -type f -mmin +10080 -printf '%s\\t%p\\n'")} && ${find('/srv/data/cache', "-xdev -type f -mmin +10080 -printf '%s\\t%p\\n'")}`,
+  );
+  assert.deepEqual(r.plan.preconditions, ['/srv/data/tmp is absent, or a directory reached through no symlink', '/srv/data/cache is absent, or a directory reached through no symlink']);
+  assert.match(r.plan.preview?.description ?? '', /older than 7 days/);
   const root = plan('disk.cleanup', { mount: '/' });
   assert.equal(
     cmd(root),
-    "find /var/log -xdev -type f '(' -name '*.gz' -o -name '*.[0-9]' -o -name '*.old' ')' -printf '%s\\t%p\\n' -delete && journalctl --vacuum-size=64M",
+    `${guard('/var/log')} && { command -v journalctl >/dev/null 2>&1; } || { printf '%s\\n' 'remlite: precondition failed: journalctl is installed' >&2; exit 3; } && ` +
+      find('/var/log', "-xdev -type f '(' -name '*.gz' -o -name '*.xz' -o -name '*.zst' -o -name '*.[0-9]' -o -name '*.old' ')' -mmin +10080 -printf '%s\\t%p\\n' -delete") +
+      ' && journalctl --vacuum-time=7d --vacuum-size=64M',
   );
   assert.ok('plan' in root);
-  assert.match(root.plan.preview?.command ?? '', /-printf '%s\\t%p\\n' && journalctl --disk-usage$/);
+  assert.match(root.plan.preview?.command ?? '', /-printf '%s\\t%p\\n'; } && journalctl --disk-usage$/);
+  // The age is the setting's (cleanupMinAgeDays).
+  assert.match(cmd(plan('disk.cleanup', { mount: '/' }, host(), { ...extras, cleanupMinAgeDays: 30 })), /-mmin \+43200 .* --vacuum-time=30d /);
+  // A declared path that is a whole filesystem or not normalized is refused before anything runs.
+  for (const bad of ['/', '/srv/data/tmp/', '/srv/data/./tmp'])
+    assert.match(refused(plan('disk.cleanup', { mount: bad === '/' ? '/' : '/srv/data' }, host({ checks: { ...NO_CHECKS, cleanupPaths: [bad] } }))), /not a plain directory path/);
   const varMount = host({}, { probe: probe({ volumes: [vol('/'), vol('/var/log'), vol('/srv/data')] }) });
-  assert.match(refused(plan('disk.cleanup', { mount: '/' }, varMount)), /nothing to clean on \/ by policy/);
+  assert.match(refused(plan('disk.cleanup', { mount: '/' }, varMount)), /nothing to clean on \/: no \/var\/log or cleanup path on it/);
   assert.match(refused(plan('disk.cleanup', { mount: '/nope' })), /not a mount of web1/);
   assert.match(refused(plan('disk.cleanup', { mount: '/' }, host({}, { probe: undefined }))), /not been probed/);
+});
+
+test('the planner\'s cleanup age without the setting is the setting\'s default', () => {
+  assert.equal(DEFAULT_CLEANUP_MIN_AGE_DAYS, SETTINGS_DEFAULTS.cleanupMinAgeDays);
 });
 
 test('the cleanup preview is summed into bytes and files, biggest first, notes kept', () => {

@@ -2,7 +2,7 @@
 // on this machine, through the local transport, with real files in a temp dir.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync, readdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsole } from '../../src/app/console.js';
@@ -136,17 +136,27 @@ test('a tampered stored copy is refused before anything runs, and the refusal is
   assert.doesNotMatch(readFileSync(join(stateDir, 'audit.log'), 'utf8'), /evil content|garbage/);
 });
 
-test('disk.cleanup preview counts the bytes and deletes nothing; the run deletes exactly those files', async () => {
+test('disk.cleanup preview counts the bytes of the files older than 7 days and deletes nothing; the run deletes exactly those files, never a link target', async () => {
+  const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+  const outside = join(dir, 'outside.1');
+  writeFileSync(outside, 'kept');
+  utimesSync(outside, tenDaysAgo, tenDaysAgo);
   writeFileSync(join(clean, 'app.log.1'), Buffer.alloc(300_000));
   writeFileSync(join(clean, 'app.log.2.gz'), Buffer.alloc(1234));
+  writeFileSync(join(clean, 'fresh.log.1'), Buffer.alloc(99));
+  symlinkSync(outside, join(clean, 'link.1'));
+  for (const f of ['app.log.1', 'app.log.2.gz']) utimesSync(join(clean, f), tenDaysAgo, tenDaysAgo);
   const plan = planOf('disk.cleanup', { mount: join(dir, 'srv') });
+  assert.deepEqual(plan.preconditions, [`${clean} is absent, or a directory reached through no symlink`]);
   const text = await core.intents.preview(plan);
   assert.match(text, /^would free 294\.2 KiB \(301234 bytes\) in 2 files\n/);
   assert.match(text, /app\.log\.1/);
-  assert.equal(readdirSync(clean).length, 2);
+  assert.doesNotMatch(text, /fresh|link/);
+  assert.equal(readdirSync(clean).length, 4);
   await core.intents.run(plan);
   assert.equal(core.store.getState().actions[0]?.state, 'succeeded');
-  assert.deepEqual(readdirSync(clean), []);
+  assert.deepEqual(readdirSync(clean).sort(), ['fresh.log.1', 'link.1']);
+  assert.equal(readFileSync(outside, 'utf8'), 'kept');
 });
 
 test('pool scope: every host of the pool is accepted and reported; an empty pool is said so', async () => {
@@ -154,4 +164,30 @@ test('pool scope: every host of the pool is accepted and reported; an empty pool
   assert.equal(core.store.getState().notice?.text, 'pool local: baseline accepted for 1/1 hosts');
   await core.intents.acceptBaseline({ pool: 'nope' });
   assert.match(core.store.getState().notice?.text ?? '', /no host to accept for pool nope/);
+});
+
+test('baseline.accept-new captures only a check declared after the accept: the baseline keeps its entries and gains the new one; the content is neither shown nor audited', async () => {
+  const before = core.baselines.load('here').baseline!;
+  const added = join(dir, 'srv/added.conf');
+  writeFileSync(added, 'listen 8080\n');
+  chmodSync(added, 0o600);
+  core.store.getState().setMachines([{ ...machine, checks: { ...machine.checks!, configs: [{ path: added }] } }]);
+  const r = core.intents.plan({ action: 'baseline.accept-new', machineId: 'here', params: {} });
+  assert.ok('plan' in r, 'refused' in r ? r.refused : '');
+  assert.match(r.plan.command, /^sh -c /);
+  assert.ok(r.plan.command.includes(added) && !r.plan.command.includes(data), 'only the new check is captured');
+  await core.intents.run(r.plan);
+  const run = core.store.getState().actions.find((a) => a.plan === r.plan);
+  assert.equal(run?.state, 'succeeded', `${run?.result?.error ?? ''} ${run?.result?.outputTail ?? ''}`);
+  assert.match(run?.result?.outputTail ?? '', /added to the baseline: config .*added\.conf 0600 /);
+  const after = core.baselines.load('here').baseline!;
+  assert.deepEqual(after.files[data], before.files[data], 'the accepted entry is kept as it was');
+  assert.equal(after.acceptedAt, before.acceptedAt);
+  assert.equal(after.files[added]?.kind, 'config');
+  assert.deepEqual(core.baselines.readCopy('here', after.files[added]!.copy!), Buffer.from('listen 8080\n'));
+  const finished = audit().find((e) => e['action'] === 'baseline.accept-new' && e['phase'] === 'finished');
+  assert.ok(finished);
+  assert.doesNotMatch(JSON.stringify(finished), /bGlzdGVu|listen 8080/, 'no content in the audit');
+  const again = core.intents.plan({ action: 'baseline.accept-new', machineId: 'here', params: {} });
+  assert.ok('refused' in again && /in its baseline already/.test(again.refused));
 });

@@ -45,7 +45,7 @@ test('recent lines of a file: tail -n N -- path, quoted; a real shell prints exa
 test('completion scripts are valid bash and zsh syntax and list every command', () => {
   const bash = completionScript('bash');
   assert.equal(spawnSync('bash', ['-n'], { input: bash }).status, 0);
-  for (const c of ['status', 'check', 'repair', 'logs', 'completion', '--inventory', '--read-only']) assert.ok(bash.includes(c), c);
+  for (const c of ['status', 'check', 'repair', 'accept', 'logs', 'completion', '--inventory', '--read-only', '--pool', '--yes']) assert.ok(bash.includes(c), c);
   const zsh = spawnSync('zsh', ['-n'], { input: completionScript('zsh') });
   if (zsh.error === undefined) assert.equal(zsh.status, 0, String(zsh.stderr));
 });

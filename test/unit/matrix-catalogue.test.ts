@@ -24,6 +24,7 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'module-missing': true,
   'db-tables-missing': true,
   'clock-skew': true,
+  'not-accepted': true,
   'ec2-status-failed': true,
   'ec2-scheduled-event': true,
 };

@@ -16,6 +16,7 @@ import { detectDiskFull } from '../../src/matrix/disk-full.js';
 import { detectInodesFull } from '../../src/matrix/inodes-full.js';
 import { detectFsReadOnly } from '../../src/matrix/fs-read-only.js';
 import { detectFileReplaced } from '../../src/matrix/file-replaced.js';
+import { detectNotAccepted } from '../../src/matrix/not-accepted.js';
 
 const NOW = 1_700_000_000_000;
 const GOOD = 'a'.repeat(64);
@@ -299,6 +300,33 @@ test('module-missing: a declared module not loaded is critical with module.load;
   assert.deepEqual(detectModuleMissing(ctx(probe({ modules: undefined }))), [], 'no modules section: cannot tell');
 });
 
+test('module-missing: a module the host cannot tell about (no readable modules.builtin) is info "cannot tell", never missing, with no repair', () => {
+  const f = detectModuleMissing(ctx(probe({ modules: [], modulesUnknown: ['ext4', 'dm_mod'] })));
+  assert.deepEqual(lines(f), [
+    'module-missing info cannot tell whether kernel module ext4 is available',
+    'module-missing info cannot tell whether kernel module dm-mod is available',
+  ]);
+  for (const x of f) {
+    assert.deepEqual(x.repairs, []);
+    assert.ok(!x.evidence.some((e) => /not built into|missing/.test(e)), x.evidence.join(' | '));
+    assert.ok(x.evidence.some((e) => e.includes('modules.builtin')));
+  }
+  // Known absent (both lists read) stays critical beside one that cannot be told.
+  const mixed = detectModuleMissing(ctx(probe({ modules: [], modulesUnknown: ['ext4'] })));
+  assert.deepEqual(lines(mixed), ['module-missing info cannot tell whether kernel module ext4 is available', 'module-missing critical kernel module dm-mod is not loaded']);
+});
+
+test('not-accepted: declared checks the baseline has no entry for are one warning offering to accept just them; none when all are in it or there is no baseline', () => {
+  const full = baseline();
+  assert.deepEqual(detectNotAccepted(ctx(probe(), { baseline: full })), []);
+  assert.deepEqual(detectNotAccepted(ctx(probe(), { baseline: null })), [], 'no baseline at all: config-drift says so');
+  const checks: HostChecks = { ...CHECKS, configs: [...CHECKS.configs, { path: '/etc/new.conf' }], databases: [...CHECKS.databases, { engine: 'mysql', name: 'shop' }], modules: ['brand_new'] };
+  const f = detectNotAccepted(ctx(probe(), { baseline: full, checks }));
+  assert.deepEqual(lines(f), ['not-accepted warning 2 declared checks not yet accepted: not watched']);
+  assert.deepEqual(f[0]!.evidence.slice(0, 2), ['config /etc/new.conf', 'database shop']);
+  assert.deepEqual(repairs(f[0]), [['baseline.accept-new', {}]]);
+});
+
 test('db-tables-missing: dropped tables are critical; db.restore of exactly those tables first, the whole-database rollback only second', () => {
   const f = detectDbTablesMissing(ctx(probe({ databases: [{ name: 'app', ok: true, tables: ['users'] }] })));
   assert.deepEqual(lines(f), ['db-tables-missing critical 1 table(s) missing from app']);
@@ -344,6 +372,15 @@ test('disk-full and inodes-full offer disk.cleanup for the mount (not on a read-
   assert.deepEqual(repairs(detectDiskFull(ctx(probe({ volumes: [full] })))[0]), [['disk.cleanup', { mount: '/var' }]]);
   assert.deepEqual(repairs(detectInodesFull(ctx(probe({ volumes: [full] })))[0]), [['disk.cleanup', { mount: '/var' }]]);
   assert.deepEqual(detectDiskFull(ctx(probe({ volumes: [{ ...full, readOnly: true }] })))[0]?.repairs, []);
+});
+
+test('disk.cleanup is offered only where it has something to clean: not on a mount without /var/log or a declared cleanup path', () => {
+  const backup = vol('/srv/backup', { usedBytes: 990, availBytes: 10, inodesUsed: 99 });
+  const volumes = [vol('/'), backup];
+  assert.deepEqual(detectDiskFull(ctx(probe({ volumes })))[0]?.repairs, []);
+  assert.deepEqual(detectInodesFull(ctx(probe({ volumes })))[0]?.repairs, []);
+  const declared = { ...CHECKS, cleanupPaths: ['/srv/backup/old'] };
+  assert.deepEqual(repairs(detectDiskFull(ctx(probe({ volumes }), { checks: declared }))[0]), [['disk.cleanup', { mount: '/srv/backup' }]]);
 });
 
 test('fs-read-only: remount-rw only for a non-root mount on a host without fs errors', () => {

@@ -102,6 +102,15 @@ test('modules: loaded and builtin count as present, missing does not', () => {
   assert.ok(p.warnings.includes('modules: unexpected line: loaded bad;name'));
 });
 
+test('modules: unknown (built-ins not readable) is neither present nor missing', () => {
+  const p = expectOk(text({ modules: ['builtin overlay', 'unknown ext4', 'missing dm_mod'] }));
+  assert.deepEqual(p.modules, ['overlay']);
+  assert.deepEqual(p.modulesUnknown, ['ext4']);
+  assert.deepEqual(p.warnings, []);
+  const known = expectOk(text({ modules: ['loaded ext4'] }));
+  assert.equal(known.modulesUnknown, undefined);
+});
+
 test('databases: tables, an absent schema, an unreachable server and an odd answer', () => {
   const p = expectOk(text({
     databases: [

@@ -1,4 +1,5 @@
 import type { CatalogueEntry } from '../catalogue.js';
+import { ACCEPT_NEW_ENTRIES } from './accept-new.js';
 import { DATABASE_ENTRIES } from './database.js';
 import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
 import { RESTORE_ENTRIES } from './restore.js';
@@ -10,4 +11,5 @@ export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
   ...DISK_CLEANUP_ENTRIES,
   ...DATABASE_ENTRIES,
   ...SYSTEM_ENTRIES,
+  ...ACCEPT_NEW_ENTRIES,
 };
