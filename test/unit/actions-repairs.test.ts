@@ -196,7 +196,7 @@ test('restores refuse without a baseline, an entry, a copy or a valid path', () 
 
 test('disk.cleanup: declared paths on the mount, rotated logs and journal when /var/log is on it; a preview with sizes', () => {
   const guard = (d: string) =>
-    `{ if [ -e ${d} ] || [ -L ${d} ]; then [ -d ${d} ] && [ ! -L ${d} ] && [ "$(readlink -f -- ${d})" = ${d} ]; fi; } || { printf '%s\\n' 'remlite: precondition failed: ${d} is absent, or a directory reached through no symlink' >&2; exit 3; }`;
+    `{ { if [ -e ${d} ] || [ -L ${d} ]; then [ -d ${d} ] && [ ! -L ${d} ] && [ "$(readlink -f -- ${d})" = ${d} ]; fi; } || { printf '%s\\n' 'remlite: precondition failed: ${d} is absent, or a directory reached through no symlink' >&2; exit 3; }; }`;
   const find = (d: string, rest: string) => `{ [ ! -d ${d} ] || find -P ${d} ${rest}; }`;
   const r = plan('disk.cleanup', { mount: '/srv/data' });
   assert.equal(
@@ -213,7 +213,7 @@ test('disk.cleanup: declared paths on the mount, rotated logs and journal when /
   const root = plan('disk.cleanup', { mount: '/' });
   assert.equal(
     cmd(root),
-    `${guard('/var/log')} && { command -v journalctl >/dev/null 2>&1; } || { printf '%s\\n' 'remlite: precondition failed: journalctl is installed' >&2; exit 3; } && ` +
+    `${guard('/var/log')} && { { command -v journalctl >/dev/null 2>&1; } || { printf '%s\\n' 'remlite: precondition failed: journalctl is installed' >&2; exit 3; }; } && ` +
       find('/var/log', "-xdev -type f '(' -name '*.gz' -o -name '*.xz' -o -name '*.zst' -o -name '*.[0-9]' -o -name '*.old' ')' -mmin +10080 -printf '%s\\t%p\\n' -delete") +
       ' && journalctl --vacuum-time=7d --vacuum-size=64M',
   );
