@@ -56,6 +56,9 @@ const poll: PollResult = {
 core.store.getState().applyPolls([{ result: poll, findings: [] }]);
 
 function planOf(action: string, params: Record<string, string>) {
+  // Applied again at each plan, in the same tick: a real probe of this machine (after an accept or
+  // a run) may have landed since and replaced the temp dir's mount.
+  core.store.getState().applyPolls([{ result: { ...poll, at: Date.now() }, findings: [] }]);
   const r = core.intents.plan({ action, machineId: 'here', params });
   assert.ok('plan' in r, 'refused' in r ? r.refused : '');
   return r.plan;
