@@ -15,16 +15,8 @@ import {
 } from '../../src/ssh/known-hosts.js';
 import { hostKeyAlgorithmOrder } from '../../src/ssh/host-key-algorithms.js';
 import { untrustedMessage } from '../../src/ssh/errors.js';
+import { keyBlob as blobOf } from '../support/key-blob.js';
 
-function blobOf(type: string, body: string): string {
-  const t = Buffer.from(type);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(t.length);
-  const b = Buffer.from(body);
-  const blen = Buffer.alloc(4);
-  blen.writeUInt32BE(b.length);
-  return Buffer.concat([len, t, blen, b]).toString('base64');
-}
 
 const ED = blobOf('ssh-ed25519', 'E'.repeat(32));
 const ECDSA = blobOf('ecdsa-sha2-nistp256', 'C'.repeat(40));

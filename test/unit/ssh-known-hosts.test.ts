@@ -18,17 +18,8 @@ import {
   readKnownHostsFiles,
 } from '../../src/ssh/known-hosts.js';
 import { hostKeyAlgorithmOrder } from '../../src/ssh/host-key-algorithms.js';
+import { keyBlob as blobOf } from '../support/key-blob.js';
 
-/** A syntactically valid public key blob of the given type (random body). */
-function blobOf(type: string, body = 'x'.repeat(32)): string {
-  const t = Buffer.from(type);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(t.length);
-  const b = Buffer.from(body);
-  const blen = Buffer.alloc(4);
-  blen.writeUInt32BE(b.length);
-  return Buffer.concat([len, t, blen, b]).toString('base64');
-}
 
 const ED_A = blobOf('ssh-ed25519', 'A'.repeat(32));
 const ED_B = blobOf('ssh-ed25519', 'B'.repeat(32));

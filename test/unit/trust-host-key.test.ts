@@ -12,16 +12,8 @@ import { SshPool } from '../../src/ssh/pool.js';
 import { AuditLog } from '../../src/persist/audit-log.js';
 import { sshFingerprintOfBase64 } from '../../src/util/ssh-fingerprint.js';
 import type { HostKeyInfo, Machine } from '../../src/model/index.js';
+import { keyBlob as blobOf } from '../support/key-blob.js';
 
-function blobOf(type: string, body: string): string {
-  const t = Buffer.from(type);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(t.length);
-  const b = Buffer.from(body);
-  const blen = Buffer.alloc(4);
-  blen.writeUInt32BE(b.length);
-  return Buffer.concat([len, t, blen, b]).toString('base64');
-}
 
 const KEY_A = blobOf('ssh-ed25519', 'A'.repeat(32));
 const KEY_B = blobOf('ssh-ed25519', 'B'.repeat(32));
