@@ -88,11 +88,12 @@ test('repair plans from its own probe: fs.remount-rw of a read-only mount makes 
 
 test('repair plans from its own probe: disk.cleanup previews and deletes the declared cleanup path\'s files', { skip }, async () => {
   const junk = '/srv/data/cli-cleanup';
-  assert.equal((await labExec(HOST, `mkdir -p ${junk} && head -c 65536 /dev/zero > ${junk}/app.log.1`)).code, 0);
+  // Old enough for the cleanup (cleanupMinAgeDays, 7): ten days.
+  assert.equal((await labExec(HOST, `mkdir -p ${junk} && head -c 65536 /dev/zero > ${junk}/app.log.1 && touch -d '10 days ago' ${junk}/app.log.1`)).code, 0);
   try {
     const r = remlite(['repair', HOST, 'disk.cleanup', 'mount=/srv/data', '--yes'], ['--inventory', inventoryWithCleanup(junk), '--no-local', '--no-ssh-config']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /command: find \/srv\/data\/cli-cleanup -xdev -type f/);
+    assert.match(r.stdout, /^command: .*find -P \/srv\/data\/cli-cleanup -xdev -type f -mmin \+10080 /m);
     assert.match(r.stdout, /preview: .*65536 bytes\) in 1 file/);
     assert.equal((await labExec(HOST, `test -e ${junk}/app.log.1`)).code, 1, 'the file is gone');
   } finally {
