@@ -49,7 +49,10 @@ export function unacceptedItems(machine: Machine, baseline: HostBaseline): Decla
  */
 export const detectNotAccepted: Detector = (ctx) => {
   if (!ctx.baseline || !ctx.poll.probe) return [];
-  const items = unacceptedItems(ctx.machine, ctx.baseline);
+  // A declared path that is a symlink now can never be accepted (the capture refuses links; the
+  // probe reports the link itself): it is not a check waiting for an accept.
+  const links = new Set((ctx.poll.probe.files ?? []).filter((f) => f.exists && f.kind === 'link').map((f) => f.path));
+  const items = unacceptedItems(ctx.machine, ctx.baseline).filter((i) => i.kind === 'database' || !links.has(i.name));
   if (items.length === 0) return [];
   const shown = items.slice(0, 5).map((i) => fit(`${i.kind} ${i.name}`));
   const more = items.length > shown.length ? [`… and ${items.length - shown.length} more`] : [];

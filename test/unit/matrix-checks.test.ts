@@ -325,6 +325,9 @@ test('not-accepted: declared checks the baseline has no entry for are one warnin
   assert.deepEqual(lines(f), ['not-accepted warning 2 declared checks not yet accepted: not watched']);
   assert.deepEqual(f[0]!.evidence.slice(0, 2), ['config /etc/new.conf', 'database shop']);
   assert.deepEqual(repairs(f[0]), [['baseline.accept-new', {}]]);
+  // A declared config that is a symlink (Debian's /etc/mysql/my.cnf) can never be accepted: not counted.
+  const linked = probe({ files: [{ path: '/etc/new.conf', exists: true, kind: 'link', mode: '0777', owner: 'root', group: 'root', size: 20, linkTarget: '/etc/alternatives/new.conf' }] });
+  assert.deepEqual(lines(detectNotAccepted(ctx(linked, { baseline: full, checks }))), ['not-accepted warning 1 declared check not yet accepted: not watched']);
 });
 
 test('db-tables-missing: dropped tables are critical; db.restore of exactly those tables first, the whole-database rollback only second', () => {
