@@ -13,6 +13,10 @@ export interface Settings {
   /** Lines kept per open log. */
   logScrollback: number;
   inventoryPath?: string;
+  /** Ansible inventory files or directories (README "Already using Ansible?"). */
+  ansibleInventories?: string[];
+  /** Ansible groups that become a host's pool, in order of preference. */
+  ansiblePoolGroups?: string[];
   theme: string;
   /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
   ec2?: Ec2Settings;
@@ -22,7 +26,7 @@ export interface Settings {
   auditKeepFiles: number;
 }
 
-export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2'>> = Object.freeze({
+export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
   pollIntervalMs: 5000,
   probeTimeoutMs: 10000,
   slowThresholdMs: 2000,
@@ -84,6 +88,8 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   maxConcurrent: int(1, 4096, SETTINGS_DEFAULTS.maxConcurrent),
   logScrollback: int(100, 1_000_000, SETTINGS_DEFAULTS.logScrollback),
   inventoryPath: { type: 'string', minLength: 1 },
+  ansibleInventories: { type: 'array', items: { type: 'string', minLength: 1 } },
+  ansiblePoolGroups: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,128}$' } },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
   ec2: EC2_SCHEMA,
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
