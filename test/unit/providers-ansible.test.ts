@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InventoryError } from '../../providers/index.js';
@@ -187,4 +187,11 @@ test('ansible-inventory --list JSON: hosts, groups and vaulted values', () => {
   assert.throws(() => parseInventoryList('not json ' + VAULT, '/inv'), (err: unknown) => err instanceof InventoryError && !err.message.includes('ANSIBLE_VAULT'));
 });
 
-void readFileSync;
+
+test('pool: filters match any Ansible group of a host, not only its pool', async () => {
+  const { parseFilter } = await import('../../src/store/selectors.js');
+  const row = { name: 'web01', pool: 'web', groups: ['prod', 'web', 'zeta'], site: 'dc1', provider: 'ansible', role: '' } as unknown as Parameters<ReturnType<typeof parseFilter>>[0];
+  assert.equal(parseFilter('pool:prod')(row), true);
+  assert.equal(parseFilter('pool:zeta')(row), true);
+  assert.equal(parseFilter('pool:db')(row), false);
+});
