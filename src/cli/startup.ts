@@ -45,6 +45,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     inventoryPath,
     ansibleInventories,
     ...(settings.ansiblePoolGroups ? { ansiblePoolGroups: settings.ansiblePoolGroups } : {}),
+    ansibleReader: ({ auto: 'auto', 'ansible-inventory': 'ansible', 'built-in': 'static' } as const)[settings.ansibleReader],
     sshConfigPath: args.sshConfig === false ? undefined : args.sshConfig,
     noSshConfig: args.sshConfig === false,
     includeLocal: args.local,

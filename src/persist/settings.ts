@@ -17,6 +17,8 @@ export interface Settings {
   ansibleInventories?: string[];
   /** Ansible groups that become a host's pool, in order of preference. */
   ansiblePoolGroups?: string[];
+  /** How Ansible inventories are read: ansible-inventory when installed (auto), always, or never (built-in). */
+  ansibleReader: 'auto' | 'ansible-inventory' | 'built-in';
   theme: string;
   /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
   ec2?: Ec2Settings;
@@ -32,6 +34,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' 
   slowThresholdMs: 2000,
   maxConcurrent: 64,
   logScrollback: 5000,
+  ansibleReader: 'auto',
   theme: 'default',
   auditMaxBytes: 50 * 1024 * 1024,
   auditKeepFiles: 5,
@@ -90,6 +93,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   inventoryPath: { type: 'string', minLength: 1 },
   ansibleInventories: { type: 'array', items: { type: 'string', minLength: 1 } },
   ansiblePoolGroups: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,128}$' } },
+  ansibleReader: { enum: ['auto', 'ansible-inventory', 'built-in'], default: SETTINGS_DEFAULTS.ansibleReader },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
   ec2: EC2_SCHEMA,
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
