@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { sanitizeLine } from '../../src/util/sanitize.js';
 import { InventoryError } from '../inventory-error.js';
 
 const TIMEOUT_MS = 60_000;
@@ -20,7 +21,7 @@ export function runInventoryList(source: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile('ansible-inventory', ['-i', source, '--list'], { env, timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) {
-        const why = stderr.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean).slice(-3).join(' / ');
+        const why = sanitizeLine(stderr.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean).slice(-3).join(' / ')).slice(0, 500);
         const reason = (err as { killed?: boolean }).killed ? `ansible-inventory did not finish within ${TIMEOUT_MS / 1000}s` : `ansible-inventory failed: ${why || err.message}`;
         reject(new InventoryError([{ file: source, line: 0, column: 0, reason, hint: 'run ansible-inventory -i <path> --list yourself to see why' }]));
       } else resolve(stdout);

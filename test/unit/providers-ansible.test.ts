@@ -195,3 +195,17 @@ test('pool: filters match any Ansible group of a host, not only its pool', async
   assert.equal(parseFilter('pool:zeta')(row), true);
   assert.equal(parseFilter('pool:db')(row), false);
 });
+
+test('--ansible-inventory is repeatable', async () => {
+  const { parseCliArgs } = await import('../../src/cli/args.js');
+  assert.deepEqual(parseCliArgs(['status', '--ansible-inventory', 'a.ini', '--ansible-inventory', 'inv/']).ansibleInventories, ['a.ini', 'inv/']);
+  assert.deepEqual(parseCliArgs([]).ansibleInventories, []);
+});
+
+test('a wholly vaulted group_vars file is refused by the built-in reader, naming the file and not its text', () => {
+  const dir = tree({ 'hosts': '[web]\nw1\n', 'group_vars/web.yml': VAULT });
+  assert.throws(
+    () => loadStaticInventory(dir),
+    (err: unknown) => err instanceof InventoryError && /group_vars\/web\.yml: the whole file is vaulted/.test(err.message) && !err.message.includes('3961643562663135613962306664353833'),
+  );
+});
