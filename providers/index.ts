@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Machine } from '../src/model/index.js';
 import { loadInventory } from './datacenter.js';
 import { localMachine } from './local.js';
+import { loadAnsibleInventories } from './ansible/index.js';
 import { loadSshConfigHosts } from './sshconfig.js';
 import { SshConfigError } from './sshconfig-load.js';
 import { systemEnv } from './ssh-defaults.js';
@@ -13,6 +14,12 @@ export { localMachine } from './local.js';
 export interface LoadFleetOptions {
   /** YAML inventory (docs/inventory.md); no inventory provider when absent. */
   inventoryPath?: string;
+  /** Ansible inventories (files or directories); read with ansible-inventory when installed. */
+  ansibleInventories?: string[];
+  /** Ansible groups that become the pool, in order of preference (setting ansiblePoolGroups). */
+  ansiblePoolGroups?: string[];
+  /** Force how Ansible inventories are read (tests); default 'auto'. */
+  ansibleReader?: 'auto' | 'ansible' | 'static';
   /** Default: <home>/.ssh/config. */
   sshConfigPath?: string;
   /** Leave the ssh config provider out entirely (--no-ssh-config). */
@@ -35,11 +42,14 @@ export interface Fleet {
   machines: Machine[];
   warnings: string[];
   providers: Record<string, ProviderStatus>;
+  /** Ansible inventory files read (to watch for edits). */
+  ansibleFiles: string[];
 }
 
 /**
  * Lists the fleet: this machine, the ssh config hosts and the inventory hosts. When two providers
- * give the same id, the inventory wins over the ssh config, which wins over the local machine.
+ * give the same id, the inventory wins over Ansible inventories, which win over the ssh config,
+ * which wins over the local machine.
  * A bad inventory throws InventoryError (the operator asked for that file); a bad ssh config only
  * disables its provider.
  */
@@ -79,9 +89,23 @@ export async function loadFleet(opts: LoadFleetOptions = {}): Promise<Fleet> {
     providers['datacenter'] = { ok: true, message: 'no inventory file configured', machines: 0 };
   }
 
+  let ansible: Machine[] = [];
+  let ansibleFiles: string[] = [];
+  if (opts.ansibleInventories?.length) {
+    const result = await loadAnsibleInventories(opts.ansibleInventories, {
+      env,
+      ...(opts.ansiblePoolGroups ? { poolGroups: opts.ansiblePoolGroups } : {}),
+      ...(opts.ansibleReader ? { reader: opts.ansibleReader } : {}),
+    });
+    ansible = result.machines;
+    ansibleFiles = result.files;
+    warnings.push(...result.warnings);
+    providers['ansible'] = { ok: true, message: `read with the ${result.via}`, machines: ansible.length };
+  }
+
   // Highest precedence first; a later machine with a taken id is dropped with a warning.
   const byId = new Map<string, Machine>();
-  for (const m of [...inventory, ...sshHosts, ...local]) {
+  for (const m of [...inventory, ...ansible, ...sshHosts, ...local]) {
     const winner = byId.get(m.id);
     if (winner) {
       warnings.push(`${m.origin}: "${m.id}" is also defined at ${winner.origin} (${winner.provider}); using that one`);
@@ -91,7 +115,7 @@ export async function loadFleet(opts: LoadFleetOptions = {}): Promise<Fleet> {
     }
     byId.set(m.id, m);
   }
-  // Stable, readable order: local first, then ssh config, then inventory, each in file order.
-  const order = [...local, ...sshHosts, ...inventory];
-  return { machines: order.filter((m) => byId.get(m.id) === m), warnings, providers };
+  // Stable, readable order: local first, then ssh config, then Ansible, then inventory, each in file order.
+  const order = [...local, ...sshHosts, ...ansible, ...inventory];
+  return { machines: order.filter((m) => byId.get(m.id) === m), warnings, providers, ansibleFiles };
 }

@@ -12,6 +12,8 @@ export interface CliArgs {
   follow: boolean;
   lines: number;
   inventory?: string;
+  /** --ansible-inventory PATH (repeatable): Ansible inventory files or directories. */
+  ansibleInventories: string[];
   sshConfig?: string | false;
   local: boolean;
   readOnly: boolean;
@@ -56,6 +58,9 @@ Usage:
 
 Options:
   -i, --inventory PATH   data-center inventory (YAML); default: the one in the config dir, if any
+      --ansible-inventory PATH
+                         an Ansible inventory file or directory (repeatable); read with
+                         ansible-inventory --list when Ansible is installed
       --ssh-config PATH  ssh client config to take concrete Hosts from (default ~/.ssh/config)
       --no-ssh-config    do not read any ssh client config
       --no-local         leave this machine out of the fleet
@@ -110,7 +115,7 @@ type Command = (typeof COMMANDS)[number];
 /** Every command and option, for shell completion. */
 export const COMPLETION_WORDS = {
   commands: [...COMMANDS],
-  options: ['--inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
+  options: ['--inventory', '--ansible-inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -121,6 +126,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       allowPositionals: true,
       options: {
         inventory: { type: 'string', short: 'i' },
+        'ansible-inventory': { type: 'string', multiple: true },
         'ssh-config': { type: 'string' },
         'no-ssh-config': { type: 'boolean', default: false },
         'no-local': { type: 'boolean', default: false },
@@ -182,6 +188,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     follow: values.follow ?? false,
     lines,
     inventory: values.inventory,
+    ansibleInventories: values['ansible-inventory'] ?? [],
     sshConfig: values['no-ssh-config'] ? false : values['ssh-config'],
     local: !values['no-local'],
     readOnly: values['read-only'] ?? false,

@@ -6,8 +6,8 @@ export { NAGIOS };
 
 /** `remlite check`: one probe of the selected hosts, findings printed, Nagios exit code. */
 export async function runCheck(startup: Startup, select: { pools: string[]; hosts: string[] }): Promise<number> {
-  const wanted = (m: { id: string; name: string; pool: string }) =>
-    (select.pools.length === 0 || select.pools.includes(m.pool)) && (select.hosts.length === 0 || select.hosts.includes(m.id) || select.hosts.includes(m.name));
+  const wanted = (m: { id: string; name: string; pool: string; groups?: string[] }) =>
+    (select.pools.length === 0 || select.pools.includes(m.pool) || (m.groups ?? []).some((g) => select.pools.includes(g))) && (select.hosts.length === 0 || select.hosts.includes(m.id) || select.hosts.includes(m.name));
   const unknownHosts = select.hosts.filter((h) => !startup.options.machines.some((m) => m.id === h || m.name === h));
   if (unknownHosts.length) {
     process.stdout.write(`REMLITE UNKNOWN - no such host: ${unknownHosts.join(', ')}\n`);

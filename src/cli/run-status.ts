@@ -4,7 +4,7 @@ import { probeOnce } from './probe-once.js';
 import { statusJson, statusTable } from './status-format.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
-/** Probes every host once (in parallel) and prints the fleet. Exit 0 when every host answered, 1 otherwise. */
+/** Probes every host once (in parallel) and prints the fleet. Exit 0 when every host answered (or is marked not probed by its provider), 1 otherwise. */
 export async function runStatus(startup: Startup, json: boolean): Promise<number> {
   const state = await probeOnce(startup);
   process.stdout.write(json ? statusJson(state) : statusTable(fleetRows(state, { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false, now: Date.now() })));
@@ -12,7 +12,7 @@ export async function runStatus(startup: Startup, json: boolean): Promise<number
   for (const [name, p] of Object.entries(state.providers)) if (!p.ok) process.stderr.write(`remlite: provider ${name}: ${sanitizeLine(p.message ?? 'failed')}\n`);
   const allAnswered = state.order.every((id) => {
     const r = state.hosts[id]?.last?.reach;
-    return r === 'ok' || r === 'slow' || r === 'cloud-stopped';
+    return r === 'ok' || r === 'slow' || r === 'cloud-stopped' || (r === 'no-ssh' && !!state.hosts[id]?.machine.notProbed);
   });
   return allAnswered ? 0 : 1;
 }

@@ -40,8 +40,12 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   const settingsWarnings = settingsStore.warnings;
   const defaultInventory = join(configDir(), 'inventory.yaml');
   const inventoryPath = args.inventory ?? settings.inventoryPath ?? (existsSync(defaultInventory) ? defaultInventory : undefined);
+  const ansibleInventories = args.ansibleInventories.length ? args.ansibleInventories : (settings.ansibleInventories ?? []);
   const fleetOptions = {
     inventoryPath,
+    ansibleInventories,
+    ...(settings.ansiblePoolGroups ? { ansiblePoolGroups: settings.ansiblePoolGroups } : {}),
+    ansibleReader: ({ auto: 'auto', 'ansible-inventory': 'ansible', 'built-in': 'static' } as const)[settings.ansibleReader],
     sshConfigPath: args.sshConfig === false ? undefined : args.sshConfig,
     noSshConfig: args.sshConfig === false,
     includeLocal: args.local,
@@ -87,7 +91,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     },
     warnings: [...settingsWarnings, ...modeWarnings, ...(auditWarning ? [auditWarning] : []), ...fleet.warnings, ...userActions.warnings],
     providers: fleet.providers,
-    fleetFiles: [inventoryPath, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
+    fleetFiles: [inventoryPath, ...fleet.ansibleFiles, args.sshConfig === false ? undefined : (args.sshConfig ?? join(homedir(), '.ssh', 'config'))].filter((f): f is string => !!f),
     reloadFleet: async () => (await loadFleet(fleetOptions)).machines,
     theme: args.theme ?? settings.theme,
     mouse: args.mouse,
@@ -109,7 +113,7 @@ function refusalsStop<T>(check: () => T): T {
 }
 
 export function countByProvider(machines: Machine[]): Record<ProviderKind, number> {
-  const counts: Record<ProviderKind, number> = { local: 0, sshconfig: 0, datacenter: 0, ec2: 0 };
+  const counts: Record<ProviderKind, number> = { local: 0, sshconfig: 0, datacenter: 0, ec2: 0, ansible: 0 };
   for (const m of machines) counts[m.provider]++;
   return counts;
 }

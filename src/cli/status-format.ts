@@ -15,6 +15,7 @@ export function statusJson(state: FleetState): string {
       provider: h.machine.provider,
       site: h.machine.site,
       pool: h.machine.pool,
+      ...(h.machine.groups ? { groups: h.machine.groups } : {}),
       role: h.machine.role,
       reach: h.last?.reach ?? 'pending',
       error: h.last?.error,

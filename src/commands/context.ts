@@ -36,7 +36,7 @@ export function commandContext(
     screen: open ? 'host' : 'grid',
     readOnly: state.readOnly,
     hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name) })),
-    pools: uniq(list.map((h) => h.machine.pool)).sort(),
+    pools: uniq(list.flatMap((h) => [h.machine.pool, ...(h.machine.groups ?? [])])).sort(),
     services: open ? uniq(hostServices(open)) : uniq(list.flatMap(hostServices)).sort(),
     ...(open ? { actionServices: uniq(hostServices(open).filter(isSafeServiceName)) } : {}),
     logSources: open ? open.machine.logs.map((l) => ({ id: sanitizeLine(l.id), target: sanitizeLine(l.target) })) : [],

@@ -2,7 +2,7 @@ import type { HostChecks } from './checks.js';
 import type { Ec2Info } from './cloud.js';
 
 /** Where a machine came from. */
-export type ProviderKind = 'local' | 'sshconfig' | 'datacenter' | 'ec2';
+export type ProviderKind = 'local' | 'sshconfig' | 'datacenter' | 'ec2' | 'ansible';
 
 /** How to reach a machine over SSH. Absent for the local machine. */
 export interface SshTarget {
@@ -48,6 +48,10 @@ export interface Machine {
   origin: string;
   /** Declared configs, data, permissions, modules and databases to watch (failure matrix). */
   checks?: HostChecks;
+  /** Inventory groups the host belongs to (Ansible hosts), by name. */
+  groups?: string[];
+  /** Why the machine is listed but never probed (an Ansible host with ansible_connection=local, a vaulted address). */
+  notProbed?: string;
   /** What the cloud API says about it (EC2 machines only). */
   cloud?: Ec2Info;
 }

@@ -14,6 +14,12 @@ export interface Settings {
   /** Lines kept per open log. */
   logScrollback: number;
   inventoryPath?: string;
+  /** Ansible inventory files or directories (README "Already using Ansible?"). */
+  ansibleInventories?: string[];
+  /** Ansible groups that become a host's pool, in order of preference. */
+  ansiblePoolGroups?: string[];
+  /** How Ansible inventories are read: ansible-inventory when installed (auto), always, or never (built-in). */
+  ansibleReader: 'auto' | 'ansible-inventory' | 'built-in';
   theme: string;
   /** disk.cleanup deletes only files older than this many days (rotated logs and declared cleanup paths). */
   cleanupMinAgeDays: number;
@@ -25,12 +31,13 @@ export interface Settings {
   auditKeepFiles: number;
 }
 
-export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2'>> = Object.freeze({
+export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
   pollIntervalMs: 5000,
   probeTimeoutMs: 10000,
   slowThresholdMs: 2000,
   maxConcurrent: 64,
   logScrollback: 5000,
+  ansibleReader: 'auto',
   theme: 'default',
   cleanupMinAgeDays: 7,
   auditMaxBytes: 50 * 1024 * 1024,
@@ -88,6 +95,9 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   maxConcurrent: int(1, 4096, SETTINGS_DEFAULTS.maxConcurrent),
   logScrollback: int(100, 1_000_000, SETTINGS_DEFAULTS.logScrollback),
   inventoryPath: { type: 'string', minLength: 1 },
+  ansibleInventories: { type: 'array', items: { type: 'string', minLength: 1 } },
+  ansiblePoolGroups: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,128}$' } },
+  ansibleReader: { enum: ['auto', 'ansible-inventory', 'built-in'], default: SETTINGS_DEFAULTS.ansibleReader },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
   cleanupMinAgeDays: int(1, 3650, SETTINGS_DEFAULTS.cleanupMinAgeDays),
   ec2: EC2_SCHEMA,

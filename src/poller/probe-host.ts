@@ -17,6 +17,7 @@ export async function probeHost(hostExec: HostExec, machine: Machine, opts: Prob
     const reason = cloud.stateReason ? ` (${cloud.stateReason})` : '';
     return { machineId: machine.id, at, reach: 'cloud-stopped', error: `EC2 instance is ${cloud.state}${reason}: not probed` };
   }
+  if (machine.notProbed) return { machineId: machine.id, at, reach: 'no-ssh', error: `not probed: ${machine.notProbed}` };
   if (!machine.ssh && machine.provider !== 'local') {
     return { machineId: machine.id, at, reach: 'no-ssh', error: 'no address to log in with (see the ssh address setting of its provider)' };
   }

@@ -13,6 +13,8 @@ export interface HostRow {
   provider: string;
   site: string;
   pool: string;
+  /** Inventory groups the host is in (Ansible); `pool:` filters match them too. */
+  groups: string[];
   role: string;
   state: RowState;
   /** The numbers come from an older probe (the latest poll failed or is too old). */
@@ -160,6 +162,7 @@ function buildHostRow(h: HostState, now: number, staleAfterMs: number): HostRow 
     provider: m.provider,
     site: m.site,
     pool: m.pool,
+    groups: m.groups ?? [],
     role: m.role,
     state,
     stale,
@@ -232,6 +235,7 @@ export function parseFilter(filter: string): Predicate {
     if (key === 'state') preds.push(statePredicate(value));
     else if (key === 'sev' || key === 'severity') preds.push(severityPredicate(value));
     else if (key === 'svc' || key === 'service') preds.push((r) => r.services.some((name) => name.toLowerCase().includes(value)));
+    else if (key === 'pool') preds.push((r) => [r.pool, ...r.groups].some((g) => g.toLowerCase().includes(value)));
     else if (key && FIELD_KEYS[key]) {
       const get = FIELD_KEYS[key];
       preds.push((r) => get(r).toLowerCase().includes(value));
