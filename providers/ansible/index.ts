@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Machine } from '../../src/model/index.js';
 import type { ProviderEnv } from '../ssh-defaults.js';
@@ -45,6 +45,7 @@ export async function loadAnsibleInventories(sources: string[], opts: AnsibleLoa
     const abs = path.resolve(source);
     const hosts = useAnsible ? parseInventoryList(await runInventoryList(abs), abs) : loadStaticInventory(abs, files);
     if (useAnsible) files.push(...watchList(abs));
+    files.push(...inventoryDirs(abs));
     let baseDir = abs;
     try {
       if (!lstatSync(abs).isDirectory()) baseDir = path.dirname(abs);
@@ -64,6 +65,39 @@ export async function loadAnsibleInventories(sources: string[], opts: AnsibleLoa
     }
   }
   return { machines, warnings, via: useAnsible ? 'ansible-inventory' : 'built-in reader', files: [...new Set(files)] };
+}
+
+/**
+ * The directories whose entries make up an inventory: an inventory directory with its subdirectories
+ * (group_vars/ and host_vars/ among them), or, for an inventory file, the group_vars/ and host_vars/
+ * beside it. Watched beside the files, so a file added to
+ * or removed from one of them reloads the fleet too (a directory's mtime changes with its entries).
+ */
+export function inventoryDirs(source: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 4 || out.length >= 256) return;
+    try {
+      if (!lstatSync(dir).isDirectory()) return;
+      out.push(dir);
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !e.name.startsWith('.')) walk(path.join(dir, e.name), depth + 1);
+    } catch {
+      // absent or unreadable: nothing to watch there
+    }
+  };
+  let top = source;
+  try {
+    if (!lstatSync(source).isDirectory()) top = path.dirname(source);
+  } catch {
+    return out;
+  }
+  if (top === source) walk(top, 0);
+  else {
+    // A file's own directory may be a busy one (a home directory): only its vars directories.
+    walk(path.join(top, 'group_vars'), 1);
+    walk(path.join(top, 'host_vars'), 1);
+  }
+  return out;
 }
 
 function watchList(source: string): string[] {

@@ -1,4 +1,5 @@
 import { InventoryError } from '../inventory-error.js';
+import { byGroupOrder, groupOrder } from './group-order.js';
 import { isVaultText, VAULTED, type AnsibleValue, type AnsibleVars, type ResolvedHost } from './model.js';
 
 function clean(value: unknown, depth = 0): AnsibleValue {
@@ -53,6 +54,11 @@ export function parseInventoryList(json: string, source: string): ResolvedHost[]
     for (const p of parents.get(name) ?? []) ancestors(p, out);
   };
   for (const h of Object.keys(hostvars)) if (!direct.has(h)) (order.push(h), direct.set(h, []));
+  const childrenOf = (g: string) => {
+    const body = root[g];
+    return body !== null && typeof body === 'object' ? strings((body as Record<string, unknown>)['children']) : [];
+  };
+  const rank = groupOrder(childrenOf('all'), childrenOf);
   return order.map((name) => {
     const all = new Set<string>();
     const own = direct.get(name) ?? [];
@@ -63,7 +69,7 @@ export function parseInventoryList(json: string, source: string): ResolvedHost[]
     return {
       name,
       groups: [...all].sort(),
-      directGroups: own.filter((g) => g !== 'all').sort(),
+      directGroups: byGroupOrder(own.filter((g) => g !== 'all'), rank),
       vars: vars && typeof vars === 'object' && !Array.isArray(vars) ? (vars as AnsibleVars) : {},
       origin: `${source} (ansible-inventory)`,
     };

@@ -17,13 +17,13 @@ export interface AnsibleMapOptions {
   env: ProviderEnv;
   /** Relative key and known_hosts paths are taken from here (the inventory's directory). */
   baseDir: string;
-  /** Groups that become the pool, in order of preference; otherwise the host's first own group by name. */
+  /** Groups that become the pool, in order of preference; otherwise the host's first own group in the inventory's order. */
   poolGroups?: string[];
 }
 
 /**
- * The pool of a host: the first of poolGroups the host is in; else the first (by name) group that
- * lists the host itself, other than all/ungrouped; else the first of its other groups; else "ungrouped".
+ * The pool of a host: the first of poolGroups the host is in; else the first group (in the order the
+ * inventory defines them) that lists the host itself, other than all/ungrouped; else the first of its other groups; else "ungrouped".
  */
 export function choosePool(host: ResolvedHost, poolGroups: readonly string[] = []): string {
   const preferred = poolGroups.find((g) => host.groups.includes(g));

@@ -26,7 +26,7 @@ export interface ResolvedHost {
   name: string;
   /** Every group the host is in, directly or through children, by name; "all" left out. */
   groups: string[];
-  /** The groups that list the host itself, by name. */
+  /** The groups that list the host itself, in the order the inventory defines them (group-order.ts). */
   directGroups: string[];
   vars: AnsibleVars;
   origin: string;

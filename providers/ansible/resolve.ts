@@ -1,3 +1,4 @@
+import { byGroupOrder, groupOrder } from './group-order.js';
 import type { AnsibleInventory, AnsibleVars, ResolvedHost } from './model.js';
 
 /** Vars from group_vars/ and host_vars/ next to an inventory, by group or host name. */
@@ -24,6 +25,8 @@ export function resolveInventory(inv: AnsibleInventory, files: VarsFiles = { gro
     depthMemo.set(name, d);
     return d;
   };
+  const topLevel = [...inv.groups.keys()].filter((g) => g !== 'all' && (parents.get(g) ?? []).every((p) => p === 'all'));
+  const rank = groupOrder(topLevel, (g) => inv.groups.get(g)?.children ?? []);
   const ancestors = (name: string, out: Set<string>): void => {
     if (out.has(name)) return;
     out.add(name);
@@ -41,6 +44,6 @@ export function resolveInventory(inv: AnsibleInventory, files: VarsFiles = { gro
     Object.assign(vars, files.groups.get('all'));
     for (const g of ordered) Object.assign(vars, files.groups.get(g));
     Object.assign(vars, host.vars, files.hosts.get(name));
-    return { name, groups: [...all].sort(), directGroups: direct.filter((g) => g !== 'all').sort(), vars, origin: host.origin };
+    return { name, groups: [...all].sort(), directGroups: byGroupOrder(direct.filter((g) => g !== 'all'), rank), vars, origin: host.origin };
   });
 }

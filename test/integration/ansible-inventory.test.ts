@@ -71,6 +71,16 @@ test('the same directory read by ansible-inventory --list and by the built-in re
   assert.ok(!everything.includes(CIPHER) && !everything.includes('ANSIBLE_VAULT'));
 });
 
+test('a host\'s pool is its first group in the order the inventory defines them, the same through ansible-inventory and the built-in reader', { skip }, async () => {
+  // zeta comes before alpha in the file; a (a child of web) ranks after the top-level b.
+  const dir = tree({ hosts: ['[zeta]', 'h1', '[alpha]', 'h1', 'h2', '[a]', 'h3', '[b]', 'h3', '[web:children]', 'a', ''].join('\n') });
+  const pools = (ms: { id: string; pool: string }[]) => Object.fromEntries(ms.map((m) => [m.id, m.pool]));
+  const viaAnsible = pools(mapAnsibleHosts(parseInventoryList(await runInventoryList(dir), dir), { env, baseDir: dir }).machines);
+  const viaStatic = pools(mapAnsibleHosts(loadStaticInventory(dir), { env, baseDir: dir }).machines);
+  assert.deepEqual(viaAnsible, { h1: 'zeta', h2: 'alpha', h3: 'b' });
+  assert.deepEqual(viaStatic, viaAnsible);
+});
+
 test('loadFleet: native inventory beats Ansible, Ansible beats ~/.ssh/config, with a warning naming both places', { skip }, async () => {
   const dir = tree({
     ...DIR,

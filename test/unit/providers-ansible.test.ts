@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InventoryError } from '../../providers/index.js';
-import { choosePool, loadStaticInventory, mapAnsibleHosts, parseIniInventory, parseInventoryList, parseYamlInventory } from '../../providers/ansible/index.js';
+import { choosePool, inventoryDirs, loadStaticInventory, mapAnsibleHosts, parseIniInventory, parseInventoryList, parseYamlInventory } from '../../providers/ansible/index.js';
 import { resolveInventory } from '../../providers/ansible/resolve.js';
 import { expandHostPattern } from '../../providers/ansible/host-pattern.js';
+import { statChanged } from '../../src/app/fleet-watch.js';
 import { parseSshArgs } from '../../providers/ansible/ssh-args.js';
 import type { ProviderEnv } from '../../providers/ssh-defaults.js';
 
@@ -164,9 +165,9 @@ test('ssh args: -J and ProxyJump are applied, other options make the host not pr
   assert.match(m.get('app2')!.notProbed!, /unsupported ssh args for remlite: -o ControlPersist=60s/);
 });
 
-test('pool: the preferred group setting wins, else the first own group by name', () => {
-  const h = { name: 'x', groups: ['dc1', 'prod', 'web'], directGroups: ['web', 'dc1'].sort(), vars: {}, origin: 'i:1' };
-  assert.equal(choosePool(h), 'dc1');
+test('pool: the preferred group setting wins, else the first own group in the inventory\'s order', () => {
+  const h = { name: 'x', groups: ['dc1', 'prod', 'web'], directGroups: ['web', 'dc1'], vars: {}, origin: 'i:1' };
+  assert.equal(choosePool(h), 'web');
   assert.equal(choosePool(h, ['prod']), 'prod');
   assert.equal(choosePool(h, ['nothere', 'web']), 'web');
 });
@@ -208,4 +209,40 @@ test('a wholly vaulted group_vars file is refused by the built-in reader, naming
     () => loadStaticInventory(dir),
     (err: unknown) => err instanceof InventoryError && /group_vars\/web\.yml: the whole file is vaulted/.test(err.message) && !err.message.includes('3961643562663135613962306664353833'),
   );
+});
+
+test('pool: both readers rank a host\'s groups as the inventory defines them (a child group defined before its parent included), not by name', () => {
+  const ini = ['[zeta]', 'h1', '[alpha]', 'h1', 'h2', '[a]', 'h3', '[b]', 'h3', '[web:children]', 'a', ''].join('\n');
+  const fromIni = new Map(resolveInventory(parseIniInventory(ini, 'order.ini')).map((h) => [h.name, h.directGroups]));
+  assert.deepEqual(fromIni.get('h1'), ['zeta', 'alpha']);
+  assert.deepEqual(fromIni.get('h3'), ['b', 'a'], 'a is a child of web, so it ranks after the top-level b');
+  // What ansible-inventory --list prints for the same file (top-level groups as created, then children).
+  const json = JSON.stringify({
+    _meta: { hostvars: {} },
+    all: { children: ['ungrouped', 'zeta', 'alpha', 'b', 'web'] },
+    zeta: { hosts: ['h1'] }, alpha: { hosts: ['h1', 'h2'] }, b: { hosts: ['h3'] }, web: { children: ['a'] }, a: { hosts: ['h3'] },
+  });
+  const fromList = new Map(parseInventoryList(json, 'inv').map((h) => [h.name, h.directGroups]));
+  assert.deepEqual(fromList, fromIni);
+  assert.equal(choosePool({ name: 'h1', groups: [], directGroups: fromIni.get('h1')!, vars: {}, origin: '' }), 'zeta');
+});
+
+test('watching: an inventory directory and its vars directories are watched, so a file added there changes a watched stat', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'remlite-ansible-dirs-'));
+  try {
+    mkdirSync(path.join(dir, 'group_vars', 'web'), { recursive: true });
+    mkdirSync(path.join(dir, 'host_vars'));
+    writeFileSync(path.join(dir, 'hosts'), '[web]\nweb01\n');
+    assert.deepEqual(inventoryDirs(dir).sort(), [dir, path.join(dir, 'group_vars'), path.join(dir, 'group_vars', 'web'), path.join(dir, 'host_vars')].sort());
+    // An inventory file: only the vars directories beside it (its own directory may be a busy one).
+    assert.deepEqual(inventoryDirs(path.join(dir, 'hosts')).sort(), [path.join(dir, 'group_vars'), path.join(dir, 'group_vars', 'web'), path.join(dir, 'host_vars')].sort());
+    // The directory as an editor left it an hour ago; then a file is added to it.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(path.join(dir, 'host_vars'), hourAgo, hourAgo);
+    const before = statSync(path.join(dir, 'host_vars'));
+    writeFileSync(path.join(dir, 'host_vars', 'web01.yml'), 'ansible_port: 2222\n');
+    assert.ok(statChanged(statSync(path.join(dir, 'host_vars')), before), 'the reload watcher sees the directory change');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
