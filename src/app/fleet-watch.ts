@@ -1,4 +1,4 @@
-import { watchFile, unwatchFile, type Stats } from 'node:fs';
+import { statSync, watchFile, unwatchFile, type Stats } from 'node:fs';
 import type { Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import { describeFleetChange, type FleetChange } from './fleet-diff.js';
@@ -20,18 +20,31 @@ export interface FleetWatchDeps {
 export class FleetWatch {
   private busy = false;
   private again = false;
-  private readonly onChange = (curr: Stats, prev: Stats) => {
-    if (statChanged(curr, prev)) void this.reload();
-  };
+  private readonly listeners = new Map<string, (curr: Stats) => void>();
 
   constructor(private readonly deps: FleetWatchDeps) {}
 
+  /**
+   * Each file's stat is taken here, at once, and every later stat is compared with the last one seen:
+   * an edit made right after start() is not lost (fs.watchFile takes its own first stat later, and
+   * would count an edit made before it as the starting point).
+   */
   start(): void {
-    for (const f of this.deps.files) watchFile(f, { interval: this.deps.intervalMs ?? 1000, persistent: false }, this.onChange);
+    for (const f of this.deps.files) {
+      let seen: StatKey = statKey(f);
+      const listener = (curr: Stats) => {
+        if (!statChanged(curr, seen)) return;
+        seen = { mtimeMs: curr.mtimeMs, size: curr.size, ino: curr.ino };
+        void this.reload();
+      };
+      this.listeners.set(f, listener);
+      watchFile(f, { interval: this.deps.intervalMs ?? 1000, persistent: false }, listener);
+    }
   }
 
   stop(): void {
-    for (const f of this.deps.files) unwatchFile(f, this.onChange);
+    for (const [f, listener] of this.listeners) unwatchFile(f, listener);
+    this.listeners.clear();
   }
 
   async reload(): Promise<void> {
@@ -56,10 +69,23 @@ export class FleetWatch {
   }
 }
 
+type StatKey = Pick<Stats, 'mtimeMs' | 'size' | 'ino'>;
+
+/** A file's stat as watchFile reports it: all zero when the file is missing (or cannot be stat'ed). */
+function statKey(file: string): StatKey {
+  try {
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st) return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
+  } catch {
+    // unreadable: as watchFile sees it
+  }
+  return { mtimeMs: 0, size: 0, ino: 0 };
+}
+
 /**
  * Whether a watchFile event is a real change. Node also calls the listener for a file that is
  * missing and stays missing (both stats zeroed): that is no reason to reload and say so.
  */
-export function statChanged(curr: Pick<Stats, 'mtimeMs' | 'size' | 'ino'>, prev: Pick<Stats, 'mtimeMs' | 'size' | 'ino'>): boolean {
+export function statChanged(curr: StatKey, prev: StatKey): boolean {
   return curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size || curr.ino !== prev.ino;
 }

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statChanged } from '../../src/app/fleet-watch.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FleetWatch, statChanged } from '../../src/app/fleet-watch.js';
+import { createFleetStore } from '../../src/store/index.js';
+import { waitFor } from '../support/wait-for.js';
 
 test('a file missing before and after is no change; an edit, a new file or a replaced file is', () => {
   const missing = { mtimeMs: 0, size: 0, ino: 0 };
@@ -39,4 +44,26 @@ test('a reload says what changed: hosts added and removed, addresses, checks per
   );
   const dropped = diffFleet(after, [m('web1'), after[1]!, after[2]!]);
   assert.equal(describeFleetChange(dropped), 'fleet reloaded: checks of web1: -data /srv/app.db, -module ext4');
+});
+
+test('an edit made right after the watch starts reloads the fleet (before fs.watchFile has taken its own first stat)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-watch-'));
+  const file = join(dir, 'inventory.yaml');
+  writeFileSync(file, 'hosts: []\n');
+  let loads = 0;
+  const watch = new FleetWatch({
+    store: createFleetStore(),
+    files: [file],
+    load: async () => (loads++, []),
+    apply: () => ({ change: { added: [], removed: [], moved: [], checks: [], other: [] } }),
+    intervalMs: 20,
+  });
+  try {
+    watch.start();
+    writeFileSync(file, 'hosts: [{ name: web1 }]\n');
+    await waitFor('the reload of the edited file', () => loads > 0);
+  } finally {
+    watch.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
