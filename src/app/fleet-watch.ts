@@ -1,4 +1,4 @@
-import { statSync, watchFile, unwatchFile, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import type { Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import { describeFleetChange, type FleetChange } from './fleet-diff.js';
@@ -20,31 +20,34 @@ export interface FleetWatchDeps {
 export class FleetWatch {
   private busy = false;
   private again = false;
-  private readonly listeners = new Map<string, (curr: Stats) => void>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: FleetWatchDeps) {}
 
   /**
-   * Each file's stat is taken here, at once, and every later stat is compared with the last one seen:
-   * an edit made right after start() is not lost (fs.watchFile takes its own first stat later, and
-   * would count an edit made before it as the starting point).
+   * Each file's stat is taken here, at once, and every tick compares a fresh stat with the last one
+   * seen. (fs.watchFile reports only changes after its own first stat, taken later on the thread
+   * pool: an edit made right after start() became its starting point and was never reported.)
    */
   start(): void {
-    for (const f of this.deps.files) {
-      let seen: StatKey = statKey(f);
-      const listener = (curr: Stats) => {
-        if (!statChanged(curr, seen)) return;
-        seen = { mtimeMs: curr.mtimeMs, size: curr.size, ino: curr.ino };
-        void this.reload();
-      };
-      this.listeners.set(f, listener);
-      watchFile(f, { interval: this.deps.intervalMs ?? 1000, persistent: false }, listener);
-    }
+    const seen = new Map(this.deps.files.map((f) => [f, statKey(f)] as const));
+    this.timer = setInterval(() => {
+      let changed = false;
+      for (const [f, last] of seen) {
+        const now = statKey(f);
+        if (statChanged(now, last)) {
+          seen.set(f, now);
+          changed = true;
+        }
+      }
+      if (changed) void this.reload();
+    }, this.deps.intervalMs ?? 1000);
+    this.timer.unref();
   }
 
   stop(): void {
-    for (const [f, listener] of this.listeners) unwatchFile(f, listener);
-    this.listeners.clear();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   async reload(): Promise<void> {
@@ -71,20 +74,20 @@ export class FleetWatch {
 
 type StatKey = Pick<Stats, 'mtimeMs' | 'size' | 'ino'>;
 
-/** A file's stat as watchFile reports it: all zero when the file is missing (or cannot be stat'ed). */
+/** A file's stat, all zero when the file is missing (or cannot be stat'ed). */
 function statKey(file: string): StatKey {
   try {
     const st = statSync(file, { throwIfNoEntry: false });
     if (st) return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
   } catch {
-    // unreadable: as watchFile sees it
+    // unreadable: as if missing
   }
   return { mtimeMs: 0, size: 0, ino: 0 };
 }
 
 /**
- * Whether a watchFile event is a real change. Node also calls the listener for a file that is
- * missing and stays missing (both stats zeroed): that is no reason to reload and say so.
+ * Whether a fresh stat differs from the last one seen. A file missing before and after (both
+ * zeroed) is no change: no reason to reload and say so.
  */
 export function statChanged(curr: StatKey, prev: StatKey): boolean {
   return curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size || curr.ino !== prev.ino;
