@@ -1,7 +1,7 @@
 // Metrics 3-5: 1,000 hosts served by in-process ssh2 servers (a child node process), the real console
 // and App rendered by Ink to a recording fake terminal in this process: keypress latency, bytes per
 // frame, dropped keys, RSS over a soak with a log pane streaming, and a 5,000 lines/s log.
-import { installLeanImports } from '../src/cli/lean-imports.js';
+import { installLeanImports } from '../views/terminal/lean-imports.js';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -114,7 +114,7 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
     const out = new FakeTtyOut(120, 40);
     process.env['NODE_ENV'] ??= 'production'; // as the CLI runs the UI (see run-tui.ts)
     installLeanImports(); // as the CLI does before it loads Ink (bounded Ink caches)
-    const { startTui } = await import('../views/start-tui.js');
+    const { startTui } = await import('../views/terminal/start-tui.js');
     const { pickTheme } = await import('../views/theme.js');
     tui = startTui({ store: c.store, intents: c.intents, stdin: stdin as unknown as NodeJS.ReadStream, stdout: out as unknown as NodeJS.WriteStream, theme: pickTheme('default') });
     await waitFor(() => polled === hosts, 180_000, 'the first poll of every host');

@@ -8,14 +8,14 @@ import path from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-// Ink modules replaced by our copies with bounded caches (views/ink-patches; the same swap as
-// src/cli/lean-imports-hooks.ts does for tsc's output).
+// Ink modules replaced by our copies with bounded caches (views/terminal/ink-patches; the same swap as
+// views/terminal/lean-imports-hooks.ts does for tsc's output).
 const inkPatches = {
   name: 'ink-patches',
   setup(b) {
     b.onResolve({ filter: /^\.\/(measure-text|wrap-text)\.js$/ }, (args) =>
       args.importer.includes(`${path.sep}node_modules${path.sep}ink${path.sep}build${path.sep}`)
-        ? { path: path.resolve('dist/views/ink-patches', args.path.slice(2)) }
+        ? { path: path.resolve('dist/views/terminal/ink-patches', args.path.slice(2)) }
         : undefined,
     );
   },

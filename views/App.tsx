@@ -15,7 +15,7 @@ import { NowContext, ViewContext } from './context.js';
 import { FleetGrid, INITIAL_GRID_UI, type GridUi } from './FleetGrid.js';
 import { HelpOverlay, type HelpSection } from './HelpOverlay.js';
 import { HostView } from './HostView.js';
-import { KeyDispatcher } from './key-dispatch.js';
+import { KeyDispatcher } from './terminal/key-dispatch.js';
 import { COMMAND_BAR_KEYS, GRID_KEYS, HOST_KEYS, READ_ONLY_REFUSAL, type KeyHint } from './keymap.js';
 import { StatusBar, statusLineCount } from './StatusBar.js';
 import { pickTheme, type Theme } from './theme.js';

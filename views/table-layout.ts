@@ -1,5 +1,5 @@
 // Table layout without Ink: which columns fit, the window of rows, and each row's cells. Shared by
-// the Table component and the first paint (first-paint.ts), which draws before Ink is loaded.
+// the Table component and the first paint (terminal/first-paint.ts), which draws before Ink is loaded.
 import { fit } from './text.js';
 
 export interface Column<T> {

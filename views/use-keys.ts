@@ -1,6 +1,6 @@
 import { useCallback, useLayoutEffect, useRef } from 'react';
 import { useInput, type Key } from 'ink';
-import { useKeyDispatch } from './key-dispatch.js';
+import { useKeyDispatch } from './terminal/key-dispatch.js';
 
 /**
  * A screen's key handler, always called in its latest version. Under the app's KeyDispatcher it

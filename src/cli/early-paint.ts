@@ -7,7 +7,7 @@ import { configDir, settingsFilePath, stateDir } from '../persist/paths.js';
 import { readNoFollow } from '../persist/no-follow.js';
 import { storeFromCache } from '../app/cache-restore.js';
 import { BUILTIN_PALETTES, isBuiltinTheme } from '../theme/palettes.js';
-import type { FrameWriter } from '../../views/frame-writer.js';
+import type { FrameWriter } from '../../views/terminal/frame-writer.js';
 
 export interface EarlyScreen {
   /** The fleet cache as read (the console restores it without reading or moving it again). */
@@ -38,8 +38,8 @@ export async function paintCachedFleet(args: CliArgs): Promise<EarlyScreen> {
   // Keys typed before the console is live wait in the terminal instead of being echoed over the frame.
   input.setRawMode(true);
   const [{ FrameWriter }, { firstPaintFrame }, { pickTheme }] = await Promise.all([
-    import('../../views/frame-writer.js'),
-    import('../../views/first-paint.js'),
+    import('../../views/terminal/frame-writer.js'),
+    import('../../views/terminal/first-paint.js'),
     import('../../views/theme.js'),
   ]);
   const name = args.theme ?? settingsTheme();

@@ -4,7 +4,6 @@ import { fleetCachePath } from '../persist/fleet-cache.js';
 import type { Startup } from './startup.js';
 import type { EarlyScreen } from './early-paint.js';
 import { FleetWatch } from '../app/fleet-watch.js';
-import { installLeanImports } from './lean-imports.js';
 import { BUNDLED_VERSION } from './build-info.js';
 import { startupMark } from './startup-trace.js';
 import { resolveTheme } from '../theme/load-theme.js';
@@ -31,7 +30,7 @@ export async function runTui(startup: Startup, early?: EarlyScreen): Promise<num
   const watch = new FleetWatch({ store: core.store, files: startup.fleetFiles, load: startup.reloadFleet, apply: (m) => core.replaceStaticMachines(m) });
   watch.start();
   // Ink is loaded only here, so headless commands never pay for it.
-  const { startTui } = await importInkLive(() => import('../../views/start-tui.js'));
+  const { startTui } = await importInkLive(() => import('../../views/terminal/start-tui.js'));
   const { pickTheme } = await import('../../views/theme.js');
   const theme = pickTheme(resolved);
   startupMark('ink-loaded');
@@ -56,7 +55,7 @@ async function importInkLive<T>(load: () => Promise<T>): Promise<T> {
   // React's production build: much less to load and several times faster to render than its development build.
   process.env['NODE_ENV'] ??= 'production';
   // The bundle has no es-toolkit index to avoid (and a loader thread would only cost time).
-  if (!BUNDLED_VERSION) installLeanImports();
+  if (!BUNDLED_VERSION) (await import('../../views/terminal/lean-imports.js')).installLeanImports();
   try {
     return await load();
   } finally {

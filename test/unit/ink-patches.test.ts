@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { resolveSync } from '../../src/cli/lean-imports-hooks.js';
-import measureText, { cacheSize as measureCacheSize } from '../../views/ink-patches/measure-text.js';
-import wrapText, { cacheSize as wrapCacheSize } from '../../views/ink-patches/wrap-text.js';
+import { resolveSync } from '../../views/terminal/lean-imports-hooks.js';
+import measureText, { cacheSize as measureCacheSize } from '../../views/terminal/ink-patches/measure-text.js';
+import wrapText, { cacheSize as wrapCacheSize } from '../../views/terminal/ink-patches/wrap-text.js';
 
 const inkBuild = pathToFileURL(path.resolve('node_modules/ink/build/dom.js')).href;
 const next = (specifier: string, context: { parentURL?: string }) => ({ url: new URL(specifier, context.parentURL).href });
@@ -14,7 +14,7 @@ const next = (specifier: string, context: { parentURL?: string }) => ({ url: new
 test('Ink\'s imports of measure-text and wrap-text resolve to the bounded copies; nobody else\'s do', () => {
   for (const name of ['measure-text', 'wrap-text']) {
     const r = resolveSync(`./${name}.js`, { parentURL: inkBuild }, next);
-    assert.match(r.url, new RegExp(`/dist/views/ink-patches/${name}\\.js$`));
+    assert.match(r.url, new RegExp(`/dist/views/terminal/ink-patches/${name}\\.js$`));
     const mine = pathToFileURL(path.resolve('dist/views/x.js')).href;
     assert.equal(resolveSync(`./${name}.js`, { parentURL: mine }, next).url, new URL(`./${name}.js`, mine).href);
   }

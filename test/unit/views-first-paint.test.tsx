@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
-import { firstPaintFrame } from '../../views/first-paint.js';
-import { styled, colorCode } from '../../views/ansi-style.js';
+import { firstPaintFrame } from '../../views/terminal/first-paint.js';
+import { styled, colorCode } from '../../views/terminal/ansi-style.js';
 import { DEFAULT_THEME, NO_COLOR_THEME } from '../../views/theme.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
 

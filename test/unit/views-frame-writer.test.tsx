@@ -7,11 +7,11 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { fakeTty, screenOf } from '../support/fake-terminal.js';
 import { waitFor } from '../support/wait-for.js';
-import { startTui } from '../../views/start-tui.js';
+import { startTui } from '../../views/terminal/start-tui.js';
 import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
-import { diffRows, ENTER_ALT_SCREEN, FrameWriter, LEAVE_ALT_SCREEN } from '../../views/frame-writer.js';
+import { diffRows, ENTER_ALT_SCREEN, FrameWriter, LEAVE_ALT_SCREEN } from '../../views/terminal/frame-writer.js';
 
 class Term extends EventEmitter {
   columns = 80;

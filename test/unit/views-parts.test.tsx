@@ -7,10 +7,10 @@ import { layoutColumns, Table, windowStart, type Column } from '../../views/Tabl
 import { findLine, lineSeverity, logWindow, splitMatches } from '../../views/log-window.js';
 import { pickTheme, NO_COLOR_THEME, HIGH_CONTRAST_THEME, DEFAULT_THEME } from '../../views/theme.js';
 import { chunk, fit, truncate } from '../../views/text.js';
-import { startTui } from '../../views/start-tui.js';
+import { startTui } from '../../views/terminal/start-tui.js';
 import { fakeTty } from '../support/fake-terminal.js';
-import { LEAVE_ALT_SCREEN } from '../../views/frame-writer.js';
-import { MOUSE_OFF, MOUSE_ON, translateMouse, wheelOf } from '../../views/mouse.js';
+import { LEAVE_ALT_SCREEN } from '../../views/terminal/frame-writer.js';
+import { MOUSE_OFF, MOUSE_ON, translateMouse, wheelOf } from '../../views/terminal/mouse.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
 
 afterEach(() => cleanup());

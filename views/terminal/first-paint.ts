@@ -2,16 +2,16 @@
 // (about a second on a 2-core machine), with the same texts, columns and colours as the grid Ink then
 // draws: the status line, the breadcrumb, the grid with the first host selected, and the footer.
 // It goes through the same FrameWriter, so Ink's first frame rewrites only the rows that differ.
-import type { FleetData } from '../src/store/index.js';
-import { fleetRows, fleetSummary, formatAge } from '../src/store/selectors.js';
+import type { FleetData } from '../../src/store/index.js';
+import { fleetRows, fleetSummary, formatAge } from '../../src/store/selectors.js';
 import { styled } from './ansi-style.js';
-import { breadcrumbText } from './breadcrumb.js';
-import { gridColumns, gridStatus, groupRow, INITIAL_GRID_UI, initialSelection } from './grid-columns.js';
-import { footerText, GRID_KEYS } from './keymap.js';
-import { statusLineCount, statusMessage, statusMessageRows, summaryParts } from './status-summary.js';
-import { headerLine, layoutColumns, rowCells, windowStart } from './table-layout.js';
-import { fit } from './text.js';
-import type { Theme } from './theme.js';
+import { breadcrumbText } from '../breadcrumb.js';
+import { gridColumns, gridStatus, groupRow, INITIAL_GRID_UI, initialSelection } from '../grid-columns.js';
+import { footerText, GRID_KEYS } from '../keymap.js';
+import { statusLineCount, statusMessage, statusMessageRows, summaryParts } from '../status-summary.js';
+import { headerLine, layoutColumns, rowCells, windowStart } from '../table-layout.js';
+import { fit } from '../text.js';
+import type { Theme } from '../theme.js';
 
 export interface FirstPaintInput {
   data: FleetData;
@@ -23,7 +23,7 @@ export interface FirstPaintInput {
   depth?: number;
 }
 
-/** The frame's rows, as App would lay out the grid screen (see App.tsx, FleetGrid.tsx, StatusBar.tsx). */
+/** The frame's rows, as App would lay out the grid screen (see ../App.tsx, ../FleetGrid.tsx, ../StatusBar.tsx). */
 export function firstPaintFrame(input: FirstPaintInput): string {
   const { data, theme, columns: width, now } = input;
   const depth = input.depth ?? 24;

@@ -1,6 +1,6 @@
 // Ink 6.8's build/measure-text.js with its cache bounded. Ink keeps the size of every distinct text it
 // ever measured in a module-level Map: under a streaming log (a new string per line) and a live grid
-// that grows without end. Swapped in for Ink's module by src/cli/lean-imports-hooks.ts (tsc output)
+// that grows without end. Swapped in for Ink's module by views/terminal/lean-imports-hooks.ts (tsc output)
 // and scripts/bundle.mjs (the bundle).
 import widestLine from 'widest-line';
 

@@ -16,10 +16,10 @@ interface ResolveContext {
 const COMPAT_INDEX = '/dist/compat/index.mjs';
 const THROTTLE = '/dist/compat/function/throttle.mjs';
 
-// Ink modules replaced by our own copies with bounded caches (views/ink-patches: why there).
+// Ink modules replaced by our own copies with bounded caches (ink-patches/: why there).
 const INK_PATCHES: Readonly<Record<string, string>> = {
-  './measure-text.js': new URL('../../views/ink-patches/measure-text.js', import.meta.url).href,
-  './wrap-text.js': new URL('../../views/ink-patches/wrap-text.js', import.meta.url).href,
+  './measure-text.js': new URL('./ink-patches/measure-text.js', import.meta.url).href,
+  './wrap-text.js': new URL('./ink-patches/wrap-text.js', import.meta.url).href,
 };
 
 function lean(specifier: string, context: ResolveContext, result: ResolveResult): ResolveResult {
