@@ -1,7 +1,7 @@
 import type { ActionPlan, HostBaseline, HostProbe, Machine, ServiceStatus } from '../model/index.js';
 import { isSafeServiceName, shCommand } from '../util/shell-quote.js';
 import { REPAIR_ENTRIES } from './catalogue/index.js';
-import { withPrivilege } from './privilege.js';
+import { withPrivilege } from '../util/privilege.js';
 import { awsCliCommand, type Ec2ActionId } from '../../providers/ec2/aws-command.js';
 
 export { withPrivilege };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import type { CatalogueEntry, PlanContext } from '../catalogue.js';
 import { requireOnHost } from '../guard.js';
-import { withPrivilege } from '../privilege.js';
+import { withPrivilege } from '../../util/privilege.js';
 import { pathError } from './params.js';
 
 /**
