@@ -10,7 +10,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import type { FleetStore } from '../../src/store/index.js';
-import { CATALOGUE } from '../../src/actions/catalogue.js';
+import { CATALOGUE } from '../../src/actions/catalogue/index.js';
 import { planAction } from '../../src/actions/planner.js';
 import type { Ec2Info } from '../../src/model/index.js';
 import { fleetStore, machine, NOW, probe, RecordingIntents, typeKeys } from './views-fixtures.js';

@@ -1,5 +1,5 @@
 import { shCommand, shQuote } from '../../util/shell-quote.js';
-import type { CatalogueEntry, PlanContext } from '../catalogue.js';
+import type { CatalogueEntry, PlanContext } from './types.js';
 import { requireOnHost } from '../guard.js';
 
 /** A guard as one step of an `&&` chain: a failed step before it must not run its message. */

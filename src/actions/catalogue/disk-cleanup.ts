@@ -1,7 +1,7 @@
 import type { HostProbe, Machine } from '../../model/index.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import { CLEANUP_LOG_DIR, mountOf } from '../../util/mount-of.js';
-import type { CatalogueEntry, PlanContext } from '../catalogue.js';
+import type { CatalogueEntry, PlanContext } from './types.js';
 import { requireOnHost } from '../guard.js';
 import { withPrivilege } from '../../util/privilege.js';
 import { pathError } from './params.js';
