@@ -1,17 +1,7 @@
-/** One problem found in an inventory file; line and column are 1-based (0 = the file as a whole). */
-export interface InventoryIssue {
-  file: string;
-  line: number;
-  column: number;
-  reason: string;
-  /** What the operator should do about it. */
-  hint: string;
-}
+import { formatIssue, type ConfigIssue } from '../src/util/config-error.js';
 
-export function formatIssue(issue: InventoryIssue): string {
-  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  return `${where}: ${issue.reason} — ${issue.hint}`;
-}
+/** One problem found in an inventory file (the shared config issue type). */
+export type InventoryIssue = ConfigIssue;
 
 /**
  * A malformed or missing inventory. The fields describe the first problem; `issues` holds all of

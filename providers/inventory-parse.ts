@@ -5,8 +5,8 @@ import type { HostChecks, LogSource, Machine, SshTarget } from '../src/model/ind
 import { isSafeServiceName } from '../src/util/shell-quote.js';
 import { CHECK_KEY_NAMES, mergeChecks, readChecks, type CheckReader } from './inventory-checks.js';
 import { InventoryError, type InventoryIssue } from './inventory-error.js';
+import { closest } from '../src/util/config-error.js';
 import {
-  closest,
   defaultIdentityFiles,
   defaultKnownHostsFiles,
   expandTilde,

@@ -2,7 +2,8 @@ import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp } from 'ink';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { commandContext, COMMANDS, parseCommand, pushHistory } from '../src/commands/index.js';
+import { commandContext, parseCommand, pushHistory } from '../src/commands/index.js';
+import { buildRegistry, type Registry } from '../src/registry/index.js';
 import type { ActionPlan } from '../src/model/index.js';
 import type { FleetStore, Intents } from '../src/store/index.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
@@ -16,7 +17,7 @@ import { FleetGrid, INITIAL_GRID_UI, type GridUi } from './FleetGrid.js';
 import { HelpOverlay, type HelpSection } from './HelpOverlay.js';
 import { HostView } from './HostView.js';
 import { KeyDispatcher } from './terminal/key-dispatch.js';
-import { COMMAND_BAR_KEYS, GRID_KEYS, HOST_KEYS, READ_ONLY_REFUSAL, type KeyHint } from './keymap.js';
+import { READ_ONLY_REFUSAL, type KeyHint } from './keymap.js';
 import { StatusBar, statusLineCount } from './StatusBar.js';
 import { pickTheme, type Theme } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -41,8 +42,8 @@ function useClock(): number {
   return now;
 }
 
-/** The command table as help lines (action commands hide in read-only mode like action keys). */
-const COMMAND_HINTS: KeyHint[] = COMMANDS.map((c) => ({ keys: c.usage, label: c.summary, ...(c.action ? { action: true } : {}) }));
+/** The registered commands as help lines (read-only mode registers no action command). */
+const commandHints = (registry: Registry): KeyHint[] => registry.commands().map((c) => ({ keys: c.usage, label: c.summary }));
 
 /** Screen switching: grid → host → confirmation, with help over any of them. */
 export function App(props: AppProps): React.JSX.Element {
@@ -61,6 +62,7 @@ export function App(props: AppProps): React.JSX.Element {
   const serviceCursor = useRef<string | undefined>(undefined);
   const focusSeq = useRef(0);
   const hostId = screen.name === 'host' ? screen.machineId : undefined;
+  const userActions = useStore(props.store, (s) => s.userActions);
   const { notice, providers, readOnly, hostName, logSource } = useStore(
     props.store,
     useShallow((s) => ({
@@ -80,8 +82,10 @@ export function App(props: AppProps): React.JSX.Element {
   const quit = props.onQuit ?? (() => exit());
   const openCommand = () => setCommandOpen(true);
 
+  // App provides the view context, so it reads the registry's inputs from the store itself.
+  const registry = buildRegistry({ readOnly, userActions });
   const screenHelp = () =>
-    screen.name === 'grid' ? [{ title: 'Fleet grid', keys: GRID_KEYS }] : [{ title: 'Host', keys: HOST_KEYS }];
+    screen.name === 'grid' ? [{ title: 'Fleet grid', keys: registry.hints('grid', 'builtin') }] : [{ title: 'Host', keys: registry.hints('host', 'builtin') }];
   const runLine = (text: string) => {
     setCommandOpen(false);
     if (text.replace(/^\s*:?/, '').trim() === '') return;
@@ -98,10 +102,9 @@ export function App(props: AppProps): React.JSX.Element {
       setScreen,
       setGridUi,
       intents: props.intents,
-      readOnly: state.readOnly,
       confirm: (plan) => setConfirm(plan),
       notify: (text, level) => state.notify(text, level),
-      showHelp: () => setHelp([{ title: 'Commands', keys: COMMAND_HINTS }, { title: 'Command bar', keys: COMMAND_BAR_KEYS }, ...screenHelp()]),
+      showHelp: () => setHelp([{ title: 'Commands', keys: commandHints(registry) }, { title: 'Command bar', keys: registry.hints('command-bar') }, ...screenHelp()]),
       quit,
       nextSeq: () => ++focusSeq.current,
     });
@@ -131,7 +134,7 @@ export function App(props: AppProps): React.JSX.Element {
               ui={gridUi}
               setUi={(f) => setGridUi(f)}
               onOpen={(machineId) => setScreen({ name: 'host', machineId, tab: 'Services' })}
-              onHelp={() => setHelp([{ title: 'Fleet grid', keys: GRID_KEYS }, ...userActionSection(props.store.getState().userActions, ['pool'])])}
+              onHelp={() => setHelp([{ title: 'Fleet grid', keys: registry.hints('grid', 'builtin') }, ...userActionSection(registry, ['grid'])])}
               onQuit={quit}
               onConfirmPool={(c) => setPoolConfirm(c)}
               onCommand={openCommand}

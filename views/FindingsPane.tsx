@@ -56,20 +56,26 @@ export function FindingsPane(props: PaneProps): React.JSX.Element {
       return true;
     }
     if (!current) return false;
-    if (input === 'P' && current.repairs[0]) {
-      const first = current.repairs[0];
+    const { registry } = props;
+    // The repair entry the key is bound to, registered in this mode or not (read-only: refused below).
+    const entry = key.return ? registry.known('repair.first') : registry.bound('findings', input);
+    const intent = entry?.intent;
+    if (!entry || intent?.kind !== 'repair') return false;
+    const repair = intent.pick === 'number' ? current.repairs[Number(input) - 1] : current.repairs[0];
+    if (!repair) return key.return; // digits beyond the repairs fall through to tab switching
+    if (!registry.get(entry.id)) {
+      props.refuseReadOnly();
+      return true;
+    }
+    if (intent.pick === 'pool') {
       props.requestPoolRepair({
         machineId: props.host.machine.id,
-        action: first.action,
-        params: first.params,
+        action: repair.action,
+        params: repair.params,
         clears: { class: current.class, subject: current.subject },
       });
       return true;
     }
-    let repair;
-    if (key.return) repair = current.repairs[0];
-    else if (/^[1-9]$/.test(input)) repair = current.repairs[Number(input) - 1];
-    if (!repair) return key.return; // digits beyond the repairs fall through to tab switching
     // An unavailable repair never reaches a confirmation: HostView shows the planner's reason.
     props.requestAction({ action: repair.action, machineId: props.host.machine.id, params: repair.params });
     return true;

@@ -4,17 +4,15 @@ import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
 import { defaultSortDesc, fleetRows, SORT_KEYS, type FleetRow } from '../src/store/selectors.js';
 import { useNow, useView } from './context.js';
-import { footerText, GRID_KEYS, READ_ONLY_REFUSAL } from './keymap.js';
+import { footerText, READ_ONLY_REFUSAL } from './keymap.js';
 import { Table } from './Table.js';
 import { gridColumns, gridEmptyText, gridStatus, groupRow, initialSelection, rowId, type GridUi } from './grid-columns.js';
 import { fit } from './text.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
-import { userActionFor, userActionHints } from './user-action-keys.js';
-import { userActionId } from '../src/actions/user/user-catalogue.js';
 import { poolRepairHosts } from '../src/store/pool-hosts.js';
-import type { UserAction } from '../src/model/index.js';
+import { useRegistry } from './use-registry.js';
 
 export { INITIAL_GRID_UI, type GridUi } from './grid-columns.js';
 
@@ -57,15 +55,14 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const { ui, setUi } = props;
   const [editing, setEditing] = useState<string | null>(null);
   const [acceptAsk, setAcceptAsk] = useState<AcceptAsk | null>(null);
-  const userActions = useStore(store, (s) => s.userActions);
+  const registry = useRegistry();
 
   // On a pool header the pool's first host is the canary; on a host row, that host (in its pool).
-  const requestPoolAction = (action: UserAction, row: FleetRow) => {
+  const requestPoolAction = (action: string, row: FleetRow) => {
     const s = store.getState();
-    if (s.readOnly) return s.notify(READ_ONLY_REFUSAL, 'warning');
     const canary = row.kind === 'host' ? row.id : s.order.find((id) => s.hosts[id]?.machine.pool === row.pool);
     if (!canary) return s.notify(`pool ${sanitizeLine(row.kind === 'group' ? row.pool : '')} has no host`, 'warning');
-    const request = { machineId: canary, action: userActionId(action.name), params: {} };
+    const request = { machineId: canary, action, params: {} };
     const r = intents.plan(request);
     if ('refused' in r) return s.notify(`refused: ${sanitizeLine(r.refused)}`, 'error');
     props.onConfirmPool?.({ plan: r.plan, request, hosts: poolRepairHosts(s, canary) });
@@ -134,23 +131,20 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
       else if (input === 'p') setUi((u) => ({ ...u, groupByPool: !u.groupByPool }));
       else if (key.return) {
         if (selectedRow && selectedRow.kind === 'host') props.onOpen(selectedRow.id);
-      } else if (input === 'A') {
-        if (store.getState().readOnly) store.getState().notify(READ_ONLY_REFUSAL, 'warning');
-        else if (selectedRow) setAcceptAsk(acceptQuestion(selectedRow));
+      } else if (registry.withheld('grid', input)) store.getState().notify(READ_ONLY_REFUSAL, 'warning');
+      else if (registry.keyEntry('grid', input)) {
+        const intent = registry.keyEntry('grid', input)!.intent;
+        if (intent.kind === 'accept-baseline' && selectedRow) setAcceptAsk(acceptQuestion(selectedRow));
+        else if (intent.kind === 'plan' && selectedRow) requestPoolAction(intent.action, selectedRow);
       } else if (input === 'R') intents.refresh();
       else if (input === '?') props.onHelp();
       else if (input === ':') props.onCommand?.();
       else if (key.escape && ui.filter) setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
       else if (input === 'q') props.onQuit();
-      else {
-        const mine = userActionFor(userActions, 'pool', input);
-        if (mine && selectedRow) requestPoolAction(mine, selectedRow);
-      }
     },
     props.active,
   );
 
-  const readOnly = useStore(store, (s) => s.readOnly);
   const width = useTerminalSize().columns;
   const status = gridStatus(rows, selected, ui);
 
@@ -176,7 +170,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         </Text>
       ) : (
         <Text wrap="truncate-end" color={theme.muted}>
-          {fit(`${status} │ ${footerText([...GRID_KEYS, ...userActionHints(userActions, ['pool'])], readOnly)}`, width)}
+          {fit(`${status} │ ${footerText([...registry.hints('grid', 'builtin'), ...registry.hints('grid', 'user')])}`, width)}
         </Text>
       )}
     </Box>

@@ -2,9 +2,10 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useView } from './context.js';
-import { visibleKeys, type KeyHint } from './keymap.js';
+import type { KeyHint } from './keymap.js';
 import { fit } from './text.js';
 
+/** A titled list of keys, taken from the registry of the current mode (read-only registers no action key). */
 export interface HelpSection {
   title: string;
   keys: KeyHint[];
@@ -26,7 +27,7 @@ export function HelpOverlay(props: HelpOverlayProps): React.JSX.Element {
 
   const lines: { text: string; title?: boolean }[] = [];
   for (const s of props.sections) {
-    const keys = visibleKeys(s.keys, props.readOnly);
+    const keys = s.keys;
     if (keys.length === 0) continue;
     lines.push({ text: s.title, title: true });
     for (const k of keys) lines.push({ text: `  ${fit(k.keys, 14)} ${k.label}` });

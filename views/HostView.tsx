@@ -10,20 +10,9 @@ import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
 import { FindingsPane } from './FindingsPane.js';
 import type { HelpSection } from './HelpOverlay.js';
-import {
-  CLOUD_ACTION_KEYS,
-  CLOUD_KEYS,
-  FINDINGS_KEYS,
-  footerText,
-  HOST_KEYS,
-  LOG_SOURCE_KEYS,
-  LOG_VIEW_KEYS,
-  READ_ONLY_REFUSAL,
-  SERVICES_KEYS,
-  TRUST_KEYS,
-  VOLUMES_KEYS,
-  type KeyHint,
-} from './keymap.js';
+import { footerText, READ_ONLY_REFUSAL } from './keymap.js';
+import type { KeySection } from '../src/registry/index.js';
+import { useRegistry } from './use-registry.js';
 import { LogsPane } from './LogsPane.js';
 import type { PaneInput, PaneProps } from './pane.js';
 import { ServicesPane, type ServiceFocus } from './ServicesPane.js';
@@ -31,8 +20,7 @@ import { fit, pct, truncate, wrap } from './text.js';
 import { healthColor, type Theme } from './theme.js';
 import { VolumesPane } from './VolumesPane.js';
 import { offerMismatch, reviewOf, trustBlocked, TrustPanel, type ReviewedKey } from './TrustPanel.js';
-import { userActionFor, userActionHints, userActionSection } from './user-action-keys.js';
-import { userActionId } from '../src/actions/user/user-catalogue.js';
+import { userActionSection } from './user-action-keys.js';
 
 export const TABS = ['Services', 'Volumes', 'Logs', 'Findings'] as const;
 /** Host name and numbers, probe line, baseline line. */
@@ -64,11 +52,12 @@ interface Message {
   level: 'info' | 'warning' | 'error';
 }
 
-function paneKeys(tab: Tab, logOpen: boolean): KeyHint[] {
-  if (tab === 'Services') return SERVICES_KEYS;
-  if (tab === 'Volumes') return VOLUMES_KEYS;
-  if (tab === 'Logs') return logOpen ? LOG_VIEW_KEYS : LOG_SOURCE_KEYS;
-  return FINDINGS_KEYS;
+/** The registry section of the open tab's pane. */
+function paneSection(tab: Tab, logOpen: boolean): KeySection {
+  if (tab === 'Services') return 'services';
+  if (tab === 'Volumes') return 'volumes';
+  if (tab === 'Logs') return logOpen ? 'log-view' : 'log-sources';
+  return 'findings';
 }
 
 function HostHeader({ host, now, theme, width }: { host: HostState; now: number; theme: Theme; width: number }): React.JSX.Element {
@@ -142,9 +131,9 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const readOnly = useStore(store, (s) => s.readOnly);
   const logOpen = useStore(store, (s) => s.log?.machineId === props.machineId);
   const { tab, onTab: setTab } = props;
-  const userActions = useStore(store, (s) => s.userActions);
+  const registry = useRegistry();
   // The Services tab reads service actions; every tab reads host actions.
-  const userScopes = tab === 'Services' ? (['service', 'host'] as const) : (['host'] as const);
+  const userSections: KeySection[] = tab === 'Services' ? ['services', 'host'] : ['host'];
   const [message, setMessage] = useState<Message | null>(null);
   const [trustAsk, setTrustAsk] = useState<ReviewedKey | null>(null);
   const paneInput = useRef<PaneInput | null>(null);
@@ -161,21 +150,34 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const trustable = !!host && untrusted && trustBlocked(host) === undefined;
   const tabIndex = TABS.indexOf(tab);
 
+  /** A key whose entry read-only mode did not register. */
+  const refuseReadOnly = () => setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
+
+  /** Plans an intent of a registered entry (panes dispatch their keys through the registry). */
   const requestAction = (intent: ActionIntent) => {
-    if (readOnly) {
-      setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
-      return;
-    }
     const r = intents.plan(intent);
     if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
     else props.onConfirm(r.plan);
   };
 
-  const requestPoolRepair = (request: PoolRepairRequest) => {
-    if (readOnly) {
-      setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
-      return;
+  /**
+   * Plans the entry a key triggers in a registry section, with params from its scope; a key whose
+   * entry read-only mode did not register is refused with the reason. True when the key was one.
+   */
+  const dispatchKey = (section: KeySection, input: string, params: Record<string, string>): boolean => {
+    const entry = registry.keyEntry(section, input);
+    if (entry?.intent.kind === 'plan') {
+      requestAction({ action: entry.intent.action, machineId: props.machineId, params });
+      return true;
     }
+    if (registry.withheld(section, input)) {
+      refuseReadOnly();
+      return true;
+    }
+    return false;
+  };
+
+  const requestPoolRepair = (request: PoolRepairRequest) => {
     const r = intents.plan({ action: request.action, machineId: request.machineId, params: request.params });
     if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
     else props.onConfirmPool({ plan: r.plan, request, hosts: poolRepairHosts(store.getState(), request.machineId, request.clears) });
@@ -217,27 +219,24 @@ export function HostView(props: HostViewProps): React.JSX.Element {
       else if (input === ':') props.onCommand?.();
       else if (input === '?') {
         const sections: HelpSection[] = [
-          { title: `Host: ${tab}`, keys: paneKeys(tab, logOpen) },
-          { title: 'Host', keys: HOST_KEYS },
+          { title: `Host: ${tab}`, keys: registry.hints(paneSection(tab, logOpen), 'builtin') },
+          { title: 'Host', keys: registry.hints('host', 'builtin') },
         ];
-        if (trustable) sections.push({ title: 'Host key', keys: TRUST_KEYS });
-        if (host?.machine.cloud) sections.push({ title: 'EC2 instance', keys: CLOUD_KEYS });
-        sections.push(...userActionSection(userActions, userScopes));
+        if (trustable) sections.push({ title: 'Host key', keys: registry.hints('host-key') });
+        if (host?.machine.cloud) sections.push({ title: 'EC2 instance', keys: registry.hints('ec2') });
+        sections.push(...userActionSection(registry, userSections));
         props.onHelp(sections);
-      } else if (input === 'T' && untrusted && host) {
+      } else if (untrusted && host && (registry.keyEntry('host-key', input) || registry.withheld('host-key', input))) {
         const blocked = trustBlocked(host);
-        if (readOnly) setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
+        if (!registry.keyEntry('host-key', input)) refuseReadOnly();
         else if (blocked) setMessage({ text: sanitizeLine(blocked), level: 'error' });
         else if (host.last?.hostKey) setTrustAsk(reviewOf(host.last.hostKey));
-      } else if (host?.machine.cloud && CLOUD_ACTION_KEYS[input]) {
-        requestAction({ action: CLOUD_ACTION_KEYS[input]!, machineId: props.machineId, params: {} });
+      } else if (host?.machine.cloud && dispatchKey('ec2', input, {})) {
+        // a cloud action of the instance
       } else if (input === 'R') {
         intents.refresh(props.machineId);
         setMessage({ text: 'polling…', level: 'info' });
-      } else {
-        const mine = userActionFor(userActions, 'host', input);
-        if (mine) requestAction({ action: userActionId(mine.name), machineId: props.machineId, params: {} });
-      }
+      } else dispatchKey('host', input, {});
     },
     props.active,
   );
@@ -251,12 +250,18 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   }
 
   const width = props.width;
-  const footerKeys = [...paneKeys(tab, logOpen), ...userActionHints(userActions, userScopes), ...(trustable ? TRUST_KEYS : []), ...(host.machine.cloud ? CLOUD_KEYS : []), ...HOST_KEYS];
+  const footerKeys = [
+    ...registry.hints(paneSection(tab, logOpen), 'builtin'),
+    ...registry.hints(userSections, 'user'),
+    ...(trustable ? registry.hints('host-key') : []),
+    ...(host.machine.cloud ? registry.hints('ec2') : []),
+    ...registry.hints('host', 'builtin'),
+  ];
   const bannerLines = untrusted ? 2 : 0;
   // A message (a refusal...) is shown whole, wrapped over as many rows as it needs; the footer keys otherwise.
-  const footerRows = message ? wrap(message.text, width) : [footerText(footerKeys, readOnly)];
+  const footerRows = message ? wrap(message.text, width) : [footerText(footerKeys)];
   const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - footerRows.length);
-  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, requestAction, requestPoolRepair, readOnly };
+  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, registry, dispatchKey, requestAction, requestPoolRepair, refuseReadOnly, readOnly };
   const hk = host.last?.hostKey;
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
 

@@ -1,7 +1,6 @@
 import React, { useLayoutEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useStore } from 'zustand';
-import { userActionId } from '../src/actions/user/user-catalogue.js';
+import type { Registry } from '../src/registry/index.js';
 import type { ServiceStatus } from '../src/model/index.js';
 import { formatAge } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
@@ -10,7 +9,6 @@ import { listMove, type PaneProps } from './pane.js';
 import { Table, type Column } from './Table.js';
 import type { Theme } from './theme.js';
 import { wrap } from './text.js';
-import { userActionFor } from './user-action-keys.js';
 
 /** Reported services, plus expected ones the probe did not mention (shown as unknown). */
 export function paneServices(host: PaneProps['host']): ServiceStatus[] {
@@ -41,12 +39,19 @@ function columns(t: Theme, now: number): Column<ServiceStatus>[] {
   ];
 }
 
-const VERBS: Record<string, string> = { r: 'service.restart', s: 'service.start', x: 'service.stop' };
+/** The registered built-in service verbs (r/s/x) and the action each plans; none in read-only mode. */
+function serviceVerbs(registry: Registry): { key: string; action: string }[] {
+  return registry.entries.flatMap((e) => {
+    const intent = e.intent;
+    if (e.source !== 'builtin' || e.scope !== 'service' || intent.kind !== 'plan') return [];
+    return e.keys.filter((k) => k.section === 'services').flatMap((k) => (k.input ?? []).map((key) => ({ key, action: intent.action })));
+  });
+}
 
 /** The verb keys the planner would refuse, grouped by reason (often one reason for all three: "r/s/x"). */
-export function unavailableVerbs(why: (action: string) => string | undefined): { keys: string; reason: string }[] {
+export function unavailableVerbs(verbs: readonly { key: string; action: string }[], why: (action: string) => string | undefined): { keys: string; reason: string }[] {
   const byReason = new Map<string, string[]>();
-  for (const [key, action] of Object.entries(VERBS)) {
+  for (const { key, action } of verbs) {
     const reason = why(action);
     if (reason !== undefined) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
   }
@@ -66,9 +71,8 @@ export interface ServicesPaneProps extends PaneProps {
 }
 
 export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
-  const { theme, store, intents } = useView();
+  const { theme, intents } = useView();
   const now = useNow();
-  const userActions = useStore(store, (s) => s.userActions);
   const services = paneServices(props.host);
   const [index, setIndex] = useState(0);
   const [focusSeen, setFocusSeen] = useState<number | undefined>(undefined);
@@ -91,7 +95,7 @@ export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
   }, [cursor, selectedName]);
   // Service verbs the planner would refuse for the selected service: said under the table, whole.
   const svcName = services[selected]?.name;
-  const blocked = props.readOnly || svcName === undefined ? [] : unavailableVerbs((action) => intents.unavailable?.({ action, machineId: props.host.machine.id, params: { service: svcName } }));
+  const blocked = svcName === undefined ? [] : unavailableVerbs(serviceVerbs(props.registry), (action) => intents.unavailable?.({ action, machineId: props.host.machine.id, params: { service: svcName } }));
   const blockedRows = blocked.flatMap((b) => wrap(`${b.keys} unavailable: ${sanitizeLine(b.reason)}`, props.width));
   const tableHeight = Math.max(1, props.height - 1 - blockedRows.length);
 
@@ -101,18 +105,8 @@ export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
       setIndex(moved);
       return true;
     }
-    const action = VERBS[input];
     const svc = services[selected];
-    if (action && svc) {
-      props.requestAction({ action, machineId: props.host.machine.id, params: { service: svc.name } });
-      return true;
-    }
-    const mine = userActionFor(userActions, 'service', input);
-    if (mine && svc) {
-      props.requestAction({ action: userActionId(mine.name), machineId: props.host.machine.id, params: { service: svc.name } });
-      return true;
-    }
-    return false;
+    return svc !== undefined && props.dispatchKey('services', input, { service: svc.name });
   };
 
   return (

@@ -5,7 +5,6 @@ import { defaultSortDesc } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { GridUi } from './FleetGrid.js';
 import type { Tab } from './HostView.js';
-import { READ_ONLY_REFUSAL } from './keymap.js';
 
 export type Screen = { name: 'grid' } | { name: 'host'; machineId: string; tab: Tab; focus?: { service: string; seq: number } };
 
@@ -15,7 +14,6 @@ export interface CommandTarget {
   setScreen: (screen: Screen) => void;
   setGridUi: (update: (ui: GridUi) => GridUi) => void;
   intents: Intents;
-  readOnly: boolean;
   confirm: (plan: ActionPlan) => void;
   notify: (text: string, level: 'info' | 'warning' | 'error') => void;
   showHelp: () => void;
@@ -29,7 +27,7 @@ const gridWith = (t: CommandTarget, filter: string) => {
   t.setGridUi((u) => ({ ...u, filter, selectedId: undefined }));
 };
 
-/** Runs a parsed command. Action commands only ever reach the confirmation dialog, as the r/s/x keys do. */
+/** Runs a parsed command. Action commands (registered only outside read-only mode) only ever reach the confirmation dialog, as their keys do. */
 export function runCommand(cmd: Command, t: CommandTarget): void {
   const host = t.screen.name === 'host' ? t.screen : undefined;
   switch (cmd.name) {
@@ -50,13 +48,10 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
       t.setScreen({ ...host, tab: 'Logs' });
       if (cmd.sourceId) t.intents.openLog(host.machineId, cmd.sourceId);
       return;
-    case 'restart':
-    case 'start':
-    case 'stop': {
+    case 'service-action': {
       if (!host) return;
-      if (t.readOnly) return t.notify(READ_ONLY_REFUSAL, 'warning');
       t.setScreen({ ...host, tab: 'Services', focus: { service: cmd.service, seq: t.nextSeq() } });
-      const r = t.intents.plan({ action: `service.${cmd.name}`, machineId: host.machineId, params: { service: cmd.service } });
+      const r = t.intents.plan({ action: cmd.action, machineId: host.machineId, params: { service: cmd.service } });
       if ('refused' in r) t.notify(`refused: ${sanitizeLine(r.refused)}`, 'error');
       else t.confirm(r.plan);
       return;

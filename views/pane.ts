@@ -1,5 +1,6 @@
 import type { Key } from 'ink';
 import type { ActionIntent } from '../src/model/index.js';
+import type { KeySection, Registry } from '../src/registry/index.js';
 import type { HostState, PoolRepairRequest } from '../src/store/index.js';
 
 /** A pane's key handler; returns true when it used the key (HostView then ignores it). */
@@ -12,10 +13,16 @@ export interface PaneProps {
   width: number;
   /** The pane installs its key handler here on every render. */
   inputRef: { current: PaneInput | null };
-  /** Plan an action and ask for confirmation (HostView handles read-only and refusals). */
+  /** The registry of this mode: which keys the pane may act on. */
+  registry: Registry;
+  /** Plans the entry a key triggers in a section (params from its scope), or refuses a key read-only mode withheld; true when the key was one. */
+  dispatchKey: (section: KeySection, input: string, params: Record<string, string>) => boolean;
+  /** Plan an action of a registered entry and ask for confirmation (HostView shows refusals). */
   requestAction: (intent: ActionIntent) => void;
   /** The same repair across the host's pool, canary first. */
   requestPoolRepair: (request: PoolRepairRequest) => void;
+  /** Says that read-only mode left the key's entry out. */
+  refuseReadOnly: () => void;
   readOnly: boolean;
 }
 

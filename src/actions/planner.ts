@@ -1,6 +1,6 @@
 import type { ActionIntent, ActionPlan, HostBaseline } from '../model/index.js';
 import type { HostState } from '../store/index.js';
-import { CATALOGUE, type CatalogueEntry, type PlanContext } from './catalogue.js';
+import { CATALOGUE, type CatalogueEntry, type PlanContext } from './catalogue/index.js';
 
 export type PlanOutcome = { plan: ActionPlan } | { refused: string };
 

@@ -1,5 +1,5 @@
 import type { ActionPlan } from '../model/index.js';
-import type { BaselineStore } from '../persist/baselines.js';
+import type { BaselineStore } from '../baseline/store.js';
 
 const COPY_NAME = /^[0-9a-f]{64}$/;
 

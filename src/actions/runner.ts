@@ -3,7 +3,7 @@ import type { ActionPlan, ActionResult, AuditEntry, CloudActionOutcome, Machine 
 import type { FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import type { AuditLog } from '../persist/audit-log.js';
-import type { BaselineStore } from '../persist/baselines.js';
+import type { BaselineStore } from '../baseline/store.js';
 import { MAX_DUMP_BYTES, storeDump } from '../baseline/dumps.js';
 import { outputTail } from './output-tail.js';
 import { readPlanInput, stdoutIsData } from './run-io.js';

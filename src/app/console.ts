@@ -9,7 +9,7 @@ import { ActionRunner } from '../actions/runner.js';
 import { LogFollower } from '../logs/log-follower.js';
 import { AuditLog, type AuditRotation } from '../persist/audit-log.js';
 import { detectAll, DEFAULT_THRESHOLDS } from '../matrix/index.js';
-import { BaselineStore } from '../persist/baselines.js';
+import { BaselineStore } from '../baseline/store.js';
 import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';

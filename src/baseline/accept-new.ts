@@ -1,6 +1,6 @@
 import type { HostBaseline, Machine } from '../model/index.js';
 import { shCommand } from '../util/shell-quote.js';
-import { withPrivilege } from '../actions/privilege.js';
+import { withPrivilege } from '../util/privilege.js';
 import { capturePlan, captureScript, MAX_CAPTURE_BYTES, type CapturePlan } from './capture-script.js';
 import { parseCapture } from './capture-parse.js';
 import { recordCapture, type AcceptDeps } from './accept.js';

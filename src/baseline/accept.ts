@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { HostBaseline, Machine } from '../model/index.js';
 import type { HostExec, HostExecResult } from '../exec/host-exec.js';
 import type { AuditLog } from '../persist/audit-log.js';
-import type { BaselineStore } from '../persist/baselines.js';
+import type { BaselineStore } from './store.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { withPrivilege } from '../actions/privilege.js';
-import { dumpCommand } from '../actions/catalogue/database.js';
+import { withPrivilege } from '../util/privilege.js';
 import { capturePlan, captureScript, isEmptyCapture, MAX_CAPTURE_BYTES } from './capture-script.js';
 import { parseCapture, type CaptureResult } from './capture-parse.js';
-import { MAX_DUMP_BYTES, storeDump } from './dumps.js';
+import { dumpCommand, MAX_DUMP_BYTES, storeDump } from './dumps.js';
 
 export interface AcceptDeps {
   hostExec: HostExec;

@@ -1,5 +1,5 @@
 import type { HostBaseline } from '../model/index.js';
-import type { BaselineStore } from '../persist/baselines.js';
+import type { BaselineStore } from './store.js';
 
 /**
  * Baselines in memory (the poller needs one per host per poll): loaded from the store on first

@@ -1,6 +1,6 @@
 import type { Machine } from '../model/index.js';
 import { shQuote } from '../util/shell-quote.js';
-import { SAFE_DATABASE } from '../persist/baselines.js';
+import { SAFE_DATABASE } from './store.js';
 
 /** Files larger than this are not copied into the baseline (the operator is told so). */
 export const MAX_CAPTURE_BYTES = 8 * 1024 * 1024;

@@ -1,5 +1,11 @@
-import type { BaselineStore } from '../persist/baselines.js';
-import { sha256Of } from '../persist/baselines.js';
+import type { BaselineStore } from './store.js';
+import { sha256Of } from './store.js';
+import { shCommand } from '../util/shell-quote.js';
+
+/** The dump command: run by "accept current as good" for each declared database, and by the db.dump repair. */
+export function dumpCommand(database: string): string {
+  return shCommand('mysqldump', '--single-transaction', database);
+}
 
 /** Largest dump remlite keeps: a bigger one is refused rather than stored cut. */
 export const MAX_DUMP_BYTES = 256 * 1024 * 1024;

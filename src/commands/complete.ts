@@ -46,10 +46,10 @@ export function completions(text: string, ctx: CommandContext): Completion {
   const argStart = lead + space + (/^\s*/.exec(body.slice(space))?.[0].length ?? 0);
   const typed = text.slice(argStart);
   const none: Completion = { kind: 'argument', from: argStart, word: typed, candidates: [] };
-  if (!spec?.arg || (spec.action && ctx.readOnly) || !availableCommands(ctx).includes(spec)) return none;
+  if (!spec?.arg || !availableCommands(ctx).some((c) => c.entryId === spec.entryId)) return none;
   if (/\s/.test(rest) || /\s$/.test(typed)) return none; // one argument only
   const lower = typed.toLowerCase();
-  const values = [...new Set(argValues(spec.arg.kind, ctx, spec.action === true))];
+  const values = [...new Set(argValues(spec.arg.kind, ctx, spec.dangerous))];
   return { kind: 'argument', from: argStart, word: typed, candidates: values.filter((v) => v.toLowerCase().startsWith(lower)) };
 }
 

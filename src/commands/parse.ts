@@ -1,6 +1,7 @@
 import { SORT_KEYS, type SortKey } from '../store/selectors.js';
+import { buildRegistry } from '../registry/index.js';
 import type { CommandContext } from './context.js';
-import { availableCommands, findCommand } from './table.js';
+import { availableCommands, findCommand, isRegistered } from './table.js';
 
 /** A command checked against the fleet: names resolved to what the console acts on. */
 export type Command =
@@ -10,7 +11,8 @@ export type Command =
   | { name: 'svc'; service: string }
   | { name: 'logs'; sourceId?: string }
   | { name: 'findings' }
-  | { name: 'restart' | 'start' | 'stop'; service: string }
+  /** A service-scoped registry entry (restart, start, stop): planned as its catalogue action on the service. */
+  | { name: 'service-action'; verb: string; action: string; service: string }
   | { name: 'filter'; filter: string }
   | { name: 'sort'; key: SortKey; desc?: boolean }
   | { name: 'help' }
@@ -52,12 +54,23 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
   if (!word) return invalid(`type a command: ${listNames(here.map((c) => c.name))}`);
   const spec = findCommand(word);
   if (!spec) return invalid(`unknown command :${word} — commands: ${here.map((c) => c.name).join(', ')}`);
-  if (spec.action && ctx.readOnly) return { ok: false, reason: 'read-only', message: `:${spec.name} changes a host` };
-  if (spec.scope === 'host' && ctx.screen !== 'host') return invalid(`:${spec.name} works on a host: open one first (:host NAME or Enter)`);
+  if (!isRegistered(spec, ctx.readOnly)) return { ok: false, reason: 'read-only', message: `:${spec.name} changes a host` };
+  if (spec.where === 'host' && ctx.screen !== 'host') return invalid(`:${spec.name} works on a host: open one first (:host NAME or Enter)`);
   if (!spec.arg && rest) return invalid(`:${spec.name} takes no argument (${spec.usage})`);
   if (spec.arg?.required && !rest) return invalid(`:${spec.name} needs an argument: ${spec.usage}`);
   const multiWord = spec.arg?.kind === 'filter' || spec.arg?.kind === 'sort';
   if (!multiWord && /\s/.test(rest)) return invalid(`:${spec.name} takes one argument: ${spec.usage}`);
+
+  const entry = buildRegistry({ readOnly: ctx.readOnly }).get(spec.entryId);
+  if (entry?.intent.kind === 'plan' && entry.scope === 'service') {
+    const service = rest ? pick(ctx.services, rest) : ctx.selectedService;
+    if (!service) {
+      return rest
+        ? invalid(`no service "${rest}" on this host — services: ${listNames(ctx.services)}`)
+        : invalid(`:${spec.name} needs a service: select one in the Services tab or type ${spec.usage.replace('[SVC]', 'NAME')}`);
+    }
+    return { ok: true, command: { name: 'service-action', verb: spec.name, action: entry.intent.action, service } };
+  }
 
   switch (spec.name) {
     case 'hosts':
@@ -88,17 +101,6 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
       return src
         ? { ok: true, command: { name: 'logs', sourceId: src.id } }
         : invalid(`no log source "${rest}" on this host — sources: ${listNames(ctx.logSources.map((s) => s.id))}`);
-    }
-    case 'restart':
-    case 'start':
-    case 'stop': {
-      const service = rest ? pick(ctx.services, rest) : ctx.selectedService;
-      if (!service) {
-        return rest
-          ? invalid(`no service "${rest}" on this host — services: ${listNames(ctx.services)}`)
-          : invalid(`:${spec.name} needs a service: select one in the Services tab or type ${spec.usage.replace('[SVC]', 'NAME')}`);
-      }
-      return { ok: true, command: { name: spec.name, service } };
     }
     case 'filter':
       return { ok: true, command: { name: 'filter', filter: rest } };

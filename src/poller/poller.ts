@@ -19,7 +19,8 @@ export interface DetectExtra {
   history: PollResult[];
 }
 
-export type Detector = (machine: Machine, poll: PollResult, now: number, extra: DetectExtra) => Finding[];
+/** The whole failure matrix run over one poll (detectAll over a DetectContext); each failure class is one matrix Detector. */
+export type DetectFindings = (machine: Machine, poll: PollResult, now: number, extra: DetectExtra) => Finding[];
 
 /**
  * Polls every machine on its own timer, never two probes of one host at once, so a slow or
@@ -39,7 +40,7 @@ export class Poller {
   constructor(
     private readonly store: FleetStore,
     private readonly hostExec: HostExec,
-    private readonly detect: Detector,
+    private readonly detect: DetectFindings,
     private readonly opts: PollerOptions,
   ) {}
 

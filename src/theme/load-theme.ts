@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatIssue } from '../../providers/inventory-error.js';
+import { formatIssue } from '../util/config-error.js';
 import { BUILTIN_PALETTES, isBuiltinTheme, type Palette } from './palettes.js';
 import { parseThemeFile } from './theme-file.js';
 

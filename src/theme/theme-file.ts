@@ -1,6 +1,5 @@
 import { LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
-import type { InventoryIssue as ConfigIssue } from '../../providers/inventory-error.js';
-import { closest } from '../../providers/ssh-defaults.js';
+import { closest, type ConfigIssue } from '../util/config-error.js';
 import { BUILTIN_PALETTES, BUILTIN_THEMES, COLOR_NAMES, isBuiltinTheme, THEME_ROLES, type Palette, type ThemeRole } from './palettes.js';
 
 const HEX = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;

@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait-for.js';
 import { loadFleet } from '../../providers/index.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { FleetWatch } from '../../src/app/fleet-watch.js';
-import { BaselineStore } from '../../src/persist/baselines.js';
+import { BaselineStore } from '../../src/baseline/store.js';
 import type { Finding, HostBaseline } from '../../src/model/index.js';
 
 const info = labInfo();

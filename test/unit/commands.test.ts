@@ -60,8 +60,8 @@ test('parse: every command resolves its argument against the fleet', () => {
   assert.deepEqual(ok(':logs unit:nginx', onWeb2()), { name: 'logs', sourceId: 'unit:nginx' });
   assert.deepEqual(ok(':logs /var/log/syslog', onWeb2()), { name: 'logs', sourceId: 'file:/var/log/syslog' });
   assert.deepEqual(ok(':findings', grid()), { name: 'findings' });
-  assert.deepEqual(ok(':restart php-fpm', onWeb2()), { name: 'restart', service: 'php-fpm' });
-  assert.deepEqual(ok(':stop', onWeb2(false, 'nginx')), { name: 'stop', service: 'nginx' });
+  assert.deepEqual(ok(':restart php-fpm', onWeb2()), { name: 'service-action', verb: 'restart', action: 'service.restart', service: 'php-fpm' });
+  assert.deepEqual(ok(':stop', onWeb2(false, 'nginx')), { name: 'service-action', verb: 'stop', action: 'service.stop', service: 'nginx' });
   assert.deepEqual(ok(':filter state:down sev:crit', grid()), { name: 'filter', filter: 'state:down sev:crit' });
   assert.deepEqual(ok(':filter', grid()), { name: 'filter', filter: '' });
   assert.deepEqual(ok(':sort load', grid()), { name: 'sort', key: 'load' });
@@ -99,7 +99,7 @@ test('parse: unknown commands and bad arguments say what is valid', () => {
 });
 
 test('parse: read-only refuses every action command, wherever it is typed', () => {
-  for (const c of COMMANDS.filter((x) => x.action)) {
+  for (const c of COMMANDS.filter((x) => x.dangerous)) {
     for (const ctx of [grid(true), onWeb2(true, 'nginx')]) {
       for (const text of [`:${c.name}`, `:${c.name} nginx`]) {
         const r = parseCommand(text, ctx);

@@ -5,7 +5,7 @@ import { parseTemplate, renderTemplate, type TemplatePart } from '../../src/acti
 import { parseUserActions } from '../../src/actions/user/parse-actions.js';
 import { userCatalogue } from '../../src/actions/user/user-catalogue.js';
 import { planAction } from '../../src/actions/planner.js';
-import { inPosixShell } from '../../src/actions/privilege.js';
+import { inPosixShell } from '../../src/util/privilege.js';
 import type { Machine } from '../../src/model/index.js';
 import type { HostState } from '../../src/store/index.js';
 import { machine } from './views-fixtures.js';

@@ -209,7 +209,7 @@ test('read-only: every command-bar entry, on the grid and on a host, never confi
   await app.press(ESC);
   const lines = sampleLines();
   assert.ok(lines.length >= 19, `${lines.length} lines`);
-  const actions = new Set(COMMANDS.filter((c) => c.action).map((c) => c.name));
+  const actions = new Set(COMMANDS.filter((c) => c.dangerous).map((c) => c.name));
   for (const onHost of [false, true]) {
     for (const line of lines) {
       await app.command('hosts');

@@ -1,7 +1,9 @@
-// --read-only against every key: on each screen (grid, pool header row, host view tabs, an open
-// log, findings, an EC2 host, an untrusted host) every printable key and the special keys are
-// pressed (and `y` after any key that changed the screen, to accept whatever it may have asked):
-// the views never plan, run, trust, accept a baseline nor start a pool repair. The planner (the
+// --read-only through the action registry: read-only mode registers no dangerous entry, so every
+// list derived from the registry (footers, help, the command table, completion) lacks them and no
+// key dispatched through it can plan. Iterating the registry is the proof: every dangerous entry
+// (built-in, cloud, actions.yaml) has none of its keys or commands in the read-only registry, and
+// pressing each of its keys on the screen that reads it (then `y`, to accept whatever it may have
+// asked) never plans, runs, trusts, accepts a baseline nor starts a pool repair. The planner (the
 // core's gate) refuses every catalogue action in read-only mode as well.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,16 +12,24 @@ import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';
 import type { FleetStore } from '../../src/store/index.js';
-import { CATALOGUE } from '../../src/actions/catalogue.js';
+import { CATALOGUE } from '../../src/actions/catalogue/index.js';
 import { planAction } from '../../src/actions/planner.js';
+import { parseUserActions } from '../../src/actions/user/parse-actions.js';
+import { buildRegistry, type KeySection } from '../../src/registry/index.js';
+import { commandContext, completions, parseCommand } from '../../src/commands/index.js';
 import type { Ec2Info } from '../../src/model/index.js';
 import { fleetStore, machine, NOW, probe, RecordingIntents, typeKeys } from './views-fixtures.js';
 
 afterEach(() => cleanup());
 
-const SPECIAL = ['\r', '\u001B', '\t', '\u001B[A', '\u001B[B', '\u001B[C', '\u001B[D', '\u001B[5~', '\u001B[6~', '\u001B[H', '\u001B[F', '\u007F', '\u0003'];
-const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
-const KEYS = [...PRINTABLE, ...SPECIAL];
+const USER_ACTIONS = parseUserActions(
+  `actions:
+  - { name: reload, key: L, scope: service, command: "systemctl reload -- {service}" }
+  - { name: uptime, key: U, scope: host, command: uptime }
+  - { name: drain, key: D, scope: pool, command: "/usr/local/bin/drain {host}" }
+`,
+  'actions.yaml',
+).actions;
 /** What a view may still ask for in read-only mode: looking, never changing. */
 const ALLOWED = new Set(['openLog', 'closeLog', 'refresh']);
 
@@ -29,7 +39,7 @@ const cloud: Ec2Info = {
 };
 
 function readOnlyStore(): FleetStore {
-  const store = fleetStore({ readOnly: true });
+  const store = fleetStore({ readOnly: true, userActions: USER_ACTIONS });
   const s = store.getState();
   s.setMachines([
     ...s.order.map((id) => s.hosts[id]!.machine),
@@ -49,64 +59,91 @@ function readOnlyStore(): FleetStore {
   return store;
 }
 
-interface Screen {
-  name: string;
-  /** Keys that lead from a fresh grid to the screen. */
-  path: string[];
-  /** The screen is showing (checked after navigating). */
-  shows: RegExp;
-}
-
 const host = (name: string, ...rest: string[]) => ['/', ...name, '\r', '\r', ...rest];
-const SCREENS: Screen[] = [
-  { name: 'fleet grid', path: [], shows: /Enter open/ },
-  { name: 'pool header row (grouped grid)', path: ['p', 'g'], shows: /^0\/\d+ .*by pool/m },
-  { name: 'host Services', path: host('web2'), shows: /php-fpm\s+failed/ },
-  { name: 'host Volumes', path: host('web2', '2'), shows: /MOUNT\s+DEVICE/ },
-  { name: 'host Logs (sources)', path: host('web2', '3'), shows: /choose a log source/ },
-  { name: 'an open log', path: host('web2', '3', '\r'), shows: /nginx · .*following/ },
-  { name: 'host Findings', path: host('web2', '4'), shows: /php-fpm is failed/ },
-  { name: 'EC2 host', path: host('app1'), shows: /app1\s+ec2\/eu-west-1/ },
-  { name: 'untrusted host', path: host('key1'), shows: /SHA256:abcDEF123/ },
-];
+/** Where each registry section is read, and what shows it is open. */
+const SCREENS: Record<KeySection, { path: string[]; shows: RegExp } | undefined> = {
+  grid: { path: [], shows: /Enter open/ },
+  host: { path: host('web2'), shows: /php-fpm\s+failed/ },
+  services: { path: host('web2'), shows: /php-fpm\s+failed/ },
+  volumes: { path: host('web2', '2'), shows: /MOUNT\s+DEVICE/ },
+  'log-sources': { path: host('web2', '3'), shows: /choose a log source/ },
+  'log-view': { path: host('web2', '3', '\r'), shows: /nginx · .*following/ },
+  findings: { path: host('web2', '4'), shows: /php-fpm is failed/ },
+  'host-key': { path: host('key1'), shows: /SHA256:abcDEF123/ },
+  ec2: { path: host('app1'), shows: /app1\s+ec2\/eu-west-1/ },
+  // Dialog keys: no dangerous entry is read there (checked below).
+  'command-bar': undefined,
+  confirm: undefined,
+};
+
+const full = buildRegistry({ readOnly: false, userActions: USER_ACTIONS });
+const readOnly = buildRegistry({ readOnly: true, userActions: USER_ACTIONS });
+const DANGEROUS = full.entries.filter((e) => e.dangerous);
+
+test('the registry has dangerous entries of every source: built-in repairs, service verbs, cloud actions, actions.yaml', () => {
+  const ids = DANGEROUS.map((e) => e.id);
+  for (const id of ['service.restart', 'service.start', 'service.stop', 'ec2.reboot', 'ec2.stop', 'ec2.start', 'baseline.accept', 'host-key.trust', 'repair.first', 'repair.number', 'repair.pool', 'user:reload', 'user:uptime', 'user:drain']) {
+    assert.ok(ids.includes(id), id);
+  }
+});
+
+test('read-only registers no dangerous entry: not in any footer or help list, no key triggers one, no command offers one', () => {
+  assert.deepEqual(readOnly.entries.filter((e) => e.dangerous).map((e) => e.id), []);
+  for (const section of Object.keys(SCREENS) as KeySection[]) assert.deepEqual(readOnly.hints(section).filter((h) => h.dangerous), [], section);
+  assert.deepEqual(readOnly.commands().filter((c) => c.dangerous), []);
+  const ctxs = [commandContext(readOnlyStore().getState()), commandContext(readOnlyStore().getState(), { machineId: 'web2', selectedService: 'php-fpm' })];
+  for (const entry of DANGEROUS) {
+    assert.equal(readOnly.get(entry.id), undefined, entry.id);
+    for (const k of entry.keys) {
+      for (const input of k.input ?? []) {
+        assert.equal(readOnly.keyEntry(k.section, input), undefined, `${entry.id}: ${input} in ${k.section}`);
+        assert.equal(readOnly.withheld(k.section, input), true, `${entry.id}: ${input} in ${k.section} is refused as read-only`);
+      }
+    }
+    if (entry.command) {
+      for (const ctx of ctxs) {
+        assert.ok(!completions(':', ctx).candidates.includes(entry.command.name), `${entry.command.name} completed on ${ctx.screen}`);
+        const r = parseCommand(`:${entry.command.name} php-fpm`, ctx);
+        assert.ok(!r.ok && r.reason === 'read-only', `:${entry.command.name} on ${ctx.screen}`);
+      }
+    }
+  }
+});
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** The frame without ages and clocks, which move on their own. */
-const steady = (f: string) => f.replace(/\d+(\.\d+)?(ms|s|m|h|d)\b/g, '#');
 
-async function open(screen: Screen, store: FleetStore, intents: RecordingIntents) {
+async function open(section: KeySection, store: FleetStore, intents: RecordingIntents) {
+  const screen = SCREENS[section];
+  assert.ok(screen, `a dangerous entry is read in ${section}: give the section a screen to open`);
   const r = render(<App store={store} intents={intents} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
   await pause(30);
   await typeKeys(r, ...screen.path);
-  const frame = r.lastFrame() ?? '';
-  assert.match(frame, screen.shows, `${screen.name} is showing`);
-  return { r, home: steady(frame) };
+  assert.match(r.lastFrame() ?? '', screen.shows, `${section} is showing`);
+  return r;
 }
 
-for (const screen of SCREENS) {
-  test(`read-only, ${screen.name}: no key plans, runs, trusts or accepts anything`, async () => {
-    const store = readOnlyStore();
-    const intents = new RecordingIntents(store);
-    let { r, home } = await open(screen, store, intents);
-    for (const key of KEYS) {
-      r.stdin.write(key);
-      await pause(25);
-      const changed = steady(r.lastFrame() ?? '') !== home;
-      if (changed) {
-        r.stdin.write('y'); // accept whatever the key may have asked
-        await pause(25);
-      }
-      const forbidden = intents.calls.filter((c) => !ALLOWED.has(c.name));
-      assert.deepEqual(forbidden.map((c) => c.name), [], `after ${JSON.stringify(key)} on ${screen.name}`);
-      if (changed) {
-        // Back to a fresh copy of the screen for the next key.
+/** The keys to press for a binding: its characters, or what its display names (Enter). */
+const pressesOf = (k: { keys: string; input?: readonly string[] }) => (k.input?.length ? [...k.input] : k.keys === 'Enter' ? ['\r'] : []);
+
+for (const entry of DANGEROUS) {
+  for (const binding of entry.keys) {
+    test(`read-only, ${entry.id} (${binding.keys} in ${binding.section}): refused, never plans, runs, trusts or accepts`, async () => {
+      const presses = pressesOf(binding);
+      assert.ok(presses.length > 0, `${entry.id}: a key to press`);
+      for (const key of presses.slice(0, 1)) {
+        const store = readOnlyStore();
+        const intents = new RecordingIntents(store);
+        const r = await open(binding.section, store, intents);
+        await typeKeys(r, key);
+        assert.match(r.lastFrame() ?? '', /read-only/, `${JSON.stringify(key)} says read-only`);
+        await typeKeys(r, 'y'); // accept whatever the key may have asked
+        const forbidden = intents.calls.filter((c) => !ALLOWED.has(c.name));
+        assert.deepEqual(forbidden.map((c) => c.name), [], `after ${JSON.stringify(key)} in ${binding.section}`);
+        assert.deepEqual(store.getState().actions, [], 'no action ever started');
         r.unmount();
-        ({ r, home } = await open(screen, store, intents));
       }
-    }
-    assert.equal(store.getState().readOnly, true);
-    assert.deepEqual(store.getState().actions, [], 'no action ever started');
-  });
+    });
+  }
 }
 
 test('read-only: the planner refuses every catalogue action, whatever the host', () => {

@@ -1,5 +1,5 @@
 import { acceptNewCommand, isEmptyPlan, newChecksPlan } from '../../baseline/accept-new.js';
-import type { CatalogueEntry } from '../catalogue.js';
+import type { CatalogueEntry } from './types.js';
 
 /** The repair of a not-accepted finding: capture only the declared checks the baseline lacks, and add them to it. */
 export const ACCEPT_NEW_ENTRIES: Record<string, CatalogueEntry> = {

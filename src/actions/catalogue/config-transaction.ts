@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
-import type { PlanContext } from '../catalogue.js';
+import type { PlanContext } from './types.js';
 import { requireOnHost } from '../guard.js';
 import { configTestFor } from './config-tests.js';
 import { unitName } from './params.js';

@@ -1,11 +1,12 @@
 import { shCommand, shQuote } from '../../util/shell-quote.js';
-import type { CatalogueEntry, PlanContext } from '../catalogue.js';
+import type { CatalogueEntry, PlanContext } from './types.js';
 import { requireOnHost } from '../guard.js';
 
 /** A guard as one step of an `&&` chain: a failed step before it must not run its message. */
 const step = requireOnHost;
-import { withPrivilege } from '../privilege.js';
-import { SAFE_DATABASE } from '../../persist/baselines.js';
+import { withPrivilege } from '../../util/privilege.js';
+import { SAFE_DATABASE } from '../../baseline/store.js';
+import { dumpCommand } from '../../baseline/dumps.js';
 import { dumpFilterCommand, SAFE_TABLE } from './dump-filter.js';
 
 function databaseError(p: Record<string, string>): string | undefined {
@@ -23,11 +24,6 @@ function tablesError(p: Record<string, string>): string | undefined {
   if (p['tables'] === undefined) return 'no tables given (tables=a,b: the missing tables to create from the dump)';
   const bad = tablesParam(p['tables']).find((t) => !SAFE_TABLE.test(t));
   return bad === undefined ? undefined : `"${bad}" is not a table name remlite restores (letters, digits, _, $)`;
-}
-
-/** The dump command (also run by "accept current as good" for each declared database). */
-export function dumpCommand(database: string): string {
-  return shCommand('mysqldump', '--single-transaction', database);
 }
 
 function checkDump(p: Record<string, string>, ctx: PlanContext): string | undefined {

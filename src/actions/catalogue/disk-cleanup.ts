@@ -1,9 +1,9 @@
 import type { HostProbe, Machine } from '../../model/index.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import { CLEANUP_LOG_DIR, mountOf } from '../../util/mount-of.js';
-import type { CatalogueEntry, PlanContext } from '../catalogue.js';
+import type { CatalogueEntry, PlanContext } from './types.js';
 import { requireOnHost } from '../guard.js';
-import { withPrivilege } from '../privilege.js';
+import { withPrivilege } from '../../util/privilege.js';
 import { pathError } from './params.js';
 import { formatBytes } from '../../util/format-bytes.js';
 

@@ -1,15 +1,24 @@
-import type { CatalogueEntry } from '../catalogue.js';
 import { ACCEPT_NEW_ENTRIES } from './accept-new.js';
+import { CLOUD_ENTRIES } from './cloud.js';
 import { DATABASE_ENTRIES } from './database.js';
 import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
 import { RESTORE_ENTRIES } from './restore.js';
+import { SERVICE_ENTRIES } from './service.js';
 import { SYSTEM_ENTRIES } from './system.js';
+import type { CatalogueEntry } from './types.js';
 
-/** Repairs of the failure matrix (baseline restores, cleanup, databases, kernel and mounts). */
-export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
+export type { CatalogueEntry, PlanContext } from './types.js';
+
+/**
+ * Every built-in action the planner knows, by id: service verbs, the repairs of the failure matrix
+ * (baseline restores, cleanup, databases, kernel and mounts, accepting new items) and cloud actions.
+ */
+export const CATALOGUE: Record<string, CatalogueEntry> = {
+  ...SERVICE_ENTRIES,
   ...RESTORE_ENTRIES,
   ...DISK_CLEANUP_ENTRIES,
   ...DATABASE_ENTRIES,
   ...SYSTEM_ENTRIES,
   ...ACCEPT_NEW_ENTRIES,
+  ...CLOUD_ENTRIES,
 };

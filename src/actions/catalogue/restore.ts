@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { BaselineFile } from '../../model/index.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
-import type { CatalogueEntry, PlanContext } from '../catalogue.js';
-import { withPrivilege } from '../privilege.js';
+import type { CatalogueEntry, PlanContext } from './types.js';
+import { withPrivilege } from '../../util/privilege.js';
 import { writeBlocker } from '../../util/write-gate.js';
 import { runTransaction, sideFiles, transactionConditions, transactionGuards } from './config-transaction.js';
 import { chownChmod, enterSafeDir, filePreconditions, requireRegular, siteOf, step, TEMP_STILL_REGULAR } from './safe-file.js';

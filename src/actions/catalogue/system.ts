@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
-import type { CatalogueEntry, PlanContext } from '../catalogue.js';
+import type { CatalogueEntry, PlanContext } from './types.js';
 import { requireOnHost } from '../guard.js';
-import { withPrivilege } from '../privilege.js';
+import { withPrivilege } from '../../util/privilege.js';
 import { pathError } from './params.js';
 
 /**

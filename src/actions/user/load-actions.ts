@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { UserAction } from '../../model/index.js';
-import { formatIssue } from '../../../providers/inventory-error.js';
+import { formatIssue } from '../../util/config-error.js';
 import { parseUserActions } from './parse-actions.js';
 
 /**

@@ -1,7 +1,6 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { UserAction, UserActionScope } from '../../model/index.js';
-import { closest } from '../../../providers/ssh-defaults.js';
-import type { InventoryIssue as ConfigIssue } from '../../../providers/inventory-error.js';
+import { closest, type ConfigIssue } from '../../util/config-error.js';
 import { parseTemplate } from './template.js';
 import { RESERVED_KEYS, sharesScreen } from './reserved-keys.js';
 

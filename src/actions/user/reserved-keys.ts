@@ -1,7 +1,7 @@
 import type { UserActionScope } from '../../model/index.js';
 
 // The single-character keys the built-in screens already use, per user-action scope. A user action
-// may not take one of them. test/unit/user-actions-keys.test.ts checks this list against views/keymap.ts.
+// may not take one of them. test/unit/user-actions-file.test.ts checks this list against the registry (src/registry/builtin.ts).
 const LIST_MOVES = ['j', 'k', 'g', 'G'];
 const GRID = [...LIST_MOVES, '/', 's', 'S', 'p', 'A', 'R', '?', 'q', ':'];
 /** Host view, whatever the tab: tabs, back, poll, help, trust, EC2 actions, the command bar. */

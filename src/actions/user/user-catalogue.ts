@@ -1,6 +1,6 @@
 import type { Machine, UserAction } from '../../model/index.js';
-import type { CatalogueEntry } from '../catalogue.js';
-import { inPosixShell } from '../privilege.js';
+import type { CatalogueEntry } from '../catalogue/index.js';
+import { inPosixShell } from '../../util/privilege.js';
 import { isSafeServiceName } from '../../util/shell-quote.js';
 import { sanitizeLine } from '../../util/sanitize.js';
 import { parseTemplate, renderTemplate, type Placeholder } from './template.js';

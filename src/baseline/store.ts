@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { BaselineDatabase, BaselineFile, HostBaseline } from '../model/index.js';
-import { writeFileAtomic } from './atomic.js';
-import { readNoFollow, refuseLink } from './no-follow.js';
+import { writeFileAtomic } from '../persist/atomic.js';
+import { readNoFollow, refuseLink } from '../persist/no-follow.js';
 
 export interface DumpInfo {
   /** File name inside the host's dumps directory: "<database>-<timestamp>.sql". */

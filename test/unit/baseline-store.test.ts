@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BaselineStore, safeFileName, sha256Of } from '../../src/persist/baselines.js';
+import { BaselineStore, safeFileName, sha256Of } from '../../src/baseline/store.js';
 import { StatePathRefused } from '../../src/persist/no-follow.js';
 import type { HostBaseline } from '../../src/model/index.js';
 

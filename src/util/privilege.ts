@@ -1,5 +1,5 @@
 import type { Machine } from '../model/index.js';
-import { shQuoteAnyShell } from '../util/shell-quote.js';
+import { shQuoteAnyShell } from './shell-quote.js';
 
 /**
  * Non-root SSH users run actions through sudo, never prompting (-n): a missing sudo rule fails
