@@ -5,7 +5,9 @@ import { useStore } from 'zustand';
 import type { ActionIntent, ActionPlan } from '../src/model/index.js';
 import { poolRepairHosts, type HostState, type PoolRepairRequest } from '../src/store/index.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
-import { formatAge, hostRow } from '../src/store/selectors.js';
+import { hostRow } from '../src/store/selectors.js';
+import { formatAge } from '../src/util/format-age.js';
+import { formatLoad } from '../src/util/format-load.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
 import { FindingsPane } from './FindingsPane.js';
@@ -72,7 +74,7 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
     `pool ${sanitizeLine(m.pool)}`,
     row.state,
     p ? `up ${formatAge(p.uptimeSec * 1000)}` : '',
-    p ? `load ${row.load}` : '',
+    p ? `load ${formatLoad(p.load1)}` : '',
     p ? `mem ${pct(row.memPct)}` : '',
     m.cloud ? `${sanitizeLine(m.cloud.instanceId)} ${sanitizeLine(m.cloud.instanceType)} ${sanitizeLine(m.cloud.az)}${m.cloud.state !== 'running' ? ` ${sanitizeLine(m.cloud.state)}` : ''}` : '',
   ]

@@ -2,7 +2,7 @@ import React, { useLayoutEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Registry } from '../src/registry/index.js';
 import type { ServiceStatus } from '../src/model/index.js';
-import { formatAge } from '../src/store/selectors.js';
+import { formatAge } from '../src/util/format-age.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
 import { listMove, type PaneProps } from './pane.js';
