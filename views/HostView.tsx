@@ -130,7 +130,6 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const { store, intents, theme } = useView();
   const now = useNow();
   const host = useStore(store, (s) => s.hosts[props.machineId]);
-  const readOnly = useStore(store, (s) => s.readOnly);
   const logOpen = useStore(store, (s) => s.log?.machineId === props.machineId);
   const { tab, onTab: setTab } = props;
   const registry = useRegistry();
@@ -263,7 +262,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   // A message (a refusal...) is shown whole, wrapped over as many rows as it needs; the footer keys otherwise.
   const footerRows = message ? wrap(message.text, width) : [footerText(footerKeys)];
   const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - footerRows.length);
-  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, registry, dispatchKey, requestAction, requestPoolRepair, refuseReadOnly, readOnly };
+  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, registry, dispatchKey, requestAction, requestPoolRepair, refuseReadOnly };
   const hk = host.last?.hostKey;
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
 
@@ -284,7 +283,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
             {truncate(`host key ${hk.status}: ${sanitizeLine(hk.type)} ${sanitizeLine(hk.fingerprint)}`, width)}
           </Text>
           <Text color={theme.muted} wrap="truncate-end">
-            {truncate(`for ${sanitizeLine(hk.knownHostsName)}${readOnly ? '' : trustable ? ' — T to review and trust it' : hk.status === 'changed' ? ' — never replaced from here (T says why)' : host.cached ? ' — from the cache: R polls it live' : ''}`, width)}
+            {truncate(`for ${sanitizeLine(hk.knownHostsName)}${!registry.get('host-key.trust') ? '' : trustable ? ' — T to review and trust it' : hk.status === 'changed' ? ' — never replaced from here (T says why)' : host.cached ? ' — from the cache: R polls it live' : ''}`, width)}
           </Text>
         </>
       ) : null}
