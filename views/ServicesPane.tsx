@@ -49,7 +49,7 @@ function serviceVerbs(registry: Registry): { key: string; action: string }[] {
 }
 
 /** The verb keys the planner would refuse, grouped by reason (often one reason for all three: "r/s/x"). */
-export function unavailableVerbs(verbs: readonly { key: string; action: string }[], why: (action: string) => string | undefined): { keys: string; reason: string }[] {
+function unavailableVerbs(verbs: readonly { key: string; action: string }[], why: (action: string) => string | undefined): { keys: string; reason: string }[] {
   const byReason = new Map<string, string[]>();
   for (const { key, action } of verbs) {
     const reason = why(action);

@@ -70,7 +70,7 @@ export function memUsedPct(p: HostProbe): number | undefined {
   return ((p.memTotalBytes - p.memAvailableBytes) / p.memTotalBytes) * 100;
 }
 
-export function worstDiskPct(p: HostProbe): number | undefined {
+function worstDiskPct(p: HostProbe): number | undefined {
   let worst: number | undefined;
   for (const v of p.volumes) {
     const parts: number[] = [];
@@ -82,7 +82,7 @@ export function worstDiskPct(p: HostProbe): number | undefined {
 }
 
 /** Expected services that are active, over the expected ones (or over all reported ones when none is expected). */
-export function serviceCounts(h: HostState): { ok: number; total: number } {
+function serviceCounts(h: HostState): { ok: number; total: number } {
   const reported = h.probe?.services ?? [];
   const expected = h.machine.services;
   if (expected.length === 0) {
@@ -239,7 +239,7 @@ function sortValue(r: HostRow, key: SortKey): number | string | undefined {
   }
 }
 
-export function compareRows(key: SortKey, desc: boolean): (a: HostRow, b: HostRow) => number {
+function compareRows(key: SortKey, desc: boolean): (a: HostRow, b: HostRow) => number {
   return (a, b) => {
     const va = sortValue(a, key);
     const vb = sortValue(b, key);
