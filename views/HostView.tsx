@@ -2,8 +2,8 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
-import type { ActionIntent, ActionPlan } from '../src/model/index.js';
-import { poolRepairHosts, type HostState, type PoolRepairRequest } from '../src/store/index.js';
+import type { ActionPlan } from '../src/model/index.js';
+import type { HostState } from '../src/store/index.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
 import { hostRow } from '../src/store/selectors.js';
 import { formatAge } from '../src/util/format-age.js';
@@ -12,7 +12,8 @@ import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
 import { FindingsPane } from './FindingsPane.js';
 import type { HelpSection } from './HelpOverlay.js';
-import { footerText, READ_ONLY_REFUSAL } from './keymap.js';
+import { footerText } from './keymap.js';
+import { hostActions } from './host-actions.js';
 import type { KeySection } from '../src/registry/index.js';
 import { useRegistry } from './use-registry.js';
 import { LogsPane } from './LogsPane.js';
@@ -151,38 +152,15 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const trustable = !!host && untrusted && trustBlocked(host) === undefined;
   const tabIndex = TABS.indexOf(tab);
 
-  /** A key whose entry read-only mode did not register. */
-  const refuseReadOnly = () => setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
-
-  /** Plans an intent of a registered entry (panes dispatch their keys through the registry). */
-  const requestAction = (intent: ActionIntent) => {
-    const r = intents.plan(intent);
-    if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
-    else props.onConfirm(r.plan);
-  };
-
-  /**
-   * Plans the entry a key triggers in a registry section, with params from its scope; a key whose
-   * entry read-only mode did not register is refused with the reason. True when the key was one.
-   */
-  const dispatchKey = (section: KeySection, input: string, params: Record<string, string>): boolean => {
-    const entry = registry.keyEntry(section, input);
-    if (entry?.intent.kind === 'plan') {
-      requestAction({ action: entry.intent.action, machineId: props.machineId, params });
-      return true;
-    }
-    if (registry.withheld(section, input)) {
-      refuseReadOnly();
-      return true;
-    }
-    return false;
-  };
-
-  const requestPoolRepair = (request: PoolRepairRequest) => {
-    const r = intents.plan({ action: request.action, machineId: request.machineId, params: request.params });
-    if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
-    else props.onConfirmPool({ plan: r.plan, request, hosts: poolRepairHosts(store.getState(), request.machineId, request.clears) });
-  };
+  const { refuseReadOnly, requestAction, dispatchKey, requestPoolRepair } = hostActions({
+    registry,
+    intents,
+    store,
+    machineId: props.machineId,
+    say: (text, level) => setMessage({ text, level }),
+    onConfirm: props.onConfirm,
+    onConfirmPool: props.onConfirmPool,
+  });
 
   /** `y` in the dialog: only the key on screen, and only while the latest poll still offers it. */
   const trust = (reviewed: ReviewedKey) => {
