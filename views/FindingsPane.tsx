@@ -20,10 +20,10 @@ function columns(t: Theme): Column<Finding>[] {
 const MAX_EVIDENCE = 4;
 
 /** The finding's repair rows: what can run now (with its key), then each one the planner would refuse, with why, wrapped whole. */
-function repairRows(finding: Finding, why: (string | undefined)[], readOnly: boolean, width: number, theme: Theme): { text: string; color: string | undefined }[] {
+function repairRows(finding: Finding, why: (string | undefined)[], runnable: boolean, width: number, theme: Theme): { text: string; color: string | undefined }[] {
   if (finding.repairs.length === 0) return [{ text: 'no repair offered', color: theme.accent }];
   const label = (i: number) => sanitizeLine(finding.repairs[i]!.label);
-  if (readOnly) return wrap('repairs: ' + finding.repairs.map((_, i) => label(i)).join('  '), width).map((text) => ({ text, color: theme.accent }));
+  if (!runnable) return wrap('repairs: ' + finding.repairs.map((_, i) => label(i)).join('  '), width).map((text) => ({ text, color: theme.accent }));
   const ready = finding.repairs.flatMap((_, i) => (why[i] === undefined ? [`${i + 1} ${label(i)}`] : []));
   const rows = wrap(ready.length ? 'repairs: ' + ready.join('  ') : 'no repair can run now', width).map((text) => ({ text, color: theme.accent }));
   why.forEach((reason, i) => {
@@ -41,10 +41,12 @@ export function FindingsPane(props: PaneProps): React.JSX.Element {
   const current = findings[selected];
   const evidence = (current?.evidence ?? []).slice(0, MAX_EVIDENCE);
   // A repair the planner would refuse is shown unavailable with its reason, not offered then refused.
-  const why = props.readOnly
+  // The repair keys are registered (not in read-only mode): repairs are listed with their numbers.
+  const runnable = props.registry.get('repair.number') !== undefined;
+  const why = !runnable
     ? []
     : (current?.repairs ?? []).map((r) => intents.unavailable?.({ action: r.action, machineId: props.host.machine.id, params: r.params }));
-  const repairs = current ? repairRows(current, why, props.readOnly, props.width, theme) : [];
+  const repairs = current ? repairRows(current, why, runnable, props.width, theme) : [];
   // Detail block: blank line, evidence lines, repair rows.
   const detailLines = current ? 1 + evidence.length + repairs.length : 0;
   const tableHeight = Math.max(1, props.height - 1 - detailLines);

@@ -133,9 +133,9 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         if (selectedRow && selectedRow.kind === 'host') props.onOpen(selectedRow.id);
       } else if (registry.withheld('grid', input)) store.getState().notify(READ_ONLY_REFUSAL, 'warning');
       else if (registry.keyEntry('grid', input)) {
-        const intent = registry.keyEntry('grid', input)!.intent;
-        if (intent.kind === 'accept-baseline' && selectedRow) setAcceptAsk(acceptQuestion(selectedRow));
-        else if (intent.kind === 'plan' && selectedRow) requestPoolAction(intent.action, selectedRow);
+        const entry = registry.keyEntry('grid', input)!;
+        if (entry.intent.kind === 'accept-baseline' && selectedRow) setAcceptAsk(acceptQuestion(selectedRow));
+        else if (entry.intent.kind === 'plan' && entry.scope === 'pool' && selectedRow) requestPoolAction(entry.intent.action, selectedRow);
       } else if (input === 'R') intents.refresh();
       else if (input === '?') props.onHelp();
       else if (input === ':') props.onCommand?.();

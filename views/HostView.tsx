@@ -2,15 +2,18 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
-import type { ActionIntent, ActionPlan } from '../src/model/index.js';
-import { poolRepairHosts, type HostState, type PoolRepairRequest } from '../src/store/index.js';
+import type { ActionPlan } from '../src/model/index.js';
+import type { HostState } from '../src/store/index.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
-import { formatAge, hostRow } from '../src/store/selectors.js';
+import { hostRow } from '../src/store/selectors.js';
+import { formatAge } from '../src/util/format-age.js';
+import { formatLoad } from '../src/util/format-load.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
 import { FindingsPane } from './FindingsPane.js';
 import type { HelpSection } from './HelpOverlay.js';
-import { footerText, READ_ONLY_REFUSAL } from './keymap.js';
+import { footerText } from './keymap.js';
+import { hostActions } from './host-actions.js';
 import type { KeySection } from '../src/registry/index.js';
 import { useRegistry } from './use-registry.js';
 import { LogsPane } from './LogsPane.js';
@@ -72,7 +75,7 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
     `pool ${sanitizeLine(m.pool)}`,
     row.state,
     p ? `up ${formatAge(p.uptimeSec * 1000)}` : '',
-    p ? `load ${row.load}` : '',
+    p ? `load ${formatLoad(p.load1)}` : '',
     p ? `mem ${pct(row.memPct)}` : '',
     m.cloud ? `${sanitizeLine(m.cloud.instanceId)} ${sanitizeLine(m.cloud.instanceType)} ${sanitizeLine(m.cloud.az)}${m.cloud.state !== 'running' ? ` ${sanitizeLine(m.cloud.state)}` : ''}` : '',
   ]
@@ -128,7 +131,6 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const { store, intents, theme } = useView();
   const now = useNow();
   const host = useStore(store, (s) => s.hosts[props.machineId]);
-  const readOnly = useStore(store, (s) => s.readOnly);
   const logOpen = useStore(store, (s) => s.log?.machineId === props.machineId);
   const { tab, onTab: setTab } = props;
   const registry = useRegistry();
@@ -150,38 +152,15 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   const trustable = !!host && untrusted && trustBlocked(host) === undefined;
   const tabIndex = TABS.indexOf(tab);
 
-  /** A key whose entry read-only mode did not register. */
-  const refuseReadOnly = () => setMessage({ text: READ_ONLY_REFUSAL, level: 'warning' });
-
-  /** Plans an intent of a registered entry (panes dispatch their keys through the registry). */
-  const requestAction = (intent: ActionIntent) => {
-    const r = intents.plan(intent);
-    if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
-    else props.onConfirm(r.plan);
-  };
-
-  /**
-   * Plans the entry a key triggers in a registry section, with params from its scope; a key whose
-   * entry read-only mode did not register is refused with the reason. True when the key was one.
-   */
-  const dispatchKey = (section: KeySection, input: string, params: Record<string, string>): boolean => {
-    const entry = registry.keyEntry(section, input);
-    if (entry?.intent.kind === 'plan') {
-      requestAction({ action: entry.intent.action, machineId: props.machineId, params });
-      return true;
-    }
-    if (registry.withheld(section, input)) {
-      refuseReadOnly();
-      return true;
-    }
-    return false;
-  };
-
-  const requestPoolRepair = (request: PoolRepairRequest) => {
-    const r = intents.plan({ action: request.action, machineId: request.machineId, params: request.params });
-    if ('refused' in r) setMessage({ text: `refused: ${sanitizeLine(r.refused)}`, level: 'error' });
-    else props.onConfirmPool({ plan: r.plan, request, hosts: poolRepairHosts(store.getState(), request.machineId, request.clears) });
-  };
+  const { refuseReadOnly, requestAction, dispatchKey, requestPoolRepair } = hostActions({
+    registry,
+    intents,
+    store,
+    machineId: props.machineId,
+    say: (text, level) => setMessage({ text, level }),
+    onConfirm: props.onConfirm,
+    onConfirmPool: props.onConfirmPool,
+  });
 
   /** `y` in the dialog: only the key on screen, and only while the latest poll still offers it. */
   const trust = (reviewed: ReviewedKey) => {
@@ -261,7 +240,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
   // A message (a refusal...) is shown whole, wrapped over as many rows as it needs; the footer keys otherwise.
   const footerRows = message ? wrap(message.text, width) : [footerText(footerKeys)];
   const paneHeight = Math.max(2, props.height - HEADER_LINES - 1 - bannerLines - footerRows.length);
-  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, registry, dispatchKey, requestAction, requestPoolRepair, refuseReadOnly, readOnly };
+  const paneProps: PaneProps = { host, height: paneHeight, width, inputRef: paneInput, registry, dispatchKey, requestAction, requestPoolRepair, refuseReadOnly };
   const hk = host.last?.hostKey;
   const messageColor = message?.level === 'error' ? theme.critical : message?.level === 'warning' ? theme.warning : theme.accent;
 
@@ -282,7 +261,7 @@ export function HostView(props: HostViewProps): React.JSX.Element {
             {truncate(`host key ${hk.status}: ${sanitizeLine(hk.type)} ${sanitizeLine(hk.fingerprint)}`, width)}
           </Text>
           <Text color={theme.muted} wrap="truncate-end">
-            {truncate(`for ${sanitizeLine(hk.knownHostsName)}${readOnly ? '' : trustable ? ' — T to review and trust it' : hk.status === 'changed' ? ' — never replaced from here (T says why)' : host.cached ? ' — from the cache: R polls it live' : ''}`, width)}
+            {truncate(`for ${sanitizeLine(hk.knownHostsName)}${!registry.get('host-key.trust') ? '' : trustable ? ' — T to review and trust it' : hk.status === 'changed' ? ' — never replaced from here (T says why)' : host.cached ? ' — from the cache: R polls it live' : ''}`, width)}
           </Text>
         </>
       ) : null}

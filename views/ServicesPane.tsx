@@ -2,7 +2,7 @@ import React, { useLayoutEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Registry } from '../src/registry/index.js';
 import type { ServiceStatus } from '../src/model/index.js';
-import { formatAge } from '../src/store/selectors.js';
+import { formatAge } from '../src/util/format-age.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
 import { listMove, type PaneProps } from './pane.js';
@@ -49,7 +49,7 @@ function serviceVerbs(registry: Registry): { key: string; action: string }[] {
 }
 
 /** The verb keys the planner would refuse, grouped by reason (often one reason for all three: "r/s/x"). */
-export function unavailableVerbs(verbs: readonly { key: string; action: string }[], why: (action: string) => string | undefined): { keys: string; reason: string }[] {
+function unavailableVerbs(verbs: readonly { key: string; action: string }[], why: (action: string) => string | undefined): { keys: string; reason: string }[] {
   const byReason = new Map<string, string[]>();
   for (const { key, action } of verbs) {
     const reason = why(action);

@@ -2,7 +2,8 @@ import React from 'react';
 import { Text } from 'ink';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { fleetSummary, formatAge } from '../src/store/selectors.js';
+import { fleetSummary } from '../src/store/selectors.js';
+import { formatAge } from '../src/util/format-age.js';
 import { useNow, useView } from './context.js';
 import { statusMessage, statusMessageRows, summaryParts } from './status-summary.js';
 

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import type { EbsVolume, VolumeStatus } from '../src/model/index.js';
-import { formatBytes } from '../src/store/selectors.js';
+import { formatBytes } from '../src/util/format-bytes.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
 import { listMove, type PaneProps } from './pane.js';
@@ -18,7 +18,7 @@ function columns(t: Theme): Column<VolumeStatus>[] {
     { key: 'mount', header: 'MOUNT', width: 'flex', minWidth: 14, value: (v) => sanitizeLine(v.mount) },
     { key: 'device', header: 'DEVICE', width: 'flex', minWidth: 10, dropOrder: 1, value: (v) => sanitizeLine(v.device), color: () => t.muted },
     { key: 'fs', header: 'FS', width: 6, value: (v) => sanitizeLine(v.fstype) },
-    { key: 'size', header: 'SIZE', width: 6, align: 'right', value: (v) => formatBytes(v.sizeBytes) },
+    { key: 'size', header: 'SIZE', width: 9, align: 'right', value: (v) => formatBytes(v.sizeBytes) },
     { key: 'used', header: 'USED', width: 5, align: 'right', value: (v) => pct(usedPct(v)), color: (v) => level(usedPct(v)) },
     { key: 'inodes', header: 'INODES', width: 6, align: 'right', value: (v) => pct(inodePct(v)), color: (v) => level(inodePct(v)) },
     { key: 'ro', header: 'RO', width: 3, value: (v) => (v.readOnly ? 'ro' : ''), color: (v) => (v.readOnly ? t.critical : undefined) },

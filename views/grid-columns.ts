@@ -1,5 +1,7 @@
 // The fleet grid's columns and texts, without Ink: shared by FleetGrid and the first paint.
 import type { FleetRow, HostRow, SortKey } from '../src/store/selectors.js';
+import { formatAge } from '../src/util/format-age.js';
+import { formatLoad } from '../src/util/format-load.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { Column } from './table-layout.js';
 import { pct } from './text.js';
@@ -53,7 +55,7 @@ export function gridColumns(t: Theme): Column<FleetRow>[] {
       value: host((r) => r.cloudState ?? r.state),
       color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
     },
-    { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.load)), color: (r) => staleColor(r, undefined) },
+    { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.loadValue === undefined ? '' : formatLoad(r.loadValue))), color: (r) => staleColor(r, undefined) },
     percentColumn('mem', 'MEM', (r) => r.memPct, 85, 95),
     percentColumn('disk', 'DISK', (r) => r.diskPct, 80, 90),
     {
@@ -71,7 +73,7 @@ export function gridColumns(t: Theme): Column<FleetRow>[] {
       value: host((r) => (r.findings ? `${r.findings} ${SEV_SHORT[r.worst]}`.trim() : '')),
       color: (r) => (r.kind === 'host' ? (r.worst === 'critical' ? t.critical : r.worst === 'warning' ? t.warning : undefined) : undefined),
     },
-    { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => r.age), color: () => t.muted },
+    { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => (r.ageMs === undefined ? '' : formatAge(r.ageMs))), color: () => t.muted },
     { key: 'latency', header: 'LAT', width: 6, align: 'right', dropOrder: 1, value: host((r) => latency(r.latencyMs)) },
   ];
 }

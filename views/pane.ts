@@ -23,7 +23,6 @@ export interface PaneProps {
   requestPoolRepair: (request: PoolRepairRequest) => void;
   /** Says that read-only mode left the key's entry out. */
   refuseReadOnly: () => void;
-  readOnly: boolean;
 }
 
 /** New index for a list navigation key, or null when the key is not one. */

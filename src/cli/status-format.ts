@@ -1,6 +1,7 @@
 import type { FleetState } from '../store/index.js';
 import type { FleetRow, HostRow } from '../store/selectors.js';
 import type { HostKeyInfo } from '../model/index.js';
+import { formatLoad } from '../util/format-load.js';
 import { sanitizeJson, sanitizeLine } from '../util/sanitize.js';
 import { sshFingerprintOfBase64 } from '../util/ssh-fingerprint.js';
 
@@ -52,7 +53,7 @@ const COLUMNS: { header: string; get(r: HostRow): string }[] = [
   { header: 'SITE', get: (r) => r.site },
   { header: 'POOL', get: (r) => r.pool },
   { header: 'STATE', get: (r) => r.cloudState ?? (r.stale && r.state !== 'stale' ? `${r.state}(stale)` : r.state) },
-  { header: 'LOAD', get: (r) => r.load || '-' },
+  { header: 'LOAD', get: (r) => (r.loadValue === undefined ? '-' : formatLoad(r.loadValue)) },
   { header: 'MEM', get: (r) => pct(r.memPct) },
   { header: 'DISK', get: (r) => pct(r.diskPct) },
   { header: 'SVC', get: (r) => `${r.servicesOk}/${r.servicesTotal}` },

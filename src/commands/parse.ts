@@ -26,7 +26,7 @@ export type ParseResult =
 const MAX_LISTED = 8;
 
 /** "a, b, c" or "a, b, … (12 in all)". */
-export function listNames(names: readonly string[]): string {
+function listNames(names: readonly string[]): string {
   if (names.length === 0) return 'none';
   if (names.length <= MAX_LISTED) return names.join(', ');
   return `${names.slice(0, MAX_LISTED).join(', ')}, … (${names.length} in all)`;

@@ -132,9 +132,6 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   view('command-bar', 'Enter', 'run'),
   view('command-bar', 'Esc', 'cancel'),
 
-  view('confirm', 'y', 'run', { footer: true }),
-  view('confirm', 'any other key', 'cancel', { footer: true }),
-
   // The command bar's commands, in the order completion and :help list them.
   command({ name: 'hosts', where: 'any', usage: ':hosts', summary: 'fleet grid, filter cleared' }),
   command({ name: 'host', arg: { kind: 'host', required: true }, where: 'any', usage: ':host NAME', summary: 'open that host' }),

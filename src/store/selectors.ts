@@ -19,8 +19,7 @@ export interface HostRow {
   state: RowState;
   /** The numbers come from an older probe (the latest poll failed or is too old). */
   stale: boolean;
-  /** load1, formatted ("0.42", "12.3"); '' when unknown. */
-  load: string;
+  /** load1 of the probe the numbers come from; none when never probed. */
   loadValue?: number;
   memPct?: number;
   /** Worst of used/size and inodes used/total over all volumes. */
@@ -31,8 +30,7 @@ export interface HostRow {
   services: string[];
   findings: number;
   worst: Severity;
-  /** Age of the latest poll ("3s", "2m"); '' when never polled. */
-  age: string;
+  /** Age of the latest poll; none when never polled. */
   ageMs?: number;
   latencyMs?: number;
   health: Health;
@@ -67,41 +65,12 @@ export interface FleetRowOptions {
 const FAILED: ReadonlySet<Reachability> = new Set(['unreachable', 'timeout', 'untrusted', 'auth-failed', 'unreadable']);
 const HEALTH_RANK: Record<Health, number> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
 
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
-}
-
-export function formatLoad(load: number): string {
-  if (load < 10) return load.toFixed(2);
-  if (load < 100) return load.toFixed(1);
-  return String(Math.round(load));
-}
-
-/** Human size with binary units: "512B", "3.4K", "12G". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'K', 'M', 'G', 'T', 'P'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  const digits = i === 0 || v >= 10 ? 0 : 1;
-  return `${v.toFixed(digits)}${units[i]}`;
-}
-
 export function memUsedPct(p: HostProbe): number | undefined {
   if (p.memTotalBytes <= 0) return undefined;
   return ((p.memTotalBytes - p.memAvailableBytes) / p.memTotalBytes) * 100;
 }
 
-export function worstDiskPct(p: HostProbe): number | undefined {
+function worstDiskPct(p: HostProbe): number | undefined {
   let worst: number | undefined;
   for (const v of p.volumes) {
     const parts: number[] = [];
@@ -113,7 +82,7 @@ export function worstDiskPct(p: HostProbe): number | undefined {
 }
 
 /** Expected services that are active, over the expected ones (or over all reported ones when none is expected). */
-export function serviceCounts(h: HostState): { ok: number; total: number } {
+function serviceCounts(h: HostState): { ok: number; total: number } {
   const reported = h.probe?.services ?? [];
   const expected = h.machine.services;
   if (expected.length === 0) {
@@ -166,13 +135,11 @@ function buildHostRow(h: HostState, now: number, staleAfterMs: number): HostRow 
     role: m.role,
     state,
     stale,
-    load: p ? formatLoad(p.load1) : '',
     servicesOk: svc.ok,
     servicesTotal: svc.total,
     services: p ? [...m.services, ...p.services.map((x) => x.name)] : m.services,
     findings: h.findings.length,
     worst,
-    age: last ? formatAge(now - last.at) : '',
     health: healthOf(state, worst),
     busy: !!h.busyAction,
   };
@@ -272,7 +239,7 @@ function sortValue(r: HostRow, key: SortKey): number | string | undefined {
   }
 }
 
-export function compareRows(key: SortKey, desc: boolean): (a: HostRow, b: HostRow) => number {
+function compareRows(key: SortKey, desc: boolean): (a: HostRow, b: HostRow) => number {
   return (a, b) => {
     const va = sortValue(a, key);
     const vb = sortValue(b, key);

@@ -17,7 +17,7 @@ export interface ResolvedTheme {
 export const themesDir = (configDir: string): string => path.join(configDir, 'themes');
 
 /** The file a theme name refers to, if one exists. */
-export function themeFile(configDir: string, name: string): string | undefined {
+function themeFile(configDir: string, name: string): string | undefined {
   if (!NAME_RE.test(name)) return undefined;
   return EXTENSIONS.map((ext) => path.join(themesDir(configDir), name + ext)).find((f) => existsSync(f));
 }

@@ -7,7 +7,7 @@ const HEX = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 const DEFAULT_WORDS = ['default', 'none'];
 
 /** A colour as written in a theme file, or why it is not one. */
-export function colorError(value: string): string | undefined {
+function colorError(value: string): string | undefined {
   if (HEX.test(value) || COLOR_NAMES.includes(value) || DEFAULT_WORDS.includes(value)) return undefined;
   const guess = closest(value, COLOR_NAMES);
   return `"${value}" is not a colour${guess ? ` (did you mean "${guess}"?)` : ''}: use a name (${COLOR_NAMES.slice(0, 8).join(', ')}, …Bright, gray), #rrggbb, or default`;

@@ -15,7 +15,7 @@ export function formatIssue(issue: ConfigIssue): string {
 }
 
 /** Edit distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = row[0]!;

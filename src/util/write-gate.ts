@@ -1,7 +1,7 @@
 import type { HostProbe, VolumeStatus } from '../model/index.js';
 
 /** The mounted volume holding a path: the longest mount point that is a prefix of it. */
-export function volumeOf(volumes: readonly VolumeStatus[], path: string): VolumeStatus | undefined {
+function volumeOf(volumes: readonly VolumeStatus[], path: string): VolumeStatus | undefined {
   let best: VolumeStatus | undefined;
   for (const v of volumes) {
     const inside = v.mount === '/' || path === v.mount || path.startsWith(`${v.mount}/`);

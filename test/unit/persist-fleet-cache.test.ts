@@ -104,7 +104,7 @@ test('restored polls show as stale until a fresh poll replaces them; a fresh pol
   assert.equal(web1.cached, true);
   assert.equal(hostRow(web1, now).state, 'stale');
   assert.equal(hostRow(web1, now).stale, true);
-  assert.notEqual(hostRow(web1, now).load, '', 'the cached numbers are drawn');
+  assert.notEqual(hostRow(web1, now).loadValue, undefined, 'the cached numbers are drawn');
   assert.equal(store.getState().hosts['web2']?.last?.at, now);
   store.getState().applyPolls([{ result: okPoll('web1', now + 5), findings: [] }]);
   const fresh = store.getState().hosts['web1']!;

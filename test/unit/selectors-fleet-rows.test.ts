@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fleetRows, fleetSummary, formatAge, formatBytes, formatLoad, type HostRow } from '../../src/store/selectors.js';
+import { fleetRows, fleetSummary, type HostRow } from '../../src/store/selectors.js';
+import { formatAge } from '../../src/util/format-age.js';
+import { formatBytes } from '../../src/util/format-bytes.js';
+import { formatLoad } from '../../src/util/format-load.js';
 import { fleetStore, NOW } from './views-fixtures.js';
 
 const hostsOf = (rows: ReturnType<typeof fleetRows>) => rows.filter((r): r is HostRow => r.kind === 'host');
@@ -14,9 +17,9 @@ test('formatters', () => {
   assert.equal(formatLoad(0.4213), '0.42');
   assert.equal(formatLoad(12.34), '12.3');
   assert.equal(formatLoad(250.2), '250');
-  assert.equal(formatBytes(512), '512B');
-  assert.equal(formatBytes(1536), '1.5K');
-  assert.equal(formatBytes(40 * 1024 ** 3), '40G');
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(1536), '1.5 KiB');
+  assert.equal(formatBytes(40 * 1024 ** 3), '40.0 GiB');
 });
 
 test('rows carry state, numbers and health for every host', () => {
@@ -26,12 +29,12 @@ test('rows carry state, numbers and health for every host', () => {
 
   assert.equal(by.web1?.state, 'ok');
   assert.equal(by.web1?.health, 'ok');
-  assert.equal(by.web1?.load, '0.42');
+  assert.equal(by.web1?.loadValue, 0.42);
   assert.equal(Math.round(by.web1?.memPct ?? -1), 25);
   assert.equal(Math.round(by.web1?.diskPct ?? -1), 50);
   assert.equal(by.web1?.servicesOk, 2);
   assert.equal(by.web1?.servicesTotal, 2);
-  assert.equal(by.web1?.age, '3s');
+  assert.equal(formatAge(by.web1?.ageMs ?? -1), '3s');
   assert.equal(by.web1?.latencyMs, 40);
   assert.equal(by.web1?.stale, false);
 
@@ -48,12 +51,12 @@ test('rows carry state, numbers and health for every host', () => {
   assert.equal(by.cache1?.state, 'unreachable');
   assert.equal(by.cache1?.health, 'critical');
   assert.equal(by.cache1?.stale, true);
-  assert.equal(by.cache1?.load, '0.10');
-  assert.equal(by.cache1?.age, '2s');
+  assert.equal(formatLoad(by.cache1?.loadValue ?? -1), '0.10');
+  assert.equal(formatAge(by.cache1?.ageMs ?? -1), '2s');
 
   assert.equal(by.new1?.state, 'pending');
   assert.equal(by.new1?.health, 'unknown');
-  assert.equal(by.new1?.load, '');
+  assert.equal(by.new1?.loadValue, undefined);
 });
 
 test('worst disk takes inodes into account', () => {

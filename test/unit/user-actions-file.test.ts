@@ -8,8 +8,7 @@ import { loadUserActions } from '../../src/actions/user/load-actions.js';
 import { RESERVED_KEYS } from '../../src/actions/user/reserved-keys.js';
 import { userCatalogue } from '../../src/actions/user/user-catalogue.js';
 import { planAction } from '../../src/actions/planner.js';
-import * as keymap from '../../views/keymap.js';
-import type { KeyHint } from '../../views/keymap.js';
+import { buildRegistry, type KeyHint, type KeySection } from '../../src/registry/index.js';
 import { fleetStore } from './views-fixtures.js';
 
 const FILE = '/home/ops/.config/remlite-nodejs/actions.yaml';
@@ -102,13 +101,14 @@ function hintKeys(hints: readonly KeyHint[]): string[] {
   return out;
 }
 
-test('the reserved keys cover every key the built-in screens list (views/keymap.ts)', () => {
-  const k = keymap;
-  const hostView = [...k.HOST_KEYS, ...k.TRUST_KEYS, ...k.CLOUD_KEYS];
+test('the reserved keys cover every built-in key the registry binds on the screens user actions live on', () => {
+  const registry = buildRegistry({ readOnly: false });
+  const keys = (...sections: KeySection[]) => registry.hints(sections, 'builtin');
+  const hostView: KeySection[] = ['host', 'host-key', 'ec2'];
   const screens = {
-    pool: k.GRID_KEYS,
-    service: [...hostView, ...k.SERVICES_KEYS],
-    host: [...hostView, ...k.SERVICES_KEYS, ...k.VOLUMES_KEYS, ...k.LOG_SOURCE_KEYS, ...k.LOG_VIEW_KEYS, ...k.FINDINGS_KEYS],
+    pool: keys('grid'),
+    service: keys(...hostView, 'services'),
+    host: keys(...hostView, 'services', 'volumes', 'log-sources', 'log-view', 'findings'),
   } as const;
   for (const [scope, hints] of Object.entries(screens)) {
     const missing = hintKeys(hints).filter((key) => !RESERVED_KEYS[scope as keyof typeof screens].includes(key));

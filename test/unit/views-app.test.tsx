@@ -165,7 +165,7 @@ test('volumes pane shows sizes and usage', async () => {
   const app = await renderApp();
   await app.press('/', 'd', 'b', '\r', '\r', '2');
   const f = app.frame();
-  assert.match(f, /\/srv\/pg\s+.*ext4\s+40G\s+91%\s+10%/);
+  assert.match(f, /\/srv\/pg\s+.*ext4\s+40\.0 GiB\s+91%\s+10%/);
 });
 
 test('logs pane: opens a source, draws appended lines with control sequences stripped, pauses and searches', async () => {

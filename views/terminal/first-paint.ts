@@ -3,7 +3,8 @@
 // draws: the status line, the breadcrumb, the grid with the first host selected, and the footer.
 // It goes through the same FrameWriter, so Ink's first frame rewrites only the rows that differ.
 import type { FleetData } from '../../src/store/index.js';
-import { fleetRows, fleetSummary, formatAge } from '../../src/store/selectors.js';
+import { fleetRows, fleetSummary } from '../../src/store/selectors.js';
+import { formatAge } from '../../src/util/format-age.js';
 import { styled } from './ansi-style.js';
 import { breadcrumbText } from '../breadcrumb.js';
 import { gridColumns, gridStatus, groupRow, INITIAL_GRID_UI, initialSelection } from '../grid-columns.js';

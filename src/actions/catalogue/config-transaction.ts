@@ -52,7 +52,7 @@ function say(text: string): string {
 }
 
 /** The config test a restore runs, in words (shown in the confirmation). */
-export function testCondition(dest: string, service: string, test: string | undefined): string {
+function testCondition(dest: string, service: string, test: string | undefined): string {
   return test
     ? `the restored ${dest} passes the config test of ${service} (${test}); otherwise the previous file is put back and ${service} is not touched`
     : `${service} has no config test: the restored ${dest} is checked by its reload or restart only`;
@@ -65,7 +65,7 @@ export function testCondition(dest: string, service: string, test: string | unde
  * the previous file goes back and a service that was running before and has stopped is restarted
  * on it (exit 1).
  */
-export function transactionScript(dest: string, service: string, ctx: PlanContext): string {
+function transactionScript(dest: string, service: string, ctx: PlanContext): string {
   const { staged, previous } = sideFiles(dest);
   const [d, s, p] = [shQuote(dest), shQuote(staged), shQuote(previous)];
   const svc = serviceControl(service, ctx);

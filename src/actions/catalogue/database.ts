@@ -16,7 +16,7 @@ function databaseError(p: Record<string, string>): string | undefined {
 }
 
 /** The `tables` param of db.restore: comma-separated names, empty when only the database is created. */
-export function tablesParam(value: string | undefined): string[] {
+function tablesParam(value: string | undefined): string[] {
   return [...new Set((value ?? '').split(',').map((t) => t.trim()).filter(Boolean))];
 }
 

@@ -10,7 +10,7 @@ import { formatBytes } from '../../util/format-bytes.js';
 /** Default of the `cleanupMinAgeDays` setting (src/persist/settings.ts): younger files are kept. */
 export const DEFAULT_CLEANUP_MIN_AGE_DAYS = 7;
 /** Journal size left after a vacuum (archived journal files only; the active ones are never removed). */
-export const JOURNAL_KEEP = '64M';
+const JOURNAL_KEEP = '64M';
 /** Names logrotate and friends give rotated or compressed logs: app.log.1, syslog.2.gz, x.old... */
 const ROTATED = ['-name', '*.gz', '-o', '-name', '*.xz', '-o', '-name', '*.zst', '-o', '-name', '*.[0-9]', '-o', '-name', '*.old'];
 /** One line per file: bytes, tab, path (what the preview sums and the run logs). */
@@ -25,7 +25,7 @@ interface CleanupTargets {
 }
 
 /** The stated policy, applied to one mount. */
-export function cleanupTargets(machine: Machine, probe: HostProbe | undefined, mount: string): CleanupTargets {
+function cleanupTargets(machine: Machine, probe: HostProbe | undefined, mount: string): CleanupTargets {
   const volumes = probe?.volumes;
   return {
     rotatedLogs: mountOf(volumes, CLEANUP_LOG_DIR) === mount,

@@ -35,7 +35,7 @@ function modeAndOwner(dest: string, file: BaselineFile): string {
  * Refuses (exit 3) when the directory is writable by anyone but root and the owner of record, or
  * the file is a symbolic link or not a regular file; the temp file is removed on any failure.
  */
-export function atomicWriteFromStdin(dest: string, file: BaselineFile): string {
+function atomicWriteFromStdin(dest: string, file: BaselineFile): string {
   const { local } = siteOf(dest);
   const template = `./.${path.posix.basename(dest)}.remlite.XXXXXX`;
   return `( ${[

@@ -1,7 +1,7 @@
 import { shQuote } from '../../util/shell-quote.js';
 
 /** Values a user action's command may name, as `{name}`. */
-export const PLACEHOLDERS = ['host', 'address', 'pool', 'site', 'service'] as const;
+const PLACEHOLDERS = ['host', 'address', 'pool', 'site', 'service'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 export type TemplatePart = { text: string } | { placeholder: Placeholder };

@@ -5,12 +5,12 @@ import { isSafeServiceName } from '../../util/shell-quote.js';
 import { sanitizeLine } from '../../util/sanitize.js';
 import { parseTemplate, renderTemplate, type Placeholder } from './template.js';
 
-export const USER_ACTION_PREFIX = 'user:';
+const USER_ACTION_PREFIX = 'user:';
 
 export const userActionId = (name: string): string => USER_ACTION_PREFIX + name;
 
 /** The values a template may name, for one machine (and the selected service). */
-export function placeholderValues(machine: Machine, service: string | undefined): Partial<Record<Placeholder, string>> {
+function placeholderValues(machine: Machine, service: string | undefined): Partial<Record<Placeholder, string>> {
   return {
     host: machine.name,
     address: machine.ssh?.host ?? 'localhost',
