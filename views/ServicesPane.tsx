@@ -2,12 +2,13 @@ import React, { useLayoutEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import { userActionId } from '../src/actions/user/user-catalogue.js';
-import type { ServiceStatus } from '../src/model/index.js';
+import type { ServiceStatus, UserAction } from '../src/model/index.js';
 import { formatAge } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
-import { listMove, type PaneProps } from './pane.js';
-import { Table, type Column } from './Table.js';
+import { ListScreen, useList, type RowAction } from './ListScreen.js';
+import type { PaneProps } from './pane.js';
+import type { Column } from './Table.js';
 import type { Theme } from './theme.js';
 import { wrap } from './text.js';
 import { userActionFor } from './user-action-keys.js';
@@ -65,22 +66,33 @@ export interface ServicesPaneProps extends PaneProps {
   cursor?: { current: string | undefined };
 }
 
+/** r/s/x restart, start and stop the selected service; the operator's service actions run on it too. */
+function serviceActions(props: PaneProps, userActions: readonly UserAction[]): RowAction<ServiceStatus>[] {
+  const machineId = props.host.machine.id;
+  return [
+    { keys: Object.keys(VERBS), run: (svc, name) => props.requestAction({ action: VERBS[name]!, machineId, params: { service: svc.name } }) },
+    {
+      keys: (name) => userActionFor(userActions, 'service', name) !== undefined,
+      run: (svc, name) => props.requestAction({ action: userActionId(userActionFor(userActions, 'service', name)!.name), machineId, params: { service: svc.name } }),
+    },
+  ];
+}
+
 export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
   const { theme, store, intents } = useView();
   const now = useNow();
   const userActions = useStore(store, (s) => s.userActions);
   const services = paneServices(props.host);
-  const [index, setIndex] = useState(0);
+  const list = useList(services, (s) => s.name);
   const [focusSeen, setFocusSeen] = useState<number | undefined>(undefined);
   if (props.focus && props.focus.seq !== focusSeen) {
     const name = props.focus.service;
     setFocusSeen(props.focus.seq);
-    const at = services.findIndex((s) => sanitizeLine(s.name) === name);
-    if (at >= 0) setIndex(at);
+    const svc = services.find((s) => sanitizeLine(s.name) === name);
+    if (svc) list.select(svc.name);
   }
-  const selected = Math.min(index, services.length - 1);
   const cursor = props.cursor;
-  const selectedName = services[selected]?.name;
+  const selectedName = list.item?.name;
   // In the commit itself: a `:restart` typed right after `j` acts on the service `j` selected.
   useLayoutEffect(() => {
     if (!cursor) return;
@@ -90,40 +102,19 @@ export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
     };
   }, [cursor, selectedName]);
   // Service verbs the planner would refuse for the selected service: said under the table, whole.
-  const svcName = services[selected]?.name;
-  const blocked = props.readOnly || svcName === undefined ? [] : unavailableVerbs((action) => intents.unavailable?.({ action, machineId: props.host.machine.id, params: { service: svcName } }));
+  const blocked = props.readOnly || selectedName === undefined ? [] : unavailableVerbs((action) => intents.unavailable?.({ action, machineId: props.host.machine.id, params: { service: selectedName } }));
   const blockedRows = blocked.flatMap((b) => wrap(`${b.keys} unavailable: ${sanitizeLine(b.reason)}`, props.width));
   const tableHeight = Math.max(1, props.height - 1 - blockedRows.length);
 
-  props.inputRef.current = (input, key) => {
-    const moved = listMove(input, key, selected, services.length, tableHeight);
-    if (moved !== null) {
-      setIndex(moved);
-      return true;
-    }
-    const action = VERBS[input];
-    const svc = services[selected];
-    if (action && svc) {
-      props.requestAction({ action, machineId: props.host.machine.id, params: { service: svc.name } });
-      return true;
-    }
-    const mine = userActionFor(userActions, 'service', input);
-    if (mine && svc) {
-      props.requestAction({ action: userActionId(mine.name), machineId: props.host.machine.id, params: { service: svc.name } });
-      return true;
-    }
-    return false;
-  };
-
   return (
     <Box flexDirection="column">
-      <Table
-        data={services}
+      <ListScreen
+        list={list}
         columns={columns(theme, now)}
-        selectedIndex={selected}
         height={tableHeight}
         width={props.width}
-        rowKey={(s) => s.name}
+        inputRef={props.inputRef}
+        actions={serviceActions(props, userActions)}
         emptyText={props.host.probe ? 'no services reported' : 'not probed yet'}
       />
       {blockedRows.map((row, i) => (
