@@ -109,6 +109,8 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
       } else if (input === 'S') setUi((u) => ({ ...u, sortDesc: !u.sortDesc }));
       else if (input === 'p') setUi((u) => ({ ...u, groupByPool: !u.groupByPool }));
       else if (input === 'R') intents.refresh();
+      // A with no row to accept (an empty or filtered-out grid) still says read-only mode refuses it.
+      else if (input === 'A' && store.getState().readOnly) store.getState().notify(READ_ONLY_REFUSAL, 'warning');
       else if (input === '?') props.onHelp();
       else if (input === ':') props.onCommand?.();
       else if (input === 'q') props.onQuit();
