@@ -1,11 +1,12 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Box, Text } from 'ink';
 import type { Finding } from '../src/model/index.js';
 import { SEVERITY_RANK } from '../src/model/index.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
-import { listMove, type PaneProps } from './pane.js';
-import { Table, type Column } from './Table.js';
+import { ListScreen, useList, type RowAction } from './ListScreen.js';
+import type { PaneProps } from './pane.js';
+import type { Column } from './Table.js';
 import { fit, wrap } from './text.js';
 import { severityColor, type Theme } from './theme.js';
 
@@ -18,6 +19,9 @@ function columns(t: Theme): Column<Finding>[] {
 }
 
 const MAX_EVIDENCE = 4;
+
+/** A finding is the same one while its class and subject are: its summary and evidence change with each poll. */
+const findingId = (f: Finding) => `${f.class}\u0000${f.subject ?? ''}`;
 
 /** The finding's repair rows: what can run now (with its key), then each one the planner would refuse, with why, wrapped whole. */
 function repairRows(finding: Finding, why: (string | undefined)[], runnable: boolean, width: number, theme: Theme): { text: string; color: string | undefined }[] {
@@ -33,12 +37,35 @@ function repairRows(finding: Finding, why: (string | undefined)[], runnable: boo
   return rows;
 }
 
+/** The repair keys the registry binds on the findings screen (Enter the first, 1-9 by number, P across the pool), on the selected finding. */
+function repairActions(props: PaneProps): RowAction<Finding>[] {
+  const machineId = props.host.machine.id;
+  const { registry } = props;
+  return [
+    {
+      keys: () => true,
+      run: (f, name) => {
+        // The repair entry the key is bound to, registered in this mode or not (read-only: refused below).
+        const entry = name === 'Enter' ? registry.known('repair.first') : registry.bound('findings', name);
+        const intent = entry?.intent;
+        if (!entry || intent?.kind !== 'repair') return false;
+        const repair = intent.pick === 'number' ? f.repairs[Number(name) - 1] : f.repairs[0];
+        // Enter without a repair is still taken; digits beyond the repairs fall through to tab switching.
+        if (!repair) return name === 'Enter';
+        if (!registry.get(entry.id)) return props.refuseReadOnly();
+        if (intent.pick === 'pool') return props.requestPoolRepair({ machineId, action: repair.action, params: repair.params, clears: { class: f.class, subject: f.subject } });
+        // An unavailable repair never reaches a confirmation: HostView shows the planner's reason.
+        props.requestAction({ action: repair.action, machineId, params: repair.params });
+      },
+    },
+  ];
+}
+
 export function FindingsPane(props: PaneProps): React.JSX.Element {
   const { theme, intents } = useView();
   const findings = [...props.host.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-  const [index, setIndex] = useState(0);
-  const selected = Math.min(index, findings.length - 1);
-  const current = findings[selected];
+  const list = useList(findings, findingId);
+  const current = list.item;
   const evidence = (current?.evidence ?? []).slice(0, MAX_EVIDENCE);
   // A repair the planner would refuse is shown unavailable with its reason, not offered then refused.
   // The repair keys are registered (not in read-only mode): repairs are listed with their numbers.
@@ -51,47 +78,15 @@ export function FindingsPane(props: PaneProps): React.JSX.Element {
   const detailLines = current ? 1 + evidence.length + repairs.length : 0;
   const tableHeight = Math.max(1, props.height - 1 - detailLines);
 
-  props.inputRef.current = (input, key) => {
-    const moved = listMove(input, key, selected, findings.length, tableHeight);
-    if (moved !== null) {
-      setIndex(moved);
-      return true;
-    }
-    if (!current) return false;
-    const { registry } = props;
-    // The repair entry the key is bound to, registered in this mode or not (read-only: refused below).
-    const entry = key.return ? registry.known('repair.first') : registry.bound('findings', input);
-    const intent = entry?.intent;
-    if (!entry || intent?.kind !== 'repair') return false;
-    const repair = intent.pick === 'number' ? current.repairs[Number(input) - 1] : current.repairs[0];
-    if (!repair) return key.return; // digits beyond the repairs fall through to tab switching
-    if (!registry.get(entry.id)) {
-      props.refuseReadOnly();
-      return true;
-    }
-    if (intent.pick === 'pool') {
-      props.requestPoolRepair({
-        machineId: props.host.machine.id,
-        action: repair.action,
-        params: repair.params,
-        clears: { class: current.class, subject: current.subject },
-      });
-      return true;
-    }
-    // An unavailable repair never reaches a confirmation: HostView shows the planner's reason.
-    props.requestAction({ action: repair.action, machineId: props.host.machine.id, params: repair.params });
-    return true;
-  };
-
   return (
     <Box flexDirection="column">
-      <Table
-        data={findings}
+      <ListScreen
+        list={list}
         columns={columns(theme)}
-        selectedIndex={selected}
         height={tableHeight}
         width={props.width}
-        rowKey={(f, i) => `${f.class}:${f.subject ?? ''}:${i}`}
+        inputRef={props.inputRef}
+        actions={repairActions(props)}
         emptyText={props.host.probe ? 'no findings: all checks pass' : 'not probed yet'}
       />
       {current ? (

@@ -1,12 +1,13 @@
-import React, { useMemo, useState } from 'react';
-import { Box, Text } from 'ink';
+import React, { useMemo, useRef, useState } from 'react';
+import { Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';
 import { defaultSortDesc, fleetRows, SORT_KEYS, type FleetRow } from '../src/store/selectors.js';
 import { useNow, useView } from './context.js';
 import { footerText, READ_ONLY_REFUSAL } from './keymap.js';
-import { Table } from './Table.js';
-import { gridColumns, gridEmptyText, gridStatus, groupRow, initialSelection, rowId, type GridUi } from './grid-columns.js';
+import { ListScreen, useList, type RowAction } from './ListScreen.js';
+import type { PaneInput } from './pane.js';
+import { firstHostRow, gridColumns, gridEmptyText, gridStatus, groupRow, rowId, type GridUi } from './grid-columns.js';
 import { fit } from './text.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -31,12 +32,6 @@ export interface FleetGridProps {
   onCommand?: () => void;
 }
 
-/** Next row index from `from` in direction `step` (pool headers are selectable: A accepts a pool); stays put at the ends. */
-function moveSelection(rows: FleetRow[], from: number, step: number): number {
-  if (rows.length === 0) return -1;
-  return Math.max(0, Math.min(rows.length - 1, from + step));
-}
-
 type AcceptAsk = { scope: { machineId: string } | { pool: string }; question: string };
 
 function acceptQuestion(r: FleetRow): AcceptAsk {
@@ -53,7 +48,6 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const hosts = useStore(store, (s) => s.hosts);
   const order = useStore(store, (s) => s.order);
   const { ui, setUi } = props;
-  const [editing, setEditing] = useState<string | null>(null);
   const [acceptAsk, setAcceptAsk] = useState<AcceptAsk | null>(null);
   const registry = useRegistry();
 
@@ -75,19 +69,29 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const columns = useMemo(() => gridColumns(theme), [theme]);
   const tableHeight = Math.max(1, props.height - 2);
 
-  const selected = initialSelection(rows, ui);
-  const selectedRow = rows[selected];
+  // The selection lives in GridUi (it survives drilling into a host); with none, the first host (as the first paint).
+  const list = useList(rows, rowId, {
+    state: [{ id: ui.selectedId, index: -1 }, (f) => setUi((u) => ({ ...u, selectedId: f({ id: u.selectedId, index: -1 }).id }))],
+    fallback: () => firstHostRow(rows),
+  });
+  const setFilter = (filter: string) => setUi((u) => ({ ...u, filter, selectedId: undefined }));
 
-  const select = (index: number) => {
-    const r = rows[index];
-    if (r) setUi((u) => ({ ...u, selectedId: rowId(r) }));
-  };
-  // Relative moves start from the latest selection, not this render's: keys typed faster than frames are all kept.
-  const moveBy = (delta: number) =>
-    setUi((u) => {
-      const r = rows[moveSelection(rows, initialSelection(rows, u), delta)];
-      return r ? { ...u, selectedId: rowId(r) } : u;
-    });
+  const actions: RowAction<FleetRow>[] = [
+    { keys: ['Enter'], run: (r) => (r.kind === 'host' ? props.onOpen(r.id) : undefined) },
+    {
+      // The grid's registered actions on the selected row: accept as good, pool actions (canary first).
+      keys: () => true,
+      run: (r, name) => {
+        if (registry.withheld('grid', name)) return store.getState().notify(READ_ONLY_REFUSAL, 'warning');
+        const entry = registry.keyEntry('grid', name);
+        const intent = entry?.intent;
+        if (intent?.kind === 'accept-baseline') return setAcceptAsk(acceptQuestion(r));
+        if (intent?.kind === 'plan' && entry?.scope === 'pool') return requestPoolAction(intent.action, r);
+        return false;
+      },
+    },
+  ];
+  const listInput = useRef<PaneInput | null>(null);
 
   useKeys(
     (input, key) => {
@@ -100,79 +104,48 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         }
         return;
       }
-      if (editing !== null) {
-        if (key.return) {
-          const filter = editing.trim();
-          setEditing(null);
-          setUi((u) => ({ ...u, filter, selectedId: undefined }));
-        } else if (key.escape) {
-          setEditing(null);
-          setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
-        } else if (key.backspace || key.delete) {
-          setEditing((e) => (e ?? '').slice(0, -1));
-        } else if (input && !key.ctrl && !key.meta) {
-          setEditing((e) => (e ?? '') + sanitizeLine(input));
-        }
-        return;
-      }
-      if (input === 'j' || key.downArrow) moveBy(1);
-      else if (input === 'k' || key.upArrow) moveBy(-1);
-      else if (key.pageDown) moveBy(tableHeight);
-      else if (key.pageUp) moveBy(-tableHeight);
-      else if (input === 'g' || key.home) select(moveSelection(rows, 0, 0));
-      else if (input === 'G' || key.end) select(moveSelection(rows, rows.length - 1, 0));
-      else if (input === '/') setEditing(ui.filter);
-      else if (input === 's') {
+      if (listInput.current?.(input, key)) return;
+      if (input === 's') {
         setUi((u) => {
           const next = SORT_KEYS[(SORT_KEYS.indexOf(u.sortKey) + 1) % SORT_KEYS.length] ?? 'name';
           return { ...u, sortKey: next, sortDesc: defaultSortDesc(next) };
         });
       } else if (input === 'S') setUi((u) => ({ ...u, sortDesc: !u.sortDesc }));
       else if (input === 'p') setUi((u) => ({ ...u, groupByPool: !u.groupByPool }));
-      else if (key.return) {
-        if (selectedRow && selectedRow.kind === 'host') props.onOpen(selectedRow.id);
-      } else if (registry.withheld('grid', input)) store.getState().notify(READ_ONLY_REFUSAL, 'warning');
-      else if (registry.keyEntry('grid', input)) {
-        const entry = registry.keyEntry('grid', input)!;
-        if (entry.intent.kind === 'accept-baseline' && selectedRow) setAcceptAsk(acceptQuestion(selectedRow));
-        else if (entry.intent.kind === 'plan' && entry.scope === 'pool' && selectedRow) requestPoolAction(entry.intent.action, selectedRow);
-      } else if (input === 'R') intents.refresh();
+      else if (input === 'R') intents.refresh();
+      // A key read-only mode withheld, with no row to act on (an empty or filtered-out grid), is still refused with the reason.
+      else if (registry.withheld('grid', input)) store.getState().notify(READ_ONLY_REFUSAL, 'warning');
       else if (input === '?') props.onHelp();
       else if (input === ':') props.onCommand?.();
-      else if (key.escape && ui.filter) setUi((u) => ({ ...u, filter: '', selectedId: undefined }));
       else if (input === 'q') props.onQuit();
     },
     props.active,
   );
 
   const width = useTerminalSize().columns;
-  const status = gridStatus(rows, selected, ui);
+  const status = gridStatus(rows, list.index, ui);
 
   return (
-    <Box flexDirection="column">
-      <Table
-        data={rows}
-        columns={columns}
-        selectedIndex={selected}
-        height={tableHeight}
-        rowKey={rowId}
-        fullRow={(r) => groupRow(r, theme)}
-        emptyText={gridEmptyText(ui)}
-      />
-      {acceptAsk ? (
-        <Text bold color={theme.warning} wrap="truncate-end">
-          {fit(`${acceptAsk.question} y/N`, width)}
-        </Text>
-      ) : editing !== null ? (
-        <Text wrap="truncate-end">
-          <Text color={theme.accent}>/</Text>
-          {fit(editing + '█', width - 1)}
-        </Text>
-      ) : (
-        <Text wrap="truncate-end" color={theme.muted}>
-          {fit(`${status} │ ${footerText([...registry.hints('grid', 'builtin'), ...registry.hints('grid', 'user')])}`, width)}
-        </Text>
-      )}
-    </Box>
+    <ListScreen
+      list={list}
+      columns={columns}
+      height={tableHeight}
+      inputRef={listInput}
+      actions={actions}
+      filter={{ value: ui.filter, apply: setFilter }}
+      fullRow={(r) => groupRow(r, theme)}
+      emptyText={gridEmptyText(ui)}
+      footer={
+        acceptAsk ? (
+          <Text bold color={theme.warning} wrap="truncate-end">
+            {fit(`${acceptAsk.question} y/N`, width)}
+          </Text>
+        ) : (
+          <Text wrap="truncate-end" color={theme.muted}>
+            {fit(`${status} │ ${footerText([...registry.hints('grid', 'builtin'), ...registry.hints('grid', 'user')])}`, width)}
+          </Text>
+        )
+      }
+    />
   );
 }

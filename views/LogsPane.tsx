@@ -5,8 +5,9 @@ import type { LogSource } from '../src/model/index.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
 import { findLine, lineSeverity, logWindow, splitMatches } from './log-window.js';
-import { listMove, type PaneProps } from './pane.js';
-import { Table, type Column } from './Table.js';
+import { ListScreen, useList, type RowAction } from './ListScreen.js';
+import type { PaneProps } from './pane.js';
+import type { Column } from './Table.js';
 import { fit, truncate } from './text.js';
 
 const SOURCE_COLUMNS: Column<LogSource>[] = [
@@ -27,7 +28,7 @@ export function LogsPane(props: PaneProps): React.JSX.Element {
   const machineId = props.host.machine.id;
   const log = useStore(store, (s) => (s.log && s.log.machineId === machineId ? s.log : undefined));
   const sources = props.host.machine.logs;
-  const [sourceIndex, setSourceIndex] = useState(0);
+  const sourceList = useList(sources, (s) => s.id);
   const [pos, setPos] = useState<Position>({ follow: true, topAbs: 0, totalAtPause: 0 });
   const [wrap, setWrap] = useState(false);
   const [search, setSearch] = useState('');
@@ -37,33 +38,25 @@ export function LogsPane(props: PaneProps): React.JSX.Element {
   const lines = useMemo(() => (log ? log.lines.map(sanitizeLine) : []), [log?.lines]);
 
   if (!log) {
-    const selected = Math.min(sourceIndex, sources.length - 1);
-    props.inputRef.current = (input, key) => {
-      const moved = listMove(input, key, selected, sources.length, viewHeight - 1);
-      if (moved !== null) {
-        setSourceIndex(moved);
-        return true;
-      }
-      const src = sources[selected];
-      if (key.return && src) {
+    const open: RowAction<LogSource> = {
+      keys: ['Enter'],
+      run: (src) => {
         setPos({ follow: true, topAbs: 0, totalAtPause: 0 });
         intents.openLog(machineId, src.id);
-        return true;
-      }
-      return false;
+      },
     };
     return (
       <Box flexDirection="column">
         <Text color={theme.muted} wrap="truncate-end">
           {fit('choose a log source, Enter opens it', props.width)}
         </Text>
-        <Table
-          data={sources}
+        <ListScreen
+          list={sourceList}
           columns={SOURCE_COLUMNS}
-          selectedIndex={selected}
           height={viewHeight - 1}
           width={props.width}
-          rowKey={(s) => s.id}
+          inputRef={props.inputRef}
+          actions={[open]}
           emptyText="this host declares no log sources"
         />
       </Box>

@@ -5,8 +5,9 @@ import type { ServiceStatus } from '../src/model/index.js';
 import { formatAge } from '../src/util/format-age.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useNow, useView } from './context.js';
-import { listMove, type PaneProps } from './pane.js';
-import { Table, type Column } from './Table.js';
+import { ListScreen, useList, type RowAction } from './ListScreen.js';
+import type { PaneProps } from './pane.js';
+import type { Column } from './Table.js';
 import type { Theme } from './theme.js';
 import { wrap } from './text.js';
 
@@ -70,21 +71,25 @@ export interface ServicesPaneProps extends PaneProps {
   cursor?: { current: string | undefined };
 }
 
+/** Every key the registry binds on the services screen (r/s/x, the operator's service actions) acts on the selected service. */
+function serviceActions(props: PaneProps): RowAction<ServiceStatus>[] {
+  return [{ keys: () => true, run: (svc, name) => props.dispatchKey('services', name, { service: svc.name }) }];
+}
+
 export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
   const { theme, intents } = useView();
   const now = useNow();
   const services = paneServices(props.host);
-  const [index, setIndex] = useState(0);
+  const list = useList(services, (s) => s.name);
   const [focusSeen, setFocusSeen] = useState<number | undefined>(undefined);
   if (props.focus && props.focus.seq !== focusSeen) {
     const name = props.focus.service;
     setFocusSeen(props.focus.seq);
-    const at = services.findIndex((s) => sanitizeLine(s.name) === name);
-    if (at >= 0) setIndex(at);
+    const svc = services.find((s) => sanitizeLine(s.name) === name);
+    if (svc) list.select(svc.name);
   }
-  const selected = Math.min(index, services.length - 1);
   const cursor = props.cursor;
-  const selectedName = services[selected]?.name;
+  const selectedName = list.item?.name;
   // In the commit itself: a `:restart` typed right after `j` acts on the service `j` selected.
   useLayoutEffect(() => {
     if (!cursor) return;
@@ -94,30 +99,19 @@ export function ServicesPane(props: ServicesPaneProps): React.JSX.Element {
     };
   }, [cursor, selectedName]);
   // Service verbs the planner would refuse for the selected service: said under the table, whole.
-  const svcName = services[selected]?.name;
-  const blocked = svcName === undefined ? [] : unavailableVerbs(serviceVerbs(props.registry), (action) => intents.unavailable?.({ action, machineId: props.host.machine.id, params: { service: svcName } }));
+  const blocked = selectedName === undefined ? [] : unavailableVerbs(serviceVerbs(props.registry), (action) => intents.unavailable?.({ action, machineId: props.host.machine.id, params: { service: selectedName } }));
   const blockedRows = blocked.flatMap((b) => wrap(`${b.keys} unavailable: ${sanitizeLine(b.reason)}`, props.width));
   const tableHeight = Math.max(1, props.height - 1 - blockedRows.length);
 
-  props.inputRef.current = (input, key) => {
-    const moved = listMove(input, key, selected, services.length, tableHeight);
-    if (moved !== null) {
-      setIndex(moved);
-      return true;
-    }
-    const svc = services[selected];
-    return svc !== undefined && props.dispatchKey('services', input, { service: svc.name });
-  };
-
   return (
     <Box flexDirection="column">
-      <Table
-        data={services}
+      <ListScreen
+        list={list}
         columns={columns(theme, now)}
-        selectedIndex={selected}
         height={tableHeight}
         width={props.width}
-        rowKey={(s) => s.name}
+        inputRef={props.inputRef}
+        actions={serviceActions(props)}
         emptyText={props.host.probe ? 'no services reported' : 'not probed yet'}
       />
       {blockedRows.map((row, i) => (

@@ -1,10 +1,11 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { Box, Text } from 'ink';
 import type { EbsVolume, VolumeStatus } from '../src/model/index.js';
 import { formatBytes } from '../src/util/format-bytes.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
-import { listMove, type PaneProps } from './pane.js';
+import { ListScreen, useList } from './ListScreen.js';
+import type { PaneProps } from './pane.js';
 import { Table, type Column } from './Table.js';
 import { pct } from './text.js';
 import type { Theme } from './theme.js';
@@ -41,27 +42,18 @@ export function VolumesPane(props: PaneProps): React.JSX.Element {
   const { theme } = useView();
   const volumes = props.host.probe?.volumes ?? [];
   const ebs = props.host.machine.cloud?.volumes;
-  const [index, setIndex] = useState(0);
-  const selected = Math.min(index, volumes.length - 1);
+  const list = useList(volumes, (v) => v.mount);
   // EC2 hosts: the EBS volumes (what the cloud API says) below the mounted filesystems (what the probe sees).
   const ebsHeight = ebs ? Math.min(ebs.length + 2, Math.max(3, Math.floor(props.height / 2))) : 0;
   const tableHeight = Math.max(1, props.height - 1 - ebsHeight);
 
-  props.inputRef.current = (input, key) => {
-    const moved = listMove(input, key, selected, volumes.length, tableHeight);
-    if (moved === null) return false;
-    setIndex(moved);
-    return true;
-  };
-
   const mounted = (
-    <Table
-      data={volumes}
+    <ListScreen
+      list={list}
       columns={columns(theme)}
-      selectedIndex={selected}
       height={tableHeight}
       width={props.width}
-      rowKey={(v) => v.mount}
+      inputRef={props.inputRef}
       emptyText={props.host.probe ? 'no volumes reported' : 'not probed yet'}
     />
   );

@@ -83,10 +83,15 @@ export function rowId(r: FleetRow): string {
   return r.kind === 'host' ? r.id : '\u0000pool:' + r.pool;
 }
 
-/** The first selected row: the first host (pool headers are selectable, but not first). */
+/** The row selected when no row is: the first host (pool headers are selectable, but not first). */
+export function firstHostRow(rows: readonly FleetRow[]): number {
+  return rows.findIndex((r) => r.kind === 'host');
+}
+
+/** The selected row: the selected id's, else the first host. */
 export function initialSelection(rows: readonly FleetRow[], ui: GridUi): number {
   const i = ui.selectedId ? rows.findIndex((r) => rowId(r) === ui.selectedId) : -1;
-  return i >= 0 ? i : rows.findIndex((r) => r.kind === 'host');
+  return i >= 0 ? i : firstHostRow(rows);
 }
 
 /** Footer status: position among hosts, sort, grouping and filter. */

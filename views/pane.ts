@@ -24,15 +24,3 @@ export interface PaneProps {
   /** Says that read-only mode left the key's entry out. */
   refuseReadOnly: () => void;
 }
-
-/** New index for a list navigation key, or null when the key is not one. */
-export function listMove(input: string, key: Key, index: number, length: number, page: number): number | null {
-  const clamp = (i: number) => Math.max(0, Math.min(length - 1, i));
-  if (input === 'j' || key.downArrow) return clamp(index + 1);
-  if (input === 'k' || key.upArrow) return clamp(index - 1);
-  if (key.pageDown) return clamp(index + Math.max(1, page));
-  if (key.pageUp) return clamp(index - Math.max(1, page));
-  if (input === 'g' || key.home) return 0;
-  if (input === 'G' || key.end) return clamp(length - 1);
-  return null;
-}
