@@ -68,6 +68,16 @@ function ratioRow(metric: string, top: Measured[], bottom: Measured[], target?: 
   return { metric, target: target?.text ?? 'info', unit: 'x', samples: [r], verdict, ...(note ? { note } : {}) };
 }
 
+/** All the CPU a cycle cost: the tool's own and the hosts' (the floor has no hosts). */
+const totalCpu = (x: Measured) => x.cpuMs + (Number.isFinite(x.hostCpuMs) ? x.hostCpuMs : 0);
+
+/** The same comparison in CPU time (tool + hosts), which the machine's other load distorts far less than wall time. */
+function cpuRatioRow(metric: string, top: Measured[], bottom: Measured[]): Figure {
+  const r = medianOf(top, totalCpu) / medianOf(bottom, totalCpu);
+  const verdict = verdictOf([runs(top), runs(bottom)], undefined);
+  return { metric, target: 'info', unit: 'x', samples: [r], verdict, note: `${medianOf(top, totalCpu).toFixed(0)} ms / ${medianOf(bottom, totalCpu).toFixed(0)} ms of CPU per cycle, tool + hosts` };
+}
+
 /** An info figure computed from others (no target). */
 function derived(metric: string, unit: string, value: number, note: string): Figure {
   return { metric, target: 'info', unit, samples: [value], verdict: 'info', note };
@@ -92,6 +102,9 @@ export function probeFigures(m: ProbeMeasurements): Figure[] {
         ok: (r) => r >= TARGETS.warmVsMux,
       }),
       ratioRow(`warm: ansible ControlPersist -f ${d} / remlite (${tag(d)})`, warmD.ansible, warmD.remlite),
+      cpuRatioRow(`warm, in CPU: remlite / floor (${tag(d)})`, warmD.remlite, warmD.floor),
+      cpuRatioRow(`warm, in CPU: OpenSSH ControlMaster fan-out / remlite (${tag(d)})`, warmD.mux, warmD.remlite),
+      cpuRatioRow(`warm, in CPU: ansible ControlPersist / remlite (${tag(d)})`, warmD.ansible, warmD.remlite),
     );
   }
   for (const w of m.warm.filter((x) => x.parallel !== d)) {
@@ -107,6 +120,7 @@ export function probeFigures(m: ProbeMeasurements): Figure[] {
         text: `>= ${TARGETS.coldVsPssh}x`,
         ok: (r) => r >= TARGETS.coldVsPssh,
       }),
+      cpuRatioRow(`cold, in CPU: parallel-ssh / remlite first cycle (${tag(d)})`, coldD.pssh, coldD.remlite),
     );
   }
   for (const c of m.cold.filter((x) => x.parallel !== d)) {

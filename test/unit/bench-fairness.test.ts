@@ -103,6 +103,10 @@ test('speed-up rows: ratios of medians at the default concurrency on both sides,
   const c32 = row(rows, 'cold: parallel-ssh -p 32 / remlite first cycle (32)');
   assert.ok(Math.abs(c32.samples[0]! - 2000 / 900) < 1e-9);
   assert.equal(c32.verdict, 'info');
+  // The same comparisons in CPU (tool + hosts; the floor has no hosts).
+  assert.equal(row(rows, 'warm, in CPU: remlite / floor').samples[0], (30 + 100) / 90);
+  assert.equal(row(rows, 'warm, in CPU: OpenSSH ControlMaster fan-out / remlite').samples[0], (120 + 110) / (30 + 100));
+  assert.equal(row(rows, 'cold, in CPU: parallel-ssh / remlite').samples[0], (1500 + 650) / (300 + 600));
 });
 
 test('one failed host of one tool fails every ratio built on that run, and its own row names it', () => {
