@@ -55,18 +55,17 @@ async function measured(fleet: SshdFleet, cycle: () => Promise<CycleResult>, opt
   return { ms: r.ms, cpuMs: r.cpuMs, hostCpuMs, bytes: bytes.total, run: r.run };
 }
 
-function remliteCycle(pool: SshPool, machines: Machine[]): Promise<CycleResult> {
+/** One probe cycle of remlite over `machines`: its wall time, this process's CPU, the hosts that failed. */
+async function remliteCycle(pool: SshPool, machines: Machine[]): Promise<CycleResult> {
   const exec = new HostExec(pool);
-  return (async () => {
-    const cpu = process.cpuUsage();
-    const t = performance.now();
-    const results = await Promise.all(machines.map((m) => probeHost(exec, m, { timeoutMs: 60_000, slowThresholdMs: 120_000 })));
-    const ms = performance.now() - t;
-    const used = process.cpuUsage(cpu);
-    const ok = new Set(results.filter((r) => r.reach === 'ok').map((r) => r.machineId));
-    const reasons = new Map(results.filter((r) => r.reach !== 'ok').map((r) => [r.machineId, `${r.reach}: ${r.error ?? ''}`]));
-    return { ms, cpuMs: (used.user + used.system) / 1000, run: toolRun(machines.map((m) => m.id), ok, reasons) };
-  })();
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const results = await Promise.all(machines.map((m) => probeHost(exec, m, { timeoutMs: 60_000, slowThresholdMs: 120_000 })));
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const ok = new Set(results.filter((r) => r.reach === 'ok').map((r) => r.machineId));
+  const reasons = new Map(results.filter((r) => r.reach !== 'ok').map((r) => [r.machineId, `${r.reach}: ${r.error ?? ''}`]));
+  return { ms, cpuMs: (used.user + used.system) / 1000, run: toolRun(machines.map((m) => m.id), ok, reasons) };
 }
 
 export async function benchProbeCycle(tmp: string, hosts = Number(process.env['BENCH_SSHD_HOSTS'] ?? 200)): Promise<Figure[]> {

@@ -133,6 +133,17 @@ test('why cold is slow: connect CPU per host on each side and the bound set by t
   assert.equal(row(rows, 'cold: client CPU ratio').samples[0], 5);
 });
 
+test('one connection at a time: per-connection rows for both clients, failing when a connection failed', () => {
+  const one = (run: ToolRun): Measured => ({ ms: 300, cpuMs: 15, hostCpuMs: 36, run });
+  const failed: ToolRun = { hosts: 1, failed: new Map([['10.0.0.1', 'connection 3: timeout: no SSH handshake']]) };
+  const rows = probeFigures(measurements({ oneAtATime: { connections: 20, openssh: one({ hosts: 1, failed: new Map() }), ssh2: one(failed) } }));
+  const ssh = row(rows, 'cold, one connection at a time (x20), per connection: OpenSSH ssh');
+  assert.deepEqual([ssh.samples, ssh.toolCpuMs, ssh.hostCpuMs, ssh.verdict], [[300], [15], [36], 'info']);
+  const ssh2 = row(rows, 'cold, one connection at a time (x20), per connection: remlite (ssh2)');
+  assert.equal(ssh2.verdict, 'FAIL');
+  assert.match(ssh2.note!, /connection 3: timeout/);
+});
+
 test('the table shows each tool CPU, host CPU and bytes per host per poll; parallel-ssh bytes come from its own count', () => {
   const rows = probeFigures(measurements());
   const pssh = row(rows, 'cold: parallel-ssh -p 64 (new ssh per host)');
