@@ -1,218 +1,248 @@
-// Metric 2: one full probe cycle over 200 real sshd hosts (one sshd process per loopback address),
-// remlite's persistent connections vs parallel-ssh and ansible running the same probe script.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
+// Metric 2: probe cycles over N real sshd hosts (one sshd process per loopback address), remlite against
+// the other tools in the same run, on the same hosts, with the same probe script:
+// cold (first cycle: connect + auth + probe) against parallel-ssh with the same key exchange and cipher,
+// warm (steady cycle) against OpenSSH connection sharing and ansible with ControlPersist, and the floor.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SshPool } from '../src/ssh/pool.js';
 import { HostExec } from '../src/exec/host-exec.js';
 import { probeHost } from '../src/poller/probe-host.js';
-import { buildProbeScript } from '../src/probe/script.js';
+import { buildProbeScript, MARKER } from '../src/probe/script.js';
+import { SETTINGS_DEFAULTS } from '../src/persist/settings.js';
 import type { Machine } from '../src/model/index.js';
 import { BENCH_SERVICES } from './canned-probe.js';
-import { figure, median, sleep, type Figure } from './stats.js';
+import {
+  ansibleCycle,
+  ansibleSetup,
+  closeControlMasters,
+  floorCycle,
+  muxCycle,
+  openControlMasters,
+  opensshOneAtATime,
+  psshCycle,
+  type BaselineEnv,
+  type CycleResult,
+} from './baselines.js';
+import { failedCount, toolRun } from './outcomes.js';
+import { probeFigures, type Measured, type ProbeMeasurements } from './probe-figures.js';
+import { pidsMentioning, treeCpuMs } from './proc-cpu.js';
+import { diffBytes, snapshotSockets, socketsOf } from './socket-bytes.js';
+import { opensshMatchingOptions, parseSshdKex } from './sshd-kex.js';
+import { readSince, sshdAvailable, startSshdFleet, type SshdFleet } from './sshd-fleet.js';
+import type { Figure } from './stats.js';
 
-const SSHD = '/usr/sbin/sshd';
+const list = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').map(Number).filter((n) => n > 0);
 
-function keygen(file: string): void {
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'remlite-bench', '-f', file], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
+function missingTools(): string[] {
+  return ['parallel-ssh', 'ansible', '/usr/bin/time', 'ss', 'xargs'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
+/**
+ * Wraps one cycle of any tool with the readings taken outside it: the hosts' CPU and the bytes on the
+ * tool's own sockets (remlite's are this process's; every other tool's are not), so connections of
+ * another tool left open meanwhile are not counted.
+ */
+async function measured(fleet: SshdFleet, cycle: () => Promise<CycleResult>, opts: { ours: boolean; newConnections: boolean }): Promise<Measured> {
+  const sockets = () => socketsOf(snapshotSockets(fleet.cidr), process.pid, opts.ours);
+  const hostBefore = treeCpuMs(fleet.listenerPids);
+  const before = sockets();
+  const r = await cycle();
+  const after = sockets();
+  const hostCpuMs = treeCpuMs(fleet.listenerPids) - hostBefore;
+  const bytes = diffBytes(before, after);
+  if (!opts.newConnections && bytes.opened > 0) r.run.failed.set('(connections)', `${bytes.opened} new connections during a warm cycle: not reused`);
+  return { ms: r.ms, cpuMs: r.cpuMs, hostCpuMs, bytes: bytes.total, run: r.run };
 }
 
-/** Runs a command to its end; resolves with its wall time. Killed (and failed) after timeoutMs. */
-function timed(
-  cmd: string,
-  args: string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; count?: RegExp },
-): Promise<{ ms: number; code: number | null; out: string; counted: number }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let counted = 0;
-    if (opts.count) {
-      const re = opts.count;
-      createInterface({ input: child.stdout }).on('line', (l) => {
-        if (re.test(l)) counted++;
-      });
-    } else child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
-    child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ ms: performance.now() - started, code, out, counted });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
-  });
+/** One probe cycle of remlite over `machines`: its wall time, this process's CPU, the hosts that failed. */
+async function remliteCycle(pool: SshPool, machines: Machine[]): Promise<CycleResult> {
+  const exec = new HostExec(pool);
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const results = await Promise.all(machines.map((m) => probeHost(exec, m, { timeoutMs: 60_000, slowThresholdMs: 120_000 })));
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const ok = new Set(results.filter((r) => r.reach === 'ok').map((r) => r.machineId));
+  const reasons = new Map(results.filter((r) => r.reach !== 'ok').map((r) => [r.machineId, `${r.reach}: ${r.error ?? ''}`]));
+  return { ms, cpuMs: (used.user + used.system) / 1000, run: toolRun(machines.map((m) => m.id), ok, reasons) };
 }
 
 export async function benchProbeCycle(tmp: string, hosts = Number(process.env['BENCH_SSHD_HOSTS'] ?? 200)): Promise<Figure[]> {
-  if (process.getuid?.() !== 0 || !existsSync(SSHD)) {
+  if (!sshdAvailable()) {
     return [{ metric: 'probe cycle: skipped', target: '', unit: '', samples: [], verdict: 'FAIL', note: 'needs root and /usr/sbin/sshd' }];
   }
+  const missing = missingTools();
+  if (missing.length) {
+    return [{ metric: 'probe cycle: skipped', target: '', unit: '', samples: [], verdict: 'FAIL', note: `missing ${missing.join(', ')}: apt-get install pssh ansible-core time iproute2 findutils` }];
+  }
+  const defaultParallel = SETTINGS_DEFAULTS.maxConcurrent;
+  const coldSweep = list('BENCH_COLD_SWEEP', `32,${defaultParallel},200`).map((p) => Math.min(p, hosts));
+  const warmSweep = list('BENCH_WARM_SWEEP', `${defaultParallel},200`).map((p) => Math.min(p, hosts));
+  const coldRuns = Number(process.env['BENCH_COLD_RUNS'] ?? 3);
+  const warmRuns = Number(process.env['BENCH_WARM_RUNS'] ?? 5);
+  const ansibleRuns = Number(process.env['BENCH_ANSIBLE_RUNS'] ?? 3);
+  const oneAtATime = Number(process.env['BENCH_ONE_AT_A_TIME'] ?? 20);
   const dir = path.join(tmp, 'sshd');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const hostKey = path.join(dir, 'host_ed25519');
-  const clientKey = path.join(dir, 'client_ed25519');
-  keygen(hostKey);
-  keygen(clientKey);
-  chmodSync(clientKey, 0o600);
-  writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(clientKey + '.pub'), { mode: 0o600 });
-  const hostPub = readFileSync(hostKey + '.pub', 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
-  const addresses = Array.from({ length: hosts }, (_, i) => `127.78.${Math.floor(i / 250)}.${(i % 250) + 1}`);
-  const knownHosts = path.join(dir, 'known_hosts');
-  writeFileSync(knownHosts, addresses.map((a) => `${a} ${hostPub}`).join('\n') + '\n', { mode: 0o600 });
-  const config = path.join(dir, 'sshd_config');
-  writeFileSync(
-    config,
-    [
-      `HostKey ${hostKey}`,
-      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
-      'PidFile none',
-      'StrictModes no',
-      'UsePAM no',
-      'PermitRootLogin yes',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'MaxStartups 300:30:400',
-      'LogLevel ERROR',
-      '',
-    ].join('\n'),
-  );
-  const children: ChildProcess[] = [];
-  const script = buildProbeScript(BENCH_SERVICES);
-  const scriptFile = path.join(dir, 'probe.sh');
-  writeFileSync(scriptFile, script);
-  const figures: Figure[] = [];
+  const fleet = await startSshdFleet(dir, hosts, process.env['BENCH_SSHD_ADDR_BASE'] ?? '127.78.0');
+  const progress = (s: string) => process.stderr.write(`bench: probe: ${s}\n`);
+  let cpDir: string | undefined;
+  let ansibleCp: string | undefined;
+  const env: BaselineEnv = { work: path.join(tmp, 'tools'), addresses: fleet.addresses, scriptFile: path.join(dir, 'probe.sh'), sshOptions: [] };
   try {
-    // Root's ~/.bashrc on this machine runs `pyenv init` (about 150 ms per ssh session, in every tool alike):
-    // each sshd runs in its own mount namespace where the login shell finds an empty ~/.bashrc, as on a lean server.
-    const emptyRc = path.join(dir, 'bashrc');
-    writeFileSync(emptyRc, '');
-    const realRc = process.env['BENCH_REAL_BASHRC'] === '1';
-    for (const a of addresses) {
-      const sshd = `exec ${SSHD} -D -e -f ${config} -o ListenAddress=${a}:22`;
-      const c = realRc
-        ? spawn(SSHD, ['-D', '-e', '-f', config, '-o', `ListenAddress=${a}:22`], { stdio: ['ignore', 'ignore', 'ignore'] })
-        : spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind ${emptyRc} /root/.bashrc && ${sshd}`], { stdio: ['ignore', 'ignore', 'ignore'] });
-      children.push(c);
-    }
-    const deadline = Date.now() + 30_000;
-    for (const a of addresses) {
-      while (!(await canConnect(a, 22))) {
-        if (Date.now() > deadline) throw new Error(`sshd on ${a}:22 did not start`);
-        await sleep(50);
-      }
-    }
-
-    // The probe script's own cost on this machine: 200 local runs, all at once (the floor for every tool).
-    const localRuns: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      const t = performance.now();
-      await Promise.all(addresses.map(() => timed('sh', ['-s'], { input: script, timeoutMs: 60_000 })));
-      localRuns.push(performance.now() - t);
-    }
-
-    // remlite: SshPool + probe, persistent connections. First cycle connects; then 5 timed cycles.
-    const machines: Machine[] = addresses.map((a, i) => ({
-      id: `h${i}`,
-      name: `h${i}`,
+    const script = buildProbeScript(BENCH_SERVICES);
+    writeFileSync(env.scriptFile, script);
+    const machines: Machine[] = fleet.addresses.map((a) => ({
+      id: a,
+      name: a,
       provider: 'datacenter',
       site: 'bench',
       pool: 'bench',
       role: '',
-      ssh: { host: a, port: 22, user: 'root', identityFiles: [clientKey], knownHostsFiles: [knownHosts] },
+      ssh: { host: a, port: 22, user: 'root', identityFiles: [fleet.clientKey], knownHostsFiles: [fleet.knownHosts] },
       services: BENCH_SERVICES,
       logs: [],
       origin: 'bench',
     }));
-    const ours = async (maxConcurrent: number): Promise<{ connect: number; cycles: number[]; failed: number }> => {
-      const pool = new SshPool({ maxConcurrent, agentSocket: false, readyTimeoutMs: 30_000 });
-      const exec = new HostExec(pool);
-      const cycle = async () => {
-        const t = performance.now();
-        const results = await Promise.all(machines.map((m) => probeHost(exec, m, { timeoutMs: 30_000, slowThresholdMs: 60_000 })));
-        return { ms: performance.now() - t, failed: results.filter((r) => r.reach !== 'ok').length, first: results.find((r) => r.reach !== 'ok') };
-      };
-      try {
-        const first = await cycle();
-        if (first.failed) throw new Error(`${first.failed} hosts failed the first cycle: ${first.first?.error}`);
-        const cycles: number[] = [];
-        let failed = 0;
-        for (let i = 0; i < 5; i++) {
-          const c = await cycle();
-          cycles.push(c.ms);
-          failed += c.failed;
+    const newPool = (maxConcurrent: number) => new SshPool({ maxConcurrent, agentSocket: false, readyTimeoutMs: 60_000 });
+    let witness = 0;
+    const negotiatedSince = () => {
+      const r = readSince(fleet.witnessLog, witness);
+      witness = r.offset;
+      return parseSshdKex(r.text);
+    };
+    const m: ProbeMeasurements = {
+      hosts,
+      defaultParallel,
+      floor: [],
+      cold: coldSweep.map((parallel) => ({ parallel, remlite: [], pssh: [] })),
+      warm: warmSweep.map((parallel) => ({ parallel, remlite: [], floor: [], mux: [], ansible: [] })),
+      negotiated: {},
+      options: { openssh: '', ansible: '' },
+    };
+    const floor = async (tag: string) => {
+      progress(`floor ${tag}`);
+      // Not on the hosts, no network: the floor has only its own CPU.
+      const r = await floorCycle(env, tag);
+      m.floor.push({ ms: r.ms, cpuMs: r.cpuMs, hostCpuMs: NaN, run: r.run });
+    };
+    await floor('start');
+
+    // Cold: remlite's first cycle then parallel-ssh at each concurrency, interleaved so load shifts hit both.
+    for (let rep = 0; rep < coldRuns; rep++) {
+      for (const c of m.cold) {
+        progress(`cold ${rep + 1}/${coldRuns}, concurrency ${c.parallel}`);
+        negotiatedSince();
+        const pool = newPool(c.parallel);
+        try {
+          c.remlite.push(await measured(fleet, () => remliteCycle(pool, machines), { ours: true, newConnections: true }));
+        } finally {
+          await pool.close();
         }
-        return { connect: first.ms, cycles, failed };
+        if (!m.negotiated.remlite) {
+          // OpenSSH gets the same key exchange and the cipher ssh2 chose.
+          m.negotiated.remlite = negotiatedSince();
+          env.sshOptions = ['-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-i', fleet.clientKey, '-o', `UserKnownHostsFile=${fleet.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', ...opensshMatchingOptions(m.negotiated.remlite)];
+          m.options.openssh = env.sshOptions.filter((o) => o !== '-o').join(' ');
+        }
+        negotiatedSince();
+        c.pssh.push(await measured(fleet, () => psshCycle(env, c.parallel, `${c.parallel}-${rep}`), { ours: false, newConnections: true }));
+        m.negotiated.openssh ??= negotiatedSince();
+      }
+    }
+    // One new connection at a time to one host (not the witness): each client's and sshd's cost per connection.
+    progress(`one connection at a time x${oneAtATime}, OpenSSH then ssh2`);
+    const single = fleet.addresses[1] ?? fleet.addresses[0]!;
+    const singlePid = fleet.listenerPids[fleet.addresses.indexOf(single)]!;
+    const perConnection = async (cycle: () => Promise<CycleResult>): Promise<Measured> => {
+      const hostBefore = treeCpuMs([singlePid]);
+      const r = await cycle();
+      const n = oneAtATime;
+      return { ms: r.ms / n, cpuMs: r.cpuMs / n, hostCpuMs: (treeCpuMs([singlePid]) - hostBefore) / n, run: r.run };
+    };
+    const singleMachine = machines[fleet.addresses.indexOf(single)]!;
+    m.oneAtATime = {
+      connections: oneAtATime,
+      openssh: await perConnection(() => opensshOneAtATime(env, single, oneAtATime)),
+      ssh2: await perConnection(async () => {
+        const cpu = process.cpuUsage();
+        const t = performance.now();
+        const failed = new Map<string, string>();
+        for (let i = 0; i < oneAtATime; i++) {
+          const pool = newPool(1);
+          try {
+            const r = await probeHost(new HostExec(pool), singleMachine, { timeoutMs: 60_000, slowThresholdMs: 120_000 });
+            if (r.reach !== 'ok' && !failed.size) failed.set(single, `connection ${i + 1}: ${r.reach}: ${r.error ?? ''}`);
+          } finally {
+            await pool.close();
+          }
+        }
+        const used = process.cpuUsage(cpu);
+        return { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, run: { hosts: 1, failed } };
+      }),
+    };
+
+    progress('parallel-ssh bytes (LogLevel=VERBOSE, not timed)');
+    const bytesRun = await psshCycle(env, Math.max(...coldSweep), 'bytes', true);
+    if (failedCount([bytesRun.run]) === 0 && bytesRun.bytesPerHost !== undefined) m.psshBytesPerHost = bytesRun.bytesPerHost;
+    await floor('middle');
+
+    // Warm: OpenSSH masters first; then at each concurrency remlite's steady cycle (after one connecting
+    // cycle, not counted), the floor and the fan-out over the masters, in turn, so load shifts hit all three.
+    progress('warm: opening OpenSSH ControlMaster masters');
+    negotiatedSince();
+    const masters = await openControlMasters(env);
+    cpDir = masters.cpDir;
+    m.negotiated.mux = negotiatedSince();
+    const openFailed = masters.run.failed.size > 0 || masters.masters !== hosts;
+    for (const w of m.warm) {
+      progress(`warm remlite / floor / ControlMaster fan-out, concurrency ${w.parallel}`);
+      const pool = newPool(w.parallel);
+      try {
+        await remliteCycle(pool, machines);
+        for (let i = 0; i < warmRuns; i++) {
+          w.remlite.push(await measured(fleet, () => remliteCycle(pool, machines), { ours: true, newConnections: false }));
+          const f = await floorCycle(env, `${w.parallel}-${i}`);
+          w.floor.push({ ms: f.ms, cpuMs: f.cpuMs, hostCpuMs: NaN, run: f.run });
+          const r = await measured(fleet, () => muxCycle(env, masters.cpDir, w.parallel, `${w.parallel}-${i}`), { ours: false, newConnections: false });
+          if (openFailed) r.run.failed.set('(masters)', `${masters.masters}/${hosts} masters running; ${[...masters.run.failed].slice(0, 2).map(([h, why]) => `${h}: ${why}`).join('; ')}`);
+          w.mux.push(r);
+        }
       } finally {
         await pool.close();
       }
-    };
-    const def = await ours(64);
-    const wide = await ours(hosts);
-
-    // parallel-ssh (Debian pssh): a fresh ssh per host per run, the script on stdin to `sh -s`.
-    const hostsFile = path.join(dir, 'hosts');
-    writeFileSync(hostsFile, addresses.map((a) => `root@${a}`).join('\n') + '\n');
-    const sshOpts = `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${knownHosts} -o IdentitiesOnly=yes -i ${clientKey} -o BatchMode=yes`;
-    const psshRuns: number[] = [];
-    let psshOk = true;
-    for (let r = 0; r < 5; r++) {
-      const p = await timed('parallel-ssh', ['-h', hostsFile, '-p', String(hosts), '-t', '120', '-x', sshOpts, '-I', 'sh -s'], { input: script, timeoutMs: 180_000, count: /\[SUCCESS\]/ });
-      psshRuns.push(p.ms);
-      if (p.counted !== hosts) psshOk = false;
     }
-
-    // ansible ad hoc (Debian ansible): -m raw runs `sh -c <script>` over ssh (ControlPersist reuses connections between runs).
-    const inv = path.join(dir, 'inventory.ini');
-    writeFileSync(
-      inv,
-      ['[bench]', ...addresses.map((a) => `${a} ansible_user=root ansible_ssh_private_key_file=${clientKey}`), '', '[bench:vars]', `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'`, ''].join('\n'),
-    );
-    const ansibleEnv = { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_LOCAL_TEMP: path.join(dir, 'ans-tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: path.join(dir, 'ans-cp'), ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'oneline' };
-    const forks = Number(process.env['BENCH_ANSIBLE_FORKS'] ?? 200);
-    const ansRuns: number[] = [];
-    let ansOk = true;
-    let ansNote = '';
-    for (let r = 0; r < 4; r++) {
-      const a = await timed('ansible', ['all', '-i', inv, '-f', String(forks), '-m', 'raw', '-a', `sh -c ${shq(script)}`], { env: ansibleEnv, timeoutMs: 300_000, count: /^\S+ \| (CHANGED|SUCCESS) \| rc=0/ });
-      if (r === 0) continue; // opens the ControlPersist masters
-      ansRuns.push(a.ms);
-      if (a.counted !== hosts) {
-        ansOk = false;
-        ansNote = `${a.counted}/${hosts} hosts ok`;
+    await closeControlMasters(env, masters.cpDir);
+    // ansible: its first run opens the ControlPersist masters.
+    const ans = ansibleSetup(env, fleet.clientKey);
+    ansibleCp = ans.cpDir;
+    m.options.ansible = ans.sshArgs;
+    const marker = `${MARKER} end`;
+    progress('warm ansible: first run (opens the masters)');
+    negotiatedSince();
+    const opening = await ansibleCycle(env, ans, Math.max(...warmSweep), 'open', marker);
+    m.negotiated.ansible = negotiatedSince();
+    for (const w of m.warm) {
+      progress(`warm ansible, -f ${w.parallel}`);
+      for (let i = 0; i < ansibleRuns; i++) {
+        const r = await measured(fleet, () => ansibleCycle(env, ans, w.parallel, `${w.parallel}-${i}`, marker), { ours: false, newConnections: false });
+        for (const [h, why] of opening.run.failed) if (!r.run.failed.has(h)) r.run.failed.set(h, `opening run: ${why}`);
+        w.ansible.push(r);
       }
     }
-
-    const ourMedian = median(def.cycles);
-    figures.push(
-      figure(`probe cycle, ${hosts} sshd, remlite (persistent, maxConcurrent 64 = default)`, '<= 2000 ms', 'ms', def.cycles, (m) => m <= 2000, def.failed ? `${def.failed} failed probes` : `first cycle (connect + probe) ${def.connect.toFixed(0)} ms`),
-      figure(`probe cycle, ${hosts} sshd, remlite (maxConcurrent ${hosts})`, '<= 2000 ms', 'ms', wide.cycles, (m) => m <= 2000, `first cycle (connect + probe) ${wide.connect.toFixed(0)} ms`),
-      figure(`baseline: parallel-ssh -p ${hosts}, same script`, 'info', 'ms', psshRuns, undefined, psshOk ? 'every host SUCCESS' : 'NOT every host succeeded'),
-      figure(`baseline: ansible -m raw -f ${forks}, same script`, 'info', 'ms', ansRuns, undefined, `${ansOk ? 'every host ok' : `NOT every host ok (${ansNote})`}; ControlPersist warm (first run not counted)`),
-      figure('speed-up vs parallel-ssh (median / median)', '>= 10x', 'x', [median(psshRuns) / Math.min(ourMedian, median(wide.cycles))], (m) => m >= 10),
-      figure('speed-up vs ansible (median / median)', '>= 10x', 'x', [median(ansRuns) / Math.min(ourMedian, median(wide.cycles))], (m) => m >= 10),
-      figure(`floor: the probe script run locally x${hosts} at once (sh -s)`, 'info', 'ms', localRuns),
-    );
+    await floor('end');
+    return probeFigures(m);
   } finally {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await sleep(200);
+    // ControlPersist masters left by a failed run: ended by pid (they are ours: they name our directories).
+    for (const d of [cpDir, ansibleCp]) if (d) for (const pid of pidsMentioning(d)) if (pid !== process.pid) safeKill(pid);
+    await fleet.stop();
   }
-  return figures;
 }
 
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+function safeKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
 }

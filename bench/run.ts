@@ -11,6 +11,7 @@ const runs = Number(process.env['BENCH_RUNS'] ?? 7);
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'remlite-bench-'));
   const figures: Figure[] = [];
+  const loadAtStart = machineLoad('start');
   const section = async (name: string, run: () => Promise<Figure[]>) => {
     if (!only.has(name)) return;
     process.stderr.write(`bench: ${name}...\n`);
@@ -27,7 +28,14 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  figures.push(loadAtStart, machineLoad('end'));
   process.stdout.write(`remlite bench (${os.cpus().length} cores, node ${process.version})\n\n${formatTable(figures)}\n`);
+}
+
+/** The machine's load, printed in the table: figures from a busy machine are read with it. */
+function machineLoad(when: string): Figure {
+  const [l1, l5, l15] = os.loadavg().map((n) => n.toFixed(2));
+  return { metric: `machine: load average (1 min) at the ${when} of the run`, target: 'info', unit: '', samples: [os.loadavg()[0]!], verdict: 'info', note: `loadavg ${l1} ${l5} ${l15}, nproc ${os.availableParallelism()}, ${new Date().toISOString()}` };
 }
 
 main().then(

@@ -7,6 +7,12 @@ export interface Figure {
   /** Pass, fail, or info (a baseline or a detail without a target). */
   verdict: 'PASS' | 'FAIL' | 'info';
   note?: string;
+  /** CPU (user+sys) of the tool's own processes per cycle, ms, one per sample. */
+  toolCpuMs?: number[];
+  /** CPU of the hosts (sshd and the script under it) per cycle, ms. */
+  hostCpuMs?: number[];
+  /** Network bytes (both directions) per poll per host. */
+  bytesPerHost?: number;
 }
 
 export function median(xs: number[]): number {
@@ -35,7 +41,9 @@ export function figure(metric: string, target: string, unit: string, samples: nu
 }
 
 export function formatTable(rows: Figure[]): string {
-  const head = ['metric', 'target', 'median', 'min', 'max', 'runs', 'verdict'];
+  // The cost columns appear only when some row measured them.
+  const costs = rows.some((r) => r.toolCpuMs || r.hostCpuMs || r.bytesPerHost !== undefined);
+  const head = ['metric', 'target', 'median', 'min', 'max', 'runs', ...(costs ? ['tool cpu', 'host cpu', 'B/host/poll'] : []), 'verdict'];
   const body = rows.map((r) => [
     r.metric,
     r.target,
@@ -43,10 +51,12 @@ export function formatTable(rows: Figure[]): string {
     fmt(Math.min(...r.samples), r.unit),
     fmt(Math.max(...r.samples), r.unit),
     String(r.samples.length),
+    ...(costs ? [fmt(median(r.toolCpuMs ?? []), 'ms'), fmt(median(r.hostCpuMs ?? []), 'ms'), fmt(r.bytesPerHost ?? NaN, 'B')] : []),
     r.verdict,
   ]);
+  const lastNumeric = head.length - 2;
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= lastNumeric ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const notes = rows.filter((r) => r.note).map((r) => `  * ${r.metric}: ${r.note}`);
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
 }
