@@ -71,7 +71,8 @@ export function instantQuery(target: QueryTarget, promql: string): Promise<PromS
   if (auth) headers['authorization'] = auth;
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: 'POST', headers, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs }, (res) => {
+    // No kept-alive socket: a restarted or stopped server must answer (or refuse) afresh, not hang up a stale one.
+    const req = mod.request(url, { method: 'POST', headers, agent: false, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {

@@ -28,6 +28,15 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+/** Waits until the async check holds (each check awaited before the next); the limit only guards against hangs. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, limitMs = 60_000, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** GET url → status code (0 when nothing answers). */
 export function httpStatus(url: string): Promise<number> {
   return new Promise((resolve) => {
