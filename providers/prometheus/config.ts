@@ -18,6 +18,8 @@ export type PrometheusAuth =
 
 export interface PrometheusConfig {
   urls: string[];
+  /** Alertmanagers whose active alerts become findings on the hosts they name. */
+  alertmanagerUrls: string[];
   /** Regular expression for the `job` label (PromQL `=~`). */
   job: string;
   labels: PrometheusLabels;
@@ -39,21 +41,21 @@ export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/;
 export class PrometheusConfigError extends Error {}
 
 /** An http(s) URL without credentials in it (they belong in a file or the environment), no query or fragment. */
-export function checkUrl(raw: string): string {
+export function checkUrl(raw: string, flag = '--prometheus'): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new PrometheusConfigError(`--prometheus "${raw}" is not a URL (like http://prometheus:9090)`);
+    throw new PrometheusConfigError(`${flag} "${raw}" is not a URL (like http://prometheus:9090)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PrometheusConfigError(`--prometheus "${raw}": only http and https are supported`);
-  if (url.username || url.password) throw new PrometheusConfigError(`--prometheus "${url.host}": put credentials in prometheus.basicAuth / bearerToken (a file or an environment variable), not in the URL`);
-  if (url.search || url.hash) throw new PrometheusConfigError(`--prometheus "${raw}": give the base URL only (no ?query or #fragment)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PrometheusConfigError(`${flag} "${raw}": only http and https are supported`);
+  if (url.username || url.password) throw new PrometheusConfigError(`${flag} "${url.host}": put credentials in prometheus.basicAuth / bearerToken (a file or an environment variable), not in the URL`);
+  if (url.search || url.hash) throw new PrometheusConfigError(`${flag} "${raw}": give the base URL only (no ?query or #fragment)`);
   return url.toString().replace(/\/+$/, '');
 }
 
 /** Settings + `--prometheus URL` flags → the configuration, or undefined when no Prometheus is configured. Flags replace the settings' URLs. */
-export function resolvePrometheusConfig(settings: PrometheusSettings | undefined, flagUrls: string[], env: Pick<ProviderEnv, 'home'>): PrometheusConfig | undefined {
+export function resolvePrometheusConfig(settings: PrometheusSettings | undefined, flagUrls: string[], env: Pick<ProviderEnv, 'home'>, flagAlertmanagers: string[] = []): PrometheusConfig | undefined {
   const urls = flagUrls.length ? flagUrls : (settings?.urls ?? []);
   if (urls.length === 0) return undefined;
   const labels = { ...DEFAULT_LABELS, ...settings?.labels };
@@ -74,7 +76,8 @@ export function resolvePrometheusConfig(settings: PrometheusSettings | undefined
   }
   const s = settings?.ssh ?? {};
   return {
-    urls: [...new Set(urls.map(checkUrl))],
+    urls: [...new Set(urls.map((u) => checkUrl(u)))],
+    alertmanagerUrls: [...new Set((flagAlertmanagers.length ? flagAlertmanagers : (settings?.alertmanagerUrls ?? [])).map((u) => checkUrl(u, '--alertmanager')))],
     job,
     labels,
     services: settings?.services ?? [],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Machine, MetricsProvider, MetricsSnapshot, PollResult, ProviderHealth } from '../../src/model/index.js';
+import type { HostAlert, Machine, MetricsProvider, MetricsSnapshot, PollResult, ProviderHealth } from '../../src/model/index.js';
+import { alertsByHost, fetchActiveAlerts } from './alertmanager.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { systemEnv, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
@@ -21,6 +22,7 @@ export const partName = (url: string) => `prometheus:${new URL(url).host}${new U
 export class PrometheusProvider implements MetricsProvider {
   readonly name = 'prometheus';
   private lastGood = new Map<string, Machine[]>();
+  private lastAlerts = new Map<string, Map<string, HostAlert[]>>();
 
   constructor(
     readonly config: PrometheusConfig,
@@ -29,7 +31,7 @@ export class PrometheusProvider implements MetricsProvider {
 
   async refresh(): Promise<MetricsSnapshot> {
     const parts: Record<string, ProviderHealth> = {};
-    const answers = await Promise.all(this.config.urls.map((url) => this.refreshServer(url)));
+    const [answers, alerts] = await Promise.all([Promise.all(this.config.urls.map((url) => this.refreshServer(url))), this.refreshAlerts(parts)]);
     const machines: Machine[] = [];
     const polls: PollResult[] = [];
     const seen = new Set<string>();
@@ -43,13 +45,38 @@ export class PrometheusProvider implements MetricsProvider {
         mine.add(m.id);
         machines.push(m);
       }
-      for (const p of a.polls) if (mine.has(p.machineId)) polls.push(p);
+      for (const p of a.polls) {
+        if (!mine.has(p.machineId)) continue;
+        const firing = alerts.get(p.machineId);
+        polls.push(firing && p.probe ? { ...p, probe: { ...p.probe, alerts: firing } } : p);
+      }
       const count = mine.size;
       parts[partName(url)] = a.error
         ? { ok: false, message: a.error + (a.machines.length ? ' (showing the last good fleet)' : ''), machines: count }
         : { ok: true, machines: count, ...(a.warnings.length ? { message: a.warnings.join('; ') } : {}) };
     });
     return { machines, polls, parts };
+  }
+
+  /** Active alerts of every Alertmanager, by host; one that fails is a failed part and its last good alerts are kept. */
+  private async refreshAlerts(parts: Record<string, ProviderHealth>): Promise<Map<string, HostAlert[]>> {
+    const merged = new Map<string, HostAlert[]>();
+    await Promise.all(
+      this.config.alertmanagerUrls.map(async (url) => {
+        const key = `alertmanager:${new URL(url).host}`;
+        try {
+          const target: QueryTarget = { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
+          const byHost = alertsByHost(await fetchActiveAlerts(target), this.config.labels.name, new URL(url).host);
+          this.lastAlerts.set(url, byHost);
+          parts[key] = { ok: true, machines: byHost.size };
+        } catch (err) {
+          const kept = this.lastAlerts.get(url);
+          parts[key] = { ok: false, message: sanitizeLine((err as Error).message).slice(0, 300) + (kept ? ' (showing the last alerts seen)' : ''), machines: kept?.size ?? 0 };
+        }
+      }),
+    );
+    for (const url of this.config.alertmanagerUrls) for (const [host, list] of this.lastAlerts.get(url) ?? []) merged.set(host, [...(merged.get(host) ?? []), ...list]);
+    return merged;
   }
 
   private async refreshServer(url: string): Promise<{ machines: Machine[]; polls: PollResult[]; warnings: string[]; error?: string }> {

@@ -70,7 +70,8 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   let metrics: ConsoleOptions['metrics'];
   let prometheus;
   try {
-    prometheus = resolvePrometheusConfig(settings.prometheus, args.prometheus, { home: homedir() });
+    prometheus = resolvePrometheusConfig(settings.prometheus, args.prometheus, { home: homedir() }, args.alertmanager);
+    if (!prometheus && args.alertmanager.length) throw new PrometheusConfigError('--alertmanager needs --prometheus (alerts are shown on the Prometheus hosts)');
   } catch (err) {
     if (err instanceof PrometheusConfigError) throw new StartupError(err.message);
     throw err;

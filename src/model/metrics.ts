@@ -24,6 +24,8 @@ export interface PrometheusSettings {
   timeoutSec?: number;
   /** SSH defaults for Prometheus hosts that no inventory or ssh config entry describes. */
   ssh?: { user?: string; port?: number; key?: string; knownHosts?: string };
+  /** Alertmanager base URLs: active alerts become findings on the hosts they name. */
+  alertmanagerUrls?: string[];
   /** Minutes an SSH connection opened on demand to a Prometheus host may stay idle before it is closed. */
   sshIdleMin?: number;
 }

@@ -119,6 +119,7 @@ const PROMETHEUS_SCHEMA = {
       },
     },
     sshIdleMin: { type: 'number', minimum: 0.05, maximum: 1440 },
+    alertmanagerUrls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
   },
 } as const;
 

@@ -116,7 +116,7 @@ export class Poller {
 
   /**
    * Polls made elsewhere (a metrics provider's refresh) go through the same detectors, history and
-   * batching as SSH probes. A poll not newer than the host's last one is ignored (nothing was scraped since).
+   * batching as SSH probes. A poll of the same scrape as the host's last one is ignored.
    */
   ingest(results: readonly PollResult[]): void {
     if (this.stopped) return;
@@ -125,7 +125,8 @@ export class Poller {
       if (!host) continue;
       const history = this.history.get(result.machineId) ?? [];
       const last = history[history.length - 1];
-      if (last && last.at >= result.at && last.reach === result.reach) continue;
+      // The same scrape again (the refresh outran the scrape interval): nothing new, unless its alerts changed.
+      if (last && last.at >= result.at && last.reach === result.reach && JSON.stringify(last.probe?.alerts) === JSON.stringify(result.probe?.alerts)) continue;
       this.record(host.machine, result, history);
     }
   }

@@ -7,6 +7,7 @@ import { checkUrl, resolvePrometheusConfig, PrometheusConfigError } from '../../
 import { fleetQueries } from '../../providers/prometheus/queries.js';
 import { authorization, parseVector, type PromSample } from '../../providers/prometheus/http-query.js';
 import { mergeMetricsFleet } from '../../src/app/metrics-merge.js';
+import { alertsByHost, alertSeverity } from '../../providers/prometheus/alertmanager.js';
 import { checkReport } from '../../src/cli/check-report.js';
 
 const NOW = 1_700_000_000_000;
@@ -193,4 +194,27 @@ test('check: a failed Prometheus makes the answer UNKNOWN and names it', () => {
   const r = checkReport({ hosts: {}, order: [] }, [{ name: 'prometheus:127.0.0.1:9090', message: 'connect ECONNREFUSED' }]);
   assert.equal(r.code, 3);
   assert.match(r.text, /^REMLITE UNKNOWN - provider prometheus:127\.0\.0\.1:9090 failed: connect ECONNREFUSED/);
+});
+
+test('Alertmanager alerts map onto their hosts with severity from the label, text sanitized, and become alert-firing findings', () => {
+  const byHost = alertsByHost(
+    [
+      { labels: { alertname: 'BackupLate', host: 'web1', severity: 'page' }, annotations: { summary: 'late\u001b[2J', description: 'since 03:00' }, startsAt: '2026-01-01T00:00:00Z', fingerprint: 'abc' },
+      { labels: { alertname: 'Noisy', instance: 'web2:9100' }, annotations: {}, fingerprint: 'def' },
+      { labels: { alertname: 'NoHost' } },
+    ],
+    'host',
+    'am:9093',
+  );
+  assert.deepEqual([...byHost.keys()].sort(), ['web1', 'web2']);
+  const a = byHost.get('web1')![0]!;
+  assert.deepEqual([a.name, a.severity, a.summary.includes('\u001b'), a.description], ['BackupLate', 'critical', false, 'since 03:00']);
+  assert.equal(byHost.get('web2')![0]!.severity, 'warning');
+  assert.equal(alertSeverity('info'), 'info');
+  const { machines, polls } = mapFleet(answers(), cfg, SERVER, env, NOW);
+  const poll = polls.find((p) => p.machineId === 'web1')!;
+  const fs = detectAll({ machine: machines[0]!, poll: { ...poll, probe: { ...poll.probe!, alerts: byHost.get('web1')! } }, now: NOW, thresholds: DEFAULT_THRESHOLDS });
+  const f = fs.find((x) => x.class === 'alert-firing')!;
+  assert.equal(f.severity, 'critical');
+  assert.match(f.summary, /^alert BackupLate: late/);
 });
