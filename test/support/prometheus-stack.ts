@@ -69,7 +69,14 @@ export function httpJson(url: string, method = 'GET', body?: unknown): Promise<{
   });
 }
 
-async function spawnDaemon(name: string, bin: string, args: (dir: string, address: string, port: number) => string[], readyPath: string, address = '127.0.0.1'): Promise<Daemon> {
+async function spawnDaemon(
+  name: string,
+  bin: string,
+  args: (dir: string, address: string, port: number) => string[],
+  readyPath: string,
+  opts: { scheme?: 'http' | 'https'; isReady?: (url: string) => Promise<boolean> } = {},
+): Promise<Daemon> {
+  const address = '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), `remlite-${name}-`));
   const port = await freePort(address);
   const logPath = join(dir, 'log');
@@ -80,7 +87,8 @@ async function spawnDaemon(name: string, bin: string, args: (dir: string, addres
   child.stderr?.setEncoding('utf8').on('data', (d: string) => chunks.push(d));
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const url = `http://${address}:${port}`;
+  const url = `${opts.scheme ?? 'http'}://${address}:${port}`;
+  const isReady = opts.isReady ?? (async (u: string) => (await httpStatus(u)) === 200);
   const log = () => chunks.join('').slice(-4000);
   const stop = async () => {
     if (!exited) child.kill('SIGTERM');
@@ -92,7 +100,7 @@ async function spawnDaemon(name: string, bin: string, args: (dir: string, addres
   let ready = false;
   void (async () => {
     while (!exited && !ready) {
-      ready = (await httpStatus(url + readyPath)) === 200;
+      ready = await isReady(url + readyPath);
       if (!ready) await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -135,16 +143,24 @@ export interface PrometheusServer extends Daemon {
   reload(config: string): Promise<void>;
 }
 
-/** A real Prometheus with its own TSDB dir and the given config, on a free loopback port. */
-export async function startPrometheus(config: string): Promise<PrometheusServer> {
+/** A real Prometheus with its own TSDB dir and the given config, on a free loopback port; `web` serves it over TLS and/or behind basic auth. */
+export async function startPrometheus(config: string, web?: { configFile: string; isReady: (url: string) => Promise<boolean> }): Promise<PrometheusServer> {
   const cfgDir = mkdtempSync(join(tmpdir(), 'remlite-prometheus-cfg-'));
   const cfg = join(cfgDir, 'prometheus.yml');
   writeFileSync(cfg, config);
   const d = await spawnDaemon(
     'prometheus',
     PROMETHEUS_BIN,
-    (dir, address, port) => [`--config.file=${cfg}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${address}:${port}`, '--web.enable-lifecycle', '--log.level=warn'],
+    (dir, address, port) => [
+      `--config.file=${cfg}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=${address}:${port}`,
+      '--web.enable-lifecycle',
+      '--log.level=warn',
+      ...(web ? [`--web.config.file=${web.configFile}`] : []),
+    ],
     '/-/ready',
+    web ? { scheme: 'https', isReady: web.isReady } : {},
   );
   return {
     ...d,
