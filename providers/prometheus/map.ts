@@ -191,7 +191,8 @@ function toProbe(name: string, h: HostSeries): HostProbe {
   const nodeTime = h.scalars.get('node_time_seconds');
   const boot = h.scalars.get('node_boot_time_seconds');
   const services: ServiceStatus[] = [...h.units].map(([unit, u]) => ({
-    name: unit,
+    // Named as the SSH probe names them ("apache2"), so the grid's counts and the findings read the same.
+    name: unit.replace(/\.service$/, ''),
     active: u.state,
     sub: SUB_OF[u.state] ?? u.state,
     load: 'loaded',

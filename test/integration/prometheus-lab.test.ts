@@ -96,7 +96,7 @@ test('the lab fleet read from Prometheus: one row per host (inventory merged), h
   });
   const web1 = healthy.hosts[HOST]!;
   assert.equal(web1.probe?.hostname, HOST, 'node_exporter inside the host reports its own hostname');
-  assert.ok(web1.probe!.services.some((s) => s.name === 'apache2.service' && s.active === 'active'), 'the systemd collector sees the host’s own units');
+  assert.ok(web1.probe!.services.some((s) => s.name === 'apache2' && s.active === 'active'), 'the systemd collector sees the host’s own units');
   assert.ok(web1.probe!.volumes.length > 0 && web1.probe!.cpus > 0 && web1.probe!.memTotalBytes > 0);
   assert.deepEqual(web1.findings.filter((f) => f.class === 'service-down'), []);
   assert.equal(core.pool.stats().connections, 0, 'no SSH connection was opened to read the fleet');
@@ -106,7 +106,7 @@ test('the lab fleet read from Prometheus: one row per host (inventory merged), h
   const poll = await appliedPollAfter(store, HOST, stoppedAt);
   const down = store.getState().hosts[HOST]!.findings.find((f) => f.class === 'service-down');
   assert.ok(down, `the first scrape after the stop shows it (poll at ${poll.at}, reach ${poll.reach})`);
-  assert.equal(down.summary, 'service apache2.service is inactive (dead)');
+  assert.equal(down.summary, 'service apache2 is inactive (dead)');
   assert.ok(down.repairs.some((r) => r.action === 'service.start'), 'the same repairs are offered');
 
   // SSH on demand: the repair goes over SSH with the inventory's settings; the connection closes when idle.
@@ -164,6 +164,6 @@ test('headless: status --json and check --prometheus read the whole fleet in one
   // Expected services from the inventory entries of the same names (one row per host, fed by Prometheus).
   const check = cli(['check', '--prometheus', p.url, '--inventory', lab!.inventoryPath]);
   assert.equal(check.status, 2, check.stdout + check.stderr);
-  assert.match(check.stdout, new RegExp(`\\nCRITICAL ${HOST}: service apache2\\.service is inactive`));
+  assert.match(check.stdout, new RegExp(`\\nCRITICAL ${HOST}: service apache2 is inactive`));
   assert.equal((await labExec(HOST, 'systemctl start apache2')).code, 0);
 });

@@ -96,7 +96,7 @@ test('the fleet is every target of the job, one machine each, named by the confi
   assert.deepEqual(p.volumes.find((v) => v.mount === '/'), {
     mount: '/', device: '/dev/vda1', fstype: 'ext4', sizeBytes: 100 * GiB, usedBytes: 40 * GiB, availBytes: 55 * GiB, inodesTotal: 1_000_000, inodesUsed: 100_000, readOnly: false,
   });
-  const apache = p.services.find((s) => s.name === 'apache2.service')!;
+  const apache = p.services.find((s) => s.name === 'apache2')!;
   assert.deepEqual([apache.active, apache.sub, apache.restarts, apache.init], ['active', 'running', 1, 'systemd']);
   assert.ok(!p.services.some((s) => s.name.includes('\u001b')), 'a unit name with control characters is dropped');
 });
@@ -110,8 +110,8 @@ test('a healthy host gives no findings; a target Prometheus cannot scrape is unr
 
 test('the same detectors fire on Prometheus data as on an SSH probe', () => {
   const cases: [Parameters<typeof answers>[0], string, string][] = [
-    [{ apache: 'inactive' }, 'service-down', 'service apache2.service is inactive (dead)'],
-    [{ apache: 'failed' }, 'service-down', 'service apache2.service is failed (failed)'],
+    [{ apache: 'inactive' }, 'service-down', 'service apache2 is inactive (dead)'],
+    [{ apache: 'failed' }, 'service-down', 'service apache2 is failed (failed)'],
     [{ rootFreeBytes: 2 * GiB }, 'disk-full', '/ is 100% full'],
     [{ filesFree: 10_000 }, 'inodes-full', ''],
     [{ readonlyVar: true }, 'fs-read-only', ''],
