@@ -38,6 +38,7 @@ export function alertsByHost(raw: readonly RawAlert[], hostLabel: string, source
       description: text(a.annotations?.['description'], 600),
       startsAt: text(a.startsAt, 40),
       fingerprint: text(a.fingerprint, 32),
+      hostLabel: labels[hostLabel] !== undefined ? hostLabel : 'instance',
       source,
     };
     const list = out.get(host) ?? [];

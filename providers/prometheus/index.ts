@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { HostAlert, Machine, MetricsProvider, MetricsSnapshot, PollResult, ProviderHealth } from '../../src/model/index.js';
+import type { CloudActionOutcome, HostAlert, Machine, MetricsProvider, MetricsSnapshot, PollResult, ProviderHealth } from '../../src/model/index.js';
+import { postSilence, silenceBody, validateSilence } from './silence.js';
 import { alertsByHost, fetchActiveAlerts } from './alertmanager.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { systemEnv, type ProviderEnv } from '../ssh-defaults.js';
@@ -27,7 +28,36 @@ export class PrometheusProvider implements MetricsProvider {
   constructor(
     readonly config: PrometheusConfig,
     private readonly env: ProviderEnv = systemEnv(),
+    /** Who creates silences ("user@console-host"), recorded in Alertmanager. */
+    private readonly who = 'remlite',
   ) {}
+
+  /** alertmanager.silence: a silence of one alert on one host, in the first Alertmanager that takes it. */
+  async run(machine: Machine, action: string, params: Record<string, string>): Promise<CloudActionOutcome> {
+    const started = Date.now();
+    const fail = (error: string): CloudActionOutcome => ({ ok: false, output: '', error, durationMs: Date.now() - started });
+    if (action !== 'alertmanager.silence') return fail(`unknown action ${action}`);
+    if (machine.probedBy !== 'prometheus') return fail(`${machine.name} is not a Prometheus host`);
+    const problem = validateSilence(params);
+    if (problem) return fail(problem);
+    if (this.config.alertmanagerUrls.length === 0) return fail('no Alertmanager configured (--alertmanager URL)');
+    // The host label the alert was matched by: the silence matches it too, or another host's alert could be silenced.
+    const label = params['label']!;
+    if (label !== this.config.labels.name && label !== 'instance') return fail(`label ${label} is not the host label ${this.config.labels.name}`);
+    const host = machine.name;
+    const body = silenceBody({ alert: params['alert']!, hostLabel: label, host, duration: params['duration']!, comment: params['comment']!, createdBy: this.who }, Date.now());
+    const errors: string[] = [];
+    for (const url of this.config.alertmanagerUrls) {
+      try {
+        const target: QueryTarget = { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
+        const id = await postSilence(target, body);
+        return { ok: true, output: `silence ${id} created in ${new URL(url).host}: ${params['alert']} on ${machine.name} for ${params['duration']}`, durationMs: Date.now() - started };
+      } catch (err) {
+        errors.push(`${new URL(url).host}: ${(err as Error).message}`);
+      }
+    }
+    return fail(sanitizeLine(errors.join('; ')).slice(0, 400));
+  }
 
   async refresh(): Promise<MetricsSnapshot> {
     const parts: Record<string, ProviderHealth> = {};

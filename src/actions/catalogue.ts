@@ -3,6 +3,7 @@ import { isSafeServiceName, shCommand } from '../util/shell-quote.js';
 import { REPAIR_ENTRIES } from './catalogue/index.js';
 import { withPrivilege } from './privilege.js';
 import { awsCliCommand, type Ec2ActionId } from '../../providers/ec2/aws-command.js';
+import { validateSilence } from '../../providers/prometheus/silence.js';
 
 export { withPrivilege };
 
@@ -122,3 +123,15 @@ function ec2Entry(id: Ec2ActionId, verb: string, from: string[], expected: strin
 CATALOGUE['ec2.reboot'] = ec2Entry('ec2.reboot', 'reboot', ['running'], 'EC2 reboots the instance (the OS restarts; state stays running); probes fail for a minute, then come back');
 CATALOGUE['ec2.stop'] = ec2Entry('ec2.stop', 'stop', ['running', 'pending'], 'the grid shows stopping, then stopped; refused when stop protection is on');
 CATALOGUE['ec2.start'] = ec2Entry('ec2.start', 'start', ['stopped'], 'the grid shows pending, then running; the probe resumes once SSH answers');
+
+/** A silence of one alert on one Prometheus host, made through the Alertmanager API (providers/prometheus). */
+CATALOGUE['alertmanager.silence'] = {
+  id: 'alertmanager.silence',
+  title: (p) => `Silence ${p['alert']} for ${p['duration']} in Alertmanager`,
+  params: ['alert', 'label', 'duration', 'comment'],
+  validate: (p) => validateSilence(p),
+  command: (p, ctx) => shCommand('amtool', 'silence', 'add', `alertname=${p['alert'] ?? ''}`, `${p['label'] ?? ''}=${ctx.machine.name}`, `--duration=${p['duration'] ?? ''}`, `--comment=${p['comment'] ?? ''}`),
+  expected: (p) => `Alertmanager holds a silence of ${p['alert']} on this host for ${p['duration']}; the alert's finding clears at the next refresh`,
+  transport: 'cloud',
+  precondition: (machine) => (machine.probedBy === 'prometheus' ? undefined : `${machine.name} is not read from Prometheus`),
+};

@@ -136,11 +136,21 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     audit,
     who,
     timeoutMs: opts.actionTimeoutMs ?? 120_000,
-    ...(cloud ? { cloud: (machine: Machine, action: string) => cloud.provider.run(machine, action) } : {}),
+    ...(cloud || metrics?.provider.run
+      ? {
+          cloud: (machine: Machine, action: string, params: Record<string, string>) =>
+            action.startsWith('alertmanager.') && metrics?.provider.run
+              ? metrics.provider.run(machine, action, params)
+              : cloud
+                ? cloud.provider.run(machine, action)
+                : Promise.resolve({ ok: false, output: '', error: 'no cloud provider is enabled', durationMs: 0 }),
+        }
+      : {}),
     afterRun: (id, plan) => {
       baselineCache.reload(id); // a dump may have named itself in the baseline
       poller.refresh(id);
-      if (plan.transport === 'cloud') providerRefresh?.burst();
+      if (plan.transport === 'cloud' && plan.intent.action.startsWith('alertmanager.')) void metricsRefresh?.refreshNow();
+      else if (plan.transport === 'cloud') providerRefresh?.burst();
     },
     baselines,
   });

@@ -11,10 +11,8 @@ import type { Startup } from './startup.js';
 export async function openProbed(startup: Startup, only?: (m: Machine) => boolean): Promise<RemliteConsole> {
   const core = createConsole({ ...startup.options, pollIntervalMs: 3_600_000 });
   for (const [name, status] of Object.entries(startup.providers)) core.store.getState().setProvider(name, status);
-  if (core.metricsRefresh) {
-    await core.metricsRefresh.start();
-    core.metricsRefresh.stop();
-  }
+  // Left running (close() stops it): a repair's verification waits for a scrape after the action.
+  if (core.metricsRefresh) await core.metricsRefresh.start();
   if (core.providerRefresh) {
     await core.providerRefresh.start();
     core.providerRefresh.stop();

@@ -78,7 +78,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
   }
   if (prometheus) {
     const { PrometheusProvider } = await import('../../providers/prometheus/index.js');
-    metrics = { provider: new PrometheusProvider(prometheus), refreshMs: prometheus.refreshMs, sshIdleMs: prometheus.sshIdleMs };
+    metrics = { provider: new PrometheusProvider(prometheus, undefined, operatorName()), refreshMs: prometheus.refreshMs, sshIdleMs: prometheus.sshIdleMs };
   }
   const userActions = loadUserActions(join(configDir(), 'actions.yaml'));
   if (fleet.machines.length === 0 && !cloud && !metrics)

@@ -15,10 +15,9 @@ export const detectAlertFiring: Detector = (ctx) => {
       evidence: [
         ...(a.description ? [fit(a.description)] : []),
         fit(`firing since ${a.startsAt} (Alertmanager ${a.source})`),
-        'silence it in Alertmanager to hide it here',
       ],
       subject: `${a.name}/${a.fingerprint}`,
-      repairs: [],
+      repairs: [{ action: 'alertmanager.silence', params: { alert: a.name, label: a.hostLabel, duration: '2h', comment: `silenced from remlite: ${a.name}` }, label: `Silence ${a.name} on this host for 2h` }],
     }),
   );
 };

@@ -234,7 +234,7 @@ export const CHECKS: readonly CheckEntry[] = [
     description: 'An Alertmanager alert is firing on the host',
     how: 'active Alertmanager alert (not silenced) naming the host; its severity label',
     severities: ['info', 'warning', 'critical'],
-    repairs: [],
+    repairs: ['alertmanager.silence'],
     detect: detectAlertFiring,
   },
   {

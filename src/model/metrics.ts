@@ -1,4 +1,4 @@
-import type { ProviderHealth } from './cloud.js';
+import type { CloudActionOutcome, ProviderHealth } from './cloud.js';
 import type { Machine } from './machine.js';
 import type { PollResult } from './probe.js';
 
@@ -44,4 +44,6 @@ export interface MetricsProvider {
   name: string;
   /** Lists the fleet and its state in a handful of queries. Never throws: a failing server is a part with ok=false, its last good machines kept. */
   refresh(): Promise<MetricsSnapshot>;
+  /** Runs an API action on a host it listed ("alertmanager.silence"). Never throws. */
+  run?(machine: Machine, action: string, params: Record<string, string>): Promise<CloudActionOutcome>;
 }

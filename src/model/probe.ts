@@ -42,6 +42,8 @@ export interface HostAlert {
   /** ISO time the alert started firing. */
   startsAt: string;
   fingerprint: string;
+  /** The alert label that named the host (a silence matches it). */
+  hostLabel: string;
   /** The Alertmanager it came from. */
   source: string;
 }
