@@ -165,5 +165,9 @@ test('headless: status --json and check --prometheus read the whole fleet in one
   const check = cli(['check', '--prometheus', p.url, '--inventory', lab!.inventoryPath]);
   assert.equal(check.status, 2, check.stdout + check.stderr);
   assert.match(check.stdout, new RegExp(`\\nCRITICAL ${HOST}: service apache2 is inactive`));
-  assert.equal((await labExec(HOST, 'systemctl start apache2')).code, 0);
+  // The repair goes over SSH on demand (the inventory's settings) and is verified by a later scrape.
+  const repair = cli(['repair', HOST, 'service.start', 'service=apache2', '--yes', '--prometheus', p.url, '--inventory', lab!.inventoryPath]);
+  assert.equal(repair.status, 0, repair.stdout + repair.stderr);
+  assert.match(repair.stdout, /verified by a new probe: ok/);
+  assert.doesNotMatch(repair.stdout.split('verified by a new probe')[1] ?? '', /apache2 is inactive/);
 });
