@@ -17,7 +17,7 @@ export interface RunnerDeps {
   who: string;
   timeoutMs: number;
   /** Runs plans whose transport is 'cloud' (the provider's API); injected so this module never loads a cloud SDK. */
-  cloud?(machine: Machine, action: string): Promise<CloudActionOutcome>;
+  cloud?(machine: Machine, action: string, params: Record<string, string>): Promise<CloudActionOutcome>;
   /** Called after every action so the next probe verifies its effect at once. */
   afterRun?(machineId: string, plan: ActionPlan): void;
   /** Stored known-good copies and dumps (plans with an input, db.dump). */
@@ -121,7 +121,7 @@ export class ActionRunner {
 
   private async runCloud(machine: Machine, plan: ActionPlan): Promise<ActionResult> {
     if (!this.deps.cloud) return { exitCode: null, outputTail: '', durationMs: 0, error: 'no cloud provider is enabled' };
-    const r = await this.deps.cloud(machine, plan.intent.action);
+    const r = await this.deps.cloud(machine, plan.intent.action, plan.intent.params);
     return { exitCode: r.ok ? 0 : 1, outputTail: outputTail(r.output, ''), durationMs: r.durationMs, ...(r.error ? { error: r.error } : {}) };
   }
 

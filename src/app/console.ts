@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { CloudProvider, Machine, UserAction } from '../model/index.js';
+import type { CloudProvider, Machine, MetricsProvider, UserAction } from '../model/index.js';
 import { createFleetStore, type FleetStore, type Intents } from '../store/index.js';
 import { SshPool } from '../ssh/pool.js';
 import { HostExec } from '../exec/host-exec.js';
@@ -16,6 +16,9 @@ import { ProviderRefresh } from '../poller/provider-refresh.js';
 import { buildFleetCache, FleetCacheWriter, loadFleetCache, type FleetCacheLoad } from '../persist/fleet-cache.js';
 import { cachedPolls } from './cache-restore.js';
 import { diffFleet, type FleetChange } from './fleet-diff.js';
+import { MetricsRefresh } from '../poller/metrics-refresh.js';
+import { mergeMetricsFleet } from './metrics-merge.js';
+import { IdleSshCloser } from './idle-ssh.js';
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -35,6 +38,8 @@ export interface ConsoleOptions {
   stateDir?: string;
   /** A cloud provider (EC2), re-listed every refreshMs; absent = no cloud, nothing of it loaded. */
   cloud?: { provider: CloudProvider; refreshMs: number };
+  /** A metrics provider (Prometheus) whose hosts are probed by it, not over SSH; SSH to them on demand, closed after sshIdleMs idle. */
+  metrics?: { provider: MetricsProvider; refreshMs: number; sshIdleMs: number };
   /** The last-known fleet: loaded into the store at once (as stale), saved after polls and on close; `preloaded` when already read. */
   fleetCache?: { file: string; everyMs?: number; preloaded?: FleetCacheLoad };
   /** The operator's own actions (`<config dir>/actions.yaml`), already checked. */
@@ -53,6 +58,8 @@ export interface RemliteConsole {
   baselines: BaselineStore;
   /** Re-lists the cloud provider; start() it beside the poller (its promise resolves after the first listing). */
   providerRefresh?: ProviderRefresh;
+  /** Refreshes the metrics provider (Prometheus); start() it beside the poller (resolves after the first refresh). */
+  metricsRefresh?: MetricsRefresh;
   /** Swap the static fleet (an edited inventory): the poller follows, moved hosts reconnect. */
   replaceStaticMachines(machines: readonly Machine[]): { added: string[]; removed: string[]; moved: string[]; change: FleetChange };
   close(): Promise<void>;
@@ -93,12 +100,28 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       // The sustained detectors (load, memory) look back sustainPolls polls; keeping more costs a
       // whole probe per host and poll (about 60 MB of heap at 1,000 hosts with 10).
       historyLength: DEFAULT_THRESHOLDS.sustainPolls,
+      refreshMetrics: () => void metricsRefresh?.refreshNow(),
     },
   );
   const cacheWriter = opts.fleetCache ? restoreAndWatchCache(store, opts.fleetCache) : undefined;
   const cloud = opts.cloud;
+  const metrics = opts.metrics;
+  // The static fleet with the metrics provider's hosts merged in: what the cloud listing is composed onto.
+  const fleetNow = (): readonly Machine[] => (metricsRefresh ? mergeMetricsFleet(staticMachines, metricsRefresh.machines()) : staticMachines);
+  const composeFleet = () => {
+    if (providerRefresh) providerRefresh.compose();
+    else store.getState().setMachines([...fleetNow()]);
+  };
+  const metricsRefresh: MetricsRefresh | undefined = metrics
+    ? new MetricsRefresh(store, metrics.provider, {
+        intervalMs: metrics.refreshMs,
+        compose: () => composeFleet(),
+        ingest: (polls) => poller.ingest(polls),
+      })
+    : undefined;
+  const idleSsh = metrics ? new IdleSshCloser(pool, (id) => store.getState().hosts[id]?.machine.probedBy !== undefined, metrics.sshIdleMs) : undefined;
   const providerRefresh = cloud
-    ? new ProviderRefresh(store, cloud.provider, () => staticMachines, {
+    ? new ProviderRefresh(store, cloud.provider, fleetNow, {
         intervalMs: cloud.refreshMs,
         fastIntervalMs: Math.min(2000, cloud.refreshMs),
         fastForMs: 60_000,
@@ -113,11 +136,21 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     audit,
     who,
     timeoutMs: opts.actionTimeoutMs ?? 120_000,
-    ...(cloud ? { cloud: (machine: Machine, action: string) => cloud.provider.run(machine, action) } : {}),
+    ...(cloud || metrics?.provider.run
+      ? {
+          cloud: (machine: Machine, action: string, params: Record<string, string>) =>
+            action.startsWith('alertmanager.') && metrics?.provider.run
+              ? metrics.provider.run(machine, action, params)
+              : cloud
+                ? cloud.provider.run(machine, action)
+                : Promise.resolve({ ok: false, output: '', error: 'no cloud provider is enabled', durationMs: 0 }),
+        }
+      : {}),
     afterRun: (id, plan) => {
       baselineCache.reload(id); // a dump may have named itself in the baseline
       poller.refresh(id);
-      if (plan.transport === 'cloud') providerRefresh?.burst();
+      if (plan.transport === 'cloud' && plan.intent.action.startsWith('alertmanager.')) void metricsRefresh?.refreshNow();
+      else if (plan.transport === 'cloud') providerRefresh?.burst();
     },
     baselines,
   });
@@ -144,12 +177,12 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     hostExec,
     baselines,
     ...(providerRefresh ? { providerRefresh } : {}),
+    ...(metricsRefresh ? { metricsRefresh } : {}),
     replaceStaticMachines(machines) {
       const before = new Map(staticMachines.map((m) => [m.id, JSON.stringify(m.ssh ?? null)]));
       const change = diffFleet(staticMachines, machines);
       staticMachines = machines;
-      if (providerRefresh) providerRefresh.compose();
-      else store.getState().setMachines([...machines]);
+      composeFleet();
       // A host whose address, port, user or keys changed must not keep its old connection.
       const moved = machines.filter((m) => before.has(m.id) && before.get(m.id) !== JSON.stringify(m.ssh ?? null)).map((m) => m.id);
       for (const id of moved) {
@@ -160,6 +193,8 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     },
     async close() {
       providerRefresh?.stop();
+      metricsRefresh?.stop();
+      idleSsh?.stop();
       cloud?.provider.close?.();
       poller.stop();
       cacheWriter?.closeSync();

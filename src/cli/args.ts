@@ -26,6 +26,10 @@ export interface CliArgs {
   ec2: boolean;
   profiles: string[];
   regions: string[];
+  /** --prometheus URL (repeatable): read the fleet and its state from Prometheus. */
+  prometheus: string[];
+  /** --alertmanager URL (repeatable): active alerts as findings on the Prometheus hosts. */
+  alertmanager: string[];
   /** --theme NAME: a built-in theme or a file in <config dir>/themes (overrides the theme setting). */
   theme?: string;
   /** Console: mouse wheel scrolling. */
@@ -75,6 +79,10 @@ Options:
   -f, --follow           (logs) keep following
   -n, --lines N          (logs) lines to show first (default 50)
       --ec2              add EC2 instances (AWS default credential chain, see docs/ec2.md)
+      --prometheus URL   read hosts and their state from Prometheus (node_exporter targets;
+                         repeatable); SSH to those hosts only on demand
+      --alertmanager URL with --prometheus: active alerts (not silenced) as findings
+                         on the hosts they name (repeatable)
       --profile NAME     AWS profile to list (repeatable: several accounts side by side); implies --ec2
       --region R         AWS region (repeatable, or "all" for every enabled one); implies --ec2
   -h, --help             this help
@@ -115,7 +123,7 @@ type Command = (typeof COMMANDS)[number];
 /** Every command and option, for shell completion. */
 export const COMPLETION_WORDS = {
   commands: [...COMMANDS],
-  options: ['--inventory', '--ansible-inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--profile', '--region', '--help', '--version'],
+  options: ['--inventory', '--ansible-inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--prometheus', '--alertmanager', '--profile', '--region', '--help', '--version'],
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -138,6 +146,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         pool: { type: 'string', multiple: true },
         host: { type: 'string', multiple: true },
         ec2: { type: 'boolean', default: false },
+        prometheus: { type: 'string', multiple: true },
+        alertmanager: { type: 'string', multiple: true },
         profile: { type: 'string', multiple: true },
         region: { type: 'string', multiple: true },
         yes: { type: 'boolean', short: 'y', default: false },
@@ -199,6 +209,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ec2: values.ec2 ?? false,
     profiles: values.profile ?? [],
     regions: values.region ?? [],
+    prometheus: values.prometheus ?? [],
+    alertmanager: values.alertmanager ?? [],
     ...(values.theme !== undefined ? { theme: values.theme } : {}),
     mouse: values.mouse ?? false,
   };

@@ -9,7 +9,7 @@ const LABEL = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
  * The Nagios plugin view of the fleet: first line "REMLITE STATE - summary | perfdata", then one
  * line per finding, worst first. Pure.
  */
-export function checkReport(state: Pick<FleetData, 'hosts' | 'order'>): { code: number; text: string } {
+export function checkReport(state: Pick<FleetData, 'hosts' | 'order'>, failedProviders: { name: string; message?: string }[] = []): { code: number; text: string } {
   const findings: (Finding & { host: string })[] = [];
   for (const id of state.order) {
     const h = state.hosts[id];
@@ -24,15 +24,18 @@ export function checkReport(state: Pick<FleetData, 'hosts' | 'order'>): { code: 
     return r !== undefined && r !== 'ok' && r !== 'slow';
   }).length;
   const total = state.order.length;
-  const code = total === 0 ? NAGIOS.UNKNOWN : critical ? NAGIOS.CRITICAL : warning ? NAGIOS.WARNING : NAGIOS.OK;
-  const summary =
-    total === 0
+  // A provider that could not tell the fleet's state (Prometheus down) makes the whole answer unknown.
+  const failed = failedProviders.map((p) => `provider ${p.name} failed: ${p.message ?? 'no reason given'}`).join('; ');
+  const code = failed ? NAGIOS.UNKNOWN : total === 0 ? NAGIOS.UNKNOWN : critical ? NAGIOS.CRITICAL : warning ? NAGIOS.WARNING : NAGIOS.OK;
+  const summary = failed
+    ? failed + (critical || warning ? `; ${critical} critical, ${warning} warning on ${total} host${total === 1 ? '' : 's'}` : '')
+    : total === 0
       ? 'no hosts to check'
       : critical || warning
         ? `${critical} critical, ${warning} warning on ${total} host${total === 1 ? '' : 's'}`
         : `${total} host${total === 1 ? '' : 's'} healthy`;
   const perf = `hosts=${total} critical=${critical} warning=${warning} unreachable=${unreachable}`;
-  const lines = [`REMLITE ${LABEL[code]} - ${summary} | ${perf}`];
+  const lines = [sanitizeLine(`REMLITE ${LABEL[code]} - ${summary} | ${perf}`)];
   for (const f of findings) lines.push(sanitizeLine(`${f.severity.toUpperCase()} ${f.host}: ${f.summary}`));
   return { code, text: lines.join('\n') + '\n' };
 }

@@ -11,6 +11,8 @@ import type { Startup } from './startup.js';
 export async function openProbed(startup: Startup, only?: (m: Machine) => boolean): Promise<RemliteConsole> {
   const core = createConsole({ ...startup.options, pollIntervalMs: 3_600_000 });
   for (const [name, status] of Object.entries(startup.providers)) core.store.getState().setProvider(name, status);
+  // Left running (close() stops it): a repair's verification waits for a scrape after the action.
+  if (core.metricsRefresh) await core.metricsRefresh.start();
   if (core.providerRefresh) {
     await core.providerRefresh.start();
     core.providerRefresh.stop();
@@ -20,7 +22,9 @@ export async function openProbed(startup: Startup, only?: (m: Machine) => boolea
   // Planning reads the store: wait until each probe is applied there (the poller batches its
   // results), not merely finished.
   const since = Date.now();
-  const done = Promise.all(ids.map((id) => appliedPollAfter(core.store, id, since)));
+  // A metrics-fed host's poll is dated by its scrape (before now): any applied poll of it will do.
+  const fedElsewhere = (id: string) => core.store.getState().hosts[id]?.machine.probedBy !== undefined;
+  const done = Promise.all(ids.map((id) => appliedPollAfter(core.store, id, fedElsewhere(id) ? 0 : since)));
   core.poller.start();
   await done;
   return core;

@@ -25,6 +25,7 @@ export async function runTui(startup: Startup, early?: EarlyScreen): Promise<num
   const warnings = [...startup.warnings, ...(resolved.warning ? [resolved.warning] : [])];
   if (warnings.length) s.notify(warnings.join(' | '), 'warning');
   startupMark('core');
+  void core.metricsRefresh?.start();
   core.poller.start();
   void core.providerRefresh?.start();
   const watch = new FleetWatch({ store: core.store, files: startup.fleetFiles, load: startup.reloadFleet, apply: (m) => core.replaceStaticMachines(m) });

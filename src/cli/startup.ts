@@ -13,6 +13,7 @@ import { prepareSettingsFile, prepareStateDir, tightenedWarning } from '../persi
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolveEc2Config } from '../../providers/ec2/config.js';
+import { PrometheusConfigError, resolvePrometheusConfig } from '../../providers/prometheus/config.js';
 import { loadUserActions } from '../actions/user/load-actions.js';
 
 /** A problem that stops remlite before the console opens; the message says what to do. */
@@ -65,8 +66,22 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     const { Ec2Provider } = await import('../../providers/ec2/index.js');
     cloud = { provider: new Ec2Provider(ec2), refreshMs: ec2.refreshMs };
   }
+  // Prometheus likewise: its provider module is imported only when a URL is configured.
+  let metrics: ConsoleOptions['metrics'];
+  let prometheus;
+  try {
+    prometheus = resolvePrometheusConfig(settings.prometheus, args.prometheus, { home: homedir() }, args.alertmanager);
+    if (!prometheus && args.alertmanager.length) throw new PrometheusConfigError('--alertmanager needs --prometheus (alerts are shown on the Prometheus hosts)');
+  } catch (err) {
+    if (err instanceof PrometheusConfigError) throw new StartupError(err.message);
+    throw err;
+  }
+  if (prometheus) {
+    const { PrometheusProvider } = await import('../../providers/prometheus/index.js');
+    metrics = { provider: new PrometheusProvider(prometheus, undefined, operatorName()), refreshMs: prometheus.refreshMs, sshIdleMs: prometheus.sshIdleMs };
+  }
   const userActions = loadUserActions(join(configDir(), 'actions.yaml'));
-  if (fleet.machines.length === 0 && !cloud)
+  if (fleet.machines.length === 0 && !cloud && !metrics)
     throw new StartupError('the fleet is empty: pass --inventory FILE, add Hosts to ~/.ssh/config, or drop --no-local');
   const auditPath = join(stateDir(), 'audit.log');
   // No link in the state dir is followed and no file in it is open to others; checked before any is used.
@@ -87,6 +102,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       logScrollback: settings.logScrollback,
       cleanupMinAgeDays: settings.cleanupMinAgeDays,
       ...(cloud ? { cloud } : {}),
+      ...(metrics ? { metrics } : {}),
       userActions: userActions.actions,
     },
     warnings: [...settingsWarnings, ...modeWarnings, ...(auditWarning ? [auditWarning] : []), ...fleet.warnings, ...userActions.warnings],
@@ -113,7 +129,7 @@ function refusalsStop<T>(check: () => T): T {
 }
 
 export function countByProvider(machines: Machine[]): Record<ProviderKind, number> {
-  const counts: Record<ProviderKind, number> = { local: 0, sshconfig: 0, datacenter: 0, ec2: 0, ansible: 0 };
+  const counts: Record<ProviderKind, number> = { local: 0, sshconfig: 0, datacenter: 0, ec2: 0, ansible: 0, prometheus: 0 };
   for (const m of machines) counts[m.provider]++;
   return counts;
 }

@@ -50,6 +50,11 @@ export class HostExec {
     stdin?: string | Buffer,
     opts: { maxOutputBytes?: number } = {},
   ): Promise<HostExecResult> {
+    // Only the local machine runs commands here; any other host without an SSH address (a Prometheus
+    // host with no address label) must never have its command run on this machine instead.
+    if (!machine.ssh && machine.provider !== 'local') {
+      return { code: null, stdout: '', stderr: '', latencyMs: 0, failure: { reach: 'no-ssh', message: `${machine.name}: no SSH address (add it to the inventory or ~/.ssh/config, or set the address label)` } };
+    }
     if (!machine.ssh) {
       const r = await execLocal(command, timeoutMs, { stdin, maxOutputBytes: opts.maxOutputBytes });
       const failure = r.timedOut ? { reach: 'timeout' as const, message: `local command timed out after ${timeoutMs} ms` } : undefined;

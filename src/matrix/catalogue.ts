@@ -11,6 +11,7 @@ import { detectServiceMissing } from './service-missing.js';
 import { detectServiceRestartLoop } from './service-restart-loop.js';
 import type { Detector } from './types.js';
 import { detectClockSkew } from './clock-skew.js';
+import { detectAlertFiring } from './alert-firing.js';
 import { detectConfigDrift } from './config-drift.js';
 import { detectConfigTestFailed } from './config-test-failed.js';
 import { detectDataCorrupt } from './data-corrupt.js';
@@ -226,6 +227,15 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['warning', 'critical'],
     repairs: [],
     detect: detectClockSkew,
+  },
+  {
+    id: 'alertmanager.alert',
+    class: 'alert-firing',
+    description: 'An Alertmanager alert is firing on the host',
+    how: 'active Alertmanager alert (not silenced) naming the host; its severity label',
+    severities: ['info', 'warning', 'critical'],
+    repairs: ['alertmanager.silence'],
+    detect: detectAlertFiring,
   },
   {
     id: 'ec2.status-check',

@@ -4,3 +4,4 @@ export * from './finding.js';
 export * from './action.js';
 export * from './checks.js';
 export * from './cloud.js';
+export * from './metrics.js';

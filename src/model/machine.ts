@@ -2,7 +2,7 @@ import type { HostChecks } from './checks.js';
 import type { Ec2Info } from './cloud.js';
 
 /** Where a machine came from. */
-export type ProviderKind = 'local' | 'sshconfig' | 'datacenter' | 'ec2' | 'ansible';
+export type ProviderKind = 'local' | 'sshconfig' | 'datacenter' | 'ec2' | 'ansible' | 'prometheus';
 
 /** How to reach a machine over SSH. Absent for the local machine. */
 export interface SshTarget {
@@ -54,4 +54,6 @@ export interface Machine {
   notProbed?: string;
   /** What the cloud API says about it (EC2 machines only). */
   cloud?: Ec2Info;
+  /** Its polls come from a metrics server (Prometheus), not from an SSH probe: SSH only on demand. */
+  probedBy?: 'prometheus';
 }

@@ -32,6 +32,22 @@ export interface VolumeStatus {
   readOnly: boolean;
 }
 
+/** An Alertmanager alert firing on a host (active: neither silenced nor inhibited). Text already sanitized. */
+export interface HostAlert {
+  name: string;
+  /** From the alert's `severity` label: critical (also page, error), info (also none), else warning. */
+  severity: 'critical' | 'warning' | 'info';
+  summary: string;
+  description: string;
+  /** ISO time the alert started firing. */
+  startsAt: string;
+  fingerprint: string;
+  /** The alert label that named the host (a silence matches it). */
+  hostLabel: string;
+  /** The Alertmanager it came from. */
+  source: string;
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -62,6 +78,8 @@ export interface HostProbe {
   databases?: DatabaseStatus[];
   /** Filesystem error counters (ext4 errors_count) that are not zero. */
   fsErrors?: { device: string; count: number }[];
+  /** Alertmanager alerts firing on the host (metrics-fed hosts, with --alertmanager). */
+  alerts?: HostAlert[];
 }
 
 /** Reachability of a host as the poller sees it. */

@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import Conf, { type Schema } from 'conf';
 import { confLocation, settingsFilePath } from './paths.js';
-import type { Ec2Settings } from '../model/index.js';
+import type { Ec2Settings, PrometheusSettings } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 export interface Settings {
@@ -25,13 +25,15 @@ export interface Settings {
   cleanupMinAgeDays: number;
   /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
   ec2?: Ec2Settings;
+  /** Prometheus provider (README "Large fleets: Prometheus"); off unless urls are set here or --prometheus is given. */
+  prometheus?: PrometheusSettings;
   /** The audit log is rotated (renamed `audit.log.1`) before it would grow past this. */
   auditMaxBytes: number;
   /** Rotated audit logs kept (`audit.log.1` … `audit.log.N`); the oldest beyond is deleted. */
   auditKeepFiles: number;
 }
 
-export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
+export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'prometheus' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
   pollIntervalMs: 5000,
   probeTimeoutMs: 10000,
   slowThresholdMs: 2000,
@@ -88,6 +90,39 @@ const EC2_SCHEMA = {
   },
 } as const;
 
+const secretFrom = (fileKey: string, envKey: string) => ({ [fileKey]: { type: 'string', minLength: 1 }, [envKey]: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' } });
+const PROMETHEUS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    urls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
+    job: { type: 'string', minLength: 1, maxLength: 256 },
+    labels: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(['name', 'pool', 'site', 'role', 'address'].map((k) => [k, { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]{0,127}$' }])),
+    },
+    services: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9:_.@-]{1,200}$' } },
+    basicAuth: { type: 'object', additionalProperties: false, required: ['user'], properties: { user: { type: 'string', minLength: 1 }, ...secretFrom('passwordFile', 'passwordEnv') } },
+    bearerToken: { type: 'object', additionalProperties: false, properties: secretFrom('file', 'env') },
+    caFile: { type: 'string', minLength: 1 },
+    refreshSec: { type: 'number', minimum: 1, maximum: 3600 },
+    timeoutSec: { type: 'number', minimum: 1, maximum: 600 },
+    ssh: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        key: { type: 'string', minLength: 1 },
+        knownHosts: { type: 'string', minLength: 1 },
+      },
+    },
+    sshIdleMin: { type: 'number', minimum: 0.05, maximum: 1440 },
+    alertmanagerUrls: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
+  },
+} as const;
+
 export const SETTINGS_SCHEMA: Schema<Settings> = {
   pollIntervalMs: int(500, 3_600_000, SETTINGS_DEFAULTS.pollIntervalMs),
   probeTimeoutMs: int(1000, 600_000, SETTINGS_DEFAULTS.probeTimeoutMs),
@@ -101,6 +136,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
   cleanupMinAgeDays: int(1, 3650, SETTINGS_DEFAULTS.cleanupMinAgeDays),
   ec2: EC2_SCHEMA,
+  prometheus: PROMETHEUS_SCHEMA,
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
   auditKeepFiles: int(1, 1000, SETTINGS_DEFAULTS.auditKeepFiles),
 };

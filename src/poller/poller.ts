@@ -11,6 +11,8 @@ export interface PollerOptions extends ProbeOptions {
   baselineOf?: (machineId: string) => HostBaseline | undefined;
   /** Polls kept per host for the detectors (sustained load and memory pressure); default 10. */
   historyLength?: number;
+  /** Asked to refresh hosts whose polls come from a metrics provider (they are never SSH-probed here). */
+  refreshMetrics?: (ids: string[]) => void;
 }
 
 /** What a detector gets besides the poll: the host's baseline and its previous polls (oldest first, without this one). */
@@ -61,11 +63,13 @@ export class Poller {
         this.timers.delete(id);
         this.history.delete(id);
       }
+      for (const id of this.history.keys()) if (!present.has(id)) this.history.delete(id);
       this.scheduleNew(order.filter((id) => !this.timers.has(id) && !this.inFlight.has(id)));
     });
   }
 
-  private scheduleNew(ids: string[]): void {
+  private scheduleNew(all: string[]): void {
+    const ids = all.filter((id) => !this.fedElsewhere(id));
     const spread = Math.min(this.opts.intervalMs, 1000);
     ids.forEach((id, i) => this.schedule(id, ids.length > 1 ? Math.floor((spread * i) / ids.length) : 0));
   }
@@ -79,10 +83,18 @@ export class Poller {
     this.flush();
   }
 
+  /** A host whose polls come from a metrics provider (Prometheus): ingested, never probed over SSH here. */
+  private fedElsewhere(id: string): boolean {
+    return this.store.getState().hosts[id]?.machine.probedBy !== undefined;
+  }
+
   /** Probe now: one host, or all. A probe already in flight is followed by another. */
   refresh(machineId?: string): void {
     const ids = machineId ? [machineId] : this.store.getState().order;
+    const metrics = ids.filter((id) => this.fedElsewhere(id));
+    if (metrics.length) this.opts.refreshMetrics?.(metrics);
     for (const id of ids) {
+      if (this.fedElsewhere(id)) continue;
       if (this.inFlight.has(id)) this.again.add(id);
       else this.schedule(id, 0);
     }
@@ -103,10 +115,40 @@ export class Poller {
     );
   }
 
+  /**
+   * Polls made elsewhere (a metrics provider's refresh) go through the same detectors, history and
+   * batching as SSH probes. A poll of the same scrape as the host's last one is ignored.
+   */
+  ingest(results: readonly PollResult[]): void {
+    if (this.stopped) return;
+    for (const result of results) {
+      const host = this.store.getState().hosts[result.machineId];
+      if (!host) continue;
+      const history = this.history.get(result.machineId) ?? [];
+      const last = history[history.length - 1];
+      // The same scrape again (the refresh outran the scrape interval): nothing new, unless its alerts changed.
+      if (last && last.at >= result.at && last.reach === result.reach && JSON.stringify(last.probe?.alerts) === JSON.stringify(result.probe?.alerts)) continue;
+      this.record(host.machine, result, history);
+    }
+  }
+
+  private record(machine: Machine, result: PollResult, history: PollResult[]): void {
+    const id = machine.id;
+    const findings = this.detect(machine, result, Date.now(), { baseline: this.opts.baselineOf?.(id), history: [...history] });
+    this.history.set(id, [...history, result].slice(-(this.opts.historyLength ?? 10)));
+    this.pending.push({ result, findings });
+    this.scheduleFlush();
+    this.waiters = this.waiters.filter((w) => {
+      if (w.machineId !== id) return true;
+      w.resolve(result);
+      return false;
+    });
+  }
+
   private async pollOne(id: string): Promise<void> {
     this.timers.delete(id);
     const host = this.store.getState().hosts[id];
-    if (!host || this.stopped || this.inFlight.has(id)) return;
+    if (!host || this.stopped || this.inFlight.has(id) || host.machine.probedBy) return;
     this.inFlight.add(id);
     let result: PollResult;
     const started = Date.now();
@@ -130,16 +172,7 @@ export class Poller {
       clearTimeout(deadline);
     }
     this.inFlight.delete(id);
-    const history = this.history.get(id) ?? [];
-    const findings = this.detect(host.machine, result, Date.now(), { baseline: this.opts.baselineOf?.(id), history: [...history] });
-    this.history.set(id, [...history, result].slice(-(this.opts.historyLength ?? 10)));
-    this.pending.push({ result, findings });
-    this.scheduleFlush();
-    this.waiters = this.waiters.filter((w) => {
-      if (w.machineId !== id) return true;
-      w.resolve(result);
-      return false;
-    });
+    this.record(host.machine, result, this.history.get(id) ?? []);
     if (this.again.delete(id)) this.schedule(id, 0);
     else this.schedule(id, this.opts.intervalMs);
   }

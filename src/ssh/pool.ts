@@ -83,6 +83,8 @@ export class SshPool {
   private readonly opts: Required<Omit<SshPoolOptions, 'agentSocket' | 'onWarning'>> & { agentSocket: string | undefined };
   private readonly onWarning: (message: string) => void;
   private closed = false;
+  /** Execs and streams in progress per key, and when the last one ended (idle closing). */
+  private readonly uses = new Map<string, { busy: number; lastUsed: number }>();
 
   constructor(options: SshPoolOptions = {}) {
     this.opts = {
@@ -103,7 +105,11 @@ export class SshPool {
   }
 
   async exec(key: string, target: SshTarget, command: string, opts: ExecOptions): Promise<ExecResult> {
-    const releaseHost = await this.hostPermits(key).acquire();
+    const done = this.using(key);
+    const releaseHost = await this.hostPermits(key).acquire().catch((err: unknown) => {
+      done();
+      throw err;
+    });
     try {
       const release = await this.permits.acquire();
       try {
@@ -114,7 +120,35 @@ export class SshPool {
       }
     } finally {
       releaseHost();
+      done();
     }
+  }
+
+  /** Marks the key in use until the returned function is called (once). */
+  private using(key: string): () => void {
+    const u = this.uses.get(key) ?? { busy: 0, lastUsed: Date.now() };
+    u.busy++;
+    this.uses.set(key, u);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      u.busy--;
+      u.lastUsed = Date.now();
+    };
+  }
+
+  /** Closes the connections of the chosen keys that no exec or stream has used for idleMs; returns their keys. */
+  closeIdle(idleMs: number, which: (key: string) => boolean, now = Date.now()): string[] {
+    const closed: string[] = [];
+    for (const [key, state] of this.hosts) {
+      const u = this.uses.get(key);
+      if (!state.conn?.alive || !which(key) || (u && (u.busy > 0 || now - u.lastUsed < idleMs))) continue;
+      this.drop(key);
+      this.uses.delete(key);
+      closed.push(key);
+    }
+    return closed;
   }
 
   /** Runs a long command (log follow) and hands its output over line by line. A permit is held only while connecting. */
@@ -128,6 +162,7 @@ export class SshPool {
     const outLines = new LineSplitter();
     const errLines = new LineSplitter();
     let detach = () => {};
+    const done = this.using(key);
     const deliver = (lines: string[]) => {
       if (lines.length && !ended) handlers.onLines(lines);
     };
@@ -136,6 +171,7 @@ export class SshPool {
       deliver([...outLines.flush(), ...errLines.flush()]);
       ended = true;
       detach();
+      done();
       handlers.onEnd(err);
     };
 

@@ -1,4 +1,5 @@
 import { ACCEPT_NEW_ENTRIES } from './accept-new.js';
+import { ALERTMANAGER_ENTRIES } from './alertmanager.js';
 import { CLOUD_ENTRIES } from './cloud.js';
 import { DATABASE_ENTRIES } from './database.js';
 import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
@@ -21,4 +22,5 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
   ...SYSTEM_ENTRIES,
   ...ACCEPT_NEW_ENTRIES,
   ...CLOUD_ENTRIES,
+  ...ALERTMANAGER_ENTRIES,
 };

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { sanitizeLine } from '../../src/util/sanitize.js';
+import type { PrometheusAuth } from './config.js';
+
+/** One sample of an instant vector: its labels and value. */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: number;
+}
+
+export interface QueryTarget {
+  url: string;
+  auth: PrometheusAuth;
+  /** The CA bundle's PEM text, read once per refresh. */
+  ca?: string;
+  timeoutMs: number;
+}
+
+/** A query answer larger than this is refused (a runaway series count, not a fleet). */
+const MAX_BODY_BYTES = 512 * 1024 * 1024;
+
+/** The Authorization header, with the secret read now from its file or environment variable. */
+export function authorization(auth: PrometheusAuth, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const secret = (file: string | undefined, name: string | undefined, what: string): string => {
+    if (file) {
+      try {
+        return readFileSync(file, 'utf8').trim();
+      } catch (err) {
+        throw new Error(`cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    const value = name ? env[name] : undefined;
+    if (!value) throw new Error(`the ${what} environment variable ${name} is not set`);
+    return value.trim();
+  };
+  if (auth.kind === 'basic') return 'Basic ' + Buffer.from(`${auth.user}:${secret(auth.passwordFile, auth.passwordEnv, 'password')}`).toString('base64');
+  if (auth.kind === 'bearer') return 'Bearer ' + secret(auth.file, auth.env, 'bearer token');
+  return undefined;
+}
+
+/** Parses an /api/v1/query answer into samples; throws with Prometheus' own error when it has one. Pure. */
+export function parseVector(body: string): PromSample[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    throw new Error('the answer is not JSON (is this a Prometheus URL?)');
+  }
+  const d = doc as { status?: unknown; error?: unknown; errorType?: unknown; data?: { resultType?: unknown; result?: unknown } };
+  if (d.status !== 'success') throw new Error(sanitizeLine(`query failed: ${String(d.errorType ?? 'error')}: ${String(d.error ?? 'no reason given')}`).slice(0, 300));
+  if (d.data?.resultType !== 'vector' || !Array.isArray(d.data.result)) throw new Error('the answer is not an instant vector');
+  const out: PromSample[] = [];
+  for (const r of d.data.result as { metric?: unknown; value?: unknown }[]) {
+    if (!r || typeof r.metric !== 'object' || r.metric === null || !Array.isArray(r.value)) continue;
+    const value = Number(r.value[1]);
+    const metric: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.metric as Record<string, unknown>)) if (typeof v === 'string') metric[k] = v;
+    out.push({ metric, value });
+  }
+  return out;
+}
+
+/** Runs one instant query (POST /api/v1/query) and returns its samples; every failure throws one line naming the server. */
+export function instantQuery(target: QueryTarget, promql: string): Promise<PromSample[]> {
+  const url = new URL(target.url + '/api/v1/query');
+  const body = new URLSearchParams({ query: promql }).toString();
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), accept: 'application/json' };
+  const auth = authorization(target.auth);
+  if (auth) headers['authorization'] = auth;
+  const mod = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    // No kept-alive socket: a restarted or stopped server must answer (or refuse) afresh, not hang up a stale one.
+    const req = mod.request(url, { method: 'POST', headers, agent: false, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY_BYTES) {
+          req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        // Prometheus answers 400/422/503 with its JSON error: prefer its own reason.
+        try {
+          const samples = parseVector(text);
+          if (status >= 200 && status < 300) return resolve(samples);
+        } catch (err) {
+          if (status >= 200 && status < 300 || /^query failed/.test((err as Error).message)) return reject(err);
+        }
+        const first = sanitizeLine(text.split('\n')[0] ?? '').slice(0, 200);
+        reject(new Error(`HTTP ${status}${first ? `: ${first}` : ''}`));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${Math.round(target.timeoutMs / 1000)} s`)));
+    req.on('error', (err) => reject(new Error(sanitizeLine(err.message))));
+    req.end(body);
+  });
+}
