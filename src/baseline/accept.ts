@@ -59,7 +59,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
   const fail = (summary: string): AcceptOutcome => ({ machineId: machine.id, ok: false, problems: [summary], summary });
 
   if (isEmptyCapture(plan)) return fail(`${machine.name} declares no configs, data, permission files, modules or databases: nothing to accept`);
-  await audit('started', `capture ${plan.files.length} files${plan.modules ? ', modules' : ''}${plan.databases.length ? `, databases ${plan.databases.join(' ')}` : ''}`);
+  await audit('started', `capture ${plan.files.length} files${plan.modules ? ', modules' : ''}${plan.databases.length ? `, databases ${plan.databases.join(' ')}` : ''}${plan.learn ? ', running units and listening sockets' : ''}`);
 
   const r = await runCapture(deps, machine, captureScript(plan, MAX_CAPTURE_BYTES));
   const failed = failureText(r);
@@ -78,9 +78,16 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     modules: parsed.modules ?? [],
     databases: {},
   };
+  if (parsed.learned) baseline.learned = parsed.learned;
   const { captured, problems } = await recordCapture(deps, machine, parsed, baseline);
   problems.unshift(...plan.skipped);
   if (plan.modules) captured.splice(parsed.files.filter((f) => !f.problem).length, 0, `${baseline.modules.length} loaded modules`);
+  const learned = baseline.learned;
+  if (learned) {
+    captured.push(`running units: ${learned.units.join(' ') || 'none'}`);
+    captured.push(`listening: ${learned.sockets.map((k) => `${k.unit} ${k.address}:${k.port}/${k.protocol}`).join(', ') || 'none'}`);
+    if (learned.notes?.length) captured.push(`not learned: ${learned.notes.join('; ')}`);
+  }
 
   await deps.baselines.save(baseline);
   deps.baselines.pruneCopies(baseline);
@@ -88,6 +95,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
   const dbs = Object.keys(baseline.databases).length;
   const summary =
     `${machine.name}: baseline accepted (${files} file${files === 1 ? '' : 's'}${plan.modules ? `, ${baseline.modules.length} modules` : ''}${dbs ? `, ${dbs} database${dbs === 1 ? '' : 's'}` : ''})` +
+    (learned?.units.length ? `; learned ${learned.units.length} running units, ${learned.sockets.length} listening sockets` : '') +
     (problems.length ? `; ${problems.length} not captured: ${problems.join('; ')}` : '');
   await audit('finished', `captured: ${captured.join('; ')}`, 0, problems.length ? problems.join('; ') : undefined);
   return { machineId: machine.id, ok: true, baseline, problems, summary };

@@ -9,6 +9,7 @@ import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
 import { detectServiceRestartLoop } from './service-restart-loop.js';
+import { detectServiceUnresponsive } from './service-unresponsive.js';
 import type { Detector } from './types.js';
 import { detectClockSkew } from './clock-skew.js';
 import { detectConfigDrift } from './config-drift.js';
@@ -68,11 +69,20 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'service.down',
     class: 'service-down',
-    description: 'An expected service is not running, or a unit has failed',
-    how: 'expected unit not active/reloading, or any unit failed; drifted config first',
+    description: 'An expected or accepted-running service is not running, or a unit failed',
+    how: 'expected or learned-at-accept unit not active/reloading, or any unit failed',
     severities: ['warning', 'critical'],
     repairs: ['config.restore', 'service.restart', 'service.start'],
     detect: detectServiceDown,
+  },
+  {
+    id: 'service.unresponsive',
+    class: 'service-unresponsive',
+    description: 'A running service does not answer on its port or its declared health check',
+    how: 'unit active, but a port learned at accept or a declared health check fails',
+    severities: ['critical'],
+    repairs: ['service.force-restart', 'service.restart'],
+    detect: detectServiceUnresponsive,
   },
   {
     id: 'service.restart-loop',

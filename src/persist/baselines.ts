@@ -63,6 +63,27 @@ function isBaselineDatabase(v: unknown): v is BaselineDatabase {
   return Array.isArray(v['tables']) && v['tables'].every((t) => typeof t === 'string') && optString(v['dump']) && optString(v['dumpedAt']) && optString(v['dumpSha256']);
 }
 
+const LEARNED_UNIT_NAME = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,200}\.service$/;
+
+/** The learned part: unit names and socket addresses reach the probe script (quoted), so their shape is checked again. */
+function learnedProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isRecord(v)) return '"learned" is not an object';
+  if (!Array.isArray(v['units']) || !v['units'].every((u) => typeof u === 'string' && LEARNED_UNIT_NAME.test(u))) return '"learned.units" is not a list of unit names';
+  const socketOk = (k: unknown): boolean =>
+    isRecord(k) &&
+    typeof k['unit'] === 'string' &&
+    LEARNED_UNIT_NAME.test(k['unit']) &&
+    typeof k['address'] === 'string' &&
+    /^[0-9A-Fa-f.:]{2,45}$/.test(k['address']) &&
+    Number.isInteger(k['port']) &&
+    (k['port'] as number) > 0 &&
+    (k['port'] as number) < 65536 &&
+    (k['protocol'] === 'http' || k['protocol'] === 'tcp');
+  if (!Array.isArray(v['sockets']) || !v['sockets'].every(socketOk)) return '"learned.sockets" is not a list of sockets';
+  return undefined;
+}
+
 /** Shape check of a parsed baseline.json; a reason when it is not a HostBaseline. */
 export function baselineProblem(v: unknown): string | undefined {
   if (!isRecord(v)) return 'not a JSON object';
@@ -70,7 +91,7 @@ export function baselineProblem(v: unknown): string | undefined {
   if (!isRecord(v['files']) || !Object.values(v['files']).every(isBaselineFile)) return '"files" is not a map of baseline files';
   if (!Array.isArray(v['modules']) || !v['modules'].every((m) => typeof m === 'string')) return '"modules" is not a list of names';
   if (!isRecord(v['databases']) || !Object.values(v['databases']).every(isBaselineDatabase)) return '"databases" is not a map of databases';
-  return undefined;
+  return learnedProblem(v['learned']);
 }
 
 function stamp(d: Date): string {

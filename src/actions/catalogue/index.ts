@@ -4,6 +4,7 @@ import { DATABASE_ENTRIES } from './database.js';
 import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
 import { RESTORE_ENTRIES } from './restore.js';
 import { SYSTEM_ENTRIES } from './system.js';
+import { SERVICE_FORCE_ENTRIES } from './service-force.js';
 
 /** Repairs of the failure matrix (baseline restores, cleanup, databases, kernel and mounts). */
 export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
@@ -12,4 +13,5 @@ export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
   ...DATABASE_ENTRIES,
   ...SYSTEM_ENTRIES,
   ...ACCEPT_NEW_ENTRIES,
+  ...SERVICE_FORCE_ENTRIES,
 };

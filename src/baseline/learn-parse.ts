@@ -1,0 +1,86 @@
+import type { LearnedSocket, LearnedState } from '../model/index.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import { MAX_LEARNED_SOCKETS, MAX_LEARNED_UNITS } from './learn-script.js';
+
+/** A service unit name as systemd writes it; nothing a shell or systemctl could read as more. */
+export const LEARNED_UNIT = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,200}\.service$/;
+/** Per-login units come and go with SSH sessions (ours included): never part of a host's known-good state. */
+const SESSION_UNIT = /^(user@|user-runtime-dir@)/;
+const ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
+
+/** The address the probe connects to for a listening address as ss prints it ("*:80", "[::]:22", "127.0.0.53%lo:53"). */
+export function connectAddress(local: string): { address: string; port: number } | undefined {
+  const m = /^(.*):(\d{1,5})$/.exec(local);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return undefined;
+  let a = (m[1] ?? '').replace(/^\[/, '').replace(/\]$/, '').replace(/%.*$/, '');
+  if (a === '*' || a === '0.0.0.0') a = '127.0.0.1';
+  else if (a === '::') a = '::1';
+  return ADDRESS.test(a) ? { address: a, port } : undefined;
+}
+
+/** The innermost systemd service of a cgroup path ("/x/system.slice/apache2.service" → apache2.service). */
+function unitOfCgroup(path: string): string | undefined {
+  const all = [...path.matchAll(/(?:^|\/)([^/]+\.service)(?=\/|$)/g)].map((m) => m[1] ?? '');
+  const unit = all[all.length - 1];
+  return unit && LEARNED_UNIT.test(unit) ? unit : undefined;
+}
+
+/** Parses the lines between `@@L` and `@@LE` of the capture (see learn-script.ts). Pure; never throws. */
+export function parseLearned(lines: readonly string[]): LearnedState {
+  const units: string[] = [];
+  const notes: string[] = [];
+  let block = new Map<string, string>();
+  const endBlock = (): void => {
+    const id = block.get('Id') ?? '';
+    if (LEARNED_UNIT.test(id) && !SESSION_UNIT.test(id) && block.get('Transient') !== 'yes' && !units.includes(id) && units.length < MAX_LEARNED_UNITS) {
+      units.push(id);
+    }
+    block = new Map();
+  };
+  const unitOfPid = new Map<string, string>();
+  const listening: { protocol: 'http' | 'tcp'; local: string; pids: string[] }[] = [];
+  for (const line of lines) {
+    if (line.startsWith('U ')) {
+      const kv = line.slice(2);
+      const eq = kv.indexOf('=');
+      if (eq <= 0) endBlock();
+      else block.set(kv.slice(0, eq), kv.slice(eq + 1));
+      continue;
+    }
+    if (line === 'U') {
+      endBlock();
+      continue;
+    }
+    const s = /^S (http|tcp) (\S+) (.*)$/.exec(line);
+    if (s) {
+      listening.push({ protocol: s[1] as 'http' | 'tcp', local: s[2] ?? '', pids: [...(s[3] ?? '').matchAll(/pid=(\d{1,10})/g)].map((m) => m[1] ?? '') });
+      continue;
+    }
+    const c = /^C (\d{1,10}) (.*)$/.exec(line);
+    if (c) {
+      const unit = unitOfCgroup(c[2] ?? '');
+      if (unit && !unitOfPid.has(c[1] ?? '')) unitOfPid.set(c[1] ?? '', unit);
+      continue;
+    }
+    if (line.startsWith('X ') && notes.length < 10) notes.push(sanitizeLine(line.slice(2)).slice(0, 200));
+  }
+  endBlock();
+
+  const sockets: LearnedSocket[] = [];
+  const seen = new Set<string>();
+  for (const l of listening) {
+    const target = connectAddress(l.local);
+    const unit = l.pids.map((p) => unitOfPid.get(p)).find((u) => u !== undefined && units.includes(u));
+    if (!target || !unit || sockets.length >= MAX_LEARNED_SOCKETS) continue;
+    const key = `${unit} ${target.address} ${target.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sockets.push({ unit, address: target.address, port: target.port, protocol: l.protocol });
+  }
+  units.sort();
+  const learned: LearnedState = { units, sockets };
+  if (notes.length) learned.notes = notes;
+  return learned;
+}

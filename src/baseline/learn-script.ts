@@ -1,0 +1,58 @@
+/** Most running units and listening sockets an accept records (a host may list thousands: a lie or a mess). */
+export const MAX_LEARNED_UNITS = 200;
+export const MAX_LEARNED_SOCKETS = 32;
+/** Seconds the accept waits for a HEAD / answer when it tells HTTP ports from the others. */
+export const LEARN_HTTP_TIMEOUT_SEC = 3;
+
+/**
+ * The part of the accept's capture script that learns what the host runs by itself, between
+ * `@@L` and `@@LE` (read-only):
+ * - `U <systemctl show line>`: Id, Transient, UnitFileState of every running service unit;
+ * - `S <proto> <local address:port> <process>` per listening TCP socket of `ss -ltnpH` with a process,
+ *   `proto` http when a HEAD / to it answered HTTP within the deadline, tcp otherwise;
+ * - `C <pid> <cgroup path>` for each listening process, to tell its unit;
+ * - `X <note>` when something could not be learned.
+ * Unit names and addresses are checked by the parser again (learn-parse.ts): the host may lie.
+ */
+export function learnScript(): string {
+  return `echo "@@L"
+set -f
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  set --
+  for u in $(systemctl list-units --type=service --state=running --plain --no-legend --no-pager 2>/dev/null | cut -d' ' -f1); do
+    case $u in -*|*[!A-Za-z0-9:_.@\\\\-]*) continue ;; *.service) set -- "$@" "$u" ;; esac
+    [ $# -lt ${MAX_LEARNED_UNITS} ] || break
+  done
+  [ $# -eq 0 ] || systemctl show --no-pager -p Id,Transient,UnitFileState -- "$@" 2>/dev/null | sed 's/^/U /'
+else
+  echo "X systemd is not running: running units not learned"
+fi
+proto() {
+  command -v bash >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 || { echo tcp; return; }
+  l=$(timeout ${LEARN_HTTP_TIMEOUT_SEC} bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "HEAD / HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n" "$0" >&3 && IFS= read -r l <&3 && printf "%s" "$l"' "$1" "$2" </dev/null 2>/dev/null)
+  case $l in HTTP/*) echo http ;; *) echo tcp ;; esac
+}
+if command -v ss >/dev/null 2>&1; then
+  n=0
+  ss -ltnpH 2>/dev/null | while read -r st rq sq local peer proc; do
+    [ -n "$proc" ] || continue
+    n=$((n + 1)); [ $n -le ${MAX_LEARNED_SOCKETS} ] || break
+    a=\${local%:*}; p=\${local##*:}
+    case $p in ''|*[!0-9]*) continue ;; esac
+    a=\${a#[}; a=\${a%]}; a=\${a%%%*}
+    case $a in '*'|0.0.0.0) a=127.0.0.1 ;; ::) a=::1 ;; esac
+    case $a in *[!0-9A-Fa-f.:]*|'') continue ;; esac
+    printf 'S %s %s %s\\n' "$(proto "$a" "$p")" "$local" "$proc"
+  done
+  for pid in $(ss -ltnpH 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -un | head -n ${MAX_LEARNED_UNITS}); do
+    while IFS= read -r l; do
+      case $l in *.service*) printf 'C %s %s\\n' "$pid" "\${l#*:*:}" ;; esac
+    done < "/proc/$pid/cgroup"
+  done 2>/dev/null
+else
+  echo "X ss is missing: listening sockets not learned"
+fi
+set +f
+echo "@@LE"
+`;
+}
