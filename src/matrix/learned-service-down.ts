@@ -19,7 +19,7 @@ export const detectLearnedServiceDown: Detector = (ctx) => {
     const s = findService(probe.services, unit);
     if (!s || RUNNING_STATES.has(s.active) || s.active === 'failed') continue;
     const name = unit.replace(/\.service$/, '');
-    const evidence = [serviceLine(s, remoteNow(ctx.poll, ctx.now)), fit(`running when the host was accepted (${ctx.baseline?.acceptedAt ?? '?'}); not declared, learned`)];
+    const evidence = [serviceLine(s, remoteNow(ctx.poll, ctx.now)), fit(`not declared; it ran when the host was accepted (${ctx.baseline?.acceptedAt ?? '?'})`)];
     if (s.load === 'not-found') evidence.push('its unit file is gone');
     if (s.load === 'masked') evidence.push('unit is masked: unmask it before starting');
     evidence.push('stopped on purpose? accept the host again (A) to make this its known-good state');

@@ -6,7 +6,7 @@ const LINE = /^R (\d{1,3}) (learned|declared) ([A-Za-z0-9:_.@\\-]{1,200})\t([^\t
 
 function failure(code: number, check: string, detail: string): string {
   const cmd = !/^(HEAD|GET|connect) /.test(check);
-  if (code === 124 || code === 137) return `no answer in ${cmd ? HEALTH_CMD_TIMEOUT_SEC : REACH_TIMEOUT_SEC} s (timed out)`;
+  if (code === 124 || code === 137) return `no answer in ${cmd ? HEALTH_CMD_TIMEOUT_SEC : REACH_TIMEOUT_SEC} s`;
   if (code === 7) return 'connection refused or unreachable';
   if (code === 8) return 'connection closed without an answer';
   if (code === 9) return 'answered, but not with an HTTP status line';

@@ -104,7 +104,7 @@ rk() {
         if [ -n "$9" ]; then [ "$d" = "$9" ] || r=10; else [ "$d" -lt 400 ] || r=10; fi
       fi ;;
     tcp)
-      timeout -k 1 ${REACH_TIMEOUT_SEC} bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$5" "$6" </dev/null >/dev/null 2>&1; r=$? ;;
+      timeout -k 1 ${REACH_TIMEOUT_SEC} bash -c 'exec 3<>"/dev/tcp/$0/$1" || exit 7' "$5" "$6" </dev/null >/dev/null 2>&1; r=$? ;;
     cmd)
       o=$(timeout -k 1 ${HEALTH_CMD_TIMEOUT_SEC} sh -c "$5" </dev/null 2>/dev/null); r=$?
       o=\${o%%"$NL"*}
