@@ -1,0 +1,100 @@
+// Failure matrix, what the baseline learns by itself at accept (issue 15): units running at accept
+// and the TCP ports their processes listen on, watched without any declaration. Real lab hosts:
+// `systemctl stop cron` on a host that declares nothing, and every apache2 process SIGSTOPped (the
+// unit stays active, HTTP stops answering). Each is found in the first poll that started after the
+// fault; the repair is checked inside the host.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertCleared, findingOf, matrixSkip, ownFindings, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
+import type { Machine } from '../../src/model/index.js';
+import type { RemliteConsole } from '../../src/app/console.js';
+
+const skip = matrixSkip();
+let h: MatrixHarness;
+
+before(async () => {
+  if (!skip) h = await startMatrixHarness();
+});
+
+after(async () => {
+  if (skip || !h) return;
+  await h.sh(WEB, 'systemctl kill --signal=SIGCONT apache2 || :; systemctl is-active --quiet cron || systemctl start cron');
+  await h.close();
+});
+
+/** lab-web2 as a host that declares nothing at all (no services, no checks), in its own console, accepted. */
+async function bareConsole(): Promise<{ c: RemliteConsole; id: string }> {
+  const { checks: _checks, ...rest } = h.machine(WEB);
+  const bare: Machine = { ...rest, services: [] };
+  const c = h.extraConsole([bare]);
+  const at = Date.now();
+  await c.intents.acceptBaseline({ machineId: bare.id });
+  assert.ok(c.store.getState().baselineInfo[bare.id], `accepted: ${c.store.getState().notice?.text ?? ''}`);
+  const first = await h.firstPollAfter(bare.id, at, c);
+  assert.deepEqual(ownFindings(first.findings).map((f) => f.summary), [], 'clean after the accept');
+  return { c, id: bare.id };
+}
+
+/** HEAD / to the host's own apache, from inside the host: its status line, or the failure. */
+async function headInHost(): Promise<string> {
+  const addr = h.lab.hosts.find((x) => x.name === WEB)!.address;
+  return (await h.sh(WEB, `timeout 5 bash -c 'exec 3<>/dev/tcp/${addr}/80 && printf "HEAD / HTTP/1.0\\r\\n\\r\\n" >&3 && head -n 1 <&3' || echo "no answer: exit $?"`)).trim();
+}
+
+test('service-down, learned: systemctl stop cron on a host that declares nothing is critical in the first poll, says A accepts it; service.start makes cron active', { skip }, async () => {
+  const { c, id } = await bareConsole();
+  try {
+    const t = await h.inject(WEB, 'systemctl stop cron');
+    const seen = await h.firstPollAfter(id, t, c);
+    const f = findingOf(seen, 'service-down', 'cron');
+    assert.equal(f.severity, 'critical');
+    assert.match(f.summary, /cron is inactive \(dead\); it ran at accept/);
+    assert.ok(f.evidence.some((e) => /accept the host again \(A\)/.test(e)), f.evidence.join('\n'));
+    assert.deepEqual(f.repairs.map((r) => r.action), ['service.start', 'service.restart']);
+
+    const fixed = await h.repairWith(f, 'service.start', c);
+    assert.equal(fixed.plan.command, 'systemctl start -- cron.service');
+    assertCleared(await h.firstPollAfter(id, fixed.doneAt, c), 'service-down', 'cron');
+    assert.equal((await h.sh(WEB, 'systemctl is-active cron')).trim(), 'active');
+  } finally {
+    await h.sh(WEB, 'systemctl is-active --quiet cron || systemctl start cron');
+  }
+});
+
+test('service-down, learned: cron stopped on purpose and the host accepted again (A) is no longer reported (cron is not asked for)', { skip }, async () => {
+  const { c, id } = await bareConsole();
+  try {
+    await h.inject(WEB, 'systemctl stop cron');
+    const at = Date.now();
+    await c.intents.acceptBaseline({ machineId: id });
+    const after = await h.firstPollAfter(id, at, c);
+    assertCleared(after, 'service-down', 'cron');
+    assert.equal(after.poll.probe?.services.find((s) => s.name === 'cron'), undefined, 'cron is no longer asked for');
+  } finally {
+    await h.sh(WEB, 'systemctl is-active --quiet cron || systemctl start cron');
+  }
+});
+
+test('service-unresponsive: SIGSTOP of every apache2 process (unit stays active) is critical in the first poll; service.force-restart makes apache answer HEAD / again inside the host', { skip }, async () => {
+  try {
+    assert.match(await headInHost(), /^HTTP\/1\.[01] 200/, 'apache answers before the fault');
+    const t = await h.inject(WEB, 'systemctl kill --signal=SIGSTOP apache2 && systemctl is-active apache2');
+    const seen = await h.firstPollAfter(WEB, t);
+    const f = findingOf(seen, 'service-unresponsive', 'apache2');
+    assert.equal(f.severity, 'critical');
+    assert.match(f.summary, /apache2 does not answer \(HEAD \/ on [\d.]+:80: no answer in 5 s\)/);
+    assert.equal(seen.poll.probe?.services.find((s) => s.name === 'apache2')?.active, 'active', 'the unit itself looks fine');
+    assert.equal(seen.findings.filter((x) => x.class === 'service-down').length, 0, 'not service-down: the unit is active');
+    assert.match(await headInHost(), /^no answer: exit 124/, 'frozen for real');
+    assert.deepEqual(f.repairs.map((r) => r.action), ['service.force-restart', 'service.restart']);
+
+    const fixed = await h.repairWith(f);
+    assert.equal(fixed.plan.intent.action, 'service.force-restart');
+    assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'service-unresponsive', 'apache2');
+    assert.match(await headInHost(), /^HTTP\/1\.[01] 200/, 'apache answers HEAD / again, seen inside the host');
+    const states = (await h.sh(WEB, 'for p in $(systemctl show -p MainPID --value apache2) $(pgrep -x apache2); do ps -o stat= -p $p; done | sort -u')).trim();
+    assert.doesNotMatch(states, /T/, `no apache2 process is stopped any more: ${states}`);
+  } finally {
+    await h.sh(WEB, 'systemctl kill --signal=SIGCONT apache2 || :');
+  }
+});
