@@ -78,7 +78,12 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     modules: parsed.modules ?? [],
     databases: {},
   };
-  if (parsed.learned) baseline.learned = parsed.learned;
+  if (parsed.learned) {
+    const { logStats, ...learned } = parsed.learned;
+    baseline.learned = learned;
+    // Learned logs are watched like declared perm_files: their mode and owner at accept.
+    for (const [path, stat] of Object.entries(logStats ?? {})) baseline.files[path] = { kind: 'log', ...stat };
+  }
   const { captured, problems } = await recordCapture(deps, machine, parsed, baseline);
   problems.unshift(...plan.skipped);
   if (plan.modules) captured.splice(parsed.files.filter((f) => !f.problem).length, 0, `${baseline.modules.length} loaded modules`);
@@ -86,6 +91,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
   if (learned) {
     captured.push(`running units: ${learned.units.join(' ') || 'none'}`);
     captured.push(`listening: ${learned.sockets.map((k) => `${k.unit} ${k.address}:${k.port}/${k.protocol}`).join(', ') || 'none'}`);
+    if (learned.logs?.length) captured.push(`log files: ${learned.logs.map((l) => `${l.unit} ${l.path}`).join(', ')}`);
     if (learned.notes?.length) captured.push(`not learned: ${learned.notes.join('; ')}`);
   }
 

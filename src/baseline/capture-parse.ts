@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import type { LearnedState } from '../model/index.js';
 import type { CaptureItem, CapturePlan } from './capture-script.js';
-import { parseLearned } from './learn-parse.js';
+import { parseLearned, type LearnedCapture } from './learn-parse.js';
 
 export interface CapturedFile {
   item: CaptureItem;
@@ -29,7 +28,7 @@ export interface CaptureResult {
   modules?: string[];
   databases: CapturedDatabase[];
   /** Running units and listening sockets, when the plan learned them. */
-  learned?: LearnedState;
+  learned?: LearnedCapture;
   /** False when the output ended before the script's end marker (cut or killed). */
   complete: boolean;
 }

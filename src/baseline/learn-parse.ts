@@ -1,12 +1,24 @@
-import type { LearnedSocket, LearnedState } from '../model/index.js';
+import type { BaselineFile, LearnedLog, LearnedSocket, LearnedState } from '../model/index.js';
+import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { MAX_LEARNED_SOCKETS, MAX_LEARNED_UNITS } from './learn-script.js';
+import { MAX_LEARNED_LOGS, MAX_LEARNED_SOCKETS, MAX_LEARNED_UNITS } from './learn-script.js';
 
 /** A service unit name as systemd writes it; nothing a shell or systemctl could read as more. */
 export const LEARNED_UNIT = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,200}\.service$/;
 /** Per-login units come and go with SSH sessions (ours included): never part of a host's known-good state. */
 const SESSION_UNIT = /^(user@|user-runtime-dir@)/;
 const ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
+
+/** A log path remlite watches: under /var/log, printable, no `..` or `//` (a lying host gets no other path in). */
+export function isLearnableLog(path: string): boolean {
+  // journald's own store is rotated and vacuumed by journald itself: not a log file to watch.
+  return path.startsWith('/var/log/') && !path.startsWith('/var/log/journal/') && path.length <= 400 && !/[\x00-\x1f\x7f]/.test(path) && !/(^|\/)\.\.?(\/|$)/.test(path) && !path.includes('//');
+}
+
+/** What the accept learned, with the stat of each learned log (for baseline.files). */
+export interface LearnedCapture extends LearnedState {
+  logStats?: Record<string, Pick<BaselineFile, 'mode' | 'owner' | 'group'>>;
+}
 
 /** The address the probe connects to for a listening address as ss prints it ("*:80", "[::]:22", "127.0.0.53%lo:53"). */
 export function connectAddress(local: string): { address: string; port: number } | undefined {
@@ -28,8 +40,10 @@ function unitOfCgroup(path: string): string | undefined {
 }
 
 /** Parses the lines between `@@L` and `@@LE` of the capture (see learn-script.ts). Pure; never throws. */
-export function parseLearned(lines: readonly string[]): LearnedState {
+export function parseLearned(lines: readonly string[]): LearnedCapture {
   const units: string[] = [];
+  const logs: LearnedLog[] = [];
+  const logStats: NonNullable<LearnedCapture['logStats']> = {};
   const notes: string[] = [];
   let block = new Map<string, string>();
   const endBlock = (): void => {
@@ -64,6 +78,18 @@ export function parseLearned(lines: readonly string[]): LearnedState {
       if (unit && !unitOfPid.has(c[1] ?? '')) unitOfPid.set(c[1] ?? '', unit);
       continue;
     }
+    const f = /^F (\S+) (\/.*)$/.exec(line);
+    if (f) {
+      const [unit = '', path = ''] = [f[1], f[2]];
+      if (LEARNED_UNIT.test(unit) && isLearnableLog(path) && logs.length < MAX_LEARNED_LOGS && !logs.some((l) => l.path === path)) logs.push({ unit, path });
+      continue;
+    }
+    const g = /^G ([0-7]{1,4}) (\S+) (\S+) (\/.*)$/.exec(line);
+    if (g) {
+      const [mode = '', owner = '', group = '', path = ''] = [g[1], g[2], g[3], g[4]];
+      if (isLearnableLog(path) && !accountNameError(owner, 'owner') && !accountNameError(group, 'group')) logStats[path] = { mode: mode.padStart(4, '0'), owner, group };
+      continue;
+    }
     if (line.startsWith('X ') && notes.length < 10) notes.push(sanitizeLine(line.slice(2)).slice(0, 200));
   }
   endBlock();
@@ -80,7 +106,13 @@ export function parseLearned(lines: readonly string[]): LearnedState {
     sockets.push({ unit, address: target.address, port: target.port, protocol: l.protocol });
   }
   units.sort();
-  const learned: LearnedState = { units, sockets };
+  const learned: LearnedCapture = { units, sockets };
+  // Only logs of learned units with a stat (regular files, not links) are kept.
+  const kept = logs.filter((l) => units.includes(l.unit) && logStats[l.path]);
+  if (kept.length) {
+    learned.logs = kept;
+    learned.logStats = Object.fromEntries(kept.map((l) => [l.path, logStats[l.path]!]));
+  }
   if (notes.length) learned.notes = notes;
   return learned;
 }

@@ -1,6 +1,8 @@
 /** Most running units and listening sockets an accept records (a host may list thousands: a lie or a mess). */
 export const MAX_LEARNED_UNITS = 200;
 export const MAX_LEARNED_SOCKETS = 32;
+/** Most log files learned (open for writing by running services, under /var/log). */
+export const MAX_LEARNED_LOGS = 64;
 /** Seconds the accept waits for a HEAD / answer when it tells HTTP ports from the others. */
 export const LEARN_HTTP_TIMEOUT_SEC = 3;
 
@@ -11,6 +13,8 @@ export const LEARN_HTTP_TIMEOUT_SEC = 3;
  * - `S <proto> <local address:port> <process>` per listening TCP socket of `ss -ltnpH` with a process,
  *   `proto` http when a HEAD / to it answered HTTP within the deadline, tcp otherwise;
  * - `C <pid> <cgroup path>` for each listening process, to tell its unit;
+ * - `F <unit> <path>` for each file under /var/log a process of a running service holds open,
+ *   then `G <mode> <owner> <group> <path>` (its stat, regular files only);
  * - `X <note>` when something could not be learned.
  * Unit names and addresses are checked by the parser again (learn-parse.ts): the host may lie.
  */
@@ -53,6 +57,20 @@ else
   echo "X ss is missing: listening sockets not learned"
 fi
 set +f
+# Log files: what the processes of running services hold open under /var/log (one ls per process).
+logs=''
+for d in /proc/[0-9]*; do
+  u=''
+  while IFS= read -r l; do case $l in *.service) u=\${l##*/} ;; *.service/*) u=\${l%%.service/*}.service; u=\${u##*/} ;; esac; done < "$d/cgroup" 2>/dev/null
+  [ -n "$u" ] || continue
+  ls -l "$d/fd/" 2>/dev/null | while IFS= read -r l; do
+    case $l in *' -> /var/log/'*' (deleted)') ;; *' -> /var/log/'*) printf 'F %s %s\n' "$u" "\${l#* -> }" ;; esac
+  done
+done | sort -u | head -n ${MAX_LEARNED_LOGS} | while IFS= read -r l; do
+  printf '%s\n' "$l"
+  p=\${l#F * }
+  [ -f "$p" ] && [ ! -L "$p" ] && stat -c 'G %a %U %G %n' -- "$p" 2>/dev/null
+done
 echo "@@LE"
 `;
 }

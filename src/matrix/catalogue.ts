@@ -177,10 +177,10 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'file.perms',
     class: 'file-perms',
-    description: 'A watched file (log) changed mode or ownership',
+    description: 'A watched log (declared, or open by a service at accept) changed or vanished',
     how: 'stat mode/owner/group differ from the baseline; owner lost write = critical',
     severities: ['warning', 'critical'],
-    repairs: ['perms.restore'],
+    repairs: ['perms.restore', 'log.reopen'],
     detect: detectFilePerms,
   },
   {

@@ -102,10 +102,18 @@ export interface LearnedSocket {
   protocol: 'http' | 'tcp';
 }
 
+/** A log file a running service wrote at accept. */
+export interface LearnedLog {
+  unit: string;
+  path: string;
+}
+
 export interface LearnedState {
   /** Service units running at accept ("cron.service"), transient and per-user units left out. */
   units: string[];
   sockets: LearnedSocket[];
+  /** Files under /var/log running services held open at accept (their mode and owner are in `files`, kind log). */
+  logs?: LearnedLog[];
   /** Why something could not be learned (no ss, no systemd...). */
   notes?: string[];
 }

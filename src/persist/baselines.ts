@@ -81,6 +81,9 @@ function learnedProblem(v: unknown): string | undefined {
     (k['port'] as number) < 65536 &&
     (k['protocol'] === 'http' || k['protocol'] === 'tcp');
   if (!Array.isArray(v['sockets']) || !v['sockets'].every(socketOk)) return '"learned.sockets" is not a list of sockets';
+  const logOk = (l: unknown): boolean =>
+    isRecord(l) && typeof l['unit'] === 'string' && LEARNED_UNIT_NAME.test(l['unit']) && typeof l['path'] === 'string' && l['path'].startsWith('/var/log/') && !/[\x00-\x1f\x7f]|(^|\/)\.\.(\/|$)/.test(l['path']);
+  if (v['logs'] !== undefined && (!Array.isArray(v['logs']) || !v['logs'].every(logOk))) return '"learned.logs" is not a list of log files';
   return undefined;
 }
 

@@ -72,7 +72,9 @@ export function unitNameFor(service: string): string {
  * Declared checks add the files, configtests, modules and databases sections (see script-checks.ts).
  */
 export function buildProbeScript(services: string[], checks: HostChecks = NO_CHECKS, learned?: LearnedState): string {
-  const extra = checksScript(checks);
+  // Log files learned at accept are stat'ed like declared perm_files.
+  const learnedLogs = (learned?.logs ?? []).map((l) => l.path).filter((p) => !checks.permFiles.includes(p));
+  const extra = checksScript(learnedLogs.length ? { ...checks, permFiles: [...checks.permFiles, ...learnedLogs] } : checks);
   // Units running at accept are asked of systemctl show with the expected ones (learned-service-down);
   // their listening sockets and the declared health checks are the reach section.
   const learnedUnits = (learned?.units ?? []).filter((u) => LEARNED_UNIT_IN_SCRIPT.test(u)).slice(0, 200).map(shQuote).join(' ');

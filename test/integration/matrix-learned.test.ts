@@ -98,3 +98,44 @@ test('service-unresponsive: SIGSTOP of every apache2 process (unit stays active)
     await h.sh(WEB, 'systemctl kill --signal=SIGCONT apache2 || :');
   }
 });
+
+const SYSLOG = '/var/log/syslog';
+
+test('file-perms, learned: chmod 0604 + chown nobody of /var/log/syslog (declared nowhere, rsyslog writes it) is found in the first poll; perms.restore puts 0640 root:adm back', { skip }, async () => {
+  assert.equal((await h.sh(WEB, `stat -c '%a %U %G' ${SYSLOG}`)).trim(), '640 root adm', 'as accepted');
+  try {
+    const t = await h.inject(WEB, `chown nobody ${SYSLOG} && chmod 0604 ${SYSLOG}`);
+    const seen = await h.firstPollAfter(WEB, t);
+    const f = findingOf(seen, 'file-perms', SYSLOG);
+    assert.match(f.summary, /mode 0640 → 0604, owner root → nobody/);
+    assert.deepEqual(f.repairs.map((r) => r.action), ['perms.restore']);
+    const fixed = await h.repairWith(f);
+    assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'file-perms', SYSLOG);
+    assert.equal((await h.sh(WEB, `stat -c '%a %U %G' ${SYSLOG}`)).trim(), '640 root adm');
+  } finally {
+    await h.sh(WEB, `chown root:adm ${SYSLOG}; chmod 0640 ${SYSLOG}`);
+  }
+});
+
+test('file-perms, learned: rm /var/log/syslog under a running rsyslog is critical in the first poll; log.reopen (SIGHUP) has rsyslog write a new /var/log/syslog, checked in the host', { skip }, async () => {
+  const deletedOpen = `ls -l /proc/$(systemctl show -p MainPID --value rsyslog)/fd | grep -c '/var/log/syslog (deleted)' || :`;
+  try {
+    const t = await h.inject(WEB, `rm ${SYSLOG}`);
+    const seen = await h.firstPollAfter(WEB, t);
+    const f = findingOf(seen, 'file-perms', SYSLOG);
+    assert.equal(f.severity, 'critical');
+    assert.match(f.summary, /\/var\/log\/syslog was deleted while rsyslog runs/);
+    assert.equal((await h.sh(WEB, deletedOpen)).trim(), '1', 'rsyslog still writes into the deleted file');
+    assert.deepEqual(f.repairs.map((r) => r.action), ['log.reopen']);
+
+    const fixed = await h.repairWith(f);
+    assert.match(fixed.plan.command, /systemctl kill --kill-whom=main --signal=SIGHUP -- rsyslog\.service/);
+    assert.ok(fixed.plan.preconditions?.includes('rsyslog.service is running'));
+    assertCleared(await h.firstPollAfter(WEB, fixed.doneAt), 'file-perms', SYSLOG);
+    assert.equal((await h.sh(WEB, `stat -c '%F %a %U %G' ${SYSLOG}`)).trim(), 'regular file 640 root adm');
+    assert.equal((await h.sh(WEB, deletedOpen)).trim(), '0', 'rsyslog holds no deleted syslog any more');
+    assert.match(await h.sh(WEB, `cat ${SYSLOG}`), /remlite: log\.reopen: rsyslog\.service reopened its logs/);
+  } finally {
+    await h.sh(WEB, `[ -e ${SYSLOG} ] || systemctl kill --kill-whom=main --signal=SIGHUP rsyslog; logger -t remlite-test cleanup`);
+  }
+});

@@ -5,6 +5,7 @@ import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
 import { RESTORE_ENTRIES } from './restore.js';
 import { SYSTEM_ENTRIES } from './system.js';
 import { SERVICE_FORCE_ENTRIES } from './service-force.js';
+import { LOG_REOPEN_ENTRIES } from './log-reopen.js';
 
 /** Repairs of the failure matrix (baseline restores, cleanup, databases, kernel and mounts). */
 export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
@@ -14,4 +15,5 @@ export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
   ...SYSTEM_ENTRIES,
   ...ACCEPT_NEW_ENTRIES,
   ...SERVICE_FORCE_ENTRIES,
+  ...LOG_REOPEN_ENTRIES,
 };
