@@ -77,3 +77,22 @@ test('a stored baseline with a forged learned part is refused on load', () => {
   assert.match(baselineProblem({ ...base, learned: { units: [], sockets: [{ unit: 'a.service', address: '$(id)', port: 80, protocol: 'tcp' }] } }) ?? '', /learned.sockets/);
   assert.match(baselineProblem({ ...base, learned: { units: [], sockets: [{ unit: 'a.service', address: '::1', port: 0, protocol: 'tcp' }] } }) ?? '', /learned.sockets/);
 });
+
+test('log files held open by running units are learned with their stat; other paths, journald files and lying stats are not', () => {
+  const l = parseLearned([
+    'U Id=rsyslog.service', 'U ', 'U Id=systemd-journald.service', 'U ',
+    'F rsyslog.service /var/log/syslog', 'G 640 root adm /var/log/syslog',
+    'F rsyslog.service /var/log/auth.log', 'G 640 root adm /var/log/auth.log',
+    'F rsyslog.service /etc/shadow', 'G 640 root shadow /etc/shadow',
+    'F rsyslog.service /var/log/../../etc/passwd', 'G 644 root root /var/log/../../etc/passwd',
+    'F systemd-journald.service /var/log/journal/x/system.journal', 'G 640 root systemd-journal /var/log/journal/x/system.journal',
+    'F cron.service /var/log/cron.log', 'G 640 root adm /var/log/cron.log',
+    'F rsyslog.service /var/log/mail.log', 'G 640 $(id) adm /var/log/mail.log',
+    'F rsyslog.service /var/log/link.log',
+  ]);
+  assert.deepEqual(l.logs, [
+    { unit: 'rsyslog.service', path: '/var/log/syslog' },
+    { unit: 'rsyslog.service', path: '/var/log/auth.log' },
+  ], 'cron is not a running unit; mail.log has a forged owner; link.log had no stat (not a regular file)');
+  assert.deepEqual(l.logStats, { '/var/log/syslog': { mode: '0640', owner: 'root', group: 'adm' }, '/var/log/auth.log': { mode: '0640', owner: 'root', group: 'adm' } });
+});

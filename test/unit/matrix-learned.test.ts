@@ -105,3 +105,43 @@ test('service.force-restart: resumes, restarts, kills on a hung restart, with th
   const sysv = plan('apache2', 'sysvinit');
   assert.ok('refused' in sysv && /needs systemd/.test(sysv.refused));
 });
+
+test('file-perms, learned log: deleted under its running writer is critical with log.reopen; perms changed is perms.restore; writer stopped, nothing to reopen', async () => {
+  const { detectFilePerms } = await import('../../src/matrix/file-perms.js');
+  const baseline: HostBaseline = {
+    ...BASELINE,
+    files: { '/var/log/syslog': { kind: 'log', mode: '0640', owner: 'root', group: 'adm' } },
+    learned: { ...BASELINE.learned!, units: [...BASELINE.learned!.units, 'rsyslog.service'], logs: [{ unit: 'rsyslog.service', path: '/var/log/syslog' }] },
+  };
+  const withFile = (file: import('../../src/model/index.js').FileStat, rsyslog = 'active') => {
+    const c = ctx([...RUNNING, svc('rsyslog', rsyslog, rsyslog === 'active' ? 'running' : 'dead')], [], ['apache2'], baseline);
+    c.poll.probe!.files = [file];
+    return detectFilePerms(c);
+  };
+  const deleted = withFile({ path: '/var/log/syslog', exists: false });
+  assert.deepEqual(deleted.map((f) => `${f.severity} ${f.summary} ${f.repairs.map((r) => `${r.action} ${JSON.stringify(r.params)}`).join()}`), [
+    'critical /var/log/syslog was deleted while rsyslog runs log.reopen {"service":"rsyslog","path":"/var/log/syslog"}',
+  ]);
+  const chmod = withFile({ path: '/var/log/syslog', exists: true, kind: 'file', mode: '0666', owner: 'root', group: 'adm' });
+  assert.deepEqual(chmod.map((f) => `${f.severity} ${f.summary} ${f.repairs.map((r) => r.action).join()}`), ['warning /var/log/syslog: mode 0640 → 0666 perms.restore']);
+  const stopped = withFile({ path: '/var/log/syslog', exists: false }, 'inactive');
+  assert.deepEqual(stopped.map((f) => `${f.severity} ${f.repairs.length}`), ['warning 0']);
+});
+
+test('log.reopen: SIGHUP to the main process for rsyslog, reload for others; the conditions are checked on the host', () => {
+  const host: HostState = { machine: machine([]), findings: [], severity: 'ok', probe: ctx([]).poll.probe! };
+  const plan = (service: string, path = '/var/log/syslog') => planAction({ machineId: 'web1', action: 'log.reopen', params: { service, path } }, host, false);
+  const r = plan('rsyslog');
+  assert.ok('plan' in r);
+  assert.match(r.plan.command, /systemctl is-active --quiet -- rsyslog\.service/);
+  assert.match(r.plan.command, /systemctl kill --kill-whom=main --signal=SIGHUP -- rsyslog\.service/);
+  assert.match(r.plan.command, /\[ -d \/var\/log \] && \[ ! -L \/var\/log \]/);
+  assert.deepEqual(r.plan.preconditions, ['rsyslog.service is running', 'rsyslog.service reopens its logs on SIGHUP', '/var/log is a directory, not a symbolic link']);
+  const other = plan('apache2', '/var/log/apache2/error.log');
+  assert.ok('plan' in other);
+  assert.match(other.plan.command, /CanReload --value -- apache2\.service\)" = yes/);
+  assert.match(other.plan.command, /systemctl reload -- apache2\.service/);
+  assert.doesNotMatch(other.plan.command, /SIGHUP/, 'HUP ends a daemon that does not handle it: only known ones get it');
+  assert.ok('refused' in plan('rsyslog', '/var/log/../etc/x'));
+  assert.ok('refused' in plan('rsyslog;id'));
+});
