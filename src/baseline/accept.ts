@@ -79,7 +79,11 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     databases: {},
   };
   if (parsed.learned) {
-    const { logStats, ...learned } = parsed.learned;
+    const { logStats, tables, ...learned } = parsed.learned;
+    // Learned databases go the declared ones' way: table list and a dump (recordCapture), db.restore-ready.
+    for (const [name, list] of Object.entries(tables ?? {})) {
+      if (!parsed.databases.some((d) => d.name === name)) parsed.databases.push({ name, tables: list });
+    }
     baseline.learned = learned;
     // Learned logs are watched like declared perm_files: their mode and owner at accept.
     for (const [path, stat] of Object.entries(logStats ?? {})) baseline.files[path] = { kind: 'log', ...stat };
@@ -91,6 +95,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
   if (learned) {
     captured.push(`running units: ${learned.units.join(' ') || 'none'}`);
     captured.push(`listening: ${learned.sockets.map((k) => `${k.unit} ${k.address}:${k.port}/${k.protocol}`).join(', ') || 'none'}`);
+    if (learned.databases?.length) captured.push(`databases found: ${learned.databases.join(' ')}`);
     if (learned.logs?.length) captured.push(`log files: ${learned.logs.map((l) => `${l.unit} ${l.path}`).join(', ')}`);
     if (learned.notes?.length) captured.push(`not learned: ${learned.notes.join('; ')}`);
   }

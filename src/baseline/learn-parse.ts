@@ -1,7 +1,10 @@
 import type { BaselineFile, LearnedLog, LearnedSocket, LearnedState } from '../model/index.js';
 import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { MAX_LEARNED_LOGS, MAX_LEARNED_SOCKETS, MAX_LEARNED_UNITS } from './learn-script.js';
+import { MAX_LEARNED_DATABASES, MAX_LEARNED_LOGS, MAX_LEARNED_SOCKETS, MAX_LEARNED_TABLES, MAX_LEARNED_UNITS, SYSTEM_SCHEMAS } from './learn-script.js';
+
+/** Database and table names remlite passes on (the same rule as declared databases). */
+const SAFE_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
 /** A service unit name as systemd writes it; nothing a shell or systemctl could read as more. */
 export const LEARNED_UNIT = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,200}\.service$/;
@@ -18,6 +21,8 @@ export function isLearnableLog(path: string): boolean {
 /** What the accept learned, with the stat of each learned log (for baseline.files). */
 export interface LearnedCapture extends LearnedState {
   logStats?: Record<string, Pick<BaselineFile, 'mode' | 'owner' | 'group'>>;
+  /** Table list per learned database. */
+  tables?: Record<string, string[]>;
 }
 
 /** The address the probe connects to for a listening address as ss prints it ("*:80", "[::]:22", "127.0.0.53%lo:53"). */
@@ -44,6 +49,7 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
   const units: string[] = [];
   const logs: LearnedLog[] = [];
   const logStats: NonNullable<LearnedCapture['logStats']> = {};
+  const tables = new Map<string, string[]>();
   const notes: string[] = [];
   let block = new Map<string, string>();
   const endBlock = (): void => {
@@ -90,6 +96,18 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
       if (isLearnableLog(path) && !accountNameError(owner, 'owner') && !accountNameError(group, 'group')) logStats[path] = { mode: mode.padStart(4, '0'), owner, group };
       continue;
     }
+    const d = /^D (\S+)$/.exec(line);
+    if (d) {
+      const name = d[1] ?? '';
+      if (SAFE_NAME.test(name) && !SYSTEM_SCHEMAS.includes(name) && !tables.has(name) && tables.size < MAX_LEARNED_DATABASES) tables.set(name, []);
+      continue;
+    }
+    const t = /^T (\S+)\t(\S+)$/.exec(line);
+    if (t) {
+      const list = tables.get(t[1] ?? '');
+      if (list && SAFE_NAME.test(t[2] ?? '') && list.length < MAX_LEARNED_TABLES && !list.includes(t[2] ?? '')) list.push(t[2] ?? '');
+      continue;
+    }
     if (line.startsWith('X ') && notes.length < 10) notes.push(sanitizeLine(line.slice(2)).slice(0, 200));
   }
   endBlock();
@@ -112,6 +130,10 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
   if (kept.length) {
     learned.logs = kept;
     learned.logStats = Object.fromEntries(kept.map((l) => [l.path, logStats[l.path]!]));
+  }
+  if (tables.size) {
+    learned.databases = [...tables.keys()];
+    learned.tables = Object.fromEntries(tables);
   }
   if (notes.length) learned.notes = notes;
   return learned;

@@ -3,6 +3,11 @@ export const MAX_LEARNED_UNITS = 200;
 export const MAX_LEARNED_SOCKETS = 32;
 /** Most log files learned (open for writing by running services, under /var/log). */
 export const MAX_LEARNED_LOGS = 64;
+/** Most databases and tables per database learned from a local MariaDB/MySQL. */
+export const MAX_LEARNED_DATABASES = 20;
+export const MAX_LEARNED_TABLES = 1000;
+/** Schemas of the server itself, never learned. */
+export const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'];
 /** Seconds the accept waits for a HEAD / answer when it tells HTTP ports from the others. */
 export const LEARN_HTTP_TIMEOUT_SEC = 3;
 
@@ -15,6 +20,8 @@ export const LEARN_HTTP_TIMEOUT_SEC = 3;
  * - `C <pid> <cgroup path>` for each listening process, to tell its unit;
  * - `F <unit> <path>` for each file under /var/log a process of a running service holds open,
  *   then `G <mode> <owner> <group> <path>` (its stat, regular files only);
+ * - `D <schema>` for every non-system schema of a local MariaDB/MySQL that runs, and
+ *   `T <schema>\t<table>` for each of its tables;
  * - `X <note>` when something could not be learned.
  * Unit names and addresses are checked by the parser again (learn-parse.ts): the host may lie.
  */
@@ -71,6 +78,13 @@ done | sort -u | head -n ${MAX_LEARNED_LOGS} | while IFS= read -r l; do
   p=\${l#F * }
   [ -f "$p" ] && [ ! -L "$p" ] && stat -c 'G %a %U %G %n' -- "$p" 2>/dev/null
 done
+# Databases of a local MariaDB/MySQL that runs, over its socket (root may log in there).
+if command -v mysql >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 && { systemctl is-active --quiet mariadb 2>/dev/null || systemctl is-active --quiet mysql 2>/dev/null; }; then
+  q="SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN (${SYSTEM_SCHEMAS.map((x) => `'${x}'`).join(',')}) ORDER BY 1"
+  timeout 20 mysql --connect-timeout=5 -N -B -e "$q" </dev/null 2>/dev/null | head -n ${MAX_LEARNED_DATABASES} | sed 's/^/D /'
+  q="SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN (${SYSTEM_SCHEMAS.map((x) => `'${x}'`).join(',')}) ORDER BY 1, 2"
+  timeout 20 mysql --connect-timeout=5 -N -B -e "$q" </dev/null 2>/dev/null | head -n ${MAX_LEARNED_DATABASES * MAX_LEARNED_TABLES} | sed 's/^/T /'
+fi
 echo "@@LE"
 `;
 }

@@ -222,7 +222,7 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'db.tables',
     class: 'db-tables-missing',
-    description: 'Tables of a declared database were dropped, or it cannot be queried',
+    description: 'Tables of a declared (or found at accept) database dropped, or no query',
     how: 'information_schema.tables lacks tables of the baseline; mysql errors',
     severities: ['critical'],
     repairs: ['db.restore', 'db.rollback'],

@@ -114,6 +114,8 @@ export interface LearnedState {
   sockets: LearnedSocket[];
   /** Files under /var/log running services held open at accept (their mode and owner are in `files`, kind log). */
   logs?: LearnedLog[];
+  /** Non-system schemas of a local MariaDB/MySQL at accept (their tables and dump are in `databases`). */
+  databases?: string[];
   /** Why something could not be learned (no ss, no systemd...). */
   notes?: string[];
 }

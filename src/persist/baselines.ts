@@ -84,6 +84,7 @@ function learnedProblem(v: unknown): string | undefined {
   const logOk = (l: unknown): boolean =>
     isRecord(l) && typeof l['unit'] === 'string' && LEARNED_UNIT_NAME.test(l['unit']) && typeof l['path'] === 'string' && l['path'].startsWith('/var/log/') && !/[\x00-\x1f\x7f]|(^|\/)\.\.(\/|$)/.test(l['path']);
   if (v['logs'] !== undefined && (!Array.isArray(v['logs']) || !v['logs'].every(logOk))) return '"learned.logs" is not a list of log files';
+  if (v['databases'] !== undefined && (!Array.isArray(v['databases']) || !v['databases'].every((d) => typeof d === 'string' && SAFE_DATABASE.test(d)))) return '"learned.databases" is not a list of database names';
   return undefined;
 }
 

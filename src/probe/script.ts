@@ -74,7 +74,11 @@ export function unitNameFor(service: string): string {
 export function buildProbeScript(services: string[], checks: HostChecks = NO_CHECKS, learned?: LearnedState): string {
   // Log files learned at accept are stat'ed like declared perm_files.
   const learnedLogs = (learned?.logs ?? []).map((l) => l.path).filter((p) => !checks.permFiles.includes(p));
-  const extra = checksScript(learnedLogs.length ? { ...checks, permFiles: [...checks.permFiles, ...learnedLogs] } : checks);
+  // Databases found at accept are queried like declared ones.
+  const learnedDbs = (learned?.databases ?? []).filter((n) => !checks.databases.some((d) => d.name === n)).map((name) => ({ engine: 'mysql' as const, name }));
+  const extra = checksScript(
+    learnedLogs.length + learnedDbs.length ? { ...checks, permFiles: [...checks.permFiles, ...learnedLogs], databases: [...checks.databases, ...learnedDbs] } : checks,
+  );
   // Units running at accept are asked of systemctl show with the expected ones (learned-service-down);
   // their listening sockets and the declared health checks are the reach section.
   const learnedUnits = (learned?.units ?? []).filter((u) => LEARNED_UNIT_IN_SCRIPT.test(u)).slice(0, 200).map(shQuote).join(' ');

@@ -5,7 +5,7 @@
 // fault; the repair is checked inside the host.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertCleared, findingOf, matrixSkip, ownFindings, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
+import { assertCleared, DB, findingOf, matrixSkip, ownFindings, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
 import type { Machine } from '../../src/model/index.js';
 import type { RemliteConsole } from '../../src/app/console.js';
 
@@ -137,5 +137,34 @@ test('file-perms, learned: rm /var/log/syslog under a running rsyslog is critica
     assert.match(await h.sh(WEB, `cat ${SYSLOG}`), /remlite: log\.reopen: rsyslog\.service reopened its logs/);
   } finally {
     await h.sh(WEB, `[ -e ${SYSLOG} ] || systemctl kill --kill-whom=main --signal=SIGHUP rsyslog; logger -t remlite-test cleanup`);
+  }
+});
+
+const FOUND_DB = 'remlite_found';
+
+test('db-tables-missing, learned: DROP TABLE in a database nobody declared (found at accept) is critical in the first poll; db.restore brings the table and its rows back', { skip }, async () => {
+  try {
+    await h.sh(DB, `mysql -e 'DROP DATABASE IF EXISTS ${FOUND_DB}; CREATE DATABASE ${FOUND_DB};
+      CREATE TABLE ${FOUND_DB}.pages (id INT PRIMARY KEY, title VARCHAR(40));
+      CREATE TABLE ${FOUND_DB}.tags (id INT PRIMARY KEY);
+      INSERT INTO ${FOUND_DB}.pages VALUES (1, "home"), (2, "about");'`);
+    const at = Date.now();
+    await h.core.intents.acceptBaseline({ machineId: DB });
+    const clean = await h.firstPollAfter(DB, at);
+    assert.deepEqual(ownFindings(clean.findings).map((f) => f.summary), [], `clean after the accept: ${h.core.store.getState().notice?.text ?? ''}`);
+    assert.ok(!h.machine(DB).checks?.databases.some((d) => d.name === FOUND_DB), 'not declared');
+
+    const t = await h.inject(DB, `mysql -e 'DROP TABLE ${FOUND_DB}.pages'`);
+    const seen = await h.firstPollAfter(DB, t);
+    const f = findingOf(seen, 'db-tables-missing', FOUND_DB);
+    assert.equal(f.severity, 'critical');
+    assert.match(f.summary, /1 table\(s\) missing from remlite_found/);
+    assert.deepEqual(f.repairs.map((r) => r.action), ['db.restore', 'db.rollback']);
+
+    const fixed = await h.repairWith(f);
+    assertCleared(await h.firstPollAfter(DB, fixed.doneAt), 'db-tables-missing', FOUND_DB);
+    assert.equal((await h.sh(DB, `mysql -N -B -e 'SELECT title FROM ${FOUND_DB}.pages ORDER BY id'`)).trim(), 'home\nabout');
+  } finally {
+    await h.sh(DB, `mysql -e 'DROP DATABASE IF EXISTS ${FOUND_DB}'`);
   }
 });

@@ -96,3 +96,9 @@ test('log files held open by running units are learned with their stat; other pa
   ], 'cron is not a running unit; mail.log has a forged owner; link.log had no stat (not a regular file)');
   assert.deepEqual(l.logStats, { '/var/log/syslog': { mode: '0640', owner: 'root', group: 'adm' }, '/var/log/auth.log': { mode: '0640', owner: 'root', group: 'adm' } });
 });
+
+test('databases of a local server are learned with their tables; system schemas and unsafe names are not', () => {
+  const l = parseLearned(['D remlite_found', 'D mysql', 'D bad-name', 'D empty_db', 'T remlite_found\tpages', 'T remlite_found\ttags', 'T remlite_found\tx;drop', 'T mysql\tuser', 'T other\tt']);
+  assert.deepEqual(l.databases, ['remlite_found', 'empty_db']);
+  assert.deepEqual(l.tables, { remlite_found: ['pages', 'tags'], empty_db: [] });
+});
