@@ -92,21 +92,26 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
   problems.unshift(...plan.skipped);
   if (plan.modules) captured.splice(parsed.files.filter((f) => !f.problem).length, 0, `${baseline.modules.length} loaded modules`);
   const learned = baseline.learned;
-  if (learned) {
-    captured.push(`running units: ${learned.units.join(' ') || 'none'}`);
-    captured.push(`listening: ${learned.sockets.map((k) => `${k.unit} ${k.address}:${k.port}/${k.protocol}`).join(', ') || 'none'}`);
+  if (learned?.units.length) {
+    captured.push(`running units: ${learned.units.join(' ')}`);
+    if (learned.sockets.length) captured.push(`listening: ${learned.sockets.map((k) => `${k.unit} ${k.address}:${k.port}/${k.protocol}`).join(', ')}`);
     if (learned.databases?.length) captured.push(`databases found: ${learned.databases.join(' ')}`);
     if (learned.logs?.length) captured.push(`log files: ${learned.logs.map((l) => `${l.unit} ${l.path}`).join(', ')}`);
-    if (learned.notes?.length) captured.push(`not learned: ${learned.notes.join('; ')}`);
   }
 
   await deps.baselines.save(baseline);
   deps.baselines.pruneCopies(baseline);
-  const files = Object.keys(baseline.files).length;
-  const dbs = Object.keys(baseline.databases).length;
+  // Declared entries are counted as before; what was learned is its own phrase.
+  const learnedOnly = (k: string, declared: readonly string[]) => !declared.includes(k);
+  const logPaths = new Set((learned?.logs ?? []).map((l) => l.path).filter((p) => learnedOnly(p, plan.files.map((f) => f.path))));
+  const dbNames = new Set((learned?.databases ?? []).filter((d) => learnedOnly(d, plan.databases)));
+  const files = Object.keys(baseline.files).filter((p) => !logPaths.has(p)).length;
+  const dbs = Object.keys(baseline.databases).filter((d) => !dbNames.has(d)).length;
   const summary =
     `${machine.name}: baseline accepted (${files} file${files === 1 ? '' : 's'}${plan.modules ? `, ${baseline.modules.length} modules` : ''}${dbs ? `, ${dbs} database${dbs === 1 ? '' : 's'}` : ''})` +
-    (learned?.units.length ? `; learned ${learned.units.length} running units, ${learned.sockets.length} listening sockets` : '') +
+    (learned?.units.length
+      ? `; learned ${learned.units.length} running units, ${learned.sockets.length} listening sockets, ${logPaths.size} log files, ${dbNames.size} databases`
+      : '') +
     (problems.length ? `; ${problems.length} not captured: ${problems.join('; ')}` : '');
   await audit('finished', `captured: ${captured.join('; ')}`, 0, problems.length ? problems.join('; ') : undefined);
   return { machineId: machine.id, ok: true, baseline, problems, summary };

@@ -45,7 +45,8 @@ proto() {
 }
 if command -v ss >/dev/null 2>&1; then
   n=0
-  ss -ltnpH 2>/dev/null | while read -r st rq sq local peer proc; do
+  # Each socket's HEAD test runs in the background (one printf per line, so lines never mix).
+  ss -ltnpH 2>/dev/null | { while read -r st rq sq local peer proc; do
     [ -n "$proc" ] || continue
     n=$((n + 1)); [ $n -le ${MAX_LEARNED_SOCKETS} ] || break
     a=\${local%:*}; p=\${local##*:}
@@ -53,8 +54,8 @@ if command -v ss >/dev/null 2>&1; then
     a=\${a#[}; a=\${a%]}; a=\${a%%%*}
     case $a in '*'|0.0.0.0) a=127.0.0.1 ;; ::) a=::1 ;; esac
     case $a in *[!0-9A-Fa-f.:]*|'') continue ;; esac
-    printf 'S %s %s %s\\n' "$(proto "$a" "$p")" "$local" "$proc"
-  done
+    printf 'S %s %s %s\\n' "$(proto "$a" "$p")" "$local" "$proc" &
+  done; wait; }
   for pid in $(ss -ltnpH 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -un | head -n ${MAX_LEARNED_UNITS}); do
     while IFS= read -r l; do
       case $l in *.service*) printf 'C %s %s\\n' "$pid" "\${l#*:*:}" ;; esac
