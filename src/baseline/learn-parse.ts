@@ -124,6 +124,8 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
     sockets.push({ unit, address: target.address, port: target.port, protocol: l.protocol });
   }
   units.sort();
+  // The accept tests sockets side by side: their lines come in any order.
+  sockets.sort((a, b) => a.unit.localeCompare(b.unit) || a.address.localeCompare(b.address) || a.port - b.port);
   const learned: LearnedCapture = { units, sockets };
   // Only logs of learned units with a stat (regular files, not links) are kept.
   const kept = logs.filter((l) => units.includes(l.unit) && logStats[l.path]);
