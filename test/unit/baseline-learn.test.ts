@@ -27,8 +27,8 @@ test('running units are learned without transient and per-login units; sockets b
   const l = parseLearned(REAL);
   assert.deepEqual(l.units, ['apache2.service', 'cron.service', 'ssh.service']);
   assert.deepEqual(l.sockets, [
-    { unit: 'apache2.service', address: '127.77.5.2', port: 80, protocol: 'http' },
     { unit: 'apache2.service', address: '::1', port: 80, protocol: 'http' },
+    { unit: 'apache2.service', address: '127.77.5.2', port: 80, protocol: 'http' },
     { unit: 'ssh.service', address: '127.77.5.2', port: 22, protocol: 'tcp' },
   ], 'sorted; the session process listening on 9999 belongs to no running unit: not learned');
 });
