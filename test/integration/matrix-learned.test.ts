@@ -168,3 +168,35 @@ test('db-tables-missing, learned: DROP TABLE in a database nobody declared (foun
     await h.sh(DB, `mysql -e 'DROP DATABASE IF EXISTS ${FOUND_DB}'`);
   }
 });
+
+const HANG_UNIT = '/run/systemd/system/remlite-hang.service';
+
+/** Plans an action on lab-web2 through the console's intents, runs it, returns the finished run. */
+async function runOnWeb(action: string, params: Record<string, string>) {
+  const planned = h.core.intents.plan({ machineId: WEB, action, params });
+  assert.ok('plan' in planned, 'refused' in planned ? planned.refused : '');
+  await h.core.intents.run(planned.plan);
+  const run = h.core.store.getState().actions.find((a) => a.plan === planned.plan);
+  assert.ok(run?.result, 'the run finished');
+  return run;
+}
+
+test('service.force-restart fails closed on the host (exit 3) for a unit that is not loaded; a unit whose stop hangs (SIGTERM ignored) is killed after 30 s and started again', { skip }, async () => {
+  const refused = await runOnWeb('service.force-restart', { service: 'remlite-absent' });
+  assert.equal(refused.result?.exitCode, 3);
+  assert.match(refused.result?.outputTail ?? '', /precondition failed: remlite-absent\.service is a loaded unit/);
+
+  try {
+    await h.sh(WEB, `printf '[Service]\\nExecStart=/bin/sh -c "trap \\\\"\\\\" TERM; while :; do sleep 1; done"\\nTimeoutStopSec=300\\n' > ${HANG_UNIT} && systemctl daemon-reload && systemctl start remlite-hang && systemctl is-active remlite-hang`);
+    const before = (await h.sh(WEB, 'systemctl show -p MainPID --value remlite-hang')).trim();
+    const run = await runOnWeb('service.force-restart', { service: 'remlite-hang' });
+    assert.equal(run.state, 'succeeded', run.result?.outputTail);
+    assert.match(run.result?.outputTail ?? '', /did not finish in 30 s: killing its processes \(SIGKILL\)/);
+    assert.equal((await h.sh(WEB, 'systemctl is-active remlite-hang')).trim(), 'active');
+    const after = (await h.sh(WEB, 'systemctl show -p MainPID --value remlite-hang')).trim();
+    assert.notEqual(after, before, 'a new main process');
+    assert.equal((await h.sh(WEB, `kill -0 ${before} 2>/dev/null && echo alive || echo gone`)).trim(), 'gone', 'the hung process was killed');
+  } finally {
+    await h.sh(WEB, `systemctl kill --signal=SIGKILL remlite-hang 2>/dev/null; systemctl stop remlite-hang 2>/dev/null; rm -f ${HANG_UNIT}; systemctl daemon-reload`);
+  }
+});
