@@ -197,6 +197,6 @@ test('service.force-restart fails closed on the host (exit 3) for a unit that is
     assert.notEqual(after, before, 'a new main process');
     assert.equal((await h.sh(WEB, `kill -0 ${before} 2>/dev/null && echo alive || echo gone`)).trim(), 'gone', 'the hung process was killed');
   } finally {
-    await h.sh(WEB, `systemctl kill --signal=SIGKILL remlite-hang 2>/dev/null; systemctl stop remlite-hang 2>/dev/null; rm -f ${HANG_UNIT}; systemctl daemon-reload`);
+    await h.sh(WEB, `systemctl kill --signal=SIGKILL remlite-hang 2>/dev/null; systemctl stop remlite-hang 2>/dev/null; rm -f ${HANG_UNIT}; systemctl daemon-reload; systemctl reset-failed remlite-hang 2>/dev/null || :`);
   }
 });
