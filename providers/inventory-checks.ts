@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
-import type { ConfigDecl, DatabaseDecl, HostChecks } from '../src/model/index.js';
+import type { ConfigDecl, DatabaseDecl, HealthCheckDecl, HostChecks } from '../src/model/index.js';
+import { parseHealthUrl } from '../src/util/health-url.js';
 import { NO_CHECKS } from '../src/model/index.js';
 import { isSafeServiceName } from '../src/util/shell-quote.js';
 
@@ -12,6 +13,7 @@ export const CHECK_KEYS = {
   modules: 'modules',
   databases: 'databases',
   cleanup: 'cleanupPaths',
+  health: 'health',
 } as const satisfies Record<string, keyof HostChecks>;
 export type CheckKey = keyof typeof CHECK_KEYS;
 export const CHECK_KEY_NAMES = Object.keys(CHECK_KEYS) as CheckKey[];
@@ -98,6 +100,85 @@ function readNames(r: CheckReader, key: string, node: Node | null, re: RegExp, w
   return [...new Set(out)];
 }
 
+const HEALTH_KEYS = ['service', 'http', 'expect', 'tcp', 'host', 'cmd', 'max'];
+const HEALTH_HINT = 'write - { service: apache2, http: "http://127.0.0.1/health", expect: 200 }, - { service: mariadb, tcp: 3306 } or - { service: postfix, cmd: "postqueue -j | wc -l", max: 100 }';
+
+/** A whole number in [min, max] from a scalar (YAML number or digits). */
+function integerOf(node: Node | null, min: number, max: number): number | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = typeof node.value === 'string' && /^\d{1,15}$/.test(node.value) ? Number(node.value) : node.value;
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
+}
+
+/** One `health:` entry: a service and exactly one of http (+ expect), tcp (+ host), cmd (+ max). */
+function readHealth(r: CheckReader, node: Node | null): HealthCheckDecl | undefined {
+  if (!node || !isMap(node)) {
+    r.report(node, 'each entry of "health" must be a mapping', HEALTH_HINT);
+    return undefined;
+  }
+  const f = r.fields(node, HEALTH_KEYS, 'a health check');
+  const serviceField = f.get('service');
+  const service = serviceField ? r.string('service', serviceField.value) : undefined;
+  if (!service || !isSafeServiceName(service)) {
+    r.report(serviceField?.value ?? node, service ? `unsafe service name "${service}"` : 'health check without a "service"', 'name the systemd unit it checks: letters, digits and _ . @ : + - only');
+    return undefined;
+  }
+  const kinds = (['http', 'tcp', 'cmd'] as const).filter((k) => f.has(k));
+  if (kinds.length !== 1) {
+    r.report(node, `a health check needs exactly one of http, tcp or cmd (got ${kinds.join(', ') || 'none'})`, HEALTH_HINT);
+    return undefined;
+  }
+  const extra = (key: string, allowedWith: string): boolean => {
+    if (!f.has(key) || kinds[0] === allowedWith) return false;
+    r.report(f.get(key)?.key, `"${key}" belongs to ${allowedWith} health checks`, HEALTH_HINT);
+    return true;
+  };
+  if (extra('expect', 'http') || extra('host', 'tcp') || extra('max', 'cmd')) return undefined;
+  if (kinds[0] === 'http') {
+    const url = r.string('http', f.get('http')?.value ?? null);
+    if (url === undefined || !parseHealthUrl(url)) {
+      r.report(f.get('http')?.value, `health URL "${url ?? ''}" is not a plain http://host[:port]/path`, 'https and user:password@ are not checked; write e.g. http://127.0.0.1/health');
+      return undefined;
+    }
+    const expectField = f.get('expect');
+    if (!expectField) return { service, http: url };
+    const expect = integerOf(expectField.value, 100, 599);
+    if (expect === undefined) {
+      r.report(expectField.value, '"expect" must be an HTTP status (100-599)', 'e.g. expect: 200');
+      return undefined;
+    }
+    return { service, http: url, expect };
+  }
+  if (kinds[0] === 'tcp') {
+    const port = integerOf(f.get('tcp')?.value ?? null, 1, 65535);
+    if (port === undefined) {
+      r.report(f.get('tcp')?.value, '"tcp" must be a port number (1-65535)', 'e.g. tcp: 3306');
+      return undefined;
+    }
+    const hostField = f.get('host');
+    if (!hostField) return { service, tcp: port };
+    const host = r.string('host', hostField.value);
+    if (host === undefined || !/^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/.test(host)) {
+      r.report(hostField.value, `"${host ?? ''}" is not a host name or address`, 'e.g. host: 127.0.0.1');
+      return undefined;
+    }
+    return { service, tcp: port, host };
+  }
+  const cmd = r.string('cmd', f.get('cmd')?.value ?? null);
+  if (cmd === undefined || !cmd.trim() || /[\x00-\x1f\x7f]/.test(cmd)) {
+    r.report(f.get('cmd')?.value, 'health "cmd" must be one line of shell', 'e.g. cmd: "postqueue -j | wc -l"');
+    return undefined;
+  }
+  const maxField = f.get('max');
+  if (!maxField) return { service, cmd };
+  const max = integerOf(maxField.value, 0, Number.MAX_SAFE_INTEGER);
+  if (max === undefined) {
+    r.report(maxField.value, '"max" must be a whole number', 'e.g. max: 100 (the command prints one number)');
+    return undefined;
+  }
+  return { service, cmd, max };
+}
+
 /** The check keys present in one defaults or host mapping; absent keys are left out. */
 export function readChecks(r: CheckReader, f: Map<string, { key: Node; value: Node | null }>): Partial<HostChecks> {
   const c: Partial<HostChecks> = {};
@@ -125,6 +206,12 @@ export function readChecks(r: CheckReader, f: Map<string, { key: Node; value: No
       (name): DatabaseDecl => ({ engine: 'mysql', name }),
     );
   }
+  const health = f.get('health');
+  if (health) {
+    const items = r.items(health.value);
+    if (!items) r.report(health.value, '"health" must be a list', HEALTH_HINT);
+    else c.health = items.map((item) => readHealth(r, item)).filter((h): h is HealthCheckDecl => h !== undefined);
+  }
   return c;
 }
 
@@ -142,6 +229,8 @@ export function mergeChecks(defaults: Partial<HostChecks>, host: Partial<HostChe
     databases: [...pick('databases')],
     cleanupPaths: [...pick('cleanupPaths')],
   };
+  const health = host.health ?? defaults.health;
+  if (health?.length) checks.health = [...health];
   const empty = Object.values(checks).every((v: unknown[]) => v.length === 0);
   return empty ? NO_CHECKS : checks;
 }

@@ -13,6 +13,7 @@ export function newChecksPlan(machine: Machine, baseline: HostBaseline): Capture
     modules: false,
     databases: full.databases.filter((d) => !baseline.databases[d]),
     skipped: [],
+    learn: false,
   };
 }
 

@@ -58,7 +58,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
   const fail = (summary: string): AcceptOutcome => ({ machineId: machine.id, ok: false, problems: [summary], summary });
 
   if (isEmptyCapture(plan)) return fail(`${machine.name} declares no configs, data, permission files, modules or databases: nothing to accept`);
-  await audit('started', `capture ${plan.files.length} files${plan.modules ? ', modules' : ''}${plan.databases.length ? `, databases ${plan.databases.join(' ')}` : ''}`);
+  await audit('started', `capture ${plan.files.length} files${plan.modules ? ', modules' : ''}${plan.databases.length ? `, databases ${plan.databases.join(' ')}` : ''}${plan.learn ? ', running units and listening sockets' : ''}`);
 
   const r = await runCapture(deps, machine, captureScript(plan, MAX_CAPTURE_BYTES));
   const failed = failureText(r);
@@ -77,16 +77,40 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     modules: parsed.modules ?? [],
     databases: {},
   };
+  if (parsed.learned) {
+    const { logStats, tables, ...learned } = parsed.learned;
+    // Learned databases go the declared ones' way: table list and a dump (recordCapture), db.restore-ready.
+    for (const [name, list] of Object.entries(tables ?? {})) {
+      if (!parsed.databases.some((d) => d.name === name)) parsed.databases.push({ name, tables: list });
+    }
+    baseline.learned = learned;
+    // Learned logs are watched like declared perm_files: their mode and owner at accept.
+    for (const [path, stat] of Object.entries(logStats ?? {})) baseline.files[path] = { kind: 'log', ...stat };
+  }
   const { captured, problems } = await recordCapture(deps, machine, parsed, baseline);
   problems.unshift(...plan.skipped);
   if (plan.modules) captured.splice(parsed.files.filter((f) => !f.problem).length, 0, `${baseline.modules.length} loaded modules`);
+  const learned = baseline.learned;
+  if (learned?.units.length) {
+    captured.push(`running units: ${learned.units.join(' ')}`);
+    if (learned.sockets.length) captured.push(`listening: ${learned.sockets.map((k) => `${k.unit} ${k.address}:${k.port}/${k.protocol}`).join(', ')}`);
+    if (learned.databases?.length) captured.push(`databases found: ${learned.databases.join(' ')}`);
+    if (learned.logs?.length) captured.push(`log files: ${learned.logs.map((l) => `${l.unit} ${l.path}`).join(', ')}`);
+  }
 
   await deps.baselines.save(baseline);
   deps.baselines.pruneCopies(baseline);
-  const files = Object.keys(baseline.files).length;
-  const dbs = Object.keys(baseline.databases).length;
+  // Declared entries are counted as before; what was learned is its own phrase.
+  const learnedOnly = (k: string, declared: readonly string[]) => !declared.includes(k);
+  const logPaths = new Set((learned?.logs ?? []).map((l) => l.path).filter((p) => learnedOnly(p, plan.files.map((f) => f.path))));
+  const dbNames = new Set((learned?.databases ?? []).filter((d) => learnedOnly(d, plan.databases)));
+  const files = Object.keys(baseline.files).filter((p) => !logPaths.has(p)).length;
+  const dbs = Object.keys(baseline.databases).filter((d) => !dbNames.has(d)).length;
   const summary =
     `${machine.name}: baseline accepted (${files} file${files === 1 ? '' : 's'}${plan.modules ? `, ${baseline.modules.length} modules` : ''}${dbs ? `, ${dbs} database${dbs === 1 ? '' : 's'}` : ''})` +
+    (learned?.units.length
+      ? `; learned ${learned.units.length} running units, ${learned.sockets.length} listening sockets, ${logPaths.size} log files, ${dbNames.size} databases`
+      : '') +
     (problems.length ? `; ${problems.length} not captured: ${problems.join('; ')}` : '');
   await audit('finished', `captured: ${captured.join('; ')}`, 0, problems.length ? problems.join('; ') : undefined);
   return { machineId: machine.id, ok: true, baseline, problems, summary };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import type { CaptureItem, CapturePlan } from './capture-script.js';
+import { parseLearned, type LearnedCapture } from './learn-parse.js';
 
 export interface CapturedFile {
   item: CaptureItem;
@@ -26,6 +27,8 @@ export interface CaptureResult {
   files: CapturedFile[];
   modules?: string[];
   databases: CapturedDatabase[];
+  /** Running units and listening sockets, when the plan learned them. */
+  learned?: LearnedCapture;
   /** False when the output ended before the script's end marker (cut or killed). */
   complete: boolean;
 }
@@ -40,8 +43,20 @@ export function parseCapture(plan: CapturePlan, output: string): CaptureResult {
   let db: CapturedDatabase | undefined;
   let b64: string[] | undefined;
   let inModules = false;
+  let learnLines: string[] | undefined;
+  let inLearn = false;
 
   for (const line of output.split('\n')) {
+    if (inLearn) {
+      if (line === '@@LE') inLearn = false;
+      else learnLines?.push(line);
+      continue;
+    }
+    if (line === '@@L' && plan.learn) {
+      inLearn = true;
+      learnLines = [];
+      continue;
+    }
     if (b64) {
       if (line === '@@E') {
         finishContent(file, b64.join(''));
@@ -89,7 +104,9 @@ export function parseCapture(plan: CapturePlan, output: string): CaptureResult {
     else if (!complete && d.tables === undefined) d.error = 'output cut short before this database';
     else d.tables ??= [];
   }
-  return { files, modules, databases, complete };
+  const result: CaptureResult = { files, modules, databases, complete };
+  if (learnLines && !inLearn) result.learned = parseLearned(learnLines);
+  return result;
 }
 
 /** An owner or group name a repair could not pass to chown (a host may lie about it). */

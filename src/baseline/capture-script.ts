@@ -1,6 +1,7 @@
 import type { Machine } from '../model/index.js';
 import { shQuote } from '../util/shell-quote.js';
 import { SAFE_DATABASE } from './store.js';
+import { learnScript } from './learn-script.js';
 
 /** Files larger than this are not copied into the baseline (the operator is told so). */
 export const MAX_CAPTURE_BYTES = 8 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface CapturePlan {
   databases: string[];
   /** Declarations that cannot be captured (unsafe database names...). */
   skipped: string[];
+  /** Learn the running units and listening sockets too (a full accept; not when only new declarations are added). */
+  learn?: boolean;
 }
 
 export function capturePlan(machine: Machine): CapturePlan {
@@ -41,11 +44,11 @@ export function capturePlan(machine: Machine): CapturePlan {
     if (SAFE_DATABASE.test(d.name)) databases.push(d.name);
     else skipped.push(`database "${d.name}" has a name remlite does not handle`);
   }
-  return { files, modules: (checks?.modules.length ?? 0) > 0, databases, skipped };
+  return { files, modules: (checks?.modules.length ?? 0) > 0, databases, skipped, learn: true };
 }
 
 export function isEmptyCapture(plan: CapturePlan): boolean {
-  return plan.files.length === 0 && !plan.modules && plan.databases.length === 0;
+  return plan.files.length === 0 && !plan.modules && plan.databases.length === 0 && !plan.learn;
 }
 
 /**
@@ -76,6 +79,7 @@ export function captureScript(plan: CapturePlan, maxBytes = MAX_CAPTURE_BYTES): 
       `if out=$(mysql --batch --skip-column-names -e 'SHOW TABLES' ${shQuote(db)} 2>&1); then printf '%s\\n' "$out" | sed 's/^/T /'; else printf '%s\\n' "$out" | sed 's/^/X /'; fi`,
     ),
   );
+  if (plan.learn) lines.push(learnScript());
   lines.push('echo "@@END"');
   return lines.join('\n') + '\n';
 }

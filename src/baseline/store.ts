@@ -63,6 +63,31 @@ function isBaselineDatabase(v: unknown): v is BaselineDatabase {
   return Array.isArray(v['tables']) && v['tables'].every((t) => typeof t === 'string') && optString(v['dump']) && optString(v['dumpedAt']) && optString(v['dumpSha256']);
 }
 
+const LEARNED_UNIT_NAME = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,200}\.service$/;
+
+/** The learned part: unit names and socket addresses reach the probe script (quoted), so their shape is checked again. */
+function learnedProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isRecord(v)) return '"learned" is not an object';
+  if (!Array.isArray(v['units']) || !v['units'].every((u) => typeof u === 'string' && LEARNED_UNIT_NAME.test(u))) return '"learned.units" is not a list of unit names';
+  const socketOk = (k: unknown): boolean =>
+    isRecord(k) &&
+    typeof k['unit'] === 'string' &&
+    LEARNED_UNIT_NAME.test(k['unit']) &&
+    typeof k['address'] === 'string' &&
+    /^[0-9A-Fa-f.:]{2,45}$/.test(k['address']) &&
+    Number.isInteger(k['port']) &&
+    (k['port'] as number) > 0 &&
+    (k['port'] as number) < 65536 &&
+    (k['protocol'] === 'http' || k['protocol'] === 'tcp');
+  if (!Array.isArray(v['sockets']) || !v['sockets'].every(socketOk)) return '"learned.sockets" is not a list of sockets';
+  const logOk = (l: unknown): boolean =>
+    isRecord(l) && typeof l['unit'] === 'string' && LEARNED_UNIT_NAME.test(l['unit']) && typeof l['path'] === 'string' && l['path'].startsWith('/var/log/') && !/[\x00-\x1f\x7f]|(^|\/)\.\.(\/|$)/.test(l['path']);
+  if (v['logs'] !== undefined && (!Array.isArray(v['logs']) || !v['logs'].every(logOk))) return '"learned.logs" is not a list of log files';
+  if (v['databases'] !== undefined && (!Array.isArray(v['databases']) || !v['databases'].every((d) => typeof d === 'string' && SAFE_DATABASE.test(d)))) return '"learned.databases" is not a list of database names';
+  return undefined;
+}
+
 /** Shape check of a parsed baseline.json; a reason when it is not a HostBaseline. */
 export function baselineProblem(v: unknown): string | undefined {
   if (!isRecord(v)) return 'not a JSON object';
@@ -70,7 +95,7 @@ export function baselineProblem(v: unknown): string | undefined {
   if (!isRecord(v['files']) || !Object.values(v['files']).every(isBaselineFile)) return '"files" is not a map of baseline files';
   if (!Array.isArray(v['modules']) || !v['modules'].every((m) => typeof m === 'string')) return '"modules" is not a list of names';
   if (!isRecord(v['databases']) || !Object.values(v['databases']).every(isBaselineDatabase)) return '"databases" is not a map of databases';
-  return undefined;
+  return learnedProblem(v['learned']);
 }
 
 function stamp(d: Date): string {

@@ -9,6 +9,7 @@ import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
 import { detectServiceRestartLoop } from './service-restart-loop.js';
+import { detectServiceUnresponsive } from './service-unresponsive.js';
 import type { Detector } from './types.js';
 import { detectClockSkew } from './clock-skew.js';
 import { detectAlertFiring } from './alert-firing.js';
@@ -69,11 +70,20 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'service.down',
     class: 'service-down',
-    description: 'An expected service is not running, or a unit has failed',
-    how: 'expected unit not active/reloading, or any unit failed; drifted config first',
+    description: 'An expected or accepted-running service is not running, or a unit failed',
+    how: 'expected or learned-at-accept unit not active/reloading, or any unit failed',
     severities: ['warning', 'critical'],
     repairs: ['config.restore', 'service.restart', 'service.start'],
     detect: detectServiceDown,
+  },
+  {
+    id: 'service.unresponsive',
+    class: 'service-unresponsive',
+    description: 'A running service does not answer on its port or its declared health check',
+    how: 'unit active, but a port learned at accept or a declared health check fails',
+    severities: ['critical'],
+    repairs: ['service.force-restart', 'service.restart'],
+    detect: detectServiceUnresponsive,
   },
   {
     id: 'service.restart-loop',
@@ -168,10 +178,10 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'file.perms',
     class: 'file-perms',
-    description: 'A watched file (log) changed mode or ownership',
+    description: 'A watched log (declared, or open by a service at accept) changed or vanished',
     how: 'stat mode/owner/group differ from the baseline; owner lost write = critical',
     severities: ['warning', 'critical'],
-    repairs: ['perms.restore'],
+    repairs: ['perms.restore', 'log.reopen'],
     detect: detectFilePerms,
   },
   {
@@ -213,7 +223,7 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'db.tables',
     class: 'db-tables-missing',
-    description: 'Tables of a declared database were dropped, or it cannot be queried',
+    description: 'Tables of a declared (or found at accept) database dropped, or no query',
     how: 'information_schema.tables lacks tables of the baseline; mysql errors',
     severities: ['critical'],
     repairs: ['db.restore', 'db.rollback'],

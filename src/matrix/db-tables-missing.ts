@@ -27,7 +27,10 @@ export const detectDbTablesMissing: Detector = (ctx) => {
   const probe = ctx.poll.probe;
   if (!probe?.databases) return [];
   const out: Finding[] = [];
-  for (const { name } of declaredChecks(ctx.machine).databases) {
+  const declared = declaredChecks(ctx.machine).databases.map((d) => d.name);
+  // Databases found at accept (nothing declared) are watched the same way.
+  const learned = (ctx.baseline?.learned?.databases ?? []).filter((n) => !declared.includes(n));
+  for (const name of [...declared, ...learned]) {
     const status = probe.databases.find((d) => d.name === name);
     if (!status) continue;
     const finding = (summary: string, evidence: string[], repairs: RepairRef[]): void => {

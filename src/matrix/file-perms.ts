@@ -1,7 +1,8 @@
 import type { Finding } from '../model/index.js';
 import { writeBlocker } from '../util/write-gate.js';
 import { declaredChecks, fileStat, unreadableFinding } from './declared.js';
-import { fit } from './text.js';
+import { RUNNING_STATES } from './service-down.js';
+import { findService, fit } from './text.js';
 import type { Detector } from './types.js';
 
 /** Owner write bit of an octal mode string ("0640"). */
@@ -17,10 +18,30 @@ export const detectFilePerms: Detector = (ctx) => {
   const probe = ctx.poll.probe;
   if (!probe || !ctx.baseline) return [];
   const out: Finding[] = [];
-  for (const path of declaredChecks(ctx.machine).permFiles) {
+  const declared = declaredChecks(ctx.machine).permFiles;
+  // Log files learned at accept (held open by a running service) are watched without a declaration.
+  const learned = (ctx.baseline.learned?.logs ?? []).filter((l) => !declared.includes(l.path));
+  for (const path of [...declared, ...learned.map((l) => l.path)]) {
     const base = ctx.baseline.files[path];
     const stat = fileStat(probe, path);
     if (!base?.mode || !stat) continue;
+    const writer = learned.find((l) => l.path === path)?.unit.replace(/\.service$/, '');
+    const running = writer ? findService(probe.services, writer) : undefined;
+    if (!stat.exists && writer && running && RUNNING_STATES.has(running.active)) {
+      out.push({
+        machineId: ctx.machine.id,
+        class: 'file-perms',
+        severity: 'critical',
+        summary: fit(`${path} was deleted while ${writer} runs`),
+        evidence: [
+          fit(`${writer} held it open at accept: it now writes into the deleted file, nothing reaches ${path}`),
+          fit(`baseline: ${base.mode} ${base.owner ?? '?'}:${base.group ?? '?'}`),
+        ],
+        subject: path,
+        repairs: [{ action: 'log.reopen', params: { service: writer, path }, label: `Have ${writer} reopen its logs (recreates ${path})` }],
+      });
+      continue;
+    }
     if (!stat.exists) {
       out.push({
         machineId: ctx.machine.id,

@@ -2,10 +2,11 @@ import type { Finding, RepairRef, ServiceStatus, Severity } from '../model/index
 import { brokenConfigs, declaredChecks, failedTests, restoreConfigRepair } from './declared.js';
 import { findService, fit, remoteNow, serviceLine } from './text.js';
 import type { DetectContext, Detector } from './types.js';
+import { detectLearnedServiceDown } from './learned-service-down.js';
 
-const RUNNING_STATES = new Set(['active', 'reloading']);
+export const RUNNING_STATES = new Set(['active', 'reloading']);
 
-function severityOf(s: ServiceStatus): Severity {
+export function severityOf(s: ServiceStatus): Severity {
   // activating/auto-restart is a crashed unit waiting for its next try, not a slow start.
   if (s.active === 'activating' && s.sub !== 'auto-restart') return 'warning';
   if (s.active === 'deactivating') return 'warning';
@@ -50,7 +51,7 @@ function finding(ctx: DetectContext, s: ServiceStatus, expected: boolean): Findi
   };
 }
 
-/** Expected services that are not running, and any failed unit. */
+/** Expected services that are not running, any failed unit, and units that ran at accept (learned-service-down.ts). */
 export const detectServiceDown: Detector = (ctx) => {
   const probe = ctx.poll.probe;
   if (!probe) return [];
@@ -65,5 +66,6 @@ export const detectServiceDown: Detector = (ctx) => {
   for (const s of probe.services) {
     if (s.active === 'failed' && !flagged.has(s)) out.push(finding(ctx, s, false));
   }
+  out.push(...detectLearnedServiceDown(ctx));
   return out;
 };

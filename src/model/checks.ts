@@ -11,6 +11,16 @@ export interface DatabaseDecl {
   name: string;
 }
 
+/**
+ * A declared health check of a service (Monit-style), checked from the host every poll: an HTTP URL
+ * answering `expect` (default: any status below 400), a TCP port accepting, or a command whose
+ * output (a number) stays at or under `max` (exit 0 when no max).
+ */
+export type HealthCheckDecl =
+  | { service: string; http: string; expect?: number }
+  | { service: string; tcp: number; host?: string }
+  | { service: string; cmd: string; max?: number };
+
 /** What the operator declared a host should look like, beyond its services (inventory). */
 export interface HostChecks {
   configs: ConfigDecl[];
@@ -23,6 +33,8 @@ export interface HostChecks {
   databases: DatabaseDecl[];
   /** Extra directories the disk cleanup may empty of old files. */
   cleanupPaths: string[];
+  /** Declared health checks per service (absent when none). */
+  health?: HealthCheckDecl[];
 }
 
 export const NO_CHECKS: HostChecks = Object.freeze({
@@ -76,6 +88,36 @@ export interface HostBaseline {
   files: Record<string, BaselineFile>;
   modules: string[];
   databases: Record<string, BaselineDatabase>;
+  /** What the accept learned by itself, without any declaration (absent in baselines of older versions). */
+  learned?: LearnedState;
+}
+
+/** A TCP socket a service listened on at accept; `http` when it answered a HEAD / then. */
+export interface LearnedSocket {
+  /** systemd unit owning the listening process ("apache2.service"). */
+  unit: string;
+  /** Address the probe connects to (the listening address; 127.0.0.1 / ::1 for a wildcard). */
+  address: string;
+  port: number;
+  protocol: 'http' | 'tcp';
+}
+
+/** A log file a running service wrote at accept. */
+export interface LearnedLog {
+  unit: string;
+  path: string;
+}
+
+export interface LearnedState {
+  /** Service units running at accept ("cron.service"), transient and per-user units left out. */
+  units: string[];
+  sockets: LearnedSocket[];
+  /** Files under /var/log running services held open at accept (their mode and owner are in `files`, kind log). */
+  logs?: LearnedLog[];
+  /** Non-system schemas of a local MariaDB/MySQL at accept (their tables and dump are in `databases`). */
+  databases?: string[];
+  /** Why something could not be learned (no ss, no systemd...). */
+  notes?: string[];
 }
 
 export interface BaselineFile {

@@ -13,6 +13,7 @@ export type FailureClass =
   | 'service-down'
   | 'service-restart-loop'
   | 'service-missing'
+  | 'service-unresponsive'
   | 'disk-full'
   | 'inodes-full'
   | 'fs-read-only'

@@ -76,10 +76,25 @@ export interface HostProbe {
   /** Declared modules not loaded whose absence the host cannot prove (no readable modules.builtin). */
   modulesUnknown?: string[];
   databases?: DatabaseStatus[];
+  /** Learned listening sockets and declared health checks, as the host itself saw them this poll. */
+  reach?: ReachCheckResult[];
   /** Filesystem error counters (ext4 errors_count) that are not zero. */
   fsErrors?: { device: string; count: number }[];
   /** Alertmanager alerts firing on the host (metrics-fed hosts, with --alertmanager). */
   alerts?: HostAlert[];
+}
+
+/** One service check the probe ran from the host: a learned socket or a declared health check. */
+export interface ReachCheckResult {
+  /** Learned at accept (socket) or declared in the inventory (health). */
+  origin: 'learned' | 'declared';
+  /** Service name as given (unit suffix .service stripped). */
+  service: string;
+  /** What was checked, in words: "HEAD / on 127.0.0.1:80", "tcp 127.0.0.1:3306", "cmd postqueue -j | wc -l". */
+  check: string;
+  ok: boolean;
+  /** Why it failed: "timed out after 3 s", "connection refused", "status 500 (expected 200)", "output 250 > 100". */
+  detail?: string;
 }
 
 /** Reachability of a host as the poller sees it. */

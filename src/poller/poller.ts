@@ -158,7 +158,7 @@ export class Poller {
     let deadline: NodeJS.Timeout | undefined;
     try {
       result = await Promise.race([
-        probeHost(this.hostExec, host.machine, this.opts),
+        probeHost(this.hostExec, host.machine, this.opts, this.opts.baselineOf?.(id)),
         new Promise<PollResult>((resolve) => {
           deadline = setTimeout(
             () => resolve({ machineId: id, at: started, reach: 'timeout', latencyMs: Date.now() - started, error: `probe gave no answer in ${Math.round(deadlineMs / 1000)} s` }),

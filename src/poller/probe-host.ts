@@ -1,4 +1,4 @@
-import type { Machine, PollResult } from '../model/index.js';
+import type { HostBaseline, Machine, PollResult } from '../model/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { buildProbeScript } from '../probe/script.js';
 import { parseProbeOutput } from '../probe/parse.js';
@@ -10,7 +10,7 @@ export interface ProbeOptions {
 }
 
 /** Probes one machine with one exec and turns whatever happens into a PollResult. Never throws. */
-export async function probeHost(hostExec: HostExec, machine: Machine, opts: ProbeOptions): Promise<PollResult> {
+export async function probeHost(hostExec: HostExec, machine: Machine, opts: ProbeOptions, baseline?: HostBaseline): Promise<PollResult> {
   const at = Date.now();
   const cloud = machine.cloud;
   if (cloud && cloud.state !== 'running') {
@@ -21,7 +21,7 @@ export async function probeHost(hostExec: HostExec, machine: Machine, opts: Prob
   if (!machine.ssh && machine.provider !== 'local') {
     return { machineId: machine.id, at, reach: 'no-ssh', error: 'no address to log in with (see the ssh address setting of its provider)' };
   }
-  const r = await hostExec.runScript(machine, buildProbeScript(machine.services, machine.checks), opts.timeoutMs);
+  const r = await hostExec.runScript(machine, buildProbeScript(machine.services, machine.checks, baseline?.learned), opts.timeoutMs);
   if (r.failure) {
     const hostKey = r.failure.error?.hostKey;
     return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: sanitizeLine(r.failure.message), hostKey };

@@ -1,6 +1,7 @@
 import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
+import { parseReach } from './parse-reach.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -83,6 +84,7 @@ function parseOrFail(text: string): ParseResult {
     if (unknown.length) probe.modulesUnknown = unknown;
   }
   if (sections.has('databases')) probe.databases = parseDatabases(get('databases'), warn);
+  if (sections.has('reach')) probe.reach = parseReach(get('reach'), warn);
   if (sections.has('fserrors')) probe.fsErrors = parseFsErrors(get('fserrors'), warn);
   return { ok: true, probe };
 }

@@ -1,6 +1,7 @@
-import { NO_CHECKS, type HostChecks } from '../model/index.js';
+import { NO_CHECKS, type HostChecks, type LearnedState } from '../model/index.js';
 import { isSafeServiceName, shQuote } from '../util/shell-quote.js';
 import { checksScript, LAST5_FUNCTION } from './script-checks.js';
+import { plannedReach, reachScript } from './script-reach.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -22,6 +23,7 @@ export const SECTIONS = [
   'configtests',
   'modules',
   'databases',
+  'reach',
   'fserrors',
   'warnings',
   'end',
@@ -50,6 +52,9 @@ export const PSEUDO_FS_TYPES = [
   'nsfs', 'rpc_pipefs', 'efivarfs', 'selinuxfs', 'nfsd',
 ];
 
+/** Learned unit names (checked when the baseline was loaded; again here, the script is what runs). */
+const LEARNED_UNIT_IN_SCRIPT = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,200}\.service$/;
+
 const UNIT_SUFFIXES = ['service', 'socket', 'target', 'timer', 'mount', 'automount', 'swap', 'path', 'slice', 'scope', 'device'];
 
 /** systemd unit name for an expected service: `.service` is appended when it has no unit suffix. */
@@ -66,8 +71,18 @@ export function unitNameFor(service: string): string {
  * script itself can print a section marker.
  * Declared checks add the files, configtests, modules and databases sections (see script-checks.ts).
  */
-export function buildProbeScript(services: string[], checks: HostChecks = NO_CHECKS): string {
-  const extra = checksScript(checks);
+export function buildProbeScript(services: string[], checks: HostChecks = NO_CHECKS, learned?: LearnedState): string {
+  // Log files learned at accept are stat'ed like declared perm_files.
+  const learnedLogs = (learned?.logs ?? []).map((l) => l.path).filter((p) => !checks.permFiles.includes(p));
+  // Databases found at accept are queried like declared ones.
+  const learnedDbs = (learned?.databases ?? []).filter((n) => !checks.databases.some((d) => d.name === n)).map((name) => ({ engine: 'mysql' as const, name }));
+  const extra = checksScript(
+    learnedLogs.length + learnedDbs.length ? { ...checks, permFiles: [...checks.permFiles, ...learnedLogs], databases: [...checks.databases, ...learnedDbs] } : checks,
+  );
+  // Units running at accept are asked of systemctl show with the expected ones (learned-service-down);
+  // their listening sockets and the declared health checks are the reach section.
+  const learnedUnits = (learned?.units ?? []).filter((u) => LEARNED_UNIT_IN_SCRIPT.test(u)).slice(0, 200).map(shQuote).join(' ');
+  const reach = plannedReach(learned?.sockets ?? [], checks.health ?? []);
   const safe = [...new Set(services.filter(isSafeServiceName))];
   const dropped = services.length - services.filter(isSafeServiceName).length;
   const names = safe.map(shQuote).join(' ');
@@ -100,7 +115,8 @@ section() { printf '${m} %s\\n' "$1"; }
 put() { case $1 in *@@*) printf '%s\\n' "$1" | guard ;; *) printf '%s\\n' "$1" ;; esac; }
 ${LAST5_FUNCTION}
 ${dropped > 0 ? `warn 'dropped ${dropped} service name(s) that are not valid unit names'\n` : ''}\
-${extra.dropped > 0 ? `warn 'dropped ${extra.dropped} declared path(s) or name(s) that are not safe to probe'\n` : ''}
+${extra.dropped > 0 ? `warn 'dropped ${extra.dropped} declared path(s) or name(s) that are not safe to probe'\n` : ''}\
+${reach.dropped > 0 ? `warn 'dropped ${reach.dropped} health check(s) or learned socket(s) that are not safe to probe'\n` : ''}
 section meta
 # Host name and kernel release from /proc (what uname -n -r prints) without a command; uname if unreadable.
 # KREL is kept for the modules section.
@@ -201,6 +217,7 @@ section systemd
 if [ "$init" = systemd ]; then
   set -- ${units}
   expected=$#
+  ${learnedUnits ? `set -- "$@" ${learnedUnits}` : ':'}
   # One list-units for failed (and, with no expected service, running) units; failed ones go first.
   states=failed
   [ "$expected" -gt 0 ] || states=failed,running
@@ -236,6 +253,7 @@ if [ "$init" = sysvinit ]; then
 fi
 
 ${extra.text}
+${reachScript(reach.checks)}
 section warnings
 [ -z "$W" ] || put "\${W%"$NL"}"
 section end

@@ -7,6 +7,7 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'service-down': true,
   'service-restart-loop': true,
   'service-missing': true,
+  'service-unresponsive': true,
   'disk-full': true,
   'inodes-full': true,
   'fs-read-only': true,

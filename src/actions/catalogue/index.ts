@@ -6,6 +6,8 @@ import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
 import { RESTORE_ENTRIES } from './restore.js';
 import { SERVICE_ENTRIES } from './service.js';
 import { SYSTEM_ENTRIES } from './system.js';
+import { SERVICE_FORCE_ENTRIES } from './service-force.js';
+import { LOG_REOPEN_ENTRIES } from './log-reopen.js';
 import type { CatalogueEntry } from './types.js';
 
 export type { CatalogueEntry, PlanContext } from './types.js';
@@ -21,6 +23,8 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
   ...DATABASE_ENTRIES,
   ...SYSTEM_ENTRIES,
   ...ACCEPT_NEW_ENTRIES,
+  ...SERVICE_FORCE_ENTRIES,
+  ...LOG_REOPEN_ENTRIES,
   ...CLOUD_ENTRIES,
   ...ALERTMANAGER_ENTRIES,
 };

@@ -1,0 +1,142 @@
+import type { BaselineFile, LearnedLog, LearnedSocket, LearnedState } from '../model/index.js';
+import { accountNameError } from '../util/account-name.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import { MAX_LEARNED_DATABASES, MAX_LEARNED_LOGS, MAX_LEARNED_SOCKETS, MAX_LEARNED_TABLES, MAX_LEARNED_UNITS, SYSTEM_SCHEMAS } from './learn-script.js';
+
+/** Database and table names remlite passes on (the same rule as declared databases). */
+const SAFE_NAME = /^[A-Za-z0-9_]{1,64}$/;
+
+/** A service unit name as systemd writes it; nothing a shell or systemctl could read as more. */
+export const LEARNED_UNIT = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,200}\.service$/;
+/** Per-login units come and go with SSH sessions (ours included): never part of a host's known-good state. */
+const SESSION_UNIT = /^(user@|user-runtime-dir@)/;
+const ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
+
+/** A log path remlite watches: under /var/log, printable, no `..` or `//` (a lying host gets no other path in). */
+export function isLearnableLog(path: string): boolean {
+  // journald's own store is rotated and vacuumed by journald itself: not a log file to watch.
+  return path.startsWith('/var/log/') && !path.startsWith('/var/log/journal/') && path.length <= 400 && !/[\x00-\x1f\x7f]/.test(path) && !/(^|\/)\.\.?(\/|$)/.test(path) && !path.includes('//');
+}
+
+/** What the accept learned, with the stat of each learned log (for baseline.files). */
+export interface LearnedCapture extends LearnedState {
+  logStats?: Record<string, Pick<BaselineFile, 'mode' | 'owner' | 'group'>>;
+  /** Table list per learned database. */
+  tables?: Record<string, string[]>;
+}
+
+/** The address the probe connects to for a listening address as ss prints it ("*:80", "[::]:22", "127.0.0.53%lo:53"). */
+export function connectAddress(local: string): { address: string; port: number } | undefined {
+  const m = /^(.*):(\d{1,5})$/.exec(local);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return undefined;
+  let a = (m[1] ?? '').replace(/^\[/, '').replace(/\]$/, '').replace(/%.*$/, '');
+  if (a === '*' || a === '0.0.0.0') a = '127.0.0.1';
+  else if (a === '::') a = '::1';
+  return ADDRESS.test(a) ? { address: a, port } : undefined;
+}
+
+/** The innermost systemd service of a cgroup path ("/x/system.slice/apache2.service" → apache2.service). */
+function unitOfCgroup(path: string): string | undefined {
+  const all = [...path.matchAll(/(?:^|\/)([^/]+\.service)(?=\/|$)/g)].map((m) => m[1] ?? '');
+  const unit = all[all.length - 1];
+  return unit && LEARNED_UNIT.test(unit) ? unit : undefined;
+}
+
+/** Parses the lines between `@@L` and `@@LE` of the capture (see learn-script.ts). Pure; never throws. */
+export function parseLearned(lines: readonly string[]): LearnedCapture {
+  const units: string[] = [];
+  const logs: LearnedLog[] = [];
+  const logStats: NonNullable<LearnedCapture['logStats']> = {};
+  const tables = new Map<string, string[]>();
+  const notes: string[] = [];
+  let block = new Map<string, string>();
+  const endBlock = (): void => {
+    const id = block.get('Id') ?? '';
+    if (LEARNED_UNIT.test(id) && !SESSION_UNIT.test(id) && block.get('Transient') !== 'yes' && !units.includes(id) && units.length < MAX_LEARNED_UNITS) {
+      units.push(id);
+    }
+    block = new Map();
+  };
+  const unitOfPid = new Map<string, string>();
+  const listening: { protocol: 'http' | 'tcp'; local: string; pids: string[] }[] = [];
+  for (const line of lines) {
+    if (line.startsWith('U ')) {
+      const kv = line.slice(2);
+      const eq = kv.indexOf('=');
+      if (eq <= 0) endBlock();
+      else block.set(kv.slice(0, eq), kv.slice(eq + 1));
+      continue;
+    }
+    if (line === 'U') {
+      endBlock();
+      continue;
+    }
+    const s = /^S (http|tcp) (\S+) (.*)$/.exec(line);
+    if (s) {
+      listening.push({ protocol: s[1] as 'http' | 'tcp', local: s[2] ?? '', pids: [...(s[3] ?? '').matchAll(/pid=(\d{1,10})/g)].map((m) => m[1] ?? '') });
+      continue;
+    }
+    const c = /^C (\d{1,10}) (.*)$/.exec(line);
+    if (c) {
+      const unit = unitOfCgroup(c[2] ?? '');
+      if (unit && !unitOfPid.has(c[1] ?? '')) unitOfPid.set(c[1] ?? '', unit);
+      continue;
+    }
+    const f = /^F (\S+) (\/.*)$/.exec(line);
+    if (f) {
+      const [unit = '', path = ''] = [f[1], f[2]];
+      if (LEARNED_UNIT.test(unit) && isLearnableLog(path) && logs.length < MAX_LEARNED_LOGS && !logs.some((l) => l.path === path)) logs.push({ unit, path });
+      continue;
+    }
+    const g = /^G ([0-7]{1,4}) (\S+) (\S+) (\/.*)$/.exec(line);
+    if (g) {
+      const [mode = '', owner = '', group = '', path = ''] = [g[1], g[2], g[3], g[4]];
+      if (isLearnableLog(path) && !accountNameError(owner, 'owner') && !accountNameError(group, 'group')) logStats[path] = { mode: mode.padStart(4, '0'), owner, group };
+      continue;
+    }
+    const d = /^D (\S+)$/.exec(line);
+    if (d) {
+      const name = d[1] ?? '';
+      if (SAFE_NAME.test(name) && !SYSTEM_SCHEMAS.includes(name) && !tables.has(name) && tables.size < MAX_LEARNED_DATABASES) tables.set(name, []);
+      continue;
+    }
+    const t = /^T (\S+)\t(\S+)$/.exec(line);
+    if (t) {
+      const list = tables.get(t[1] ?? '');
+      if (list && SAFE_NAME.test(t[2] ?? '') && list.length < MAX_LEARNED_TABLES && !list.includes(t[2] ?? '')) list.push(t[2] ?? '');
+      continue;
+    }
+    if (line.startsWith('X ') && notes.length < 10) notes.push(sanitizeLine(line.slice(2)).slice(0, 200));
+  }
+  endBlock();
+
+  const sockets: LearnedSocket[] = [];
+  const seen = new Set<string>();
+  for (const l of listening) {
+    const target = connectAddress(l.local);
+    const unit = l.pids.map((p) => unitOfPid.get(p)).find((u) => u !== undefined && units.includes(u));
+    if (!target || !unit || sockets.length >= MAX_LEARNED_SOCKETS) continue;
+    const key = `${unit} ${target.address} ${target.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sockets.push({ unit, address: target.address, port: target.port, protocol: l.protocol });
+  }
+  units.sort();
+  // The accept tests sockets side by side: their lines come in any order.
+  sockets.sort((a, b) => a.unit.localeCompare(b.unit) || a.address.localeCompare(b.address) || a.port - b.port);
+  const learned: LearnedCapture = { units, sockets };
+  // Only logs of learned units with a stat (regular files, not links) are kept.
+  const kept = logs.filter((l) => units.includes(l.unit) && logStats[l.path]);
+  if (kept.length) {
+    learned.logs = kept;
+    learned.logStats = Object.fromEntries(kept.map((l) => [l.path, logStats[l.path]!]));
+  }
+  if (tables.size) {
+    learned.databases = [...tables.keys()];
+    learned.tables = Object.fromEntries(tables);
+  }
+  if (notes.length) learned.notes = notes;
+  return learned;
+}
