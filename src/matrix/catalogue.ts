@@ -5,6 +5,7 @@ import { detectFsReadOnly } from './fs-read-only.js';
 import { detectHighLoad } from './high-load.js';
 import { detectInodesFull } from './inodes-full.js';
 import { detectMemoryPressure } from './memory-pressure.js';
+import { detectNetmountUnavailable } from './netmount-unavailable.js';
 import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
@@ -118,6 +119,15 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['warning', 'critical'],
     repairs: ['fs.remount-rw'],
     detect: detectFsReadOnly,
+  },
+  {
+    id: 'fs.netmount',
+    class: 'netmount-unavailable',
+    description: 'A network mount (NFS, CIFS, sshfs) hangs, is stale or is not mounted',
+    how: 'detached stat -f per network mount, read by a 2 s deadline; fstab vs mounted',
+    severities: ['critical'],
+    repairs: ['netmount.remount'],
+    detect: detectNetmountUnavailable,
   },
   {
     id: 'host.load',

@@ -3,6 +3,7 @@ import { CHECKS } from './catalogue.js';
 import type { DetectContext } from './types.js';
 
 export { CHECKS, type CheckEntry } from './catalogue.js';
+export { netmountCauseFindings, SERVED_MOUNTS_SUBJECT } from './netmount-cause.js';
 export { DEFAULT_THRESHOLDS, type DetectContext, type Detector, type Thresholds } from './types.js';
 
 /** Runs every check of the catalogue, in catalogue order. */

@@ -31,6 +31,7 @@ export type FailureClass =
   | 'db-tables-missing'
   | 'clock-skew'
   | 'not-accepted'
+  | 'netmount-unavailable'
 
   | 'ec2-status-failed'
   | 'ec2-scheduled-event';

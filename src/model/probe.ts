@@ -32,6 +32,27 @@ export interface VolumeStatus {
   readOnly: boolean;
 }
 
+/** A network filesystem (NFS, CIFS, sshfs...) as the probe's detached check found it. */
+export interface NetMountStatus {
+  mount: string;
+  /** What /proc/mounts names as the source: "server:/export", "user@server:/path", "//server/share". */
+  device: string;
+  fstype: string;
+  /** The server's host name or address, from the device; undefined when it names none. */
+  server?: string;
+  /**
+   * ok: answered; stale: failed at once (ENOTCONN, ESTALE); hung: no answer by the deadline;
+   * missing: in /etc/fstab (not noauto) but not mounted; unchecked: not checked.
+   */
+  state: 'ok' | 'stale' | 'hung' | 'missing' | 'unchecked';
+  /** hung: host epoch ms when the blocked call started. */
+  sinceMs?: number;
+  /** stale: the error; unchecked: why. */
+  error?: string;
+  sizeBytes?: number;
+  availBytes?: number;
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -60,6 +81,8 @@ export interface HostProbe {
   /** Declared modules not loaded whose absence the host cannot prove (no readable modules.builtin). */
   modulesUnknown?: string[];
   databases?: DatabaseStatus[];
+  /** Network mounts (netmounts section), when the host has any. */
+  netMounts?: NetMountStatus[];
   /** Filesystem error counters (ext4 errors_count) that are not zero. */
   fsErrors?: { device: string; count: number }[];
 }

@@ -1,5 +1,5 @@
 import type { Finding, HostBaseline, Machine, PollResult } from '../model/index.js';
-import type { FleetStore } from '../store/index.js';
+import type { DeriveFindings, FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { probeHost, type ProbeOptions } from './probe-host.js';
 
@@ -11,6 +11,8 @@ export interface PollerOptions extends ProbeOptions {
   baselineOf?: (machineId: string) => HostBaseline | undefined;
   /** Polls kept per host for the detectors (sustained load and memory pressure); default 10. */
   historyLength?: number;
+  /** Findings derived from the whole fleet after each batch (a file server named by its clients' mounts). */
+  derive?: DeriveFindings;
 }
 
 /** What a detector gets besides the poll: the host's baseline and its previous polls (oldest first, without this one). */
@@ -155,6 +157,6 @@ export class Poller {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.store.getState().applyPolls(batch);
+    this.store.getState().applyPolls(batch, this.opts.derive);
   }
 }

@@ -5,12 +5,9 @@
 // private state directory, the probe reads what finished by a short deadline, and a check still
 // blocked from an earlier poll is reported (and left alone) instead of starting another one: at most
 // one stuck process per mount, whatever the poll rate.
+import { NETWORK_FS_TYPES } from '../util/network-fs.js';
 
-/** Filesystem types served over the network. Shared with the parser and df's exclusion list. */
-export const NETWORK_FS_TYPES = [
-  'nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ncpfs', 'afs', 'ceph', 'glusterfs', 'lustre', '9p', 'davfs',
-  'fuse.sshfs', 'fuse.glusterfs', 'fuse.ceph', 'fuse.cephfs', 'fuse.s3fs', 'fuse.rclone', 'fuse.gcsfuse',
-];
+export { NETWORK_FS_TYPES };
 
 /** How long the probe waits for the detached checks, in tenths of a second. */
 export const NETMOUNT_DEADLINE_TENTHS = 20;
@@ -29,6 +26,7 @@ export const DF_EXCLUDE_NETWORK = NETWORK_FS_TYPES.map((t) => `-x ${t}`).join(' 
  *   stale     the call failed at once (DETAIL = err=first line of the error, e.g. ENOTCONN)
  *   hung      the call did not return by the deadline (DETAIL = since=EPOCH the blocked call began)
  *   unchecked not checked (DETAIL = why)
+ *   missing   listed in /etc/fstab (without noauto) but not mounted
  */
 export function netmountsScript(): string {
   return `section netmounts
@@ -54,11 +52,11 @@ if [ -n "$ND" ]; then
     set +f
     for f in "$ND"/*.mnt; do
       [ -f "$f" ] || continue
-      om=''; ot=''; read -r om ot <"$f" 2>/dev/null
+      om=''; ot=''; read -r om ot 2>/dev/null <"$f"
       [ "$om" = "$mnt" ] || continue
       p=\${f##*/}; p=\${p%.mnt}
       case $p in ''|*[!0-9]*) rm -f "$f"; continue ;; esac
-      c=''; read -r c </proc/$p/comm 2>/dev/null
+      c=''; read -r c 2>/dev/null </proc/$p/comm
       if [ "$c" = stat ] && [ -z "$old" ]; then old=$p; since=\${ot%%-*}
       else rm -f "$f" "$ND/$ot.out"; fi
     done
@@ -81,8 +79,9 @@ if [ -n "$ND" ]; then
     busy=''
     IFS=$NL
     for x in $P; do
+      unset IFS
       p=\${x%% *}; s=''
-      read -r _ _ s _ </proc/$p/stat 2>/dev/null
+      read -r _ _ s _ 2>/dev/null </proc/$p/stat
       case $s in ''|Z) ;; *) busy=1; break ;; esac
     done
     unset IFS
@@ -95,17 +94,26 @@ if [ -n "$ND" ]; then
     unset IFS
     set -- $x
     p=$1; tok=$2; t=$3; dev=$4; mnt=$5
-    s=''; read -r _ _ s _ </proc/$p/stat 2>/dev/null
+    s=''; read -r _ _ s _ 2>/dev/null </proc/$p/stat
     case $s in
       ''|Z)
         wait "$p"; rc=$?
-        o=''; read -r o <"$ND/$tok.out" 2>/dev/null
+        o=''; read -r o 2>/dev/null <"$ND/$tok.out"
         rm -f "$ND/$p.mnt" "$ND/$tok.out"
         if [ "$rc" -eq 0 ]; then put "ok $t $dev $mnt $o"; else put "stale $t $dev $mnt err=$o"; fi ;;
       *) put "hung $t $dev $mnt since=$e" ;;
     esac
   done
   unset IFS
+fi
+if [ -r /etc/fstab ]; then
+  while read -r dev mnt t opts rest; do
+    case $dev in ''|'#'*) continue ;; esac
+    case $t in ${NETWORK_FS_CASE}) ;; *) continue ;; esac
+    case ,$opts, in *,noauto,*) continue ;; esac
+    case $NL$NM in *" $mnt "*) continue ;; esac
+    put "missing $t $dev $mnt"
+  done </etc/fstab
 fi
 `;
 }

@@ -163,7 +163,7 @@ else warn '/proc/meminfo unreadable'
 fi
 
 section mounts
-# NM: network mounts, never touched by df (see netmounts); LM: the others, for a df without -x.
+# NM: network mounts, never given to df (see netmounts); LM: the others, for a df without -x.
 NM=''; LM=''
 if [ -r /proc/mounts ]; then
   o=''
@@ -171,7 +171,10 @@ if [ -r /proc/mounts ]; then
     case $fstype in ${fsCase}) continue ;; esac
     case $mnt in /dev|/dev/*|/sys|/sys/*|/proc|/proc/*|/run/*) continue ;; esac
     o="$o$dev $mnt $fstype \${opts%%,*}$NL"
-    case $fstype in ${NETWORK_FS_CASE}) NM="$NM$dev $mnt $fstype$NL" ;; *) LM="$LM$mnt$NL" ;; esac
+    case $fstype in
+      ${NETWORK_FS_CASE}) NM="$NM$dev $mnt $fstype$NL" ;;
+      *) case $mnt in *\\*) ;; *) LM="$LM$mnt$NL" ;; esac ;;
+    esac
   done </proc/mounts
   [ -z "$o" ] || put "\${o%"$NL"}"
 else warn '/proc/mounts unreadable: filesystem types and ro/rw unknown'

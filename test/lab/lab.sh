@@ -73,7 +73,6 @@ pool_addr() { awk -v p="$1" '$3 == p { print $2; exit }' "$LAB/hosts.list" "$LAB
 # Pool hosts (web + db) in the recorded list: what `start N` counts.
 pool_host_count() { awk '$3 == "web" || $3 == "db"' "$LAB/hosts.list" | wc -l; }
 SHARE_MOUNT=/var/www/html/shared
-SHARE_UNIT=var-www-html-shared.mount
 
 ssh_opts() {
   echo -F /dev/null -i "$LAB/client_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes \
@@ -232,19 +231,9 @@ EOF
   web)
     install -m 0600 "$LAB/share_ed25519" "$r/root/.ssh/lab_share_ed25519"
     mkdir -p "$r$SHARE_MOUNT"
-    # Not started at boot (the file server boots beside it): lab.sh starts it once all are up.
-    cat >"$r/etc/systemd/system/$SHARE_UNIT" <<EOF
-[Unit]
-Description=remlite lab static content from the file server (sshfs)
-After=network-online.target
-
-[Mount]
-What=root@$STACK_FS_ADDR:/srv/share
-Where=$SHARE_MOUNT
-Type=fuse.sshfs
-Options=_netdev,allow_other,IdentityFile=/root/.ssh/lab_share_ed25519,UserKnownHostsFile=/etc/ssh/lab_share_known_hosts,StrictHostKeyChecking=yes,BatchMode=yes
-TimeoutSec=20
-EOF
+    # As a sysadmin would: an fstab line (no nofail: sshfs rejects it). The file server boots beside
+    # it, so the mount at boot may fail; lab.sh mounts it once every host is up.
+    echo "root@$STACK_FS_ADDR:/srv/share $SHARE_MOUNT fuse.sshfs _netdev,allow_other,IdentityFile=/root/.ssh/lab_share_ed25519,UserKnownHostsFile=/etc/ssh/lab_share_known_hosts,StrictHostKeyChecking=yes,BatchMode=yes 0 0" >>"$r/etc/fstab"
     ;;
   mail)
     cat >"$r/etc/postfix/main.cf" <<EOF
@@ -279,7 +268,7 @@ mount_shares() {
   while read -r name addr pool pid; do
     [[ "$pool" == web ]] || continue
     echo "$STACK_FS_ADDR $fs_key" >"$LAB/hosts/$name/root/etc/ssh/lab_share_known_hosts"
-    lab_ssh "$addr" "systemctl start $SHARE_UNIT && test -r $SHARE_MOUNT/index.html" ||
+    lab_ssh "$addr" "mountpoint -q $SHARE_MOUNT || mount $SHARE_MOUNT; test -r $SHARE_MOUNT/index.html" ||
       { echo "lab: $name: could not mount the file server's share on $SHARE_MOUNT" >&2; return 1; }
   done < <(recorded_hosts)
 }

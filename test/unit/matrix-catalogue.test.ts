@@ -25,6 +25,7 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'db-tables-missing': true,
   'clock-skew': true,
   'not-accepted': true,
+  'netmount-unavailable': true,
   'ec2-status-failed': true,
   'ec2-scheduled-event': true,
 };

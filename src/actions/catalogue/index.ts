@@ -2,6 +2,7 @@ import type { CatalogueEntry } from '../catalogue.js';
 import { ACCEPT_NEW_ENTRIES } from './accept-new.js';
 import { DATABASE_ENTRIES } from './database.js';
 import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
+import { NETMOUNT_ENTRIES } from './netmount.js';
 import { RESTORE_ENTRIES } from './restore.js';
 import { SYSTEM_ENTRIES } from './system.js';
 
@@ -12,4 +13,5 @@ export const REPAIR_ENTRIES: Record<string, CatalogueEntry> = {
   ...DATABASE_ENTRIES,
   ...SYSTEM_ENTRIES,
   ...ACCEPT_NEW_ENTRIES,
+  ...NETMOUNT_ENTRIES,
 };
