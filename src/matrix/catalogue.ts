@@ -6,6 +6,7 @@ import { detectHighLoad } from './high-load.js';
 import { detectInodesFull } from './inodes-full.js';
 import { detectMemoryPressure } from './memory-pressure.js';
 import { detectNetmountUnavailable } from './netmount-unavailable.js';
+import { detectMailQueueBacklog } from './mail-queue-backlog.js';
 import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
@@ -128,6 +129,15 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['critical'],
     repairs: ['netmount.remount'],
     detect: detectNetmountUnavailable,
+  },
+  {
+    id: 'mail.queue',
+    class: 'mail-queue-backlog',
+    description: 'Mail is piling up in the postfix queue',
+    how: 'postqueue -p requests >= mailQueueWarn (100) / mailQueueCrit (1000)',
+    severities: ['warning', 'critical'],
+    repairs: ['mail.flush'],
+    detect: detectMailQueueBacklog,
   },
   {
     id: 'host.load',

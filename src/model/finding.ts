@@ -32,6 +32,7 @@ export type FailureClass =
   | 'clock-skew'
   | 'not-accepted'
   | 'netmount-unavailable'
+  | 'mail-queue-backlog'
 
   | 'ec2-status-failed'
   | 'ec2-scheduled-event';

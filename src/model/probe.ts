@@ -53,6 +53,12 @@ export interface NetMountStatus {
   availBytes?: number;
 }
 
+/** The postfix queue as `postqueue -p` reports it: a count, or why there is none. */
+export interface MailQueueStatus {
+  count?: number;
+  unavailable?: string;
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -81,6 +87,8 @@ export interface HostProbe {
   /** Declared modules not loaded whose absence the host cannot prove (no readable modules.builtin). */
   modulesUnknown?: string[];
   databases?: DatabaseStatus[];
+  /** The postfix queue, when postfix is installed. */
+  mailQueue?: MailQueueStatus;
   /** Network mounts (netmounts section), when the host has any. */
   netMounts?: NetMountStatus[];
   /** Filesystem error counters (ext4 errors_count) that are not zero. */

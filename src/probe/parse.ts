@@ -2,6 +2,7 @@ import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
 import { parseNetMounts } from './parse-netmounts.js';
+import { parseMailQueue } from './parse-mailqueue.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -87,6 +88,8 @@ function parseOrFail(text: string): ParseResult {
   if (sections.has('fserrors')) probe.fsErrors = parseFsErrors(get('fserrors'), warn);
   const netMounts = parseNetMounts(get('netmounts'), warn);
   if (netMounts.length) probe.netMounts = netMounts;
+  const mailQueue = parseMailQueue(get('mailqueue'), warn);
+  if (mailQueue) probe.mailQueue = mailQueue;
   return { ok: true, probe };
 }
 

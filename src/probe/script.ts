@@ -2,6 +2,7 @@ import { NO_CHECKS, type HostChecks } from '../model/index.js';
 import { isSafeServiceName, shQuote } from '../util/shell-quote.js';
 import { checksScript, LAST5_FUNCTION } from './script-checks.js';
 import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-netmounts.js';
+import { mailqueueScript } from './script-mailqueue.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -17,6 +18,7 @@ export const SECTIONS = [
   'dfi',
   'dfboth',
   'netmounts',
+  'mailqueue',
   'expected',
   'systemd',
   'sysv',
@@ -206,6 +208,7 @@ else
 fi
 
 ${netmountsScript()}
+${mailqueueScript()}
 section expected
 for s in ${names}; do printf '%s\\n' "$s"; done
 

@@ -299,7 +299,9 @@ write_inventory() {
       mail)
         echo "    role: mail"
         echo "    services: [postfix@-, rsyslog, ssh]"
-        echo "    logs: [/var/log/remlite-lab.log, /var/log/mail.log]" ;;
+        echo "    logs: [/var/log/remlite-lab.log, /var/log/mail.log]"
+        echo "    configs:"
+        echo "      - { path: /etc/postfix/main.cf, service: \"postfix@-\" }" ;;
       log)
         echo "    role: loghost"
         echo "    services: [rsyslog, ssh]"

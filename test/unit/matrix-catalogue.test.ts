@@ -26,6 +26,7 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'clock-skew': true,
   'not-accepted': true,
   'netmount-unavailable': true,
+  'mail-queue-backlog': true,
   'ec2-status-failed': true,
   'ec2-scheduled-event': true,
 };
