@@ -7,6 +7,7 @@ import { detectInodesFull } from './inodes-full.js';
 import { detectMemoryPressure } from './memory-pressure.js';
 import { detectNetmountUnavailable } from './netmount-unavailable.js';
 import { detectMailQueueBacklog } from './mail-queue-backlog.js';
+import { detectRemoteLoggingBroken } from './remote-logging-broken.js';
 import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
@@ -138,6 +139,15 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['warning', 'critical'],
     repairs: ['mail.flush'],
     detect: detectMailQueueBacklog,
+  },
+  {
+    id: 'logs.forwarding',
+    class: 'remote-logging-broken',
+    description: "A host's logs do not reach the log host (forwarder or listener down)",
+    how: 'rsyslog TCP forward target without an ESTAB connection (ss -tanp)',
+    severities: ['warning', 'critical'],
+    repairs: ['service.restart'],
+    detect: detectRemoteLoggingBroken,
   },
   {
     id: 'host.load',

@@ -33,6 +33,7 @@ export type FailureClass =
   | 'not-accepted'
   | 'netmount-unavailable'
   | 'mail-queue-backlog'
+  | 'remote-logging-broken'
 
   | 'ec2-status-failed'
   | 'ec2-scheduled-event';

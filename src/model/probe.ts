@@ -59,6 +59,15 @@ export interface MailQueueStatus {
   unavailable?: string;
 }
 
+/** Where rsyslog forwards this host's logs, and (TCP) the states of its connections there. */
+export interface LogForwardTarget {
+  host: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  /** TCP: ss states of the forwarder's connections to the target (ESTAB when logs can flow); [] = none. */
+  states: string[];
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -87,6 +96,8 @@ export interface HostProbe {
   /** Declared modules not loaded whose absence the host cannot prove (no readable modules.builtin). */
   modulesUnknown?: string[];
   databases?: DatabaseStatus[];
+  /** rsyslog forwarding targets, when the host forwards its logs. */
+  logForwarding?: LogForwardTarget[];
   /** The postfix queue, when postfix is installed. */
   mailQueue?: MailQueueStatus;
   /** Network mounts (netmounts section), when the host has any. */

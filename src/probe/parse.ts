@@ -3,6 +3,7 @@ import { sanitizeLine } from '../util/sanitize.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
 import { parseNetMounts } from './parse-netmounts.js';
 import { parseMailQueue } from './parse-mailqueue.js';
+import { parseLogForwarding } from './parse-logfwd.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -90,6 +91,8 @@ function parseOrFail(text: string): ParseResult {
   if (netMounts.length) probe.netMounts = netMounts;
   const mailQueue = parseMailQueue(get('mailqueue'), warn);
   if (mailQueue) probe.mailQueue = mailQueue;
+  const logForwarding = parseLogForwarding(get('logfwd'), warn);
+  if (logForwarding.length) probe.logForwarding = logForwarding;
   return { ok: true, probe };
 }
 

@@ -3,6 +3,7 @@ import { isSafeServiceName, shQuote } from '../util/shell-quote.js';
 import { checksScript, LAST5_FUNCTION } from './script-checks.js';
 import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-netmounts.js';
 import { mailqueueScript } from './script-mailqueue.js';
+import { logfwdScript } from './script-logfwd.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -19,6 +20,7 @@ export const SECTIONS = [
   'dfboth',
   'netmounts',
   'mailqueue',
+  'logfwd',
   'expected',
   'systemd',
   'sysv',
@@ -209,6 +211,7 @@ fi
 
 ${netmountsScript()}
 ${mailqueueScript()}
+${logfwdScript()}
 section expected
 for s in ${names}; do printf '%s\\n' "$s"; done
 

@@ -27,6 +27,7 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'not-accepted': true,
   'netmount-unavailable': true,
   'mail-queue-backlog': true,
+  'remote-logging-broken': true,
   'ec2-status-failed': true,
   'ec2-scheduled-event': true,
 };
