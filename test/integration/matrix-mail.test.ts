@@ -1,6 +1,6 @@
-// Failure matrix, mail, on the lab's postfix host (lab-mail1, local delivery; its inventory entry
-// declares /etc/postfix/main.cf with `postfix check` as the config test): a queue backlog, postfix
-// down, a bad main.cf. Each test breaks the host, checks the first poll started after the fault,
+// Failure matrix, mail, on the lab's postfix host (lab-mail1, local delivery; the test declares
+// /etc/postfix/main.cf for postfix@-, whose default config test is `postfix check`, as an inventory
+// would): a queue backlog, postfix down, a bad main.cf. Each test breaks the host, checks the first poll started after the fault,
 // runs the finding's own repair and checks inside the host that mail works again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,11 +62,13 @@ before(async () => {
   if (skip) return;
   savedMainCf = (await sh(`base64 -w0 < ${MAIN_CF}`)).trim();
   const fleet = await loadFleet({ inventoryPath: (lab as LabInfo).inventoryPath, noSshConfig: true, includeLocal: false });
-  const mail = fleet.machines.find((m) => m.id === MAIL);
-  assert.ok(mail?.checks?.configs.some((c) => c.path === MAIN_CF && c.service === UNIT), 'the lab inventory declares main.cf for postfix');
+  const listed = fleet.machines.find((m) => m.id === MAIL);
+  assert.ok(listed, `${MAIL} is in the lab inventory`);
+  const checks = listed.checks ?? { configs: [], permFiles: [], dataPaths: [], modules: [], databases: [], cleanupPaths: [] };
+  const mail = { ...listed, checks: { ...checks, configs: [...checks.configs, { path: MAIN_CF, service: UNIT }] } };
   stateDir = mkdtempSync(join(tmpdir(), 'remlite-mail-'));
   core = createConsole({
-    machines: [mail!],
+    machines: [mail],
     auditPath: join(stateDir, 'audit.log'),
     stateDir,
     pollIntervalMs: 1000,

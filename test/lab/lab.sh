@@ -299,9 +299,7 @@ write_inventory() {
       mail)
         echo "    role: mail"
         echo "    services: [postfix@-, rsyslog, ssh]"
-        echo "    logs: [/var/log/remlite-lab.log, /var/log/mail.log]"
-        echo "    configs:"
-        echo "      - { path: /etc/postfix/main.cf, service: \"postfix@-\" }" ;;
+        echo "    logs: [/var/log/remlite-lab.log, /var/log/mail.log]" ;;
       log)
         echo "    role: loghost"
         echo "    services: [rsyslog, ssh]"
