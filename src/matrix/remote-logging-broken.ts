@@ -1,5 +1,5 @@
 import type { Finding, LogForwardTarget, Machine, PollResult } from '../model/index.js';
-import { findService, fit } from './text.js';
+import { ago, findService, fit } from './text.js';
 import type { Detector } from './types.js';
 
 /** A TCP forwarding target with no established connection: logs are not reaching it. */
@@ -67,12 +67,18 @@ export function logHostCauseFindings(hosts: readonly LogSenderView[]): Map<strin
     if (ok.length > 0 || broken.length < 2) continue;
     const [id = '', port = ''] = key.split('\n');
     const list = out.get(id) ?? [];
+    // The log host's own view: when each sender's file was last written.
+    const own = hosts.find((h) => h.machine.id === id)?.last?.probe;
+    const lastSeen = broken.sort().flatMap((name) => {
+      const s = own?.logSenders?.find((x) => x.sender === name);
+      return s ? [fit(`${name}: last message ${ago(s.lastSeenMs, own?.remoteTimeMs ?? s.lastSeenMs)}`)] : [];
+    });
     list.push({
       machineId: id,
       class: 'remote-logging-broken',
       severity: 'critical',
       summary: fit(`likely cause: logs of ${broken.length} hosts do not arrive on port ${port} here`),
-      evidence: [fit(`no established connection from: ${broken.sort().join(', ')}`), 'one root cause, many symptoms: is the listener (rsyslog imtcp) up on this host?'],
+      evidence: [fit(`no established connection from: ${broken.join(', ')}`), ...lastSeen, 'one root cause, many symptoms: is the listener (rsyslog imtcp) up on this host?'],
       subject: `log receiver :${port}`,
       repairs: [],
     });

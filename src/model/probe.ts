@@ -68,6 +68,12 @@ export interface LogForwardTarget {
   states: string[];
 }
 
+/** A sender whose logs a log host keeps in its own file, and when that file was last written. */
+export interface LogSender {
+  sender: string;
+  lastSeenMs: number;
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -98,6 +104,8 @@ export interface HostProbe {
   databases?: DatabaseStatus[];
   /** rsyslog forwarding targets, when the host forwards its logs. */
   logForwarding?: LogForwardTarget[];
+  /** Log host: its senders' files (/var/log/remote/NAME.log) and their last write. */
+  logSenders?: LogSender[];
   /** The postfix queue, when postfix is installed. */
   mailQueue?: MailQueueStatus;
   /** Network mounts (netmounts section), when the host has any. */

@@ -1,5 +1,20 @@
-import type { LogForwardTarget } from '../model/index.js';
+import type { LogForwardTarget, LogSender } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
+
+/** The logsenders section: `EPOCH DIR/NAME.log` per sender file on a log host. */
+export function parseLogSenders(lines: string[], warn: (w: string) => void): LogSender[] {
+  const out: LogSender[] = [];
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    const m = /^(\d{1,12}) \/[^\0]*\/([A-Za-z0-9_.-]{1,253})\.log$/.exec(line);
+    if (!m?.[1] || !m[2]) {
+      warn(`logsenders: unexpected line: ${line}`);
+      continue;
+    }
+    out.push({ sender: m[2], lastSeenMs: Number(m[1]) * 1000 });
+  }
+  return out;
+}
 
 const HOST = /^(?:[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\])$/;
 

@@ -3,7 +3,7 @@ import { sanitizeLine } from '../util/sanitize.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
 import { parseNetMounts } from './parse-netmounts.js';
 import { parseMailQueue } from './parse-mailqueue.js';
-import { parseLogForwarding } from './parse-logfwd.js';
+import { parseLogForwarding, parseLogSenders } from './parse-logfwd.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -93,6 +93,8 @@ function parseOrFail(text: string): ParseResult {
   if (mailQueue) probe.mailQueue = mailQueue;
   const logForwarding = parseLogForwarding(get('logfwd'), warn);
   if (logForwarding.length) probe.logForwarding = logForwarding;
+  const logSenders = parseLogSenders(get('logsenders'), warn);
+  if (logSenders.length) probe.logSenders = logSenders;
   return { ok: true, probe };
 }
 

@@ -3,6 +3,21 @@
 // where ss can tell it (root): hosts sharing one network namespace see each other's sockets, so the
 // parser counts only rows naming a process when the probe runs as root.
 
+/** Where a log host keeps one file per sender (the common rsyslog layout, the lab's too). */
+export const REMOTE_LOG_DIR = '/var/log/remote';
+
+/** The logsenders section: last write of each sender's file on a log host (one stat exec). */
+export function logsendersScript(): string {
+  return `section logsenders
+if [ -d ${REMOTE_LOG_DIR} ] && have stat; then
+  set +f
+  o=$(stat -c '%Y %n' -- ${REMOTE_LOG_DIR}/*.log </dev/null 2>/dev/null | head -n 500)
+  set -f
+  [ -z "$o" ] || put "$o"
+fi
+`;
+}
+
 export const SYSLOG_TCP_PORTS = [514, 601, 6514, 10514];
 
 export function logfwdScript(): string {

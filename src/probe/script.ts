@@ -3,7 +3,7 @@ import { isSafeServiceName, shQuote } from '../util/shell-quote.js';
 import { checksScript, LAST5_FUNCTION } from './script-checks.js';
 import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-netmounts.js';
 import { mailqueueScript } from './script-mailqueue.js';
-import { logfwdScript } from './script-logfwd.js';
+import { logfwdScript, logsendersScript } from './script-logfwd.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -21,6 +21,7 @@ export const SECTIONS = [
   'netmounts',
   'mailqueue',
   'logfwd',
+  'logsenders',
   'expected',
   'systemd',
   'sysv',
@@ -212,6 +213,7 @@ fi
 ${netmountsScript()}
 ${mailqueueScript()}
 ${logfwdScript()}
+${logsendersScript()}
 section expected
 for s in ${names}; do printf '%s\\n' "$s"; done
 

@@ -133,6 +133,9 @@ test('remote-logging-broken, log host side: the listener on lab-log1 stopped is 
   });
   assert.equal(cause.severity, 'critical');
   assert.match(cause.summary, /^likely cause: logs of \d+ hosts do not arrive on port 514 here$/);
+  const seenByLogHost = core.store.getState().hosts[LOG]?.last?.probe?.logSenders?.map((s) => s.sender) ?? [];
+  for (const web of WEBS) assert.ok(seenByLogHost.includes(web), `${LOG} keeps a file per sender: ${seenByLogHost.join(', ')}`);
+  for (const web of WEBS) assert.ok(cause.evidence.some((e) => e.startsWith(`${web}: last message `)), cause.evidence.join(' | '));
 
   const own = await firstPollAfter(LOG, t);
   const down = own.findings.find((x) => x.class === 'service-down' && x.subject === 'rsyslog');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_THRESHOLDS, fleetCauseFindings, logHostCauseFindings } from '../../src/matrix/index.js';
 import { detectRemoteLoggingBroken } from '../../src/matrix/remote-logging-broken.js';
 import type { HostProbe, LogForwardTarget, Machine, PollResult, ServiceStatus } from '../../src/model/index.js';
-import { forwardTargets, parseLogForwarding } from '../../src/probe/parse-logfwd.js';
+import { forwardTargets, parseLogForwarding, parseLogSenders } from '../../src/probe/parse-logfwd.js';
 import { buildProbeScript } from '../../src/probe/script.js';
 
 const machine = (id: string, address: string): Machine => ({
@@ -43,6 +43,16 @@ test('parseLogForwarding: as root only the rows naming a process count (a shared
   assert.equal(w.length, 2);
 });
 
+test('parseLogSenders: one sender per file of the log host with its last write; other names are warnings', () => {
+  const w: string[] = [];
+  assert.deepEqual(parseLogSenders(['1700000000 /var/log/remote/lab-web1.log', '1700000100 /var/log/remote/db.example.org.log', '17 /var/log/remote/x y.log', 'garbage'], (x) => w.push(x)), [
+    { sender: 'lab-web1', lastSeenMs: 1_700_000_000_000 },
+    { sender: 'db.example.org', lastSeenMs: 1_700_000_100_000 },
+  ]);
+  assert.equal(w.length, 2);
+  assert.match(buildProbeScript([]), /stat -c '%Y %n' -- \/var\/log\/remote\/\*\.log/);
+});
+
 test('the probe script lists rsyslog forwarding lines and ss rows of syslog ports only when rsyslog forwards', () => {
   const s = buildProbeScript([]);
   assert.match(s, /section logfwd\n/);
@@ -67,13 +77,14 @@ test('log host side: blamed only when two or more senders forward to it and none
   const hosts = (a: string[], b: string[]) => [
     { machine: machine('web1', '10.0.0.1'), last: poll('web1', [tcp(a)]) },
     { machine: machine('web2', '10.0.0.2'), last: poll('web2', [tcp(b)]) },
-    { machine: log, last: poll('log1') },
+    { machine: log, last: { ...poll('log1'), probe: { ...probe(), remoteTimeMs: 1_700_000_060_000, logSenders: [{ sender: 'web1', lastSeenMs: 1_700_000_000_000 }] } } },
   ];
   const out = logHostCauseFindings(hosts([], ['CLOSE-WAIT']));
   const [f] = out.get('log1') ?? [];
   assert.equal(f?.severity, 'critical');
   assert.equal(f?.summary, 'likely cause: logs of 2 hosts do not arrive on port 514 here');
   assert.equal(f?.evidence[0], 'no established connection from: web1, web2');
+  assert.equal(f?.evidence[1], 'web1: last message 60s ago', 'the log host\'s own last-seen per sender');
   assert.equal(logHostCauseFindings(hosts([], ['ESTAB'])).size, 0, 'one sender down is that sender\'s problem');
   assert.equal(logHostCauseFindings(hosts([], [])).size, 1);
   assert.equal(fleetCauseFindings(hosts([], [])).get('log1')?.length, 1, 'combined with the file-server causes');
