@@ -8,7 +8,7 @@ import { Poller } from '../poller/poller.js';
 import { ActionRunner } from '../actions/runner.js';
 import { LogFollower } from '../logs/log-follower.js';
 import { AuditLog, type AuditRotation } from '../persist/audit-log.js';
-import { detectAll, DEFAULT_THRESHOLDS } from '../matrix/index.js';
+import { detectAll, DEFAULT_THRESHOLDS, fleetCauseFindings } from '../matrix/index.js';
 import { BaselineStore } from '../baseline/store.js';
 import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
@@ -101,6 +101,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       // whole probe per host and poll (about 60 MB of heap at 1,000 hosts with 10).
       historyLength: DEFAULT_THRESHOLDS.sustainPolls,
       refreshMetrics: () => void metricsRefresh?.refreshNow(),
+      derive: fleetCauseFindings,
     },
   );
   const cacheWriter = opts.fleetCache ? restoreAndWatchCache(store, opts.fleetCache) : undefined;

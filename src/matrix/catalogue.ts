@@ -5,6 +5,9 @@ import { detectFsReadOnly } from './fs-read-only.js';
 import { detectHighLoad } from './high-load.js';
 import { detectInodesFull } from './inodes-full.js';
 import { detectMemoryPressure } from './memory-pressure.js';
+import { detectNetmountUnavailable } from './netmount-unavailable.js';
+import { detectMailQueueBacklog } from './mail-queue-backlog.js';
+import { detectRemoteLoggingBroken } from './remote-logging-broken.js';
 import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
@@ -129,6 +132,33 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['warning', 'critical'],
     repairs: ['fs.remount-rw'],
     detect: detectFsReadOnly,
+  },
+  {
+    id: 'fs.netmount',
+    class: 'netmount-unavailable',
+    description: 'A network mount (NFS, CIFS, sshfs) hangs, is stale or is not mounted',
+    how: 'detached stat -f per network mount, read by a 2 s deadline; fstab vs mounted',
+    severities: ['critical'],
+    repairs: ['netmount.remount'],
+    detect: detectNetmountUnavailable,
+  },
+  {
+    id: 'mail.queue',
+    class: 'mail-queue-backlog',
+    description: 'Mail is piling up in the postfix queue',
+    how: 'postqueue -p requests >= mailQueueWarn (100) / mailQueueCrit (1000)',
+    severities: ['warning', 'critical'],
+    repairs: ['mail.flush'],
+    detect: detectMailQueueBacklog,
+  },
+  {
+    id: 'logs.forwarding',
+    class: 'remote-logging-broken',
+    description: "A host's logs do not reach the log host (forwarder or listener down)",
+    how: 'rsyslog TCP forward target without an ESTAB connection (ss -tanp)',
+    severities: ['warning', 'critical'],
+    repairs: ['service.restart'],
+    detect: detectRemoteLoggingBroken,
   },
   {
     id: 'host.load',

@@ -21,6 +21,9 @@ export interface Thresholds {
   clockSkewCritMs: number;
   /** High load and memory pressure fire only when they held in this many consecutive probed polls. */
   sustainPolls: number;
+  /** Messages in the postfix queue at which the backlog warns / is critical. */
+  mailQueueWarn: number;
+  mailQueueCrit: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -37,6 +40,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   clockSkewWarnMs: 5_000,
   clockSkewCritMs: 60_000,
   sustainPolls: 3,
+  mailQueueWarn: 100,
+  mailQueueCrit: 1000,
 };
 
 export interface DetectContext {

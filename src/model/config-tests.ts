@@ -34,6 +34,8 @@ export const DEFAULT_CONFIG_TESTS: Readonly<Record<string, DefaultConfigTest>> =
   named: { command: 'named-checkconf', program: 'named-checkconf' },
   bind9: { command: 'named-checkconf', program: 'named-checkconf' },
   postfix: { command: 'postfix check', program: 'postfix' },
+  // Debian's postfix.service is a oneshot wrapper; the instance unit runs the mail system.
+  'postfix@-': { command: 'postfix check', program: 'postfix' },
   haproxy: { command: 'haproxy -c -f /etc/haproxy/haproxy.cfg', program: 'haproxy' },
   rsyslog: { command: 'rsyslogd -N1', program: 'rsyslogd' },
 };

@@ -33,6 +33,9 @@ export type FailureClass =
   | 'clock-skew'
   | 'not-accepted'
   | 'alert-firing'
+  | 'netmount-unavailable'
+  | 'mail-queue-backlog'
+  | 'remote-logging-broken'
 
   | 'ec2-status-failed'
   | 'ec2-scheduled-event';

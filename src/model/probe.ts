@@ -48,6 +48,48 @@ export interface HostAlert {
   source: string;
 }
 
+/** A network filesystem (NFS, CIFS, sshfs...) as the probe's detached check found it. */
+export interface NetMountStatus {
+  mount: string;
+  /** What /proc/mounts names as the source: "server:/export", "user@server:/path", "//server/share". */
+  device: string;
+  fstype: string;
+  /** The server's host name or address, from the device; undefined when it names none. */
+  server?: string;
+  /**
+   * ok: answered; stale: failed at once (ENOTCONN, ESTALE); hung: no answer by the deadline;
+   * missing: in /etc/fstab (not noauto) but not mounted; unchecked: not checked.
+   */
+  state: 'ok' | 'stale' | 'hung' | 'missing' | 'unchecked';
+  /** hung: host epoch ms when the blocked call started. */
+  sinceMs?: number;
+  /** stale: the error; unchecked: why. */
+  error?: string;
+  sizeBytes?: number;
+  availBytes?: number;
+}
+
+/** The postfix queue as `postqueue -p` reports it: a count, or why there is none. */
+export interface MailQueueStatus {
+  count?: number;
+  unavailable?: string;
+}
+
+/** Where rsyslog forwards this host's logs, and (TCP) the states of its connections there. */
+export interface LogForwardTarget {
+  host: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  /** TCP: ss states of the forwarder's connections to the target (ESTAB when logs can flow); [] = none. */
+  states: string[];
+}
+
+/** A sender whose logs a log host keeps in its own file, and when that file was last written. */
+export interface LogSender {
+  sender: string;
+  lastSeenMs: number;
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -78,6 +120,14 @@ export interface HostProbe {
   databases?: DatabaseStatus[];
   /** Learned listening sockets and declared health checks, as the host itself saw them this poll. */
   reach?: ReachCheckResult[];
+  /** rsyslog forwarding targets, when the host forwards its logs. */
+  logForwarding?: LogForwardTarget[];
+  /** Log host: its senders' files (/var/log/remote/NAME.log) and their last write. */
+  logSenders?: LogSender[];
+  /** The postfix queue, when postfix is installed. */
+  mailQueue?: MailQueueStatus;
+  /** Network mounts (netmounts section), when the host has any. */
+  netMounts?: NetMountStatus[];
   /** Filesystem error counters (ext4 errors_count) that are not zero. */
   fsErrors?: { device: string; count: number }[];
   /** Alertmanager alerts firing on the host (metrics-fed hosts, with --alertmanager). */

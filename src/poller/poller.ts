@@ -1,5 +1,5 @@
 import type { Finding, HostBaseline, Machine, PollResult } from '../model/index.js';
-import type { FleetStore } from '../store/index.js';
+import type { DeriveFindings, FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { probeHost, type ProbeOptions } from './probe-host.js';
 
@@ -13,6 +13,8 @@ export interface PollerOptions extends ProbeOptions {
   historyLength?: number;
   /** Asked to refresh hosts whose polls come from a metrics provider (they are never SSH-probed here). */
   refreshMetrics?: (ids: string[]) => void;
+  /** Findings derived from the whole fleet after each batch (a file server named by its clients' mounts). */
+  derive?: DeriveFindings;
 }
 
 /** What a detector gets besides the poll: the host's baseline and its previous polls (oldest first, without this one). */
@@ -189,6 +191,6 @@ export class Poller {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.store.getState().applyPolls(batch);
+    this.store.getState().applyPolls(batch, this.opts.derive);
   }
 }

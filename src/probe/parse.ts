@@ -2,6 +2,9 @@ import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
 import { parseReach } from './parse-reach.js';
+import { parseNetMounts } from './parse-netmounts.js';
+import { parseMailQueue } from './parse-mailqueue.js';
+import { parseLogForwarding, parseLogSenders } from './parse-logfwd.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -86,6 +89,14 @@ function parseOrFail(text: string): ParseResult {
   if (sections.has('databases')) probe.databases = parseDatabases(get('databases'), warn);
   if (sections.has('reach')) probe.reach = parseReach(get('reach'), warn);
   if (sections.has('fserrors')) probe.fsErrors = parseFsErrors(get('fserrors'), warn);
+  const netMounts = parseNetMounts(get('netmounts'), warn);
+  if (netMounts.length) probe.netMounts = netMounts;
+  const mailQueue = parseMailQueue(get('mailqueue'), warn);
+  if (mailQueue) probe.mailQueue = mailQueue;
+  const logForwarding = parseLogForwarding(get('logfwd'), warn);
+  if (logForwarding.length) probe.logForwarding = logForwarding;
+  const logSenders = parseLogSenders(get('logsenders'), warn);
+  if (logSenders.length) probe.logSenders = logSenders;
   return { ok: true, probe };
 }
 

@@ -2,6 +2,9 @@ import { NO_CHECKS, type HostChecks, type LearnedState } from '../model/index.js
 import { isSafeServiceName, shQuote } from '../util/shell-quote.js';
 import { checksScript, LAST5_FUNCTION } from './script-checks.js';
 import { plannedReach, reachScript } from './script-reach.js';
+import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-netmounts.js';
+import { mailqueueScript } from './script-mailqueue.js';
+import { logfwdScript, logsendersScript } from './script-logfwd.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -16,6 +19,10 @@ export const SECTIONS = [
   'df',
   'dfi',
   'dfboth',
+  'netmounts',
+  'mailqueue',
+  'logfwd',
+  'logsenders',
   'expected',
   'systemd',
   'sysv',
@@ -177,12 +184,18 @@ else warn '/proc/meminfo unreadable'
 fi
 
 section mounts
+# NM: network mounts, never given to df (see netmounts); LM: the others, for a df without -x.
+NM=''; LM=''
 if [ -r /proc/mounts ]; then
   o=''
   while read -r dev mnt fstype opts rest; do
     case $fstype in ${fsCase}) continue ;; esac
     case $mnt in /dev|/dev/*|/sys|/sys/*|/proc|/proc/*|/run/*) continue ;; esac
     o="$o$dev $mnt $fstype \${opts%%,*}$NL"
+    case $fstype in
+      ${NETWORK_FS_CASE}) NM="$NM$dev $mnt $fstype$NL" ;;
+      *) case $mnt in *\\*) ;; *) LM="$LM$mnt$NL" ;; esac ;;
+    esac
   done </proc/mounts
   [ -z "$o" ] || put "\${o%"$NL"}"
 else warn '/proc/mounts unreadable: filesystem types and ro/rw unknown'
@@ -190,26 +203,33 @@ fi
 
 # GNU df gives space and inodes in one call (dfboth); other dfs (busybox) take -P -k and -P -i.
 o=''
-have df && o=$(df --output=${DF_BOTH_COLUMNS} -k 2>/dev/null)
+have df && o=$(df --output=${DF_BOTH_COLUMNS} -k ${DF_EXCLUDE_NETWORK} 2>/dev/null)
 if [ -n "$o" ]; then
   section dfboth
   put "$o"
 else
   section df
   if have df; then
-    o=$(df -P -k 2>/dev/null); r=$?
+    # Without -x, name the local mounts so df never calls statfs on a network one.
+    if [ -n "$NM" ]; then IFS=$NL; o=$(df -P -k $LM 2>/dev/null); r=$?; unset IFS
+    else o=$(df -P -k 2>/dev/null); r=$?; fi
     [ -n "$o" ] && put "$o"
     [ -n "$o" ] || warn "df -P -k printed nothing (exit $r)"
   else warn 'df missing: filesystem usage not reported'
   fi
   section dfi
   if have df; then
-    o=$(df -P -i 2>/dev/null); r=$?
+    if [ -n "$NM" ]; then IFS=$NL; o=$(df -P -i $LM 2>/dev/null); r=$?; unset IFS
+    else o=$(df -P -i 2>/dev/null); r=$?; fi
     [ -n "$o" ] && put "$o"
     [ -n "$o" ] || warn "df -P -i unsupported (exit $r): inode usage not reported"
   fi
 fi
 
+${netmountsScript()}
+${mailqueueScript()}
+${logfwdScript()}
+${logsendersScript()}
 section expected
 for s in ${names}; do printf '%s\\n' "$s"; done
 

@@ -25,7 +25,12 @@ export interface HostState {
   busyAction?: string;
   /** last/probe come from the fleet cache of an earlier run: shown as stale until a fresh poll lands. */
   cached?: boolean;
+  /** The part of `findings` derived from other hosts' polls (a file server named by its clients' mounts). */
+  derived?: Finding[];
 }
+
+/** Findings of each host derived from the whole fleet after a batch (see applyPolls). */
+export type DeriveFindings = (hosts: readonly HostState[]) => Map<string, Finding[]>;
 
 export interface ActionRun {
   id: string;
@@ -105,7 +110,7 @@ export interface FleetActions {
   setMachines(machines: Machine[]): void;
   setProvider(name: string, status: ProviderStatus): void;
   /** Apply a batch of poll results and their findings in one update (one render). */
-  applyPolls(batch: { result: PollResult; findings: Finding[] }[]): void;
+  applyPolls(batch: { result: PollResult; findings: Finding[] }[], derive?: DeriveFindings): void;
   /** Seed hosts with the polls of the last-known fleet (marked cached); hosts polled since are left alone. */
   restoreCached(batch: { result: PollResult; findings: Finding[] }[]): void;
   actionStarted(run: ActionRun): void;
@@ -127,6 +132,21 @@ export type FleetStore = StoreApi<FleetState>;
 const MAX_ACTION_HISTORY = 50;
 export const DEFAULT_LOG_SCROLLBACK_BYTES = 16 * 1024 * 1024;
 const lineBytes = (line: string): number => 2 * line.length;
+
+/** Replaces each host's derived findings; a host whose derived findings did not change keeps its state object. */
+function applyDerived(hosts: Record<string, HostState>, derived: Map<string, Finding[]>): void {
+  for (const [id, h] of Object.entries(hosts)) {
+    const now = derived.get(id) ?? [];
+    const before = h.derived ?? [];
+    if (JSON.stringify(now) === JSON.stringify(before)) continue;
+    const own = h.findings.filter((f) => !before.includes(f));
+    const findings = [...own, ...now];
+    const next: HostState = { ...h, findings, severity: worstSeverity(findings.map((f) => f.severity)) };
+    if (now.length) next.derived = now;
+    else delete next.derived;
+    hosts[id] = next;
+  }
+}
 
 export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number; logScrollbackBytes?: number; userActions?: readonly UserAction[] } = {}): FleetStore {
   return createStore<FleetState>()((set, get) => ({
@@ -154,7 +174,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
       set({ providers: { ...get().providers, [name]: status } });
     },
 
-    applyPolls(batch) {
+    applyPolls(batch, derive) {
       if (batch.length === 0) return;
       const hosts = { ...get().hosts };
       let at = 0;
@@ -163,6 +183,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
         if (!old) continue;
         const next: HostState = { ...old, last: result, findings, severity: worstSeverity(findings.map((f) => f.severity)) };
         delete next.cached;
+        delete next.derived;
         if (result.probe) {
           next.probe = result.probe;
           next.probeAt = result.at;
@@ -170,6 +191,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
         hosts[result.machineId] = next;
         at = Math.max(at, result.at);
       }
+      if (derive) applyDerived(hosts, derive(Object.values(hosts)));
       set({ hosts, lastPollAt: at || Date.now() });
     },
 

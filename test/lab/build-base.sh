@@ -6,7 +6,7 @@ set -euo pipefail
 SUITE="${REMLITE_LAB_SUITE:-bookworm}"
 MIRROR="${REMLITE_LAB_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${REMLITE_LAB_CACHE:-/var/cache/remlite-lab}"
-PACKAGES="systemd,systemd-sysv,dbus,openssh-server,procps,kmod,iproute2,apache2,rsyslog,logrotate,mariadb-server,cron"
+PACKAGES="systemd,systemd-sysv,dbus,openssh-server,procps,kmod,iproute2,apache2,rsyslog,logrotate,mariadb-server,cron,postfix,sshfs"
 KEY="$(printf '%s %s v1' "$SUITE" "$PACKAGES" | sha256sum | cut -c1-12)"
 BASE="$CACHE/base-$SUITE-$KEY"
 
@@ -22,9 +22,9 @@ mkdir -p "$CACHE"
 TMP="$BASE.partial"
 rm -rf "$TMP"
 echo "build-base: debootstrap $SUITE into $TMP (a few minutes, once)" >&2
-debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$TMP" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 || {
+debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$TMP" "$MIRROR" >"$CACHE/debootstrap-$KEY.log" 2>&1 || {
   echo "build-base: debootstrap failed, see $CACHE/debootstrap.log" >&2
-  tail -20 "$CACHE/debootstrap.log" >&2
+  tail -20 "$CACHE/debootstrap-$KEY.log" >&2
   exit 1
 }
 

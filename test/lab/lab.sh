@@ -2,7 +2,8 @@
 # The remlite lab: real systemd hosts on this machine, each in its own namespaces, chrooted into
 # an overlay of a shared Debian base, reachable by SSH on its own loopback address 127.77.0.N.
 #
-#   lab.sh start [N]         boot N hosts (default 3, or $REMLITE_LAB_HOSTS); idempotent
+#   lab.sh start [N]         boot N pool hosts (default 3, or $REMLITE_LAB_HOSTS: web1..web(N-1) and
+#                            db1) and, with N >= 3, the REM stack roles fs1, mail1, log1; idempotent
 #   lab.sh stop              power every host off, unmount, remove runtime dirs; idempotent
 #   lab.sh status            one line per host
 #   lab.sh exec NAME -- CMD  run CMD inside a host without SSH (fault injection in tests)
@@ -49,10 +50,29 @@ cgroup_root() {
   return 1
 }
 
-# Host i (1-based) of n: name, pool, address. With 3 or more hosts the last one is the database.
-host_name() { local i=$1 n=$2; if ((n >= 3 && i == n)); then echo lab-db1; else echo "lab-web$i"; fi; }
-host_pool() { [[ "$1" == lab-db* ]] && echo db || echo web; }
+# Host i (1-based) of n pool hosts: name, pool, address. With 3 or more hosts the last one is the
+# database, and the REM stack roles follow it (addresses n+1..n+3): the file server whose share the
+# web hosts mount over sshfs, the mail server and the central syslog host.
+STACK_ROLES=(lab-fs1 lab-mail1 lab-log1)
+STACK_FS_ADDR="" STACK_LOG_ADDR=""
+host_name() {
+  local i=$1 n=$2
+  if ((n >= 3 && i == n)); then echo lab-db1
+  elif ((n >= 3 && i > n)); then echo "${STACK_ROLES[i - n - 1]}"
+  else echo "lab-web$i"; fi
+}
+host_count() { local n=$1; if ((n >= 3)); then echo $((n + ${#STACK_ROLES[@]})); else echo "$n"; fi; }
+host_pool() {
+  case "$1" in
+  lab-db*) echo db ;; lab-fs*) echo files ;; lab-mail*) echo mail ;; lab-log*) echo log ;; *) echo web ;;
+  esac
+}
 host_addr() { echo "$ADDR_PREFIX.$1"; }
+# Address of the (first) host of a pool in the recorded list, or of the list being started.
+pool_addr() { awk -v p="$1" '$3 == p { print $2; exit }' "$LAB/hosts.list" "$LAB/hosts.list.tmp" 2>/dev/null | head -1; }
+# Pool hosts (web + db) in the recorded list: what `start N` counts.
+pool_host_count() { awk '$3 == "web" || $3 == "db"' "$LAB/hosts.list" | wc -l; }
+SHARE_MOUNT=/var/www/html/shared
 
 ssh_opts() {
   echo -F /dev/null -i "$LAB/client_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes \
@@ -77,7 +97,15 @@ is_host_systemd() {
 
 system_state() { lab_ssh "$1" systemctl is-system-running 2>/dev/null || true; }
 
-host_services() { [[ "$(host_pool "$1")" == db ]] && echo "mariadb rsyslog ssh" || echo "apache2 rsyslog ssh"; }
+host_services() {
+  case "$(host_pool "$1")" in
+  db) echo "mariadb rsyslog ssh" ;;
+  files) echo "rsyslog ssh" ;;
+  mail) echo "postfix@- rsyslog ssh" ;;
+  log) echo "rsyslog ssh" ;;
+  *) echo "apache2 rsyslog ssh" ;;
+  esac
+}
 
 lab_healthy() {
   local name addr pool pid state count=0
@@ -150,17 +178,99 @@ EOF
   mkdir -p "$r/etc/systemd/system/local-fs.target.wants"
   ln -sf ../srv-data.mount "$r/etc/systemd/system/local-fs.target.wants/srv-data.mount"
 
+  configure_stack_role "$name" "$addr" "$pool" "$r"
+
   for unit in "${CONTAINER_MASKS[@]}"; do ln -sf /dev/null "$r/etc/systemd/system/$unit"; done
   # mariadb.socket would listen on every address and on the abstract socket @mariadb, which all
   # hosts share (one network namespace): MariaDB itself binds its host's address instead.
   ln -sf /dev/null "$r/etc/systemd/system/mariadb.socket"
   rm -f "$r/etc/systemd/system/sockets.target.wants/mariadb.socket"
-  if [[ "$pool" == db ]]; then
-    rm -f "$r/etc/systemd/system/multi-user.target.wants/apache2.service"
-  else
+  [[ "$pool" == web ]] || rm -f "$r/etc/systemd/system/multi-user.target.wants/apache2.service"
+  if [[ "$pool" != db ]]; then
     ln -sf /dev/null "$r/etc/systemd/system/mariadb.service"
     rm -f "$r/etc/systemd/system/multi-user.target.wants/mariadb.service"
   fi
+}
+
+# The REM stack: every host forwards its logs to the log host over TCP; the file server exports
+# /srv/share over SFTP to the web hosts' sshfs mount; only the mail host runs postfix.
+configure_stack_role() {
+  local name=$1 addr=$2 pool=$3 r=$4 unit
+  if [[ "$pool" != mail ]]; then
+    for unit in postfix.service postfix@-.service; do ln -sf /dev/null "$r/etc/systemd/system/$unit"; done
+    rm -f "$r/etc/systemd/system/multi-user.target.wants/postfix.service"
+  fi
+  [[ -n "$STACK_LOG_ADDR" ]] || return 0
+  case "$pool" in
+  log)
+    mkdir -p "$r/var/log/remote"
+    # One file per sender, by the host name it sends (every sender's TCP source is 127.0.0.1 here:
+    # one loopback); secpath-replace keeps a sender's name from leaving /var/log/remote.
+    cat >"$r/etc/rsyslog.d/10-remlite-log-server.conf" <<EOF
+module(load="imtcp")
+template(name="RemliteBySender" type="string" string="/var/log/remote/%HOSTNAME:::secpath-replace%.log")
+ruleset(name="remlite-remote") { action(type="omfile" dynaFile="RemliteBySender") }
+input(type="imtcp" address="$addr" port="514" ruleset="remlite-remote")
+EOF
+    ;;
+  *)
+    # A disk-assisted queue keeps what the log host did not take yet; retries forever.
+    cat >"$r/etc/rsyslog.d/90-remlite-forward.conf" <<EOF
+*.* action(type="omfwd" target="$STACK_LOG_ADDR" port="514" protocol="tcp" name="remlite-forward"
+           action.resumeRetryCount="-1" action.resumeInterval="5"
+           queue.type="LinkedList" queue.filename="remlite-forward" queue.saveOnShutdown="on")
+EOF
+    ;;
+  esac
+  case "$pool" in
+  files)
+    mkdir -p "$r/srv/share"
+    echo "static content shared by $name" >"$r/srv/share/index.html"
+    echo "restrict $(cat "$LAB/share_ed25519.pub")" >>"$r/root/.ssh/authorized_keys"
+    ;;
+  web)
+    install -m 0600 "$LAB/share_ed25519" "$r/root/.ssh/lab_share_ed25519"
+    mkdir -p "$r$SHARE_MOUNT"
+    # As a sysadmin would: an fstab line (no nofail: sshfs rejects it). The file server boots beside
+    # it, so the mount at boot may fail; lab.sh mounts it once every host is up.
+    echo "root@$STACK_FS_ADDR:/srv/share $SHARE_MOUNT fuse.sshfs _netdev,allow_other,IdentityFile=/root/.ssh/lab_share_ed25519,UserKnownHostsFile=/etc/ssh/lab_share_known_hosts,StrictHostKeyChecking=yes,BatchMode=yes 0 0" >>"$r/etc/fstab"
+    ;;
+  mail)
+    cat >"$r/etc/postfix/main.cf" <<EOF
+# remlite lab: local delivery only, listening on this host's own address.
+compatibility_level = 3.6
+myhostname = $name
+myorigin = \$myhostname
+mydestination = $name, localhost
+# "all": postfix finds no interface holding 127.0.N.M (lo has 127.0.0.1/8); smtpd binds the
+# host's address in master.cf instead.
+inet_interfaces = all
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+relayhost =
+alias_maps =
+alias_database =
+mailbox_size_limit = 0
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+EOF
+    sed -i "s/^smtp      inet /$addr:smtp inet /" "$r/etc/postfix/master.cf"
+    grep -q "^$addr:smtp inet " "$r/etc/postfix/master.cf" || die "$name: master.cf has no smtp inet line to bind"
+    ;;
+  esac
+}
+
+# After boot: the web hosts trust the file server's key and mount its share.
+mount_shares() {
+  local name addr pool pid fs_name fs_key
+  fs_name="$(awk '$3 == "files" { print $1; exit }' "$LAB/hosts.list")"
+  [[ -n "$fs_name" ]] || return 0
+  fs_key="$(cut -d' ' -f1-2 "$LAB/hosts/$fs_name/root/etc/ssh/ssh_host_ed25519_key.pub")"
+  while read -r name addr pool pid; do
+    [[ "$pool" == web ]] || continue
+    echo "$STACK_FS_ADDR $fs_key" >"$LAB/hosts/$name/root/etc/ssh/lab_share_known_hosts"
+    lab_ssh "$addr" "mountpoint -q $SHARE_MOUNT || mount $SHARE_MOUNT; test -r $SHARE_MOUNT/index.html" ||
+      { echo "lab: $name: could not mount the file server's share on $SHARE_MOUNT" >&2; return 1; }
+  done < <(recorded_hosts)
 }
 
 write_inventory() {
@@ -177,15 +287,28 @@ write_inventory() {
       echo "  - name: $name"
       echo "    address: $addr"
       echo "    pool: $pool"
-      if [[ "$pool" == db ]]; then
+      case "$pool" in
+      db)
         echo "    role: database"
         echo "    services: [mariadb, rsyslog, ssh]"
-        echo "    logs: [/var/log/remlite-lab.log]"
-      else
+        echo "    logs: [/var/log/remlite-lab.log]" ;;
+      files)
+        echo "    role: fileserver"
+        echo "    services: [rsyslog, ssh]"
+        echo "    logs: [/var/log/remlite-lab.log]" ;;
+      mail)
+        echo "    role: mail"
+        echo "    services: [postfix@-, rsyslog, ssh]"
+        echo "    logs: [/var/log/remlite-lab.log, /var/log/mail.log]" ;;
+      log)
+        echo "    role: loghost"
+        echo "    services: [rsyslog, ssh]"
+        echo "    logs: [/var/log/remlite-lab.log]" ;;
+      *)
         echo "    role: frontend"
         echo "    services: [apache2, rsyslog, ssh]"
-        echo "    logs: [/var/log/remlite-lab.log, /var/log/apache2/error.log]"
-      fi
+        echo "    logs: [/var/log/remlite-lab.log, /var/log/apache2/error.log]" ;;
+      esac
     done < <(recorded_hosts)
   } >"$LAB/inventory.yaml.tmp"
   mv "$LAB/inventory.yaml.tmp" "$LAB/inventory.yaml"
@@ -214,7 +337,7 @@ cmd_start() {
   flock 9
 
   if lab_healthy; then
-    if ((explicit == 0)) || (($(wc -l <"$LAB/hosts.list") == n)); then
+    if ((explicit == 0)) || (($(pool_host_count) == n)); then
       print_info
       return 0
     fi
@@ -227,11 +350,15 @@ cmd_start() {
   cg="$(cgroup_root)"
   mkdir -p "$cg"
   [[ -f "$LAB/client_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C remlite-lab-client -f "$LAB/client_ed25519"
+  [[ -f "$LAB/share_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C remlite-lab-share -f "$LAB/share_ed25519"
 
-  local i name addr pool h
+  local i name addr pool h total
+  total="$(host_count "$n")"
+  STACK_FS_ADDR="" STACK_LOG_ADDR=""
+  if ((total > n)); then STACK_FS_ADDR="$(host_addr $((n + 1)))" STACK_LOG_ADDR="$(host_addr $((n + 3)))"; fi
   : >"$LAB/hosts.list.tmp"
   : >"$LAB/known_hosts"
-  for ((i = 1; i <= n; i++)); do
+  for ((i = 1; i <= total; i++)); do
     name="$(host_name "$i" "$n")" addr="$(host_addr "$i")" pool="$(host_pool "$name")"
     h="$LAB/hosts/$name"
     mkdir -p "$h/upper" "$h/work" "$h/root"
@@ -264,6 +391,7 @@ cmd_start() {
     cmd_status >&2
     exit 1
   }
+  mount_shares || { cmd_status >&2; exit 1; }
   print_info
 }
 
@@ -277,7 +405,9 @@ wait_healthy() {
       is_host_systemd "$pid" "$LAB/hosts/$name/root" || { echo "lab: $name: systemd (pid $pid) died" >&2; return 1; }
       state="$(system_state "$addr")"
       # shellcheck disable=SC2046
-      if [[ "$state" == running || "$state" == degraded ]] && lab_ssh "$addr" systemctl is-active --quiet $(host_services "$name"); then
+      # is-active answers 0 when any one unit is active: every line must say active.
+      if [[ "$state" == running || "$state" == degraded ]] &&
+        [[ "$(lab_ssh "$addr" systemctl is-active $(host_services "$name") 2>/dev/null | sort -u)" == active ]]; then
         touch "$LAB/hosts/$name/ready"
       else
         pending=$((pending + 1))

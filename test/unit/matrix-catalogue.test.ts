@@ -27,6 +27,9 @@ const ALL_CLASSES: Record<FailureClass, true> = {
   'clock-skew': true,
   'not-accepted': true,
   'alert-firing': true,
+  'netmount-unavailable': true,
+  'mail-queue-backlog': true,
+  'remote-logging-broken': true,
   'ec2-status-failed': true,
   'ec2-scheduled-event': true,
 };

@@ -3,6 +3,8 @@ import { ALERTMANAGER_ENTRIES } from './alertmanager.js';
 import { CLOUD_ENTRIES } from './cloud.js';
 import { DATABASE_ENTRIES } from './database.js';
 import { DISK_CLEANUP_ENTRIES } from './disk-cleanup.js';
+import { MAIL_ENTRIES } from './mail.js';
+import { NETMOUNT_ENTRIES } from './netmount.js';
 import { RESTORE_ENTRIES } from './restore.js';
 import { SERVICE_ENTRIES } from './service.js';
 import { SYSTEM_ENTRIES } from './system.js';
@@ -27,4 +29,6 @@ export const CATALOGUE: Record<string, CatalogueEntry> = {
   ...LOG_REOPEN_ENTRIES,
   ...CLOUD_ENTRIES,
   ...ALERTMANAGER_ENTRIES,
+  ...NETMOUNT_ENTRIES,
+  ...MAIL_ENTRIES,
 };
