@@ -1,6 +1,6 @@
 // The build: tsc, then the bundle, then the stamp saying which sources dist/ holds.
-// `--if-stale` (npm start) builds only when the stamp does not match the sources: an unchanged,
-// built tree starts without running tsc or the bundler again.
+// `--if-stale` builds only when the stamp does not match the sources (scripts/start.mjs, `npm start`,
+// checks the same in its own process).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
