@@ -22,6 +22,7 @@ export async function benchEc2Rows(total = Number(process.env['BENCH_EC2_INSTANC
   const fake = spawn(process.execPath, [path.resolve(HERE, '../test/support/fake-ec2-serve.js'), String(per), REGIONS.join(','), '127.79'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let core: ReturnType<typeof createConsole> | undefined;
   let tui: { unmount(): void } | undefined;
+  const savedEnv = { ...process.env };
   try {
     const url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: fake.stdout! }).once('line', resolve);
@@ -84,5 +85,8 @@ export async function benchEc2Rows(total = Number(process.env['BENCH_EC2_INSTANC
     tui?.unmount();
     await core?.close();
     if (fake.exitCode === null) fake.kill('SIGTERM');
+    // The sealed AWS environment was for this section only.
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
   }
 }
