@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import Output, { cacheSize } from '../../views/ink-patches/output.js';
+import Output, { CACHE_MAX_WEIGHT, cacheWeight } from '../../views/ink-patches/output.js';
 
 type Op = ['write', number, number, string, ((l: string, i: number) => string)[]] | ['clip', { x1?: number; x2?: number; y1?: number; y2?: number }] | ['unclip'];
 const Original = (await import(pathToFileURL(path.resolve('node_modules/ink/build/output.js')).href)).default as typeof Output;
@@ -69,7 +69,10 @@ test('the patched Output composes what Ink\'s composes: 500 random screens (same
   }
 });
 
-test('the caches kept across frames stay bounded under a streaming log', () => {
-  for (let i = 0; i < 30_000; i++) compose(Output, 80, 1, [['write', 0, 0, `line ${i} of a streaming log ${red(String(i))}`, []]]);
-  assert.ok(cacheSize() <= 10_000, `${cacheSize()} entries`);
+test('the caches kept across frames stay bounded in characters under a streaming log, styled or plain', () => {
+  for (let i = 0; i < 30_000; i++) {
+    compose(Output, 120, 2, [['write', 0, 0, `line ${i} of a streaming log ${red(String(i))} ${'x'.repeat(60)}\nplain line ${i} ${'y'.repeat(90)}`, []]]);
+    assert.ok(cacheWeight() <= 3 * CACHE_MAX_WEIGHT, `${cacheWeight()} characters held`);
+  }
+  assert.ok(CACHE_MAX_WEIGHT <= 200_000);
 });

@@ -19,35 +19,52 @@ interface Clip {
 }
 type Operation = { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] } | { type: 'clip'; clip: Clip } | { type: 'unclip' };
 
-const MAX_ENTRIES = 10_000;
+/**
+ * What the caches may hold, counted in characters of their keys plus cached characters: about 40
+ * screens of 120x40. A count of entries is not enough: one cached line is an object per character,
+ * and 10,000 of them (a grid of 1,000 hosts whose rows change every poll) held some 70 MB.
+ */
+const MAX_WEIGHT = 200_000;
 const NO_STYLES: AnsiCode[] = [];
 const BLANK: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: NO_STYLES };
 /** Printable ASCII only: one column per character, no escape sequences. */
 const PLAIN = /^[\x20-\x7e]*$/;
 
-function bounded<V>(map: Map<string, V>, key: string, make: () => V): V {
-  let v = map.get(key);
+interface Bounded<V> {
+  map: Map<string, V>;
+  weight: number;
+}
+
+function bounded<V>(cache: Bounded<V>, key: string, make: () => V, weigh: (v: V) => number): V {
+  let v = cache.map.get(key);
   if (v === undefined) {
     v = make();
+    const w = key.length + weigh(v);
     // Cheaper than an LRU and enough: what is on screen now is tokenized again on the next frame.
-    if (map.size >= MAX_ENTRIES) map.clear();
-    map.set(key, v);
+    if (cache.weight + w > MAX_WEIGHT) {
+      cache.map.clear();
+      cache.weight = 0;
+    }
+    cache.map.set(key, v);
+    cache.weight += w;
   }
   return v;
 }
 
-const styledCache = new Map<string, StyledChar[]>();
-const widthCache = new Map<string, number>();
-const blockWidthCache = new Map<string, number>();
+const styledCache: Bounded<StyledChar[]> = { map: new Map(), weight: 0 };
+const widthCache: Bounded<number> = { map: new Map(), weight: 0 };
+const blockWidthCache: Bounded<number> = { map: new Map(), weight: 0 };
+const none = () => 0;
 
 function styledChars(line: string): StyledChar[] {
   return bounded(styledCache, line, () =>
     PLAIN.test(line) ? Array.from(line, (value) => ({ type: 'char' as const, value, fullWidth: false, styles: NO_STYLES })) : styledCharsFromTokens(tokenize(line)),
+    (chars) => chars.length,
   );
 }
 
 function widthOf(text: string): number {
-  return PLAIN.test(text) ? text.length : bounded(widthCache, text, () => stringWidth(text));
+  return PLAIN.test(text) ? text.length : bounded(widthCache, text, () => stringWidth(text), none);
 }
 
 function widestLine(text: string): number {
@@ -55,7 +72,7 @@ function widestLine(text: string): number {
     let widest = 0;
     for (const line of text.split('\n')) widest = Math.max(widest, widthOf(line));
     return widest;
-  });
+  }, none);
 }
 
 function slice(line: string, from: number, to: number): string {
@@ -164,7 +181,9 @@ export default class Output {
   }
 }
 
-/** Entries held now (for the test that the caches stay bounded). */
-export function cacheSize(): number {
-  return Math.max(styledCache.size, widthCache.size, blockWidthCache.size);
+/** Characters held now, keys and cached lines (for the test that the caches stay bounded). */
+export function cacheWeight(): number {
+  return styledCache.weight + widthCache.weight + blockWidthCache.weight;
 }
+
+export const CACHE_MAX_WEIGHT = MAX_WEIGHT;
