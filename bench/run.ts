@@ -1,11 +1,12 @@
-// `npm run bench`: the speed figures of remlite, loopback only. BENCH_ONLY=startup,probe,ui picks parts.
+// `npm run bench`: the speed figures of remlite, loopback only. BENCH_ONLY=startup,probe,ui,... picks parts (user-feel.ts has the rest).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatTable, type Figure } from './stats.js';
 import { benchStartup } from './startup.js';
+import { runUserFeel, USER_FEEL_SECTIONS } from './user-feel.js';
 
-const only = new Set((process.env['BENCH_ONLY'] ?? 'startup,probe,ui').split(',').map((s) => s.trim()));
+const only = new Set((process.env['BENCH_ONLY'] ?? ['startup', 'probe', 'ui', ...USER_FEEL_SECTIONS].join(',')).split(',').map((s) => s.trim()));
 const runs = Number(process.env['BENCH_RUNS'] ?? 7);
 
 async function main(): Promise<void> {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     await section('startup', () => benchStartup(tmp, runs));
     if (only.has('probe')) await section('probe', async () => (await import('./probe-cycle.js')).benchProbeCycle(tmp));
     if (only.has('ui')) await section('ui', async () => (await import('./ui-fleet.js')).benchUi(tmp));
+    await runUserFeel(section, only, tmp, runs);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ const BUNDLE = path.resolve(HERE, '../bundle/remlite.mjs');
 // tsc's output, module by module: the same code without the bundle, for comparison.
 const UNBUNDLED = path.resolve(HERE, '../src/cli/main.js');
 
-function inventory(n: number): { yaml: string; machines: Machine[] } {
+export function inventory(n: number): { yaml: string; machines: Machine[] } {
   const lines = ['defaults:', '  user: root', '  site: dc1', 'hosts:'];
   const machines: Machine[] = [];
   for (let i = 0; i < n; i++) {

@@ -23,7 +23,7 @@ function keygen(file: string): void {
 }
 
 /** Resolves with the first frame after `since` whose text matches, or undefined after timeoutMs. */
-function frameAfter(out: FakeTtyOut, since: number, match: (f: Frame) => boolean, timeoutMs = 3000): Promise<Frame | undefined> {
+export function frameAfter(out: FakeTtyOut, since: number, match: (f: Frame) => boolean, timeoutMs = 3000): Promise<Frame | undefined> {
   const found = out.frames.find((f) => f.at >= since && match(f));
   if (found) return Promise.resolve(found);
   return new Promise((resolve) => {

@@ -13,7 +13,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const inkPatches = {
   name: 'ink-patches',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(measure-text|wrap-text)\.js$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(measure-text|wrap-text|output)\.js$/ }, (args) =>
       args.importer.includes(`${path.sep}node_modules${path.sep}ink${path.sep}build${path.sep}`)
         ? { path: path.resolve('dist/views/terminal/ink-patches', args.path.slice(2)) }
         : undefined,

@@ -1,4 +1,4 @@
-import React, { useMemo, useState } from 'react';
+import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import type { LogSource } from '../src/model/index.js';
@@ -14,6 +14,8 @@ const SOURCE_COLUMNS: Column<LogSource>[] = [
   { key: 'kind', header: 'KIND', width: 5 },
   { key: 'target', header: 'SOURCE', width: 'flex', value: (s) => sanitizeLine(s.target) },
 ];
+
+const NO_LINES: readonly string[] = [];
 
 /** Follow/pause position. While paused the view is pinned to an absolute line number (dropped + index). */
 interface Position {
@@ -34,8 +36,9 @@ export function LogsPane(props: PaneProps): React.JSX.Element {
   const [search, setSearch] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const viewHeight = Math.max(1, props.height - 1);
-  // Every line drawn is sanitized here even though the core sanitizes too: remote text never reaches the terminal raw.
-  const lines = useMemo(() => (log ? log.lines.map(sanitizeLine) : []), [log?.lines]);
+  // Every line drawn is sanitized (logWindow's `clean`) even though the core sanitizes too: remote text
+  // never reaches the terminal raw. Only the drawn rows: the scrollback is not re-read per batch.
+  const lines = log?.lines ?? NO_LINES;
 
   if (!log) {
     const open: RowAction<LogSource> = {
@@ -64,7 +67,7 @@ export function LogsPane(props: PaneProps): React.JSX.Element {
   }
 
   const total = log.dropped + lines.length;
-  const rows = logWindow(lines, { height: viewHeight, width: props.width, wrap, follow: pos.follow, top: pos.topAbs - log.dropped });
+  const rows = logWindow(lines, { height: viewHeight, width: props.width, wrap, follow: pos.follow, top: pos.topAbs - log.dropped, clean: sanitizeLine });
   const shownTop = rows[0]?.line ?? 0;
   const pauseAt = (topIndex: number): Position => ({
     follow: false,

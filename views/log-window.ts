@@ -8,13 +8,18 @@ export interface VisualRow {
 
 /**
  * The rows the log viewport shows. Following: the newest lines, bottom-aligned. Paused: from line `top` down.
- * Wrapped lines take several rows; unwrapped ones are cut with '…'. Lines must already be sanitized.
+ * Wrapped lines take several rows; unwrapped ones are cut with '…'. `clean` (the sanitizer) is applied
+ * to the lines drawn only, before they are cut: a scrollback of thousands of lines is not re-read on
+ * every batch that arrives. Without it, lines must already be sanitized.
  */
-export function logWindow(lines: readonly string[], opts: { height: number; width: number; wrap: boolean; follow: boolean; top: number }): VisualRow[] {
-  const { height, width, wrap } = opts;
+export function logWindow(
+  lines: readonly string[],
+  opts: { height: number; width: number; wrap: boolean; follow: boolean; top: number; clean?: (line: string) => string },
+): VisualRow[] {
+  const { height, width, wrap, clean } = opts;
   if (height <= 0 || lines.length === 0) return [];
   const rowsOf = (i: number): VisualRow[] => {
-    const text = lines[i] ?? '';
+    const text = clean ? clean(lines[i] ?? '') : (lines[i] ?? '');
     return wrap ? chunk(text, width).map((t) => ({ line: i, text: t })) : [{ line: i, text: truncate(text, width) }];
   };
   if (opts.follow) {

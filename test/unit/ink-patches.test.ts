@@ -11,14 +11,14 @@ import wrapText, { cacheSize as wrapCacheSize } from '../../views/terminal/ink-p
 const inkBuild = pathToFileURL(path.resolve('node_modules/ink/build/dom.js')).href;
 const next = (specifier: string, context: { parentURL?: string }) => ({ url: new URL(specifier, context.parentURL).href });
 
-test('Ink\'s imports of measure-text and wrap-text resolve to the bounded copies; nobody else\'s do', () => {
-  for (const name of ['measure-text', 'wrap-text']) {
+test('Ink\'s imports of measure-text, wrap-text and output resolve to the bounded copies; nobody else\'s do', () => {
+  for (const name of ['measure-text', 'wrap-text', 'output']) {
     const r = resolveSync(`./${name}.js`, { parentURL: inkBuild }, next);
     assert.match(r.url, new RegExp(`/dist/views/terminal/ink-patches/${name}\\.js$`));
     const mine = pathToFileURL(path.resolve('dist/views/x.js')).href;
     assert.equal(resolveSync(`./${name}.js`, { parentURL: mine }, next).url, new URL(`./${name}.js`, mine).href);
   }
-  assert.equal(resolveSync('./output.js', { parentURL: inkBuild }, next).url, new URL('./output.js', inkBuild).href);
+  assert.equal(resolveSync('./renderer.js', { parentURL: inkBuild }, next).url, new URL('./renderer.js', inkBuild).href);
 });
 
 test('the copies answer as Ink\'s originals do', async () => {

@@ -20,6 +20,7 @@ const THROTTLE = '/dist/compat/function/throttle.mjs';
 const INK_PATCHES: Readonly<Record<string, string>> = {
   './measure-text.js': new URL('./ink-patches/measure-text.js', import.meta.url).href,
   './wrap-text.js': new URL('./ink-patches/wrap-text.js', import.meta.url).href,
+  './output.js': new URL('./ink-patches/output.js', import.meta.url).href,
 };
 
 function lean(specifier: string, context: ResolveContext, result: ResolveResult): ResolveResult {
