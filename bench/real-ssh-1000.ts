@@ -25,7 +25,7 @@ function keygen(file: string): void {
 function descendants(pid: number): number[] {
   const out: number[] = [];
   const walk = (p: number) => {
-    let kids: number[] = [];
+    const kids: number[] = [];
     try {
       for (const t of readdirSync(`/proc/${p}/task`)) kids.push(...readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
     } catch {

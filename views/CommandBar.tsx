@@ -1,4 +1,5 @@
-import React, { useReducer, useRef } from 'react';
+import type React from 'react';
+import { useReducer, useRef } from 'react';
 import { Text } from 'ink';
 import { completions, historyStep, tabComplete, type CommandContext, type PromptState } from '../src/commands/index.js';
 import { sanitizeLine } from '../src/util/sanitize.js';

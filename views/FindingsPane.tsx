@@ -1,4 +1,4 @@
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import type { Finding } from '../src/model/index.js';
 import { SEVERITY_RANK } from '../src/model/index.js';

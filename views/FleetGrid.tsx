@@ -1,4 +1,5 @@
-import React, { useMemo, useRef, useState } from 'react';
+import type React from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useStore } from 'zustand';

@@ -1,4 +1,5 @@
-import React, { useRef, useState } from 'react';
+import type React from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text, type Key } from 'ink';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';

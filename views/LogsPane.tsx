@@ -1,4 +1,5 @@
-import React, { useState } from 'react';
+import type React from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import type { LogSource } from '../src/model/index.js';

@@ -1,4 +1,4 @@
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import type { RolloutStep } from '../src/store/index.js';
@@ -58,7 +58,7 @@ function fitSteps(blocks: Row[][], steps: RolloutStep[], room: number): { rows: 
       used += blocks[i]!.length;
     }
   });
-  steps.forEach((s, i) => {
+  steps.forEach((_s, i) => {
     if (keep.has(i) || used + blocks[i]!.length > room) return;
     keep.add(i);
     used += blocks[i]!.length;

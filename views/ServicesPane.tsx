@@ -1,4 +1,5 @@
-import React, { useLayoutEffect, useState } from 'react';
+import type React from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Registry } from '../src/registry/index.js';
 import type { ServiceStatus } from '../src/model/index.js';

@@ -1,4 +1,4 @@
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import { fit } from './text.js';
 import { headerLine, layoutColumns, rowCells, windowStart, type Column } from './table-layout.js';

@@ -1,4 +1,4 @@
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import type { HostKeyInfo } from '../src/model/index.js';
 import type { HostState } from '../src/store/index.js';

@@ -1,4 +1,4 @@
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import type { EbsVolume, VolumeStatus } from '../src/model/index.js';
 import { formatBytes } from '../src/util/format-bytes.js';

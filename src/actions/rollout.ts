@@ -80,7 +80,7 @@ async function repairOne(deps: RolloutDeps, req: RolloutRequest, machineId: stri
   step({ state: 'running', detail: outcome.plan.command });
   const refusal = await deps.run(outcome.plan);
   const run = store.getState().actions.find((a) => a.plan === outcome.plan);
-  if (!run || run.state !== 'succeeded') {
+  if (run?.state !== 'succeeded') {
     const failure = run?.result ? failureOf(run.result) : { detail: `refused: ${refusal ? refusal.refused : 'not run'}`, output: '' };
     step({ state: 'failed', detail: failure.detail, ...(failure.output ? { output: failure.output } : {}) });
     const lastLine = failure.output.split('\n').pop();

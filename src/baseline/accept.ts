@@ -63,7 +63,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
   const r = await runCapture(deps, machine, captureScript(plan, MAX_CAPTURE_BYTES));
   const failed = failureText(r);
   const parsed = failed ? undefined : parseCapture(plan, r.stdout);
-  if (!parsed || !parsed.complete) {
+  if (!parsed?.complete) {
     const summary = `${machine.name}: baseline not accepted: ${failed ?? 'the capture output was cut short'}`;
     await audit('finished', 'capture failed', r.code ?? undefined, summary);
     return fail(summary);

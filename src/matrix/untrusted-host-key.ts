@@ -1,4 +1,4 @@
-import type { Finding } from '../model/index.js';
+
 import { fit } from './text.js';
 import type { Detector } from './types.js';
 

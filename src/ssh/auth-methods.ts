@@ -41,7 +41,7 @@ export async function planAuth(target: SshTarget, agentSocket: string | undefine
       continue;
     }
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (!key || !key.isPrivateKey()) {
+    if (!key?.isPrivateKey()) {
       plan.skipped.push(`${shown} holds no private key`);
       continue;
     }

@@ -49,5 +49,5 @@ test('a broken inventory is UNKNOWN (exit 3), naming the file', { skip: false },
   writeFileSync(inv, 'hosts: [\n');
   const r = check(['--inventory', inv, '--no-local', '--no-ssh-config']);
   assert.equal(r.status, 3);
-  assert.match(r.stdout, new RegExp(`^REMLITE UNKNOWN - .*inv\\.yaml:\\d+`));
+  assert.match(r.stdout, /^REMLITE UNKNOWN - .*inv\.yaml:\d+/);
 });

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import React from 'react';
 import { render } from 'ink-testing-library';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';

@@ -53,6 +53,6 @@ test('a host given a new address in the inventory reconnects there; a broken edi
 
   writeFileSync(inv, real + '  - name: broken\n    adress: 1.2.3.4\n');
   await waitFor('the error notice', () => c.store.getState().notice?.level === 'error');
-  assert.match(c.store.getState().notice!.text, new RegExp(`fleet not reloaded.*inventory\\.yaml:\\d+`));
+  assert.match(c.store.getState().notice!.text, /fleet not reloaded.*inventory\.yaml:\d+/);
   assert.deepEqual([...c.store.getState().order].sort(), lab.hosts.map((h) => h.name).sort(), 'the running fleet is kept');
 });

@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import React from 'react';
 import { render } from 'ink-testing-library';
 import { freePort, keygen, startSshd, sshdUnavailableReason, type PlainSshd } from '../support/plain-sshd.js';
 import { waitFor, tick } from '../support/wait-for.js';

@@ -35,7 +35,7 @@ const ALL_CLASSES: Record<FailureClass, true> = {
 };
 
 /** Repair action ids both sides of issue 4 agree on. */
-const REPAIR_IDS = [
+const _REPAIR_IDS = [
   'service.restart', 'service.start', 'config.restore', 'perms.restore', 'disk.cleanup',
   'data.restore', 'db.restore', 'db.dump', 'module.load', 'fs.remount-rw',
 ];

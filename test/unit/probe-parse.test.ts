@@ -259,7 +259,7 @@ test('on this machine one df --output call reports what df -P -k and df -P -i re
   assert.match(run.stdout, /\n@@remlite dfboth\n/, 'GNU df: the script takes the one-call path');
   assert.doesNotMatch(run.stdout, /\n@@remlite dfi?\n/);
   const twoCalls = run.stdout.replace(
-    /@@remlite dfboth\n[^]*?(?=@@remlite )/,
+    /@@remlite dfboth\n[\s\S]*?(?=@@remlite )/,
     `@@remlite df\n${spawnSync('df', ['-P', '-k'], { encoding: 'utf8' }).stdout}@@remlite dfi\n${spawnSync('df', ['-P', '-i'], { encoding: 'utf8' }).stdout}`,
   );
   const stable = (p: HostProbe) => p.volumes.map((v) => [v.mount, v.device, v.fstype, v.sizeBytes, v.inodesTotal, v.readOnly]);

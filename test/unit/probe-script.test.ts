@@ -135,7 +135,7 @@ test('in a busybox-only root (no getconf, no systemctl, no init.d) it degrades w
     assert.ok(parsed.probe.cpus > 0, 'busybox nproc should give the cpu count');
     assert.ok(parsed.probe.hostname.length > 0);
     // busybox df has no --output: space and inodes come from df -P -k and df -P -i.
-    assert.match(r.stdout, /\n@@remlite df\n[^]*\n@@remlite dfi\n/);
+    assert.match(r.stdout, /\n@@remlite df\n[\s\S]*\n@@remlite dfi\n/);
     assert.doesNotMatch(r.stdout, /@@remlite dfboth/);
     assert.ok(section(r.stdout, 'df').length > 1, 'df -P -k rows');
     assert.ok(section(r.stdout, 'dfi').length > 1, 'df -P -i rows');

@@ -2,7 +2,6 @@
 // or the screen would visibly change under the operator a second after start.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { firstPaintFrame } from '../../views/terminal/first-paint.js';

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
-import React from 'react';
 import { render } from 'ink-testing-library';
 import { fakeTty, screenOf } from '../support/fake-terminal.js';
 import { waitFor } from '../support/wait-for.js';

@@ -3,7 +3,8 @@
 // the previous key's changes. No test here waits between keys.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import React, { useEffect } from 'react';
+import type React from 'react';
+import { useEffect } from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { Text, useInput, type Key } from 'ink';
 import { App } from '../../views/App.js';
@@ -92,6 +93,7 @@ test('the command bar typed ahead acts on the service selected by the key before
 test('a key typed ahead is read as Ink reads that key alone (every ASCII character but Escape)', async () => {
   const seen: { input: string; key: Key }[] = [];
   let subscribed = false;
+  // biome-ignore lint/correctness/noComponentHookFactories: a fresh recorder per test, closing over this test's arrays
   function Recorder(): React.JSX.Element {
     useInput((input, key) => void seen.push({ input, key }));
     useEffect(() => {

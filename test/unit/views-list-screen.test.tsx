@@ -3,7 +3,7 @@
 // key acts on it, never on whatever moved into its row.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import React from 'react';
+import type React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import type { Key } from 'ink';
 import { App } from '../../views/App.js';

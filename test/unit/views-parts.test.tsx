@@ -1,7 +1,5 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { layoutColumns, Table, windowStart, type Column } from '../../views/Table.js';
 import { findLine, lineSeverity, logWindow, splitMatches } from '../../views/log-window.js';

@@ -2,7 +2,6 @@
 // is never cut at the screen edge; a repair the planner would refuse is shown unavailable, with why.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { RolloutPanel } from '../../views/RolloutPanel.js';

@@ -1,6 +1,5 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';

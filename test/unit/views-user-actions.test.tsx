@@ -2,7 +2,6 @@
 // confirmation shows the exact command, y runs it; help and footers list them; read-only hides them.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import React from 'react';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../views/App.js';
 import { NO_COLOR_THEME } from '../../views/theme.js';

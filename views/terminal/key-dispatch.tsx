@@ -1,4 +1,5 @@
-import React, { createContext, useCallback, useContext, useLayoutEffect, useRef, useState } from 'react';
+import type React from 'react';
+import { createContext, useCallback, useContext, useLayoutEffect, useRef, useState } from 'react';
 import { useApp, useInput, useStdin, type Key } from 'ink';
 import { escapeKey, plainKey } from './plain-key.js';
 
@@ -63,6 +64,7 @@ export function KeyDispatcher({ children }: { children: React.ReactNode }): Reac
   drainRef.current = drain;
 
   // The commit of the last key's changes: its screens' listeners are registered, the next key may go.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: it must run on every commit a key caused, which `commits` counts
   useLayoutEffect(() => {
     q.awaitingCommit = false;
     if (q.keys.length && !q.drainScheduled) {

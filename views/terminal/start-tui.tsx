@@ -1,4 +1,4 @@
-import React from 'react';
+
 import { render } from 'ink';
 import type { FleetStore, Intents } from '../../src/store/index.js';
 import { App } from '../App.js';

@@ -5,7 +5,7 @@ import { requireOnHost } from '../guard.js';
 import { withPrivilege } from '../../util/privilege.js';
 
 /** Mount points this repair takes: plain absolute paths, the same in /etc/fstab and /proc/mounts (no \ooo escapes). */
-const MOUNT_PATH = /^\/[A-Za-z0-9._@:+\/-]{0,255}$/;
+const MOUNT_PATH = /^\/[A-Za-z0-9._@:+/-]{0,255}$/;
 
 function mountError(mount: string | undefined): string | undefined {
   if (!mount) return 'no mount given';
