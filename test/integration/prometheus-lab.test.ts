@@ -88,7 +88,8 @@ test('the lab fleet read from Prometheus: one row per host (inventory merged), h
     const m = store.getState().hosts[id]!.machine;
     assert.equal(m.provider, 'prometheus');
     assert.equal(m.ssh?.host, lab!.hosts.find((h) => h.name === id)!.address, 'SSH details from the inventory entry');
-    assert.ok(m.services.includes('apache2') || m.services.includes('mariadb'));
+    const declared = statics.find((x) => x.name === id)!.services;
+    assert.ok(declared.length > 0 && declared.every((svc) => m.services.includes(svc)), `${id}: the inventory's services (${declared.join(', ')}) merged in`);
   }
   const healthy = await waitFor('every host polled through Prometheus', () => {
     const s = store.getState();

@@ -1,4 +1,5 @@
 // Shared fixtures for the selector and view tests: a small realistic fleet.
+import { keyProgress } from '../../views/terminal/key-dispatch.js';
 import type { ActionIntent, ActionPlan, Finding, HostProbe, Machine, PollResult, ServiceStatus, VolumeStatus } from '../../src/model/index.js';
 import { createFleetStore, type FleetStore, type Intents, type PoolRepairRequest, type ReviewedHostKey, type TrustOutcome } from '../../src/store/index.js';
 
@@ -202,15 +203,24 @@ export class RecordingIntents implements Intents {
 }
 
 /**
- * Types keys into an ink-testing-library app one at a time, waiting for the frame each key causes
- * (or a quiet spell when it changes nothing), so slow machines do not race the renderer.
+ * Types keys into an ink-testing-library app one at a time. After each, it waits for Ink to read it
+ * (a lone Escape is flushed on the next turn) and for the key dispatcher to have committed every key
+ * it handed out: the frame then shows what the key did (Ink renders each commit at once in tests).
  */
 export async function typeKeys(r: { stdin: { write(data: string): void }; frames: string[] }, ...keys: string[]): Promise<void> {
   for (const k of keys) {
-    const before = r.frames.length;
     r.stdin.write(k);
-    await new Promise((res) => setTimeout(res, 30));
-    for (let waited = 0; r.frames.length === before && waited < 300; waited += 10) await new Promise((res) => setTimeout(res, 10));
-    await new Promise((res) => setTimeout(res, 5));
+    await new Promise((res) => setImmediate(res));
+    await new Promise<void>((res) => {
+      const check = () => {
+        if (keyProgress.committed < keyProgress.handed) return;
+        keyProgress.listeners.delete(check);
+        res();
+      };
+      keyProgress.listeners.add(check);
+      check();
+    });
+    // React runs the commit's passive effects (what a screen starts on showing, e.g. a preview) on the next turn.
+    await new Promise((res) => setImmediate(res));
   }
 }

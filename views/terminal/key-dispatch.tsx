@@ -17,6 +17,12 @@ interface KeyDispatch {
 
 const KeyDispatchContext = createContext<KeyDispatch | null>(null);
 
+/**
+ * Keys handed out and keys whose commit has happened, across the process. A test types a key and
+ * waits until the two are equal (the screen then shows what the key did) instead of sleeping.
+ */
+export const keyProgress = { handed: 0, committed: 0, listeners: new Set<() => void>() };
+
 /** The dispatcher above the caller, or null when a component is rendered on its own (it then reads Ink's input itself). */
 export function useKeyDispatch(): KeyDispatch | null {
   return useContext(KeyDispatchContext);
@@ -50,6 +56,7 @@ export function KeyDispatcher({ children }: { children: React.ReactNode }): Reac
 
   const handOut = (next: { input: string; key: Key }) => {
     q.awaitingCommit = true;
+    keyProgress.handed++;
     try {
       for (const l of [...q.listeners]) if (l.listening) l.handler.current(next.input, next.key);
     } finally {
@@ -66,6 +73,10 @@ export function KeyDispatcher({ children }: { children: React.ReactNode }): Reac
   // The commit of the last key's changes: its screens' listeners are registered, the next key may go.
   // biome-ignore lint/correctness/useExhaustiveDependencies: it must run on every commit a key caused, which `commits` counts
   useLayoutEffect(() => {
+    if (q.awaitingCommit) {
+      keyProgress.committed++;
+      for (const notify of keyProgress.listeners) notify();
+    }
     q.awaitingCommit = false;
     if (q.keys.length && !q.drainScheduled) {
       q.drainScheduled = true;
@@ -73,6 +84,15 @@ export function KeyDispatcher({ children }: { children: React.ReactNode }): Reac
       queueMicrotask(() => drainRef.current());
     }
   }, [commits, q]);
+
+  // Unmounted (the console quit): no commit will follow the keys handed out.
+  useLayoutEffect(
+    () => () => {
+      keyProgress.committed = keyProgress.handed;
+      for (const notify of keyProgress.listeners) notify();
+    },
+    [],
+  );
 
   // Ink hands a run of plain characters read at once to useInput as one paste: keep the raw text to split it.
   useLayoutEffect(() => {
