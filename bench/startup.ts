@@ -99,5 +99,6 @@ export async function benchStartup(tmp: string, runs: number, hosts = 200): Prom
     ...[...phases].map(([name, at]) => figure(`startup: phase "${name}" reached (in node)`, 'info', 'ms', at)),
     figure('startup: same, tsc output without the bundle', 'info', 'ms', unbundled),
     figure('startup floor: `node -e` under the same pty', 'baseline', 'ms', floor),
+    figure('startup: first grid frame / `node -e` under the same pty (round by round)', '<= 1.2x', 'x', wall.map((w, i) => w / floor[i]!), (m) => m <= 1.2, 'median of the per-round ratios: the bundle, its cached first frame, against node starting and printing one line'),
   ];
 }
