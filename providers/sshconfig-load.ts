@@ -47,14 +47,6 @@ export function loadSshConfigFile(file: string, env: ProviderEnv): LoadedSshConf
   return { config, hosts: state.hosts, warnings: state.warnings };
 }
 
-/** Parses config text that has no file behind it (tests, stdin); Includes are still resolved on disk. */
-export function loadSshConfigText(text: string, file: string, env: ProviderEnv): LoadedSshConfig {
-  const state: State = { env, hosts: [], warnings: [] };
-  const config = new SSHConfig();
-  expandText(text, file, 0, config, config, state);
-  return { config, hosts: state.hosts, warnings: state.warnings };
-}
-
 function isSection(line: Line): line is Extract<Line, { config: SSHConfig }> {
   return line.type === LineType.DIRECTIVE && 'config' in line;
 }
@@ -63,7 +55,7 @@ function isDirective(line: Line, name: string): line is Extract<Line, { param: s
   return line.type === LineType.DIRECTIVE && line.param.toLowerCase() === name;
 }
 
-export function directiveValues(value: string | { val: string }[]): string[] {
+function directiveValues(value: string | { val: string }[]): string[] {
   return typeof value === 'string' ? [value] : value.map((v) => v.val);
 }
 
@@ -169,7 +161,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** Files matching an absolute path whose components may hold * and ?; sorted like glob(3); no dotfiles for wildcards. */
-export function globFiles(pattern: string): string[] {
+function globFiles(pattern: string): string[] {
   const parts = pattern.split('/').filter(Boolean);
   let current = ['/'];
   for (const [i, part] of parts.entries()) {

@@ -24,12 +24,12 @@ function all(value: string | string[] | undefined): string[] {
 }
 
 /** A Host pattern that names one machine rather than a family of them. */
-export function isConcreteHostPattern(pattern: string): boolean {
+function isConcreteHostPattern(pattern: string): boolean {
   return !/[*?!]/.test(pattern);
 }
 
 /** ssh_config(5) TOKENS for IdentityFile / UserKnownHostsFile (the ones that make sense here). */
-export function expandTokens(text: string, t: { home: string; localUser: string; host: string; user: string; port: number; alias: string }): string {
+function expandTokens(text: string, t: { home: string; localUser: string; host: string; user: string; port: number; alias: string }): string {
   const out = text.replace(/%(.)/g, (whole, ch: string) => {
     switch (ch) {
       case '%': return '%';

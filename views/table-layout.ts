@@ -65,7 +65,7 @@ export function windowStart(length: number, selected: number, height: number): n
   return Math.max(0, Math.min(start, length - height));
 }
 
-export function cellText<T>(row: T, c: Column<T>): string {
+function cellText<T>(row: T, c: Column<T>): string {
   if (c.value) return c.value(row);
   const v = (row as Record<string, unknown>)[c.key];
   return v === undefined || v === null ? '' : String(v);

@@ -36,7 +36,7 @@ function tokenize(line: string): string[] | undefined {
 }
 
 /** A value as Ansible's INI reader takes it: numbers become numbers, quotes are removed, the rest stays text. */
-export function iniValue(raw: string): AnsibleValue {
+function iniValue(raw: string): AnsibleValue {
   const text = raw.trim();
   if (isVaultText(text)) return VAULTED;
   if (/^-?[0-9]+$/.test(text)) return Number(text);

@@ -9,7 +9,7 @@ import { ANSIBLE_YAML_OPTIONS, toVars } from './yaml-values.js';
 const VARS_EXTS = ['', '.yml', '.yaml', '.json'];
 
 /** Reads one YAML/JSON vars file (a mapping); vaulted values stay markers. A whole-file vault is refused. */
-export function readVarsFile(file: string): AnsibleVars {
+function readVarsFile(file: string): AnsibleVars {
   const text = readFileSync(file, 'utf8');
   if (text.trimStart().startsWith('$ANSIBLE_VAULT;')) {
     throw new InventoryError([{ file, line: 0, column: 0, reason: 'the whole file is vaulted', hint: 'remlite never decrypts vault; vault single values (!vault) instead, or use ansible-inventory with your vault setup' }]);

@@ -10,7 +10,7 @@ export const ANSIBLE_TAGS: ScalarTag[] = [
 export const ANSIBLE_YAML_OPTIONS = { customTags: ANSIBLE_TAGS, uniqueKeys: false, prettyErrors: false } as const;
 
 /** A YAML node as an Ansible value; "$ANSIBLE_VAULT;" text is VAULTED too. */
-export function toValue(doc: Document, node: unknown, depth = 0): AnsibleValue {
+function toValue(doc: Document, node: unknown, depth = 0): AnsibleValue {
   if (depth > 64) return null;
   if (isAlias(node)) return toValue(doc, node.resolve(doc), depth + 1);
   if (isScalar(node)) {

@@ -21,7 +21,7 @@ export function isSafeUserName(name: string): boolean {
 const text = (v: unknown) => (typeof v === 'string' ? sanitizeLine(v) : '');
 const iso = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
 
-export function statusChecks(s: InstanceStatus | undefined): Ec2StatusChecks | undefined {
+function statusChecks(s: InstanceStatus | undefined): Ec2StatusChecks | undefined {
   if (!s) return undefined;
   return {
     system: text(s.SystemStatus?.Status) || 'unknown',
@@ -34,7 +34,7 @@ export function statusChecks(s: InstanceStatus | undefined): Ec2StatusChecks | u
   };
 }
 
-export function ebsVolumes(instance: Instance, volumes: readonly Volume[]): EbsVolume[] {
+function ebsVolumes(instance: Instance, volumes: readonly Volume[]): EbsVolume[] {
   const id = instance.InstanceId;
   const out: EbsVolume[] = [];
   for (const v of volumes) {

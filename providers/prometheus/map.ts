@@ -163,7 +163,7 @@ function toMachine(name: string, h: HostSeries, cfg: PrometheusConfig, server: s
 }
 
 /** The SSH target from the address label and the provider's SSH defaults; none when the label is missing or not a host. */
-export function sshTarget(label: string | undefined, cfg: PrometheusConfig, env: ProviderEnv): SshTarget | undefined {
+function sshTarget(label: string | undefined, cfg: PrometheusConfig, env: ProviderEnv): SshTarget | undefined {
   if (!label) return undefined;
   const host = stripPort(label);
   if (!HOST_NAME.test(host) && !/^[0-9a-fA-F:]+$/.test(host)) return undefined;

@@ -30,7 +30,7 @@ export interface AcceptOutcome {
 /** All captured files of one exec: the content of up to a few files of 8 MiB, base64. */
 const MAX_CAPTURE_OUTPUT = 96 * 1024 * 1024;
 
-export function failureText(r: HostExecResult): string | undefined {
+function failureText(r: HostExecResult): string | undefined {
   if (r.failure) return r.failure.message;
   if (r.truncated) return 'the capture output was larger than remlite reads at once';
   if (r.code !== 0) return `exit ${r.code ?? 'none'}: ${sanitizeLine(r.stderr.trim().split('\n').slice(-2).join(' '))}`;

@@ -13,7 +13,7 @@ const SESSION_UNIT = /^(user@|user-runtime-dir@)/;
 const ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
 
 /** A log path remlite watches: under /var/log, printable, no `..` or `//` (a lying host gets no other path in). */
-export function isLearnableLog(path: string): boolean {
+function isLearnableLog(path: string): boolean {
   // journald's own store is rotated and vacuumed by journald itself: not a log file to watch.
   return path.startsWith('/var/log/') && !path.startsWith('/var/log/journal/') && path.length <= 400 && !/[\x00-\x1f\x7f]/.test(path) && !/(^|\/)\.\.?(\/|$)/.test(path) && !path.includes('//');
 }

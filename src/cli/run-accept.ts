@@ -13,7 +13,7 @@ function captureWords(m: Machine): string {
 }
 
 /** The stored baseline, one line per entry. */
-export function baselineLines(b: HostBaseline): string[] {
+function baselineLines(b: HostBaseline): string[] {
   const files = Object.entries(b.files).map(
     ([path, f]) => `${f.kind} ${path} ${f.mode ?? '?'} ${f.owner ?? '?'}:${f.group ?? '?'}${f.sha256 ? ` sha256 ${f.sha256.slice(0, 16)}` : ''}${f.copy ? ' (copy kept)' : ''}`,
   );

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Machine, ProviderKind } from '../model/index.js';
+import type { Machine } from '../model/index.js';
 import type { CliArgs } from './args.js';
 import { operatorName, type ConsoleOptions } from '../app/console.js';
 import { loadFleet } from '../../providers/index.js';
@@ -128,8 +128,3 @@ function refusalsStop<T>(check: () => T): T {
   }
 }
 
-export function countByProvider(machines: Machine[]): Record<ProviderKind, number> {
-  const counts: Record<ProviderKind, number> = { local: 0, sshconfig: 0, datacenter: 0, ec2: 0, ansible: 0, prometheus: 0 };
-  for (const m of machines) counts[m.provider]++;
-  return counts;
-}

@@ -79,7 +79,7 @@ export class HostExec {
   }
 }
 
-export function reachOf(err: SshError | undefined): Reachability {
+function reachOf(err: SshError | undefined): Reachability {
   switch (err?.kind) {
     case 'untrusted':
       return 'untrusted';

@@ -6,7 +6,7 @@ import { hasCleanupTargets } from '../util/mount-of.js';
 import { declaredChecks } from './declared.js';
 import type { DetectContext } from './types.js';
 
-export function cleanupRepair(mount: string): RepairRef {
+function cleanupRepair(mount: string): RepairRef {
   return { action: 'disk.cleanup', params: { mount }, label: `Free space on ${mount} (old logs, journal, cleanup paths)` };
 }
 

@@ -11,7 +11,7 @@ const WHAT: Record<Exclude<NetMountStatus['state'], 'ok' | 'unchecked'>, string>
 };
 
 /** The evidence line naming the server a mount depends on (the likely root cause). */
-export function serverLine(m: NetMountStatus): string {
+function serverLine(m: NetMountStatus): string {
   return m.server ? fit(`file server ${m.server} (from ${m.device})`) : fit(`source ${m.device} names no server`);
 }
 

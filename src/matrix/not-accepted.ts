@@ -20,7 +20,7 @@ const CAPTURABLE_DATABASE = /^[A-Za-z0-9_]{1,64}$/;
  * files and declared log files, databases), each once. Modules are not baseline-bound: their
  * detector compares the kernel with the declaration, not with a baseline.
  */
-export function declaredItems(machine: Machine): DeclaredItem[] {
+function declaredItems(machine: Machine): DeclaredItem[] {
   const checks = declaredChecks(machine);
   const seen = new Set<string>();
   const out: DeclaredItem[] = [];
@@ -38,7 +38,7 @@ export function declaredItems(machine: Machine): DeclaredItem[] {
 }
 
 /** Declared checks the baseline has no entry for (added to the inventory after the accept, or not captured then). */
-export function unacceptedItems(machine: Machine, baseline: HostBaseline): DeclaredItem[] {
+function unacceptedItems(machine: Machine, baseline: HostBaseline): DeclaredItem[] {
   return declaredItems(machine).filter((i) => (i.kind === 'database' ? !baseline.databases[i.name] : !baseline.files[i.name]));
 }
 

@@ -3,7 +3,7 @@ import { ago, findService, fit } from './text.js';
 import type { Detector } from './types.js';
 
 /** A TCP forwarding target with no established connection: logs are not reaching it. */
-export const brokenTarget = (t: LogForwardTarget): boolean => t.protocol === 'tcp' && !t.states.includes('ESTAB');
+const brokenTarget = (t: LogForwardTarget): boolean => t.protocol === 'tcp' && !t.states.includes('ESTAB');
 
 function stateWords(t: LogForwardTarget): string {
   if (t.states.length === 0) return 'no connection';

@@ -15,7 +15,7 @@ export interface PlannedConfigTest {
 }
 
 /** A command is one line of text: it is stored on one line of the probe output. */
-export function isOneLineCommand(command: string): boolean {
+function isOneLineCommand(command: string): boolean {
   return command.trim() !== '' && !/[\x00-\x1f\x7f]/.test(command);
 }
 

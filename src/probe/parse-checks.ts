@@ -26,7 +26,7 @@ const ERRNO_OF: Record<string, string> = {
 };
 
 /** "EIO (Input/output error)" for a known message, the sanitized message otherwise. */
-export function describeFileError(message: string): string {
+function describeFileError(message: string): string {
   const text = clean(message.trim()) || 'unknown error';
   const errno = ERRNO_OF[text];
   return errno ? `${errno} (${text})` : text;

@@ -176,7 +176,7 @@ function unescapeMount(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
-export function isWatchedMount(mount: string, fstype: string): boolean {
+function isWatchedMount(mount: string, fstype: string): boolean {
   if (PSEUDO_FS_TYPES.includes(fstype)) return false;
   if (/^\/(dev|sys|proc)(\/|$)/.test(mount)) return false;
   return !/^\/run\/./.test(mount);

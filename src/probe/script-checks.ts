@@ -6,7 +6,7 @@ import { plannedConfigTests } from './config-tests.js';
 export const CHECK_TIMEOUT_SEC = 10;
 
 /** Paths reach the script only when absolute and free of control characters (one output line each). */
-export function isProbeablePath(p: string): boolean {
+function isProbeablePath(p: string): boolean {
   return p.startsWith('/') && !/[\x00-\x1f\x7f]/.test(p);
 }
 
@@ -19,7 +19,7 @@ const MODULE_RE = /^[A-Za-z0-9_-]+$/;
 const DB_RE = /^[A-Za-z0-9_]+$/;
 
 /** SQL asked of each declared database: does the schema exist, then its tables. Names are [A-Za-z0-9_]+. */
-export function databaseQuery(name: string): string {
+function databaseQuery(name: string): string {
   return (
     `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name='${name}'; ` +
     `SELECT table_name FROM information_schema.tables WHERE table_schema='${name}' ORDER BY table_name`

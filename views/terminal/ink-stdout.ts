@@ -9,7 +9,7 @@ import type { FrameWriter } from './frame-writer.js';
 const INK_CONTROL = /^(?:\u001b\[(?:2K|1A|G|2J|3J|H|\?2026[hl]|\?25[hl]))+/;
 
 /** The frame in one of Ink's writes, or undefined when the write only moves or erases. Exported for its test. */
-export function inkFrame(chunk: string): string | undefined {
+function inkFrame(chunk: string): string | undefined {
   const text = chunk.replace(INK_CONTROL, '');
   if (text === '') return undefined;
   return text.endsWith('\n') ? text.slice(0, -1) : text;

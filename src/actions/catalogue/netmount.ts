@@ -31,7 +31,7 @@ function stateScript(mount: string): string {
   );
 }
 
-export function netmountConditions(mount: string): { test: string; words: string }[] {
+function netmountConditions(mount: string): { test: string; words: string }[] {
   const m = shQuote(mount);
   return [
     {
