@@ -1,5 +1,6 @@
 import type { Machine, MetricsProvider, PollResult } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
+import { RepeatingRun } from './repeating-run.js';
 
 export interface MetricsRefreshOptions {
   /** Between two refreshes of the whole fleet. */
@@ -15,10 +16,10 @@ export interface MetricsRefreshOptions {
  * poll per host. A refresh that fails marks the provider and keeps the machines it had.
  */
 export class MetricsRefresh {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly repeat = new RepeatingRun(
+    () => this.refreshOnce(),
+    () => this.opts.intervalMs,
+  );
   private current: Machine[] = [];
   private partNames = new Set<string>();
 
@@ -38,30 +39,12 @@ export class MetricsRefresh {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.repeat.stop();
   }
 
   /** Refreshes now; resolves once the store holds the result. A refresh in flight is followed by another. */
   refreshNow(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = this.refreshOnce().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        void this.refreshNow();
-        return;
-      }
-      this.timer = setTimeout(() => void this.refreshNow(), this.opts.intervalMs);
-    });
-    return this.running;
+    return this.repeat.now();
   }
 
   private async refreshOnce(): Promise<void> {
@@ -73,7 +56,7 @@ export class MetricsRefresh {
       this.partNames.add(this.provider.name);
       return;
     }
-    if (this.stopped) return;
+    if (this.repeat.stopped) return;
     const before = this.current;
     this.current = snapshot.machines;
     if (!sameFleet(before, snapshot.machines)) this.opts.compose();

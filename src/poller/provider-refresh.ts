@@ -1,5 +1,6 @@
 import type { CloudProvider, Machine } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
+import { RepeatingRun } from './repeating-run.js';
 
 export interface ProviderRefreshOptions {
   /** Between two listings. */
@@ -18,11 +19,11 @@ export interface ProviderRefreshOptions {
  * providers; a listing that throws marks the whole provider and keeps the last machines.
  */
 export class ProviderRefresh {
-  private timer: NodeJS.Timeout | undefined;
   private fastUntil = 0;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly repeat = new RepeatingRun(
+    () => this.listOnce(),
+    () => (Date.now() < this.fastUntil ? this.opts.fastIntervalMs : this.opts.intervalMs),
+  );
   private cloudMachines: Machine[] = [];
   private partNames = new Set<string>();
 
@@ -39,9 +40,7 @@ export class ProviderRefresh {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.repeat.stop();
   }
 
   /** List faster for a while (after a cloud action), starting now. */
@@ -52,24 +51,7 @@ export class ProviderRefresh {
 
   /** Lists now; resolves once the store holds the result. A listing already in flight is followed by another. */
   refreshNow(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = this.listOnce().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        void this.refreshNow();
-        return;
-      }
-      const delay = Date.now() < this.fastUntil ? this.opts.fastIntervalMs : this.opts.intervalMs;
-      this.timer = setTimeout(() => void this.refreshNow(), delay);
-    });
-    return this.running;
+    return this.repeat.now();
   }
 
   /** Puts static + cloud machines into the store (static ones win an id clash); call after a static reload too. */
@@ -89,7 +71,7 @@ export class ProviderRefresh {
       this.partNames.add(this.provider.name);
       return;
     }
-    if (this.stopped) return;
+    if (this.repeat.stopped) return;
     const before = new Map(this.cloudMachines.map((m) => [m.id, m.cloud?.state]));
     this.cloudMachines = listing.machines;
     this.compose();
