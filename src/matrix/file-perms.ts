@@ -1,7 +1,7 @@
 import type { Finding } from '../model/index.js';
 import { writeBlocker } from '../util/write-gate.js';
 import { declaredChecks, fileStat, unreadableFinding } from './declared.js';
-import { RUNNING_STATES } from './service-down.js';
+import { RUNNING_STATES } from './service-state.js';
 import { findService, fit } from './text.js';
 import type { Detector } from './types.js';
 

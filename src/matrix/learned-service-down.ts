@@ -1,6 +1,6 @@
 import type { Finding } from '../model/index.js';
 import { sameService } from './declared.js';
-import { RUNNING_STATES, severityOf } from './service-down.js';
+import { RUNNING_STATES, severityOf } from './service-state.js';
 import { findService, fit, remoteNow, serviceLine } from './text.js';
 import type { Detector } from './types.js';
 

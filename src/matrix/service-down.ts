@@ -1,17 +1,9 @@
-import type { Finding, RepairRef, ServiceStatus, Severity } from '../model/index.js';
+import type { Finding, RepairRef, ServiceStatus } from '../model/index.js';
 import { brokenConfigs, declaredChecks, failedTests, restoreConfigRepair } from './declared.js';
 import { findService, fit, remoteNow, serviceLine } from './text.js';
 import type { DetectContext, Detector } from './types.js';
+import { RUNNING_STATES, severityOf } from './service-state.js';
 import { detectLearnedServiceDown } from './learned-service-down.js';
-
-export const RUNNING_STATES = new Set(['active', 'reloading']);
-
-export function severityOf(s: ServiceStatus): Severity {
-  // activating/auto-restart is a crashed unit waiting for its next try, not a slow start.
-  if (s.active === 'activating' && s.sub !== 'auto-restart') return 'warning';
-  if (s.active === 'deactivating') return 'warning';
-  return 'critical';
-}
 
 /**
  * Restart and start; when the service's config drifted from the baseline, restoring it comes

@@ -1,6 +1,6 @@
 import type { Finding, ReachCheckResult, RepairRef } from '../model/index.js';
 import { sameService } from './declared.js';
-import { RUNNING_STATES } from './service-down.js';
+import { RUNNING_STATES } from './service-state.js';
 import { findService, fit, remoteNow, serviceLine } from './text.js';
 import type { DetectContext, Detector } from './types.js';
 
