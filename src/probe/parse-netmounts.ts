@@ -5,7 +5,7 @@ const STATES = new Set<NetMountStatus['state']>(['ok', 'stale', 'hung', 'missing
 const SERVER_NAME = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})|[0-9A-Fa-f:.]{2,45})$/;
 
 /** Mount-table fields escape space, tab, newline and backslash as \ooo. */
-function unescapeMount(s: string): string {
+export function unescapeMount(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 

@@ -2,7 +2,7 @@ import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
 import { parseReach } from './parse-reach.js';
-import { parseNetMounts } from './parse-netmounts.js';
+import { parseNetMounts, unescapeMount } from './parse-netmounts.js';
 import { parseMailQueue } from './parse-mailqueue.js';
 import { parseLogForwarding, parseLogSenders } from './parse-logfwd.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
@@ -169,11 +169,6 @@ function meminfo(lines: string[], warn: (w: string) => void) {
     warn('meminfo: MemAvailable missing, estimated from MemFree+Buffers+Cached');
   }
   return { total: total ?? 0, available, swapTotal: bytes('SwapTotal') ?? 0, swapFree: bytes('SwapFree') ?? 0 };
-}
-
-/** Mount-table fields escape space, tab, newline and backslash as \ooo. */
-function unescapeMount(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
 function isWatchedMount(mount: string, fstype: string): boolean {

@@ -3,17 +3,13 @@ import { isSafeServiceName, shCommand, shQuote } from '../../util/shell-quote.js
 import type { CatalogueEntry } from './types.js';
 import { requireOnHost } from '../guard.js';
 import { inPosixShell } from '../../util/privilege.js';
-import { pathError } from './params.js';
+import { pathError, serviceUnit } from './params.js';
 
 /** Daemons that close and reopen their log files on SIGHUP (what logrotate's postrotate sends them). */
 const REOPEN_ON_HUP = ['rsyslog.service', 'syslog-ng.service'];
 
-function unitOf(service: string): string {
-  return service.endsWith('.service') ? service : `${service}.service`;
-}
-
 function conditions(service: string, file: string): { test: string; words: string }[] {
-  const unit = unitOf(service);
+  const unit = serviceUnit(service);
   const dir = path.posix.dirname(file);
   const hup = REOPEN_ON_HUP.includes(unit);
   return [
@@ -41,7 +37,7 @@ export const LOG_REOPEN_ENTRIES: Record<string, CatalogueEntry> = {
     preconditions: (p) => conditions(p['service'] ?? '', p['path'] ?? '').map((c) => c.words),
     command: (p, ctx) => {
       const service = p['service'] ?? '';
-      const unit = unitOf(service);
+      const unit = serviceUnit(service);
       const guards = conditions(service, p['path'] ?? '').map((c) => requireOnHost(c.test, c.words));
       const reopen = REOPEN_ON_HUP.includes(unit)
         ? shCommand('systemctl', 'kill', '--kill-whom=main', '--signal=SIGHUP', '--', unit)

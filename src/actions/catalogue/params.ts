@@ -16,6 +16,11 @@ export function optionalServiceError(value: string | undefined): string | undefi
   return isSafeServiceName(value) ? undefined : `"${value}" is not a valid service name`;
 }
 
+/** The `.service` unit of a service name (any other suffix is kept and `.service` added: such a unit is not loaded, and the repair's check fails closed). */
+export function serviceUnit(service: string): string {
+  return service.endsWith('.service') ? service : `${service}.service`;
+}
+
 export function unitName(service: string): string {
   return /\.(service|socket|timer|target|mount|path)$/.test(service) ? service : `${service}.service`;
 }

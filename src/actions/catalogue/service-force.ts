@@ -1,14 +1,11 @@
 import { shCommand, shQuote, isSafeServiceName } from '../../util/shell-quote.js';
+import { serviceUnit } from './params.js';
 import type { CatalogueEntry } from './types.js';
 import { requireOnHost } from '../guard.js';
 import { inPosixShell } from '../../util/privilege.js';
 
 /** Seconds the ordinary restart may take before the unit's processes are killed. */
 export const FORCE_RESTART_GRACE_SEC = 30;
-
-function unitOf(service: string): string {
-  return /\.(service)$/.test(service) ? service : `${service}.service`;
-}
 
 function loadedCondition(unit: string): { test: string; words: string } {
   return { test: `[ "$(systemctl show -p LoadState --value -- ${shQuote(unit)})" = loaded ]`, words: `${unit} is a loaded unit (not masked, not gone)` };
@@ -27,9 +24,9 @@ export const SERVICE_FORCE_ENTRIES: Record<string, CatalogueEntry> = {
     params: ['service'],
     validate: (p) => (p['service'] && isSafeServiceName(p['service']) ? undefined : `"${p['service'] ?? ''}" is not a valid service name`),
     check: (_p, ctx) => (ctx.init === 'sysvinit' ? 'a forced restart needs systemd: use service.restart' : undefined),
-    preconditions: (p) => [loadedCondition(unitOf(p['service'] ?? '')).words],
+    preconditions: (p) => [loadedCondition(serviceUnit(p['service'] ?? '')).words],
     command: (p, ctx) => {
-      const unit = unitOf(p['service'] ?? '');
+      const unit = serviceUnit(p['service'] ?? '');
       const loaded = loadedCondition(unit);
       const steps = [
         requireOnHost(loaded.test, loaded.words),

@@ -1,5 +1,6 @@
 import { isSafeServiceName, shCommand } from '../../util/shell-quote.js';
 import { withPrivilege } from '../../util/privilege.js';
+import { unitName } from './params.js';
 import type { CatalogueEntry, PlanContext } from './types.js';
 
 function serviceParamError(params: Record<string, string>): string | undefined {
@@ -7,10 +8,6 @@ function serviceParamError(params: Record<string, string>): string | undefined {
   if (!name) return 'no service given';
   if (!isSafeServiceName(name)) return `"${name}" is not a valid service name`;
   return undefined;
-}
-
-function unitName(service: string): string {
-  return /\.(service|socket|timer|target|mount|path)$/.test(service) ? service : `${service}.service`;
 }
 
 function serviceCommand(verb: 'start' | 'stop' | 'restart') {
