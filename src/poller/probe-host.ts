@@ -9,7 +9,7 @@ export interface ProbeOptions {
   slowThresholdMs: number;
 }
 
-/** Probes one machine with one exec and turns whatever happens into a PollResult. Never throws. */
+/** Probes one machine with one script run (on its resident shell over SSH) and turns whatever happens into a PollResult. Never throws. */
 export async function probeHost(hostExec: HostExec, machine: Machine, opts: ProbeOptions, baseline?: HostBaseline): Promise<PollResult> {
   const at = Date.now();
   const cloud = machine.cloud;
@@ -21,7 +21,7 @@ export async function probeHost(hostExec: HostExec, machine: Machine, opts: Prob
   if (!machine.ssh && machine.provider !== 'local') {
     return { machineId: machine.id, at, reach: 'no-ssh', error: 'no address to log in with (see the ssh address setting of its provider)' };
   }
-  const r = await hostExec.runScript(machine, buildProbeScript(machine.services, machine.checks, baseline?.learned), opts.timeoutMs);
+  const r = await hostExec.runProbe(machine, buildProbeScript(machine.services, machine.checks, baseline?.learned), opts.timeoutMs);
   if (r.failure) {
     const hostKey = r.failure.error?.hostKey;
     return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: sanitizeLine(r.failure.message), hostKey };

@@ -7,6 +7,7 @@ import { signalChannel } from './channel-signal.js';
 import { CappedBuffer, LineSplitter } from './line-splitter.js';
 import { openClient, type ClientSettings } from './open-client.js';
 import { Semaphore } from './semaphore.js';
+import { ResidentShell } from './resident-shell.js';
 
 export interface SshPoolOptions {
   /** Operations (connects + execs) in flight across all hosts. */
@@ -85,6 +86,8 @@ export class SshPool {
   private closed = false;
   /** Execs and streams in progress per key, and when the last one ended (idle closing). */
   private readonly uses = new Map<string, { busy: number; lastUsed: number }>();
+  /** One resident `sh -s` per key for scripts run every poll, tied to the connection it was opened on. */
+  private readonly shells = new Map<string, { conn: Connection; shell: ResidentShell }>();
 
   constructor(options: SshPoolOptions = {}) {
     this.opts = {
@@ -122,6 +125,70 @@ export class SshPool {
       releaseHost();
       done();
     }
+  }
+
+  /**
+   * Runs a script on the key's resident shell (opened on first use, reopened after it ends), which
+   * spares the host a new session per run. Same permits, timeout and output cap as exec. When the
+   * shell cannot be opened or ends during the run, the script runs once as a plain `sh -s` exec.
+   */
+  async runResident(key: string, target: SshTarget, script: string, opts: Omit<ExecOptions, 'stdin'>): Promise<ExecResult> {
+    const done = this.using(key);
+    const releaseHost = await this.hostPermits(key).acquire().catch((err: unknown) => {
+      done();
+      throw err;
+    });
+    try {
+      const release = await this.permits.acquire();
+      try {
+        const conn = await this.connection(key, target);
+        const started = performance.now();
+        const shell = await raceDeadline(this.residentShell(key, conn), opts.timeoutMs).catch(() => undefined);
+        if (shell === 'timeout') {
+          // Not even the channel open was answered: the connection is hung, as in runExec.
+          destroyConnection(conn);
+          throw new SshError('timeout', `${describeTarget(target)}: command did not finish within ${formatMs(opts.timeoutMs)}`);
+        }
+        const left = Math.max(1, opts.timeoutMs - (performance.now() - started));
+        const r = shell ? await this.runOnShell(conn, shell, target, script, { ...opts, timeoutMs: left }) : undefined;
+        return r ?? (await this.runExec(conn, target, 'sh -s', { ...opts, timeoutMs: left, stdin: script }));
+      } finally {
+        release();
+      }
+    } finally {
+      releaseHost();
+      done();
+    }
+  }
+
+  private async residentShell(key: string, conn: Connection): Promise<ResidentShell> {
+    const have = this.shells.get(key);
+    if (have && have.conn === conn && have.shell.usable) return have.shell;
+    if (have) closeQuietly(have.shell.channel);
+    this.shells.delete(key);
+    const cap = this.opts.maxOutputBytes;
+    const shell = await new Promise<ResidentShell>((resolve, reject) => {
+      conn.client.exec('sh -s', (err, ch) => (err ? reject(err) : resolve(new ResidentShell(ch, cap))));
+    });
+    this.shells.set(key, { conn, shell });
+    return shell;
+  }
+
+  /** undefined: the shell ended before the run finished (the caller runs it another way). */
+  private async runOnShell(conn: Connection, shell: ResidentShell, target: SshTarget, script: string, opts: Omit<ExecOptions, 'stdin'>): Promise<ExecResult | undefined> {
+    const outcome = await raceDeadline(shell.run(script), opts.timeoutMs);
+    if (outcome === 'timeout') {
+      shell.discard();
+      this.abandon(conn, shell.channel);
+      throw new SshError('timeout', `${describeTarget(target)}: command did not finish within ${formatMs(opts.timeoutMs)}`);
+    }
+    if (outcome.kind === 'ended') return undefined;
+    if (outcome.kind === 'truncated') {
+      shell.discard();
+      closeQuietly(shell.channel);
+      return { code: null, stdout: outcome.stdout, stderr: outcome.stderr, latencyMs: outcome.latencyMs, truncated: true };
+    }
+    return { code: outcome.code, stdout: outcome.stdout, stderr: outcome.stderr, latencyMs: outcome.latencyMs };
   }
 
   /** Marks the key in use until the returned function is called (once). */
@@ -261,6 +328,7 @@ export class SshPool {
     const state = this.hosts.get(key);
     if (!state) return;
     this.hosts.delete(key);
+    this.shells.delete(key);
     if (state.conn) destroyConnection(state.conn);
   }
 
@@ -269,6 +337,7 @@ export class SshPool {
     this.closed = true;
     const conns = [...this.hosts.values()].flatMap((s) => (s.conn ? [s.conn] : []));
     this.hosts.clear();
+    this.shells.clear();
     await Promise.all(conns.map(endConnection));
   }
 
@@ -528,6 +597,15 @@ function endConnection(conn: Connection): Promise<void> {
 function asSshError(err: unknown, who: string): SshError {
   if (err instanceof SshError) return err;
   return new SshError('unreachable', `${who}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+/** The promise's value, or 'timeout' when it has not settled within ms. */
+function raceDeadline<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
 function formatMs(ms: number): string {
