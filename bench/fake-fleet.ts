@@ -54,12 +54,45 @@ function main(): void {
   }
 }
 
+/**
+ * Answers as a host's `sh -s` would: framed runs on a resident shell (remlite's probe) get the canned
+ * output between their markers, the empty check run gets nothing; a plain exec (stdin, then EOF) gets
+ * the canned output once.
+ */
 function answerProbe(ch: ServerChannel, name: string, i: number, poll: number): void {
-  ch.on('data', () => undefined);
-  ch.once('end', () => {
+  let framed = false;
+  let pending = '';
+  let nonce = '';
+  let bodyLines = 0;
+  const canned = () => {
     // A few hosts change their load each poll; most report the same figures (as in a quiet fleet).
-    const load = i % 50 === 0 ? (poll % 100) / 10 : (i % 17) / 10;
-    ch.write(cannedOutput(name, load));
+    const load = i % 50 === 0 ? (poll++ % 100) / 10 : (i % 17) / 10;
+    return cannedOutput(name, load);
+  };
+  ch.on('data', (d: Buffer) => {
+    pending += d.toString('latin1');
+    let nl = pending.indexOf('\n');
+    for (; nl >= 0; nl = pending.indexOf('\n')) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      const start = /REMLITE-S-([0-9a-f]{32})/.exec(line);
+      if (start) {
+        framed = true;
+        nonce = start[1]!;
+        bodyLines = 0;
+        ch.write(`REMLITE-S-${nonce}\n`);
+        ch.stderr.write(`REMLITE-S-${nonce}\n`);
+      } else if (line.includes(`REMLITE-E-${nonce}`)) {
+        // The check run's body is "(", ":", ") </dev/null"; a probe has many more lines.
+        ch.write(`${bodyLines > 3 ? canned() : ''}\nREMLITE-E-${nonce} 0\n`);
+        ch.stderr.write(`\nREMLITE-E-${nonce}\n`);
+      } else {
+        bodyLines++;
+      }
+    }
+  });
+  ch.once('end', () => {
+    if (!framed) ch.write(canned());
     ch.exit(0);
     ch.end();
   });

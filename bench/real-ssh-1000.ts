@@ -57,6 +57,17 @@ function usage(pid: number): { rssMb: number; hwmMb: number; cpuS: number } {
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024, cpuS: (Number(f[11]) + Number(f[12])) / TICK };
 }
 
+/** Speaks the resident shell's framing (see src/ssh/shell-frame.ts) with canned answers (mawk, reading line by line). */
+const RESIDENT_AWK = [
+  'function canned(  l) { print "" >> answered; close(answered); while ((getline l < out) > 0) print l; close(out) }',
+  '/REMLITE-S-[0-9a-f]/ { match($0, /REMLITE-S-[0-9a-f]+/); n = substr($0, RSTART + 10, RLENGTH - 10); framed = 1; body = 0',
+  '  printf "REMLITE-S-%s\\n", n; printf "REMLITE-S-%s\\n", n > "/dev/stderr"; fflush(); fflush("/dev/stderr"); next }',
+  'framed && index($0, "REMLITE-E-" n) { if (body > 3) canned()',
+  '  printf "\\nREMLITE-E-%s 0\\n", n; printf "\\nREMLITE-E-%s\\n", n > "/dev/stderr"; fflush(); fflush("/dev/stderr"); next }',
+  '{ body++ }',
+  'END { if (!framed) canned() }',
+].join('\n');
+
 function loadavg(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
@@ -80,8 +91,10 @@ export async function benchRealSsh1000(tmp: string, hosts = Number(process.env['
   const answered = path.join(dir, 'answered');
   writeFileSync(answered, '');
   // The probe script arrives on stdin; the answer is this host's canned output (by the address dialled).
+  // remlite runs its probe on a resident shell: awk answers each framed run as that shell would (the
+  // empty check run with nothing, a probe with the canned output), and a plain exec at its end.
   const answer = path.join(dir, 'answer.sh');
-  writeFileSync(answer, `cat >/dev/null\nset -- $SSH_CONNECTION\necho >> ${answered}\nexec cat "${dir}/out/$3"\n`);
+  writeFileSync(answer, `set -- $SSH_CONNECTION\nexec mawk -W interactive -v out="${dir}/out/$3" -v answered="${answered}" '${RESIDENT_AWK}'\n`);
   const config = path.join(dir, 'sshd_config');
   writeFileSync(
     config,

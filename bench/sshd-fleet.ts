@@ -1,6 +1,7 @@
 // N real OpenSSH servers for the bench: one `sshd -D` per loopback address, one shared host key.
 // The first one logs at DEBUG1 to its own file: the witness of what each client negotiated.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { reapOnExit } from './child-reaper.js';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -103,6 +104,7 @@ export async function startSshdFleet(dir: string, hosts: number, base: string): 
       : spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind ${emptyRc} /root/.bashrc && exec ${SSHD} ${args.join(' ')}`], { stdio });
     children.push(c);
   });
+  reapOnExit(children);
   closeSync(witnessFd);
   closeSync(errorFd);
   const stop = async () => {

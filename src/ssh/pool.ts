@@ -87,7 +87,7 @@ export class SshPool {
   /** Execs and streams in progress per key, and when the last one ended (idle closing). */
   private readonly uses = new Map<string, { busy: number; lastUsed: number }>();
   /** One resident `sh -s` per key for scripts run every poll, tied to the connection it was opened on. */
-  private readonly shells = new Map<string, { conn: Connection; shell: ResidentShell }>();
+  private readonly shells = new Map<string, { conn: Connection; shell: ResidentShell } | { conn: Connection; shell: 'unsupported'; retryAt: number }>();
 
   constructor(options: SshPoolOptions = {}) {
     this.opts = {
@@ -143,7 +143,8 @@ export class SshPool {
       try {
         const conn = await this.connection(key, target);
         const started = performance.now();
-        const shell = await raceDeadline(this.residentShell(key, conn), opts.timeoutMs).catch(() => undefined);
+        // Half the time at most for opening and checking a new shell, so a plain exec still fits after it.
+        const shell = await raceDeadline(this.residentShell(key, conn, opts.timeoutMs / 2), opts.timeoutMs).catch(() => undefined);
         if (shell === 'timeout') {
           // Not even the channel open was answered: the connection is hung, as in runExec.
           destroyConnection(conn);
@@ -161,15 +162,28 @@ export class SshPool {
     }
   }
 
-  private async residentShell(key: string, conn: Connection): Promise<ResidentShell> {
+  /**
+   * The key's resident shell on this connection, opened and checked with an empty run first; undefined
+   * when the host does not give one (a ForceCommand that ignores the command, a shell that never
+   * answers): that host then runs every script as a plain exec until its connection is replaced.
+   */
+  private async residentShell(key: string, conn: Connection, checkMs: number): Promise<ResidentShell | undefined> {
     const have = this.shells.get(key);
-    if (have && have.conn === conn && have.shell.usable) return have.shell;
-    if (have) closeQuietly(have.shell.channel);
+    if (have?.conn === conn && have.shell === 'unsupported' && Date.now() < have.retryAt) return undefined;
+    if (have?.conn === conn && have.shell !== 'unsupported' && have.shell.usable) return have.shell;
+    if (have && have.shell !== 'unsupported') closeQuietly(have.shell.channel);
     this.shells.delete(key);
-    const cap = this.opts.maxOutputBytes;
     const shell = await new Promise<ResidentShell>((resolve, reject) => {
-      conn.client.exec('sh -s', (err, ch) => (err ? reject(err) : resolve(new ResidentShell(ch, cap))));
+      conn.client.exec('sh -s', (err, ch) => (err ? reject(err) : resolve(new ResidentShell(ch, this.opts.maxOutputBytes))));
     });
+    const check = await raceDeadline(shell.run(':'), checkMs);
+    if (check === 'timeout' || check.kind !== 'done' || check.code !== 0 || check.stdout !== '') {
+      shell.discard();
+      closeQuietly(shell.channel);
+      // A check lost to a busy moment is tried again later rather than for the life of the connection.
+      if (conn.alive) this.shells.set(key, { conn, shell: 'unsupported', retryAt: Date.now() + RESIDENT_RETRY_MS });
+      return undefined;
+    }
     this.shells.set(key, { conn, shell });
     return shell;
   }
@@ -598,6 +612,9 @@ function asSshError(err: unknown, who: string): SshError {
   if (err instanceof SshError) return err;
   return new SshError('unreachable', `${who}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }
+
+/** How long a host that gave no working resident shell runs its scripts as plain execs before the next try. */
+const RESIDENT_RETRY_MS = 10 * 60_000;
 
 /** The promise's value, or 'timeout' when it has not settled within ms. */
 function raceDeadline<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {

@@ -372,7 +372,7 @@ cmd_start() {
   done
 
   # Boots run in parallel; collect each host's systemd pid as it appears.
-  local pid deadline=$((SECONDS + 15))
+  local pid deadline=$((SECONDS + BOOT_TIMEOUT))
   : >"$LAB/hosts.list"
   while read -r name addr pool; do
     h="$LAB/hosts/$name"
