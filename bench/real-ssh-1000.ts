@@ -10,6 +10,8 @@ import path from 'node:path';
 import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { BENCH_SERVICES, cannedOutput } from './canned-probe.js';
 import { figure, sleep, type Figure } from './stats.js';
+import { reapOnExit } from './child-reaper.js';
+import { untilListening } from './sshd-fleet.js';
 
 const SSHD = '/usr/sbin/sshd';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -128,7 +130,8 @@ export async function benchRealSsh1000(tmp: string, hosts = Number(process.env['
       // Root's ~/.bashrc here runs pyenv: each sshd sees an empty one (its own mount namespace).
       sshds.push(spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind ${emptyRc} /root/.bashrc && exec ${SSHD} -D -e -f ${config} ${listen}`], { stdio: ['ignore', 'ignore', 'ignore'] }));
     }
-    await sleep(1000);
+    reapOnExit(sshds);
+    await untilListening(addresses);
     const home = path.join(dir, 'home');
     mkdirSync(home, { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, REMLITE_CONFIG_DIR: path.join(home, 'config'), REMLITE_STATE_DIR: path.join(home, 'state'), TERM: 'xterm-256color' };

@@ -29,12 +29,23 @@ function keygen(file: string): void {
   if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
+export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host, port });
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(false));
   });
+}
+
+/** Waits until every address accepts on port 22 (one minute at most). */
+export async function untilListening(addresses: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (const a of addresses) {
+    while (!(await canConnect(a, 22))) {
+      if (Date.now() > deadline) throw new Error(`sshd on ${a}:22 did not start`);
+      await sleep(50);
+    }
+  }
 }
 
 /** `base` is three octets ("127.78.0"); hosts take .1-.250 of it and of the next third octets. */
@@ -112,13 +123,7 @@ export async function startSshdFleet(dir: string, hosts: number, base: string): 
     await sleep(200);
   };
   try {
-    const deadline = Date.now() + 60_000;
-    for (const a of addresses) {
-      while (!(await canConnect(a, 22))) {
-        if (Date.now() > deadline) throw new Error(`sshd on ${a}:22 did not start`);
-        await sleep(50);
-      }
-    }
+    await untilListening(addresses);
   } catch (err) {
     await stop();
     throw err;
