@@ -12,7 +12,7 @@ const FIELDS = {
 
 const everything = (e: FleetEvent) => [e.host, e.machineId, e.class, e.kind, e.severity, e.alert, e.provider, e.action, e.operator, e.summary];
 
-const has = (values: readonly (string | undefined)[], needle: string) => values.some((v) => v !== undefined && v.toLowerCase().includes(needle));
+const has = (values: readonly (string | undefined)[], needle: string) => values.some((v) => v?.toLowerCase().includes(needle));
 
 function tokenMatches(e: FleetEvent, token: string): boolean {
   const m = /^(\w+):(.*)$/.exec(token);

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
-import { loadFleet } from '../../providers/index.js';
-import { createConsole, type RemliteConsole } from '../../src/app/console.js';
+import { labConsole } from '../support/lab-console.js';
+import type { RemliteConsole } from '../../src/app/console.js';
 import { EVENTS_FILE } from '../../src/persist/events-log.js';
 import { App } from '../../views/App.js';
+import { notifyOnCritical } from '../../views/terminal/critical-notify.js';
 import { SEVERITY_RANK, type FleetEvent } from '../../src/model/index.js';
 
 const info = labInfo();
@@ -28,18 +29,13 @@ let stateDir: string;
 before(async () => {
   if (skip) return;
   lab = info as LabInfo;
-  const fleet = await loadFleet({ inventoryPath: lab.inventoryPath, noSshConfig: true, includeLocal: false });
   stateDir = join(mkdtempSync(join(tmpdir(), 'remlite-events-')), 'state');
-  core = createConsole({
-    machines: fleet.machines,
-    auditPath: join(stateDir, 'audit.log'),
-    events: { file: join(stateDir, EVENTS_FILE) },
-    pollIntervalMs: 1500,
-    probeTimeoutMs: 15_000,
-    slowThresholdMs: 5000,
-    maxConcurrent: 16,
-    logScrollback: 1000,
-  });
+  // Every lab host (the fleet-wide detectors see the whole stack), polled at an ordinary pace.
+  core = await labConsole(
+    lab,
+    lab.hosts.map((h) => h.name),
+    { auditPath: join(stateDir, 'audit.log'), events: { file: join(stateDir, EVENTS_FILE) }, pollIntervalMs: 1500, probeTimeoutMs: 15_000, slowThresholdMs: 5000 },
+  );
   core.poller.start();
   await waitFor('every lab host to answer a probe', () => lab.hosts.every((h) => core.store.getState().hosts[h.name]?.last?.reach === 'ok'));
 });
@@ -63,6 +59,10 @@ function cliEvents(...args: string[]): FleetEvent[] {
 
 test('a fault and its repair: raised, action started, finished, cleared, in the log, the CLI and the Events screen', { skip }, async () => {
   const ui = render(<App store={core.store} intents={core.intents} />);
+  // The terminal layer's notifier on the same store, as `--notify osc9` installs it.
+  const written: string[] = [];
+  const stopNotify = notifyOnCritical(core.store, 'osc9', (bytes) => written.push(bytes));
+  const pagesForWeb = () => written.filter((b) => b.includes(WEB));
   try {
     await waitFor('the grid', () => ui.lastFrame()?.includes(WEB));
     const stop = await labExec(WEB, 'systemctl stop apache2');
@@ -70,6 +70,8 @@ test('a fault and its repair: raised, action started, finished, cleared, in the 
     const raised = await waitFor('apache2 raised as an event', () => core.store.getState().events.find((e) => e.kind === 'finding-raised' && apacheDown(e)));
     assert.equal(raised.severity, 'critical');
     assert.equal(raised.hostTurnedCritical, true, 'the host had no critical finding before');
+    await waitFor('the desktop notification', () => pagesForWeb().length > 0);
+    assert.deepEqual(pagesForWeb(), [`\u001b]9;remlite: ${WEB} is critical: service-down\u0007`]);
 
     // Repair it from the host's Findings tab: the service-down finding's first repair, confirmed.
     ui.stdin.write(`/${WEB}\r\r`);
@@ -87,7 +89,9 @@ test('a fault and its repair: raised, action started, finished, cleared, in the 
       return a && a.state !== 'running' ? a : undefined;
     });
     assert.equal(run.state, 'succeeded', run.result?.outputTail);
+    const pollsWhileDown = core.store.getState().hosts[WEB]!.last!.at;
     await waitFor('apache2 cleared as an event', () => core.store.getState().events.find((e) => e.kind === 'finding-cleared' && apacheDown(e)));
+    assert.ok(core.store.getState().hosts[WEB]!.last!.at > pollsWhileDown && pagesForWeb().length === 1, 'one notification for the transition, not one per poll');
 
     // The CLI reads the log the console wrote (appends are queued: wait until the cleared one is on disk).
     const logged = await waitFor('the cleared event in the events log', () => {
@@ -145,6 +149,7 @@ test('a fault and its repair: raised, action started, finished, cleared, in the 
     assert.ok(filtered.includes('action-finished') && filtered.includes('action-started'), filtered);
     assert.ok(!/finding-(raised|cleared)/.test(filtered), filtered);
   } finally {
+    stopNotify();
     ui.unmount();
   }
 });
