@@ -110,7 +110,7 @@ function findingEvents(state: HostState, before: Map<string, Finding>, now: Map<
 function findingEvent(kind: FleetEventKind, state: HostState, f: Finding, severity: Severity, at: string, turnedCritical: boolean): FleetEvent {
   const host = sanitizeLine(state.machine.name);
   const alert = f.class === 'alert-firing' ? alertName(f) : undefined;
-  const what = kind === 'alert-resolved' ? `alert ${alert} resolved` : kind === 'finding-cleared' ? `cleared: ${sanitizeLine(f.summary)}` : sanitizeLine(f.summary);
+  const what = kind === 'alert-resolved' ? `alert ${alert} no longer active (resolved or silenced)` : kind === 'finding-cleared' ? `cleared: ${sanitizeLine(f.summary)}` : sanitizeLine(f.summary);
   return {
     at,
     kind,

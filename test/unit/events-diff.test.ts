@@ -96,7 +96,7 @@ test('Alertmanager alerts fire and resolve under their alert name', () => {
   poll(store, 'web1', []);
   assert.deepEqual(events().map((e) => [e.kind, e.alert, e.summary]), [
     ['alert-firing', 'HighLatency', 'alert HighLatency: p99 over 2s'],
-    ['alert-resolved', 'HighLatency', 'alert HighLatency resolved'],
+    ['alert-resolved', 'HighLatency', 'alert HighLatency no longer active (resolved or silenced)'],
   ]);
 });
 
