@@ -9,6 +9,8 @@ export type EventSource = Pick<FleetData, 'hosts' | 'actions' | 'providers'>;
 interface KnownHost {
   state: HostState;
   findings: Map<string, Finding>;
+  /** Info findings the host had at its first poll: never reported, so their going is not either. */
+  quiet: Set<string>;
 }
 
 const findingKey = (f: Finding): string => `${f.class}\u0000${f.subject ?? ''}`;
@@ -18,7 +20,8 @@ const alertName = (f: Finding): string => sanitizeLine((f.subject ?? '').split('
  * The one place events come from: successive store states are compared and what changed becomes
  * events (findings raised and cleared, Alertmanager alerts firing and resolving, actions started and
  * finished, providers failing and recovering). The first state it is given is the starting point
- * (nothing is reported for it), so a fleet restored from the cache is not reported again.
+ * (nothing is reported for it), so a fleet restored from the cache is not reported again; see
+ * findingEvents for a host's first poll.
  *
  * A poll that got no probe (unreachable, timed out) says nothing about the host's other findings:
  * they are kept as they were, not cleared, until a probe answers again.
@@ -51,8 +54,12 @@ export class FleetEventDiff {
       const now = new Map(state.findings.map((f) => [findingKey(f), f] as const));
       const probed = state.last === undefined || state.last.probe !== undefined;
       if (!probed) for (const [k, f] of before) if (!now.has(k)) now.set(k, f);
-      this.hosts.set(id, { state, findings: now });
-      if (out) out.push(...findingEvents(state, before, now, at));
+      const firstLook = known?.state.last === undefined;
+      const quiet = new Set(known?.quiet);
+      if (firstLook) for (const [k, f] of now) if (f.severity === 'info') quiet.add(k);
+      if (out) out.push(...findingEvents(state, before, now, at, firstLook, quiet));
+      for (const k of quiet) if (now.get(k)?.severity !== 'info') quiet.delete(k);
+      this.hosts.set(id, { state, findings: now, quiet });
     }
   }
 
@@ -91,18 +98,24 @@ export class FleetEventDiff {
 
 const isCritical = (findings: Map<string, Finding>): boolean => [...findings.values()].some((f) => f.severity === 'critical');
 
-function findingEvents(state: HostState, before: Map<string, Finding>, now: Map<string, Finding>, at: string): FleetEvent[] {
+/**
+ * A host's first poll in this console finds it as it was: its warnings and critical findings are
+ * reported (the timeline starts with them), its info findings are not (not-accepted on every host
+ * of a large fleet would bury the rest), and a host already critical is no transition to page about.
+ */
+function findingEvents(state: HostState, before: Map<string, Finding>, now: Map<string, Finding>, at: string, firstLook: boolean, quiet: Set<string>): FleetEvent[] {
   const events: FleetEvent[] = [];
-  let turnsCritical = !isCritical(before) && isCritical(now);
+  let turnsCritical = !firstLook && !isCritical(before) && isCritical(now);
   for (const [k, f] of now) {
     const was = before.get(k);
     if (was && was.severity === f.severity) continue;
+    if (quiet.has(k) && f.severity === 'info') continue;
     const critical = turnsCritical && f.severity === 'critical';
     if (critical) turnsCritical = false;
     events.push(findingEvent(f.class === 'alert-firing' ? 'alert-firing' : 'finding-raised', state, f, f.severity, at, critical));
   }
   for (const [k, f] of before) {
-    if (!now.has(k)) events.push(findingEvent(f.class === 'alert-firing' ? 'alert-resolved' : 'finding-cleared', state, f, f.severity, at, false));
+    if (!now.has(k) && !quiet.has(k)) events.push(findingEvent(f.class === 'alert-firing' ? 'alert-resolved' : 'finding-cleared', state, f, f.severity, at, false));
   }
   return events;
 }

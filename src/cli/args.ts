@@ -82,8 +82,7 @@ Options:
       --mouse            (console) scroll lists and logs with the mouse wheel
       --interval SEC     seconds between probes of a host (default 5)
       --theme NAME       default, high-contrast, or a file <config dir>/themes/NAME.yaml
-      --notify MODE      (console) when a host turns critical: off, bell, osc9 or osc777
-                         (desktop notification escapes); default: the notify setting
+      --notify MODE      (console) a host turning critical: off, bell, osc9, osc777 (notify setting)
       --json             (status, events) print JSON (events: one JSON object per line)
       --since T          (events) only events since T (ISO time, or 30m, 2h, 7d back)
       --pool NAME        (check, accept) only this pool; repeatable for check

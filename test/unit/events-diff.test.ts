@@ -29,6 +29,10 @@ function setup(): { store: FleetStore; diff: FleetEventDiff; events: () => Fleet
   const diff = new FleetEventDiff('ops@console');
   const seen: FleetEvent[] = [];
   diff.update(store.getState());
+  // Both hosts polled once, healthy: what follows are changes seen by this console.
+  poll(store, 'web1', []);
+  poll(store, 'web2', []);
+  diff.update(store.getState());
   store.subscribe((s) => seen.push(...diff.update(s, new Date('2026-12-02T12:00:00Z'))));
   return { store, diff, events: () => seen };
 }
@@ -64,6 +68,29 @@ test('a finding raised, then cleared; the first critical one marks the host turn
   // Critical again after being clear: a new transition.
   poll(store, 'web1', [finding('web1', 'disk-full', '/', 'warning'), finding('web1', 'disk-full', '/var')]);
   assert.deepEqual(events().slice(4).map((e) => [e.subject, e.hostTurnedCritical ?? false]), [['/', false], ['/var', true]]);
+});
+
+test('the first poll of a host: its warnings and critical findings start the timeline, its info findings do not, and nobody is paged', () => {
+  const store = createFleetStore();
+  store.getState().setMachines([machine('web1', 'web')]);
+  const diff = new FleetEventDiff('ops');
+  diff.update(store.getState());
+  poll(store, 'web1', [finding('web1', 'not-accepted', 'baseline', 'info'), finding('web1', 'service-down', 'apache2'), finding('web1', 'disk-full', '/', 'warning')]);
+  const events = diff.update(store.getState());
+  assert.deepEqual(events.map((e) => [e.class, e.severity, e.hostTurnedCritical ?? false]), [
+    ['service-down', 'critical', false],
+    ['disk-full', 'warning', false],
+  ]);
+  // The info finding turning into a warning is news; gone then, its going is too.
+  poll(store, 'web1', [finding('web1', 'not-accepted', 'baseline', 'info')]);
+  assert.deepEqual(diff.update(store.getState()).map((e) => [e.kind, e.class]), [
+    ['finding-cleared', 'service-down'],
+    ['finding-cleared', 'disk-full'],
+  ]);
+  poll(store, 'web1', [finding('web1', 'not-accepted', 'baseline', 'warning')]);
+  assert.deepEqual(diff.update(store.getState()).map((e) => [e.kind, e.class, e.severity]), [['finding-raised', 'not-accepted', 'warning']]);
+  poll(store, 'web1', []);
+  assert.deepEqual(diff.update(store.getState()).map((e) => [e.kind, e.class]), [['finding-cleared', 'not-accepted']]);
 });
 
 test('a finding whose severity changes is reported again; a warning alone never turns the host critical', () => {
