@@ -17,6 +17,7 @@ import { NowContext, ViewContext } from './context.js';
 import { FleetGrid, INITIAL_GRID_UI, type GridUi } from './FleetGrid.js';
 import { HelpOverlay, type HelpSection } from './HelpOverlay.js';
 import { HostView } from './HostView.js';
+import { EventsScreen } from './EventsScreen.js';
 import { KeyDispatcher } from './terminal/key-dispatch.js';
 import { READ_ONLY_REFUSAL, type KeyHint } from './keymap.js';
 import { StatusBar, statusLineCount } from './StatusBar.js';
@@ -86,7 +87,11 @@ export function App(props: AppProps): React.JSX.Element {
   // App provides the view context, so it reads the registry's inputs from the store itself.
   const registry = buildRegistry({ readOnly, userActions });
   const screenHelp = () =>
-    screen.name === 'grid' ? [{ title: 'Fleet grid', keys: registry.hints('grid', 'builtin') }] : [{ title: 'Host', keys: registry.hints('host', 'builtin') }];
+    screen.name === 'grid'
+      ? [{ title: 'Fleet grid', keys: registry.hints('grid', 'builtin') }]
+      : screen.name === 'events'
+        ? [{ title: 'Events', keys: registry.hints('events', 'builtin') }]
+        : [{ title: 'Host', keys: registry.hints('host', 'builtin') }];
   const runLine = (text: string) => {
     setCommandOpen(false);
     if (text.replace(/^\s*:?/, '').trim() === '') return;
@@ -116,6 +121,7 @@ export function App(props: AppProps): React.JSX.Element {
     tab: screen.name === 'host' ? screen.tab : undefined,
     logSource: logSource === undefined ? undefined : sanitizeLine(logSource),
     overlay: help ? 'help' : confirm || poolConfirm ? 'confirm' : undefined,
+    screen: screen.name === 'events' ? 'events' : undefined,
   });
 
   return (
@@ -158,6 +164,18 @@ export function App(props: AppProps): React.JSX.Element {
                 onHelp={(sections) => setHelp(sections)}
                 onConfirm={(plan) => setConfirm(plan)}
                 onConfirmPool={(c) => setPoolConfirm(c)}
+              />
+            </Box>
+          ) : null}
+          {screen.name === 'events' ? (
+            <Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+              <EventsScreen
+                active={screenActive}
+                height={bodyHeight}
+                width={columns}
+                onBack={() => setScreen({ name: 'grid' })}
+                onHelp={() => setHelp(screenHelp())}
+                onCommand={openCommand}
               />
             </Box>
           ) : null}

@@ -5,10 +5,12 @@ export interface Location {
   tab?: string;
   logSource?: string;
   overlay?: string;
+  /** A screen of its own beside the grid and the host view (events). */
+  screen?: string;
 }
 
 export function breadcrumbParts(loc: Location): string[] {
-  return ['fleet', loc.filter.trim(), loc.host ?? '', loc.host ? (loc.tab ?? '') : '', loc.host && loc.tab === 'Logs' ? (loc.logSource ?? '') : '', loc.overlay ?? ''].filter(
+  return ['fleet', loc.screen ? '' : loc.filter.trim(), loc.screen ?? '', loc.host ?? '', loc.host ? (loc.tab ?? '') : '', loc.host && loc.tab === 'Logs' ? (loc.logSource ?? '') : '', loc.overlay ?? ''].filter(
     (p) => p !== '',
   );
 }

@@ -6,7 +6,7 @@ import { sanitizeLine } from '../src/util/sanitize.js';
 import type { GridUi } from './FleetGrid.js';
 import type { Tab } from './HostView.js';
 
-export type Screen = { name: 'grid' } | { name: 'host'; machineId: string; tab: Tab; focus?: { service: string; seq: number } };
+export type Screen = { name: 'grid' } | { name: 'events' } | { name: 'host'; machineId: string; tab: Tab; focus?: { service: string; seq: number } };
 
 /** What a command may change: App's screen state and its dialogs. */
 export interface CommandTarget {
@@ -61,6 +61,8 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
     case 'sort':
       t.setScreen({ name: 'grid' });
       return t.setGridUi((u) => ({ ...u, sortKey: cmd.key, sortDesc: cmd.desc ?? defaultSortDesc(cmd.key) }));
+    case 'events':
+      return t.setScreen({ name: 'events' });
     case 'help':
       return t.showHelp();
     case 'quit':

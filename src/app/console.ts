@@ -19,6 +19,8 @@ import { diffFleet, type FleetChange } from './fleet-diff.js';
 import { MetricsRefresh } from '../poller/metrics-refresh.js';
 import { mergeMetricsFleet } from './metrics-merge.js';
 import { IdleSshCloser } from './idle-ssh.js';
+import { EventsLog } from '../persist/events-log.js';
+import { watchEvents } from './events-watch.js';
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -46,6 +48,8 @@ export interface ConsoleOptions {
   userActions?: readonly UserAction[];
   /** disk.cleanup deletes only files older than this many days (default 7). */
   cleanupMinAgeDays?: number;
+  /** The events timeline (`<stateDir>/events.log`): kept by the interactive console, not by one-shot commands. */
+  events?: { file: string; rotation?: AuditRotation };
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -131,6 +135,8 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     : undefined;
   const audit = new AuditLog(opts.auditPath, opts.auditRotation);
   const who = operatorName();
+  const eventsLog = opts.events ? new EventsLog(opts.events.file, opts.events.rotation) : undefined;
+  const stopEvents = eventsLog ? watchEvents(store, eventsLog, who) : undefined;
   const runner = new ActionRunner({
     store,
     hostExec,
@@ -193,6 +199,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       return { added: machines.filter((m) => !before.has(m.id)).map((m) => m.id), removed: [...before.keys()].filter((id) => !machines.some((m) => m.id === id)), moved, change };
     },
     async close() {
+      stopEvents?.();
       providerRefresh?.stop();
       metricsRefresh?.stop();
       idleSsh?.stop();
@@ -201,6 +208,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       cacheWriter?.closeSync();
       logs.close();
       await pool.close();
+      await eventsLog?.flush();
     },
   };
 }

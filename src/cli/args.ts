@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { NOTIFY_MODES, type NotifyMode } from '../model/event.js';
 
 export interface CliArgs {
-  command: 'tui' | 'status' | 'check' | 'repair' | 'accept' | 'logs' | 'completion' | 'theme' | 'help' | 'version';
+  command: 'tui' | 'status' | 'check' | 'repair' | 'accept' | 'logs' | 'events' | 'completion' | 'theme' | 'help' | 'version';
   /** `remlite COMMAND --help`: the command whose help to print. */
   helpFor?: string;
   /** Words after the command: repair HOST ACTION [key=value...], accept [HOST], logs HOST [SOURCE], completion SHELL, theme list|export NAME [NEW]. */
@@ -34,7 +35,12 @@ export interface CliArgs {
   theme?: string;
   /** Console: mouse wheel scrolling. */
   mouse: boolean;
+  /** events: only events at or after this time (ISO or relative, checked by the command). */
+  since?: string;
+  /** Console: --notify MODE, how a host turning critical is signalled (overrides the notify setting). */
+  notify?: NotifyMode;
 }
+
 
 export const USAGE = `remlite: a keyboard-driven console for a fleet of machines
 
@@ -54,6 +60,10 @@ Usage:
   remlite logs HOST [SOURCE] [-f] [-n LINES]
                                print (or follow) a log: SOURCE is a unit name or an absolute
                                path (default: the host's first log source)
+  remlite events [--since T] [--json]
+                               print this console's timeline from the events log (findings
+                               raised and cleared, alerts, actions, provider failures), oldest
+                               first; T is an ISO date/time or a time back (30m, 2h, 7d)
   remlite completion bash|zsh  print a shell completion script
   remlite theme list           list the built-in themes and the theme files
   remlite theme export NAME [NEW]
@@ -72,7 +82,9 @@ Options:
       --mouse            (console) scroll lists and logs with the mouse wheel
       --interval SEC     seconds between probes of a host (default 5)
       --theme NAME       default, high-contrast, or a file <config dir>/themes/NAME.yaml
-      --json             (status) print JSON
+      --notify MODE      (console) a host turning critical: off, bell, osc9, osc777 (notify setting)
+      --json             (status, events) print JSON (events: one JSON object per line)
+      --since T          (events) only events since T (ISO time, or 30m, 2h, 7d back)
       --pool NAME        (check, accept) only this pool; repeatable for check
       --host NAME        (check) only this host; repeatable
   -y, --yes              (repair, accept) run without asking
@@ -92,7 +104,7 @@ Files:
   settings     $REMLITE_CONFIG_DIR or the platform config dir (conf), config.json
   actions      actions.yaml in the config dir: your own commands bound to keys
   themes       themes/NAME.yaml in the config dir
-  state        $REMLITE_STATE_DIR or $XDG_STATE_HOME/remlite: audit.log (JSON lines)
+  state        $REMLITE_STATE_DIR or $XDG_STATE_HOME/remlite: audit.log, events.log (JSON lines)
 `;
 
 /**
@@ -117,13 +129,13 @@ export function commandUsage(command: string): string {
 
 export class UsageError extends Error {}
 
-const COMMANDS = ['status', 'check', 'repair', 'accept', 'logs', 'completion', 'theme'] as const;
+const COMMANDS = ['status', 'check', 'repair', 'accept', 'logs', 'events', 'completion', 'theme'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** Every command and option, for shell completion. */
 export const COMPLETION_WORDS = {
   commands: [...COMMANDS],
-  options: ['--inventory', '--ansible-inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--theme', '--json', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--prometheus', '--alertmanager', '--profile', '--region', '--help', '--version'],
+  options: ['--inventory', '--ansible-inventory', '--ssh-config', '--no-ssh-config', '--no-local', '--read-only', '--mouse', '--interval', '--theme', '--notify', '--json', '--since', '--pool', '--host', '--yes', '--follow', '--lines', '--ec2', '--prometheus', '--alertmanager', '--profile', '--region', '--help', '--version'],
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -142,6 +154,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         mouse: { type: 'boolean', default: false },
         interval: { type: 'string' },
         theme: { type: 'string' },
+        notify: { type: 'string' },
+        since: { type: 'string' },
         json: { type: 'boolean', default: false },
         pool: { type: 'string', multiple: true },
         host: { type: 'string', multiple: true },
@@ -164,7 +178,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const sub = positionals[0];
   const operands = positionals.slice(1);
   if (sub !== undefined && !COMMANDS.includes(sub as Command)) throw new UsageError(`unknown command "${sub}"`);
-  const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], accept: [0, 1], logs: [1, 2], completion: [1, 1], theme: [1, 3] };
+  const arity: Record<Command, [number, number]> = { status: [0, 0], check: [0, 0], repair: [2, 64], accept: [0, 1], logs: [1, 2], events: [0, 0], completion: [1, 1], theme: [1, 3] };
   if (sub !== undefined && !values.help) {
     const [min, max] = arity[sub as Command];
     if (operands.length < min) throw new UsageError(`${sub}: missing arguments (see remlite --help)`);
@@ -180,6 +194,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (values.theme !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(values.theme))
     throw new UsageError(`--theme "${values.theme}" is not a theme name (letters, digits, ".", "_", "-")`);
+  if (values.notify !== undefined && !NOTIFY_MODES.includes(values.notify as NotifyMode))
+    throw new UsageError(`--notify "${values.notify}" is not one of ${NOTIFY_MODES.join(', ')}`);
+  if (values.since !== undefined && sub !== 'events') throw new UsageError('--since applies to the events command (remlite events --since 2h)');
   const lines = values.lines === undefined ? 50 : Number(values.lines);
   if (!Number.isInteger(lines) || lines < 0 || lines > 100_000) throw new UsageError(`--lines must be a whole number from 0 to 100000, not "${values.lines}"`);
   let intervalSec: number | undefined;
@@ -213,5 +230,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     alertmanager: values.alertmanager ?? [],
     ...(values.theme !== undefined ? { theme: values.theme } : {}),
     mouse: values.mouse ?? false,
+    ...(values.since !== undefined ? { since: values.since } : {}),
+    ...(values.notify !== undefined ? { notify: values.notify as NotifyMode } : {}),
   };
 }

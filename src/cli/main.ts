@@ -35,6 +35,11 @@ async function main(argv: string[]): Promise<number> {
     const [{ runTheme }, { configDir }] = await Promise.all([import('./run-theme.js'), import('../persist/paths.js')]);
     return runTheme(args.operands, configDir(), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
+  if (args.command === 'events') {
+    // The log alone: no settings, inventory or SSH are needed to print it.
+    const [{ runEvents }, { stateDir }] = await Promise.all([import('./run-events.js'), import('../persist/paths.js')]);
+    return runEvents(stateDir(), { json: args.json, ...(args.since !== undefined ? { since: args.since } : {}) }, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  }
   let early: EarlyScreen | undefined;
   if (args.command === 'tui') {
     const benchFirstFrame = process.env['REMLITE_BENCH_FIRST_FRAME'];

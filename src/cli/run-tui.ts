@@ -8,6 +8,7 @@ import { BUNDLED_VERSION } from './build-info.js';
 import { startupMark } from './startup-trace.js';
 import { resolveTheme } from '../theme/load-theme.js';
 import { configDir } from '../persist/paths.js';
+import { EVENTS_FILE } from '../persist/events-log.js';
 
 /** Opens the interactive console; resolves with the exit code once the operator quits. */
 export async function runTui(startup: Startup, early?: EarlyScreen): Promise<number> {
@@ -17,7 +18,7 @@ export async function runTui(startup: Startup, early?: EarlyScreen): Promise<num
   }
   // The last-known fleet is drawn at once (stale) and replaced as fresh polls land.
   const stateDir = startup.options.stateDir ?? path.dirname(startup.options.auditPath);
-  const core = createConsole({ ...startup.options, fleetCache: { file: fleetCachePath(stateDir), ...(early ? { preloaded: early.cache } : {}) } });
+  const core = createConsole({ ...startup.options, events: { file: path.join(stateDir, EVENTS_FILE) }, fleetCache: { file: fleetCachePath(stateDir), ...(early ? { preloaded: early.cache } : {}) } });
   const s = core.store.getState();
   for (const [name, status] of Object.entries(startup.providers)) s.setProvider(name, status);
   // A missing or broken theme file falls back to the default theme and says so, like any startup warning.
@@ -35,7 +36,7 @@ export async function runTui(startup: Startup, early?: EarlyScreen): Promise<num
   const { pickTheme } = await import('../../views/theme.js');
   const theme = pickTheme(resolved);
   startupMark('ink-loaded');
-  const tui = startTui({ store: core.store, intents: core.intents, theme, mouse: startup.mouse, ...(early?.writer ? { writer: early.writer } : {}) });
+  const tui = startTui({ store: core.store, intents: core.intents, theme, mouse: startup.mouse, notify: startup.notify, ...(early?.writer ? { writer: early.writer } : {}) });
   try {
     await tui.waitUntilExit();
   } finally {

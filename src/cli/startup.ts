@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Machine } from '../model/index.js';
+import type { Machine, NotifyMode } from '../model/index.js';
 import type { CliArgs } from './args.js';
 import { operatorName, type ConsoleOptions } from '../app/console.js';
 import { loadFleet } from '../../providers/index.js';
@@ -26,6 +26,8 @@ export interface Startup {
   theme: string;
   /** Mouse wheel scrolling in the console (--mouse). */
   mouse: boolean;
+  /** How a host turning critical is signalled (--notify, else the notify setting). */
+  notify: NotifyMode;
   /** Files the static fleet comes from, watched for edits, and how to read them again. */
   fleetFiles: string[];
   reloadFleet(): Promise<Machine[]>;
@@ -111,6 +113,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     reloadFleet: async () => (await loadFleet(fleetOptions)).machines,
     theme: args.theme ?? settings.theme,
     mouse: args.mouse,
+    notify: args.notify ?? settings.notify,
   };
 }
 

@@ -11,6 +11,7 @@ export type Command =
   | { name: 'svc'; service: string }
   | { name: 'logs'; sourceId?: string }
   | { name: 'findings' }
+  | { name: 'events' }
   /** A service-scoped registry entry (restart, start, stop): planned as its catalogue action on the service. */
   | { name: 'service-action'; verb: string; action: string; service: string }
   | { name: 'filter'; filter: string }
@@ -75,6 +76,7 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
   switch (spec.name) {
     case 'hosts':
     case 'findings':
+    case 'events':
     case 'help':
     case 'quit':
       return { ok: true, command: { name: spec.name } };

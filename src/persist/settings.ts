@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import Conf, { type Schema } from 'conf';
 import { confLocation, settingsFilePath } from './paths.js';
-import type { Ec2Settings, PrometheusSettings } from '../model/index.js';
+import { NOTIFY_MODES, type Ec2Settings, type NotifyMode, type PrometheusSettings } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 export interface Settings {
@@ -31,6 +31,8 @@ export interface Settings {
   auditMaxBytes: number;
   /** Rotated audit logs kept (`audit.log.1` … `audit.log.N`); the oldest beyond is deleted. */
   auditKeepFiles: number;
+  /** How the console signals a host turning critical (a terminal bell, OSC 9 / OSC 777 desktop notifications); off by default. */
+  notify: NotifyMode;
 }
 
 export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'prometheus' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
@@ -44,6 +46,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' 
   cleanupMinAgeDays: 7,
   auditMaxBytes: 50 * 1024 * 1024,
   auditKeepFiles: 5,
+  notify: 'off',
 });
 
 const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
@@ -139,6 +142,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   prometheus: PROMETHEUS_SCHEMA,
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
   auditKeepFiles: int(1, 1000, SETTINGS_DEFAULTS.auditKeepFiles),
+  notify: { enum: [...NOTIFY_MODES], default: SETTINGS_DEFAULTS.notify },
 };
 
 /** JSON.parse that also refuses a file that is valid JSON but not an object (conf would merge it). */

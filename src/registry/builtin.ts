@@ -127,6 +127,13 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   cloudAction('ec2.stop', 'O', 'stop the instance (EC2 API, asks first; stop protection respected)', 'stop vm'),
   cloudAction('ec2.start', 'I', 'start the instance (EC2 API, asks first)', 'start vm'),
 
+  // Events screen (:events)
+  view('events', 'j/k ↑/↓ PgUp/PgDn', 'move'),
+  view('events', '/', 'filter (text, host:web1, class:service-down, kind:action, sev:critical)', { footer: true, short: 'filter', name: 'filter' }),
+  view('events', 'q Esc', 'back to the grid', { footer: true, short: 'back' }),
+  view('events', ':', 'command bar', { short: 'command', name: 'command-bar' }),
+  view('events', '?', 'help', { footer: true }),
+
   view('command-bar', 'Tab Shift-Tab', 'complete; again: cycle through the candidates'),
   view('command-bar', '↑/↓', 'earlier / later commands of this session'),
   view('command-bar', 'Enter', 'run'),
@@ -144,6 +151,7 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   serviceVerb('stop', 'x', 'stop a service, asks first'),
   command({ name: 'filter', arg: { kind: 'filter', required: false }, where: 'any', usage: ':filter [EXPR]', summary: 'fleet grid filter (empty clears)' }),
   command({ name: 'sort', arg: { kind: 'sort', required: true }, where: 'any', usage: ':sort KEY', summary: 'fleet grid sort key (name, health, load, mem, disk, age, latency), then asc or desc' }),
+  command({ name: 'events', where: 'any', usage: ':events', summary: 'events timeline: findings raised/cleared, alerts, actions, provider failures (newest first)' }),
   command({ name: 'help', where: 'any', usage: ':help', summary: 'keys of this screen and the commands' }),
   command({ name: 'quit', aliases: ['q'], where: 'any', usage: ':quit :q', summary: 'quit remlite' }),
 ];

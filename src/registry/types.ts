@@ -12,6 +12,7 @@ export type KeySection =
   | 'findings'
   | 'host-key'
   | 'ec2'
+  | 'events'
   | 'command-bar';
 
 /** What an entry acts on: nothing (moving about), the selected service, the open host, a pool, marked hosts, a cloud instance, a finding. */

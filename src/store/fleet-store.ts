@@ -3,6 +3,7 @@ import type {
   ActionPlan,
   ActionResult,
   Finding,
+  FleetEvent,
   HostProbe,
   Machine,
   PollResult,
@@ -104,6 +105,8 @@ export interface FleetData {
   baselineInfo: Record<string, BaselineInfo>;
   /** The operator's own actions (actions.yaml), for keys, footers and help; fixed at start. */
   userActions: readonly UserAction[];
+  /** What happened in this console, newest first, bounded (src/app/fleet-events.ts derives them; the events log keeps them all). */
+  events: readonly FleetEvent[];
 }
 
 export interface FleetActions {
@@ -124,12 +127,15 @@ export interface FleetActions {
   finishRollout(state: 'done' | 'stopped', reason?: string): void;
   notify(text: string, level?: 'info' | 'warning' | 'error'): void;
   setBaselineInfo(machineId: string, info: BaselineInfo | undefined): void;
+  /** Adds events (given oldest first) to the front of `events`. */
+  recordEvents(events: readonly FleetEvent[]): void;
 }
 
 export type FleetState = FleetData & FleetActions;
 export type FleetStore = StoreApi<FleetState>;
 
 const MAX_ACTION_HISTORY = 50;
+export const MAX_EVENTS_SHOWN = 2000;
 export const DEFAULT_LOG_SCROLLBACK_BYTES = 16 * 1024 * 1024;
 const lineBytes = (line: string): number => 2 * line.length;
 
@@ -159,6 +165,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     logScrollbackBytes: opts.logScrollbackBytes ?? DEFAULT_LOG_SCROLLBACK_BYTES,
     baselineInfo: {},
     userActions: opts.userActions ?? [],
+    events: [],
 
     setMachines(machines) {
       const prev = get().hosts;
@@ -289,6 +296,11 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
       if (info) baselineInfo[machineId] = info;
       else delete baselineInfo[machineId];
       set({ baselineInfo });
+    },
+
+    recordEvents(events) {
+      if (events.length === 0) return;
+      set({ events: [...events].reverse().concat(get().events).slice(0, MAX_EVENTS_SHOWN) });
     },
   }));
 }

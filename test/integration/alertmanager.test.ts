@@ -9,6 +9,7 @@ import { ALERTMANAGER_BIN, httpJson, prometheusConfig, prometheusUnavailableReas
 import { waitFor } from '../support/wait-for.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { PrometheusProvider, resolvePrometheusConfig } from '../../providers/prometheus/index.js';
+import { EVENTS_FILE, EventsLog } from '../../src/persist/events-log.js';
 
 const skip = prometheusUnavailableReason() ?? (existsSync(ALERTMANAGER_BIN) ? false : `${ALERTMANAGER_BIN} is not installed`);
 const HOST = 'am-host';
@@ -30,6 +31,7 @@ before(async () => {
   core = createConsole({
     machines: [],
     auditPath: join(dir, 'audit.log'),
+    events: { file: join(dir, EVENTS_FILE) },
     pollIntervalMs: 5000,
     probeTimeoutMs: 10_000,
     slowThresholdMs: 5000,
@@ -126,4 +128,20 @@ test('an Alertmanager that is down is a failed part; the fleet still refreshes f
   }, 60_000);
   await waitFor('a newer scrape of the host', () => core!.store.getState().hosts[HOST]!.last!.at > before, 60_000);
   assert.equal(core!.store.getState().hosts[HOST]!.last!.reach, 'ok');
+});
+
+test('the events timeline has the alert firing and going by its name, and the Alertmanager failure', { skip }, async () => {
+  const logged = await waitFor('the Alertmanager failure in the events log', () => {
+    const { events } = new EventsLog(join(dir, EVENTS_FILE)).readAll();
+    return events.some((e) => e.kind === 'provider-failed' && e.provider?.startsWith('alertmanager:')) && events;
+  });
+  const mine = logged.filter((e) => e.host === HOST && e.class === 'alert-firing');
+  // Fired, silenced, back when the silence was deleted, resolved; fired again and silenced from the console.
+  assert.deepEqual(mine.map((e) => e.kind).slice(0, 4), ['alert-firing', 'alert-resolved', 'alert-firing', 'alert-resolved']);
+  for (const e of mine) assert.equal(e.alert, 'BackupLate');
+  assert.equal(mine[0]!.severity, 'critical');
+  assert.equal(mine[0]!.summary, 'alert BackupLate: backup is 3 h late');
+  assert.equal(mine[0]!.hostTurnedCritical, true);
+  const silence = logged.filter((e) => e.action === 'alertmanager.silence').map((e) => e.kind);
+  assert.deepEqual(silence, ['action-started', 'action-finished']);
 });

@@ -70,6 +70,7 @@ const SCREENS: Record<KeySection, { path: string[]; shows: RegExp } | undefined>
   findings: { path: host('web2', '4'), shows: /php-fpm is failed/ },
   'host-key': { path: host('key1'), shows: /SHA256:abcDEF123/ },
   ec2: { path: host('app1'), shows: /app1\s+ec2\/eu-west-1/ },
+  events: { path: [':', ...'events', '\r'], shows: /events │ \/ filter/ },
   // The prompt's own keys: no dangerous entry is read there (open() fails if one ever is).
   'command-bar': undefined,
 };

@@ -7,6 +7,8 @@ import { TtyStdin } from './tty-stdin.js';
 import { FrameWriter } from './frame-writer.js';
 import { MOUSE_OFF, MOUSE_ON, translateMouse } from './mouse.js';
 import { inkStdout } from './ink-stdout.js';
+import { notifyOnCritical } from './critical-notify.js';
+import type { NotifyMode } from '../../src/model/index.js';
 
 export interface StartTuiOptions {
   store: FleetStore;
@@ -18,6 +20,8 @@ export interface StartTuiOptions {
   writer?: FrameWriter;
   /** Mouse wheel scrolling (SGR mouse reporting, turned off again whatever ends the UI). */
   mouse?: boolean;
+  /** A bell or desktop notification when a host turns critical (default off). */
+  notify?: NotifyMode;
 }
 
 export interface TuiHandle {
@@ -71,6 +75,10 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   });
 
   if (mouse) stdout.write(MOUSE_ON);
+  // Between frames, straight to the terminal: a bell or an OSC string moves no cursor, so the screen writer's picture stays true.
+  const stopNotify = notifyOnCritical(opts.store, opts.notify ?? 'off', (bytes) => {
+    if (stdout.writable) stdout.write(bytes);
+  });
 
   const onSignal = (signal: NodeJS.Signals) => {
     process.exitCode = signal === 'SIGTERM' ? 143 : 129;
@@ -88,6 +96,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
       process.off('exit', onExit);
+      stopNotify();
       ttyIn?.detach();
       restore();
     });
