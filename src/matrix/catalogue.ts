@@ -235,9 +235,9 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'fs.errors',
     class: 'fs-errors',
-    description: 'A filesystem recorded errors (run fsck offline)',
-    how: '/sys/fs/ext4/<dev>/errors_count is not zero',
-    severities: ['critical'],
+    description: 'A filesystem mounted on the host has errors or a damaged superblock (run fsck offline)',
+    how: 'per ext2/3/4 device mounted here: /sys/fs/ext4/<dev>/errors_count, dumpe2fs -h state and superblock, kernel log errors naming it; new since the accept',
+    severities: ['info', 'warning', 'critical'],
     repairs: [],
     detect: detectFsErrors,
   },
