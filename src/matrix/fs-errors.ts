@@ -67,7 +67,7 @@ function problemsOf(ctx: DetectContext, d: FsDeviceState): Problem[] {
     out.push({
       severity: old ? 'info' : 'critical',
       summary: `superblock of ${where} unreadable`,
-      evidence: [fit(`dumpe2fs -h ${d.source}: ${d.superblockError}`), old ? before : 'the on-disk superblock is damaged: data was written over the volume, or the disk fails'],
+      evidence: [fit(`dumpe2fs -h ${d.source}: ${d.superblockError}`, 200), old ? before : 'the on-disk superblock is damaged: data was written over the volume, or the disk fails'],
     });
   } else if (hasErrors(d.state)) {
     const old = hasErrors(base?.state);

@@ -115,6 +115,10 @@ export function parseFsState(lines: readonly string[], warn: (w: string) => void
   finish();
 
   for (const text of raw) {
+    // A loop or partition name is reused: errors logged before the current mount were another filesystem's.
+    const mounted = /EXT4-fs \(([A-Za-z0-9_.-]+)\): mounted filesystem/.exec(text)?.[1];
+    const again = mounted ? devices.find((d) => d.device === mounted) : undefined;
+    if (again) again.kernelErrors = [];
     if (!TROUBLE.test(text)) continue;
     const m = /^\[\s*(\d{1,10})(?:\.(\d{1,9}))?\]\s?/.exec(text);
     const entry: KernelLogLine = { text: sanitizeLine(text).slice(0, 300) };
