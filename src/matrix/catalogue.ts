@@ -235,8 +235,8 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'fs.errors',
     class: 'fs-errors',
-    description: 'A filesystem mounted on the host has errors or a damaged superblock (run fsck offline)',
-    how: 'per ext2/3/4 device mounted here: /sys/fs/ext4/<dev>/errors_count, dumpe2fs -h state and superblock, kernel log errors naming it; new since the accept',
+    description: 'A mounted ext2/3/4 has new errors or a damaged superblock (fsck offline)',
+    how: 'errors_count, dumpe2fs -h, kernel log errors of each mounted device, vs accept',
     severities: ['info', 'warning', 'critical'],
     repairs: [],
     detect: detectFsErrors,

@@ -199,3 +199,16 @@ test('the write gate knows a damaged volume under any node name', () => {
   assert.equal(writeBlocker(p, '/srv/vol/app.db'), 'the superblock of loop3 (/srv/vol) is unreadable; check the volume first (fsck)');
   assert.equal(writeBlocker(probeWith([dev()]), '/srv/vol/app.db'), undefined);
 });
+
+test('a read-only mount whose device is damaged gets no remount-rw', async () => {
+  const { detectFsReadOnly } = await import('../../src/matrix/fs-read-only.js');
+  const ro = (d: FsDeviceState) => {
+    const p = probeWith([d]);
+    p.volumes = p.volumes.map((v) => ({ ...v, readOnly: true }));
+    return detectFsReadOnly({ machine: MACHINE, poll: { machineId: 'web1', at: 0, reach: 'ok', probe: p }, now: 0, thresholds: DEFAULT_THRESHOLDS });
+  };
+  assert.deepEqual(ro(dev())[0]?.repairs.map((r) => r.action), ['fs.remount-rw']);
+  const damaged = ro(dev({ state: undefined, superblockError: BAD_MAGIC }))[0]!;
+  assert.deepEqual(damaged.repairs, []);
+  assert.ok(damaged.evidence.includes('loop3 is damaged (see fs-errors): fsck first, no remount offered'), damaged.evidence.join(' | '));
+});
