@@ -97,10 +97,6 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     if (learned.databases?.length) captured.push(`databases found: ${learned.databases.join(' ')}`);
     if (learned.logs?.length) captured.push(`log files: ${learned.logs.map((l) => `${l.unit} ${l.path}`).join(', ')}`);
   }
-  if (learned?.volumes?.length) {
-    const state = (v: NonNullable<typeof learned.volumes>[number]) => (v.superblockError ? 'superblock unreadable' : (v.state ?? 'state unknown')) + (v.errorsCount ? `, ${v.errorsCount} errors` : '');
-    captured.push(`filesystems: ${learned.volumes.map((v) => `${v.device} ${v.mount} ${state(v)}`).join('; ')}`);
-  }
 
   await deps.baselines.save(baseline);
   deps.baselines.pruneCopies(baseline);
