@@ -1,6 +1,7 @@
-import type { BaselineFile, LearnedLog, LearnedSocket, LearnedState } from '../model/index.js';
+import type { BaselineFile, LearnedLog, LearnedSocket, LearnedState, LearnedVolume } from '../model/index.js';
 import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
+import { parseFsState } from '../probe/parse-fsstate.js';
 import { MAX_LEARNED_DATABASES, MAX_LEARNED_LOGS, MAX_LEARNED_SOCKETS, MAX_LEARNED_TABLES, MAX_LEARNED_UNITS, SYSTEM_SCHEMAS } from './learn-script.js';
 
 /** Database and table names remlite passes on (the same rule as declared databases). */
@@ -61,7 +62,12 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
   };
   const unitOfPid = new Map<string, string>();
   const listening: { protocol: 'http' | 'tcp'; local: string; pids: string[] }[] = [];
+  const fsLines: string[] = [];
   for (const line of lines) {
+    if (/^fs[a-z!]{1,12}( |$)/.test(line)) {
+      fsLines.push(line);
+      continue;
+    }
     if (line.startsWith('U ')) {
       const kv = line.slice(2);
       const eq = kv.indexOf('=');
@@ -137,6 +143,20 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
     learned.databases = [...tables.keys()];
     learned.tables = Object.fromEntries(tables);
   }
+  const volumes = learnedVolumes(fsLines);
+  if (volumes.length) learned.volumes = volumes;
   if (notes.length) learned.notes = notes;
   return learned;
+}
+
+/** The ext2/3/4 filesystems mounted at accept, with what was already wrong with them then. */
+function learnedVolumes(fsLines: readonly string[]): LearnedVolume[] {
+  return parseFsState(fsLines, () => {}).devices.map((d) => {
+    const v: LearnedVolume = { device: d.device, mount: d.mount };
+    if (d.errorsCount !== undefined) v.errorsCount = d.errorsCount;
+    if (d.state !== undefined) v.state = d.state;
+    if (d.sbErrorCount !== undefined) v.sbErrorCount = d.sbErrorCount;
+    if (d.superblockError !== undefined) v.superblockError = d.superblockError;
+    return v;
+  });
 }

@@ -1,3 +1,4 @@
+import { fsStateScript } from '../probe/script-fsstate.js';
 /** Most running units and listening sockets an accept records (a host may list thousands: a lie or a mess). */
 export const MAX_LEARNED_UNITS = 200;
 export const MAX_LEARNED_SOCKETS = 32;
@@ -22,7 +23,8 @@ export const LEARN_HTTP_TIMEOUT_SEC = 3;
  *   then `G <mode> <owner> <group> <path>` (its stat, regular files only);
  * - `D <schema>` for every non-system schema of a local MariaDB/MySQL that runs, and
  *   `T <schema>\t<table>` for each of its tables;
- * - `X <note>` when something could not be learned.
+ * - `X <note>` when something could not be learned;
+ * - the `fs…` lines of the probe's fsstate section (script-fsstate.ts), without the kernel log.
  * Unit names and addresses are checked by the parser again (learn-parse.ts): the host may lie.
  */
 export function learnScript(): string {
@@ -86,6 +88,8 @@ if command -v mysql >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 && { s
   q="SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN (${SYSTEM_SCHEMAS.map((x) => `'${x}'`).join(',')}) ORDER BY 1, 2"
   timeout 20 mysql --connect-timeout=5 -N -B -e "$q" </dev/null 2>/dev/null | head -n ${MAX_LEARNED_DATABASES * MAX_LEARNED_TABLES} | sed 's/^/T /'
 fi
+# ext2/3/4 filesystems mounted now: their error counters and superblock state (fs... lines).
+${fsStateScript({ kernelLog: false })}
 echo "@@LE"
 `;
 }

@@ -235,9 +235,9 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'fs.errors',
     class: 'fs-errors',
-    description: 'A filesystem recorded errors (run fsck offline)',
-    how: '/sys/fs/ext4/<dev>/errors_count is not zero',
-    severities: ['critical'],
+    description: 'A mounted ext2/3/4 has new errors or a damaged superblock (fsck offline)',
+    how: 'errors_count, dumpe2fs -h, kernel log errors of each mounted device, vs accept',
+    severities: ['info', 'warning', 'critical'],
     repairs: [],
     detect: detectFsErrors,
   },

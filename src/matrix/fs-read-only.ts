@@ -21,9 +21,11 @@ export const detectFsReadOnly: Detector = (ctx) => {
     // Remounting rw over a damaged filesystem spreads the damage: only offered when the probe saw no errors.
     const errorsKnown = probe.fsErrors !== undefined;
     const errors = probe.fsErrors?.length ?? 0;
+    const damaged = probe.fsState?.find((d) => d.mount === v.mount && (d.superblockError || d.errorsCount));
     if (root) evidence.push('root filesystem: repair it from a console, no automatic remount');
     else if (!errorsKnown) evidence.push('filesystem error counters unknown: no remount offered');
     else if (errors > 0) evidence.push(`${errors} filesystem(s) report errors: fsck first, no remount offered`);
+    else if (damaged) evidence.push(`${damaged.device} is damaged (see fs-errors): fsck first, no remount offered`);
     out.push({
       machineId: ctx.machine.id,
       class: 'fs-read-only',
@@ -32,7 +34,7 @@ export const detectFsReadOnly: Detector = (ctx) => {
       evidence,
       subject: v.mount,
       repairs:
-        !root && errorsKnown && errors === 0
+        !root && errorsKnown && errors === 0 && !damaged
           ? [{ action: 'fs.remount-rw', params: { mount: v.mount }, label: `Remount ${v.mount} read-write` }]
           : [],
     });

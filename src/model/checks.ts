@@ -108,6 +108,17 @@ export interface LearnedLog {
   path: string;
 }
 
+/** An ext2/3/4 filesystem as it was at accept: errors it had then stay info, new ones are findings. */
+export interface LearnedVolume {
+  /** Kernel device name ("loop3", "sda1"). */
+  device: string;
+  mount: string;
+  errorsCount?: number;
+  state?: string;
+  sbErrorCount?: number;
+  superblockError?: string;
+}
+
 export interface LearnedState {
   /** Service units running at accept ("cron.service"), transient and per-user units left out. */
   units: string[];
@@ -116,6 +127,8 @@ export interface LearnedState {
   logs?: LearnedLog[];
   /** Non-system schemas of a local MariaDB/MySQL at accept (their tables and dump are in `databases`). */
   databases?: string[];
+  /** ext2/3/4 filesystems mounted at accept and their error counters and superblock state. */
+  volumes?: LearnedVolume[];
   /** Why something could not be learned (no ss, no systemd...). */
   notes?: string[];
 }

@@ -90,6 +90,49 @@ export interface LogSender {
   lastSeenMs: number;
 }
 
+/** When and where ext4 last recorded an error on a device (/sys/fs/ext4/DEV/first_error_*, last_error_*). */
+export interface FsErrorInfo {
+  /** Epoch ms (the kernel's own record, whole seconds). */
+  atMs: number;
+  /** Kernel function and source line that recorded it ("ext4_lookup:1855"). */
+  where?: string;
+}
+
+/** A kernel log line naming a device with an error in it. */
+export interface KernelLogLine {
+  /** Host epoch ms of the line (its boot-relative time plus the host's boot time); undefined when it has none. */
+  atMs?: number;
+  text: string;
+}
+
+/**
+ * The state of one ext2/3/4 filesystem mounted on the host (fsstate section): its kernel error
+ * counter, its on-disk superblock as dumpe2fs reads it from the device, and the kernel log lines
+ * naming the device. Names and text already validated and sanitized by the parser.
+ */
+export interface FsDeviceState {
+  /** Kernel device name ("loop3", "sda1", "dm-0"): what /sys/fs/ext4 and the kernel log call it. */
+  device: string;
+  /** What the mount table names as the source ("/dev/mapper/vg-data", "/dev/sda1"). */
+  source: string;
+  mount: string;
+  fstype: string;
+  /** /sys/fs/ext4/DEV/errors_count; undefined where the kernel keeps none (ext2/3 drivers, old kernels). */
+  errorsCount?: number;
+  firstError?: FsErrorInfo;
+  lastError?: FsErrorInfo;
+  /** dumpe2fs -h "Filesystem state": "clean", "clean with errors", "not clean", "not clean with errors". */
+  state?: string;
+  /** dumpe2fs -h "FS Error count" (kept in the superblock across mounts). */
+  sbErrorCount?: number;
+  /** The superblock could not be read as an ext2/3/4 one ("Bad magic number in super-block"): corrupt. */
+  superblockError?: string;
+  /** Why the superblock was not read at all (dumpe2fs missing, permission denied, timed out): unknown, not corrupt. */
+  unchecked?: string;
+  /** Kernel log lines naming the device with an error (the newest, at most KERNEL_LOG_MAX_LINES in all). */
+  kernelErrors: KernelLogLine[];
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -128,6 +171,10 @@ export interface HostProbe {
   mailQueue?: MailQueueStatus;
   /** Network mounts (netmounts section), when the host has any. */
   netMounts?: NetMountStatus[];
+  /** The ext2/3/4 filesystems mounted on the host, each with its error counter, superblock state and kernel log errors. */
+  fsState?: FsDeviceState[];
+  /** Why the kernel log could not be read (dmesg and journalctl -k both failed); undefined when it was. */
+  kernelLogUnavailable?: string;
   /** Filesystem error counters (ext4 errors_count) that are not zero. */
   fsErrors?: { device: string; count: number }[];
   /** Alertmanager alerts firing on the host (metrics-fed hosts, with --alertmanager). */

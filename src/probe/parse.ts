@@ -5,6 +5,7 @@ import { parseReach } from './parse-reach.js';
 import { parseNetMounts, unescapeMount } from './parse-netmounts.js';
 import { parseMailQueue } from './parse-mailqueue.js';
 import { parseLogForwarding, parseLogSenders } from './parse-logfwd.js';
+import { parseFsState } from './parse-fsstate.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };
@@ -72,8 +73,8 @@ function parseOrFail(text: string): ParseResult {
     warnings,
   };
   const expected = get('expected').map((s) => s.trim()).filter(Boolean);
+  const bootMs = remoteTimeMs > 0 && uptimeSec > 0 ? remoteTimeMs - uptimeSec * 1000 : undefined;
   if (probe.init === 'systemd') {
-    const bootMs = remoteTimeMs > 0 && uptimeSec > 0 ? remoteTimeMs - uptimeSec * 1000 : undefined;
     probe.services = systemdServices(get('systemd'), expected, bootMs, warn);
   } else if (probe.init === 'sysvinit') {
     probe.services = sysvServices(get('sysv'), warn);
@@ -89,6 +90,12 @@ function parseOrFail(text: string): ParseResult {
   if (sections.has('databases')) probe.databases = parseDatabases(get('databases'), warn);
   if (sections.has('reach')) probe.reach = parseReach(get('reach'), warn);
   if (sections.has('fserrors')) probe.fsErrors = parseFsErrors(get('fserrors'), warn);
+  if (sections.has('fsstate')) {
+    const fs = parseFsState(get('fsstate'), warn, bootMs);
+    probe.fsState = fs.devices;
+    if (fs.kernelLogUnavailable) probe.kernelLogUnavailable = fs.kernelLogUnavailable;
+    for (const n of fs.notes) warn(`fsstate: ${n}`);
+  }
   const netMounts = parseNetMounts(get('netmounts'), warn);
   if (netMounts.length) probe.netMounts = netMounts;
   const mailQueue = parseMailQueue(get('mailqueue'), warn);

@@ -5,6 +5,7 @@ import { plannedReach, reachScript } from './script-reach.js';
 import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-netmounts.js';
 import { mailqueueScript } from './script-mailqueue.js';
 import { logfwdScript, logsendersScript } from './script-logfwd.js';
+import { fsStateScript } from './script-fsstate.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -32,6 +33,7 @@ export const SECTIONS = [
   'databases',
   'reach',
   'fserrors',
+  'fsstate',
   'warnings',
   'end',
 ] as const;
@@ -274,6 +276,8 @@ fi
 
 ${extra.text}
 ${reachScript(reach.checks)}
+section fsstate
+${fsStateScript({ kernelLog: true })}
 section warnings
 [ -z "$W" ] || put "\${W%"$NL"}"
 section end

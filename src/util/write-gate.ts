@@ -32,5 +32,9 @@ export function writeBlocker(probe: HostProbe | undefined, path: string): string
   const device = vol?.device.split('/').pop();
   const errors = device ? probe.fsErrors?.find((e) => e.device === device) : undefined;
   if (vol && errors) return `filesystem errors on ${errors.device} (${vol.mount}): ${errors.count}; check the volume first (fsck / remount)`;
+  // The fsstate section knows the device under any node name (a mapper or mknod'ed node).
+  const state = vol ? probe.fsState?.find((d) => d.mount === vol.mount) : undefined;
+  if (state?.superblockError) return `the superblock of ${state.device} (${state.mount}) is unreadable; check the volume first (fsck)`;
+  if (state?.errorsCount) return `filesystem errors on ${state.device} (${state.mount}): ${state.errorsCount}; check the volume first (fsck / remount)`;
   return undefined;
 }

@@ -50,6 +50,8 @@ export const SYSTEM_ENTRIES: Record<string, CatalogueEntry> = {
       if (!volume) return `${mount} is not a mount of ${ctx.machine.name} in the last probe`;
       const errors = ctx.probe?.fsErrors?.find((e) => e.device === volume.device);
       if (errors) return `${volume.device} reports ${errors.count} filesystem errors: check it (fsck) before writing to it again`;
+      const state = ctx.probe?.fsState?.find((d) => d.mount === mount);
+      if (state?.superblockError || state?.errorsCount) return `${state.device} (${mount}) is damaged (see fs-errors): check it (fsck) before writing to it again`;
       return undefined;
     },
     preconditions: (p, ctx) => remountConditions(p['mount'] ?? '', ctx).map((c) => c.words),
