@@ -20,6 +20,8 @@ export interface CommandTarget {
   quit: () => void;
   /** A fresh number for each focus request (the Services pane moves its cursor once per request). */
   nextSeq: () => number;
+  /** Opens the shell on a host (the terminal handed to ssh). */
+  shell: (machineId: string) => void;
 }
 
 const gridWith = (t: CommandTarget, filter: string) => {
@@ -61,6 +63,8 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
     case 'sort':
       t.setScreen({ name: 'grid' });
       return t.setGridUi((u) => ({ ...u, sortKey: cmd.key, sortDesc: cmd.desc ?? defaultSortDesc(cmd.key) }));
+    case 'ssh':
+      return t.shell(cmd.machineId);
     case 'help':
       return t.showHelp();
     case 'quit':

@@ -17,6 +17,7 @@ import { runRollout } from '../actions/rollout.js';
 import { appliedPollAfter } from '../store/index.js';
 import { poolRepairHosts } from '../store/pool-hosts.js';
 import { userCatalogue } from '../actions/user/user-catalogue.js';
+import { openShellSession } from './shell-session.js';
 
 export interface IntentDeps {
   store: FleetStore;
@@ -116,6 +117,10 @@ export function createIntents(d: IntentDeps): Intents {
         },
         { hosts, action: req.action, params: req.params, batchSize: req.batchSize ?? 1, clears: req.clears, healthTimeoutMs: d.healthTimeoutMs },
       );
+    },
+
+    openShell(machineId, foreground) {
+      return openShellSession(d, machineId, foreground);
     },
 
     refresh(machineId) {

@@ -73,6 +73,18 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   // Host view, any tab
   view('host', 'Tab 1-4 h/l', 'switch tab', { footer: true, short: 'tabs' }),
   view('host', 'R', 'poll this host now'),
+  {
+    id: 'ssh.shell',
+    label: 'shell on this host: your own ssh with its exact settings; the console comes back when it exits',
+    short: 'shell',
+    scope: 'host',
+    // An operator's root shell changes hosts like any action: hidden in read-only mode.
+    dangerous: true,
+    intent: { kind: 'shell' },
+    keys: [{ section: 'host', keys: 'S', input: ['S'] }],
+    command: { name: 'ssh', arg: { kind: 'host', required: false }, where: 'any', usage: ':ssh [HOST]', summary: 'shell on a host (default: the open one), your own ssh with its exact settings' },
+    source: 'builtin',
+  },
   view('host', 'q Esc', 'back to the grid', { footer: true, short: 'back' }),
   view('host', ':', 'command bar (:svc :logs :findings :restart …, Tab completes, :help lists)', { short: 'command', name: 'command-bar' }),
   view('host', '?', 'help', { footer: true }),
