@@ -24,6 +24,7 @@ import { pickTheme, type Theme } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { userActionSection } from './user-action-keys.js';
 import { startShell } from './shell-key.js';
+import { markByFilter } from './marks.js';
 
 export interface AppProps {
   store: FleetStore;
@@ -110,11 +111,14 @@ export function App(props: AppProps): React.JSX.Element {
       setGridUi,
       intents: props.intents,
       confirm: (plan) => setConfirm(plan),
+      confirmMarked: (c) => setPoolConfirm(c),
+      store: props.store,
       notify: (text, level) => state.notify(text, level),
       showHelp: () => setHelp([{ title: 'Commands', keys: commandHints(registry) }, { title: 'Command bar', keys: registry.hints('command-bar') }, ...screenHelp()]),
       quit,
       nextSeq: () => ++focusSeq.current,
       shell: (machineId) => startShell(ctx, machineId),
+      mark: (filter, on) => markByFilter(props.store, filter, on),
     });
   };
   const crumbs = breadcrumbParts({

@@ -1,6 +1,8 @@
 import type { ActionPlan } from '../src/model/index.js';
 import type { Command } from '../src/commands/index.js';
-import type { Intents } from '../src/store/index.js';
+import type { FleetStore, Intents } from '../src/store/index.js';
+import type { PoolConfirm } from './ConfirmPoolRepair.js';
+import { markedRequest } from './marks.js';
 import { defaultSortDesc } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { GridUi } from './FleetGrid.js';
@@ -14,7 +16,10 @@ export interface CommandTarget {
   setScreen: (screen: Screen) => void;
   setGridUi: (update: (ui: GridUi) => GridUi) => void;
   intents: Intents;
+  store: FleetStore;
   confirm: (plan: ActionPlan) => void;
+  /** With hosts marked: the same action over the marked hosts (asks with every host listed). */
+  confirmMarked: (confirm: PoolConfirm) => void;
   notify: (text: string, level: 'info' | 'warning' | 'error') => void;
   showHelp: () => void;
   quit: () => void;
@@ -22,6 +27,8 @@ export interface CommandTarget {
   nextSeq: () => number;
   /** Opens the shell on a host (the terminal handed to ssh). */
   shell: (machineId: string) => void;
+  /** Marks or unmarks the hosts a filter matches (unmark with an empty filter: all). */
+  mark: (filter: string, on: boolean) => void;
 }
 
 const gridWith = (t: CommandTarget, filter: string) => {
@@ -53,7 +60,11 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
     case 'service-action': {
       if (!host) return;
       t.setScreen({ ...host, tab: 'Services', focus: { service: cmd.service, seq: t.nextSeq() } });
-      const r = t.intents.plan({ action: cmd.action, machineId: host.machineId, params: { service: cmd.service } });
+      const intent = { action: cmd.action, machineId: host.machineId, params: { service: cmd.service } };
+      const bulk = markedRequest(t.store, t.intents, intent);
+      if (bulk && 'refused' in bulk) return t.notify(`refused: ${sanitizeLine(bulk.refused)}`, 'error');
+      if (bulk) return t.confirmMarked(bulk);
+      const r = t.intents.plan(intent);
       if ('refused' in r) t.notify(`refused: ${sanitizeLine(r.refused)}`, 'error');
       else t.confirm(r.plan);
       return;
@@ -63,6 +74,10 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
     case 'sort':
       t.setScreen({ name: 'grid' });
       return t.setGridUi((u) => ({ ...u, sortKey: cmd.key, sortDesc: cmd.desc ?? defaultSortDesc(cmd.key) }));
+    case 'mark':
+      return t.mark(cmd.filter, true);
+    case 'unmark':
+      return t.mark(cmd.filter, false);
     case 'ssh':
       return t.shell(cmd.machineId);
     case 'help':

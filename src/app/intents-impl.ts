@@ -105,7 +105,7 @@ export function createIntents(d: IntentDeps): Intents {
         s.notify('a pool repair is already running; wait for it to end', 'warning');
         return;
       }
-      const hosts = poolRepairHosts(s, req.machineId, req.clears);
+      const hosts = req.hosts?.filter((id) => s.hosts[id]) ?? poolRepairHosts(s, req.machineId, req.clears);
       await runRollout(
         {
           store: d.store,

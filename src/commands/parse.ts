@@ -16,6 +16,8 @@ export type Command =
   /** A service-scoped registry entry (restart, start, stop): planned as its catalogue action on the service. */
   | { name: 'service-action'; verb: string; action: string; service: string }
   | { name: 'filter'; filter: string }
+  /** Mark (or unmark) the hosts a filter matches; unmark with no filter: all. */
+  | { name: 'mark' | 'unmark'; filter: string }
   | { name: 'sort'; key: SortKey; desc?: boolean }
   | { name: 'help' }
   | { name: 'quit' };
@@ -110,6 +112,9 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
     }
     case 'filter':
       return { ok: true, command: { name: 'filter', filter: rest } };
+    case 'mark':
+    case 'unmark':
+      return { ok: true, command: { name: spec.name, filter: rest } };
     case 'sort': {
       const [keyWord = '', dir, extra] = rest.split(/\s+/);
       const key = SORT_KEYS.find((k) => k === keyWord.toLowerCase());

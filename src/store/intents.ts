@@ -8,6 +8,8 @@ export interface PoolRepairRequest {
   /** The finding the repair clears: only pool hosts that have it are repaired, and its absence is the health check. */
   clears?: { class: FailureClass; subject?: string };
   batchSize?: number;
+  /** The hosts to reach, canary first (the operator's marked hosts); default: the canary's pool. */
+  hosts?: string[];
 }
 
 /** The key the operator reviewed in the trust dialog: its type, blob and the fingerprint shown for it. */

@@ -112,8 +112,8 @@ test('parse: read-only refuses every action command, wherever it is typed', () =
 
 test('completion: command names by prefix, only those usable here', () => {
   assert.deepEqual(completions(':h', grid()).candidates, ['hosts', 'host', 'help']);
-  assert.deepEqual(completions('', grid()).candidates.length, 9);
-  assert.deepEqual(completions(':s', onWeb2()).candidates, ['svc', 'start', 'stop', 'sort']);
+  assert.deepEqual(completions('', grid()).candidates.length, 12);
+  assert.deepEqual(completions(':s', onWeb2()).candidates, ['svc', 'start', 'stop', 'ssh', 'sort']);
   assert.deepEqual(completions(':s', onWeb2(true)).candidates, ['svc', 'sort']);
   assert.deepEqual(completions(':re', onWeb2(true)).candidates, []);
   assert.deepEqual(completions(':l', grid()).candidates, []);
