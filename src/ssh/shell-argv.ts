@@ -28,7 +28,6 @@ function checkUser(value: string, what: string): string | undefined {
  * split or expand are refused.
  */
 function sshPath(value: string, what: string): { path: string } | { refused: string } {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (value === '' || /[\s"'\\\u0000-\u001f\u007f]/.test(value) || value.includes('${')) {
     return { refused: `${what} "${value}" has characters ssh would split or expand (spaces, quotes, backslashes, \${…}): give it another path` };
   }
