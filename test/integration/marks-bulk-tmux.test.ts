@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
-import { TmuxSession } from '../support/tmux.js';
+import { TmuxSession, tmuxLabConsole } from '../support/tmux.js';
 
 const info = labInfo();
 const skip = 'skip' in info ? info.skip : (TmuxSession.unavailableReason() ?? false);
@@ -30,12 +30,7 @@ test('three marked lab hosts: one restart fired with marks present is confirmed 
     await labExec(h, STOP);
     assert.notEqual((await labExec(h, 'systemctl is-active rsyslog')).stdout.trim(), 'active', `${h}: rsyslog stopped`);
   }
-  const main = join(process.cwd(), 'dist/bundle/remlite.mjs');
-  tmux = TmuxSession.start(
-    `remlite-marks-${process.pid}`,
-    `${process.execPath} ${main} --inventory ${lab.inventoryPath} --no-ssh-config --no-local --interval 1; sleep 120`,
-    { REMLITE_STATE_DIR: join(dir, 'state'), REMLITE_CONFIG_DIR: join(dir, 'config'), HOME: dir, TERM: 'xterm-256color' },
-  );
+  tmux = tmuxLabConsole(`remlite-marks-${process.pid}`, lab.inventoryPath, dir);
   const t = tmux;
   const fail = (e: Error) => {
     throw new Error(`${e.message}\n${t.screen()}`);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
-import { TmuxSession } from '../support/tmux.js';
+import { TmuxSession, tmuxLabConsole } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
 
 const info = labInfo();
@@ -25,12 +25,7 @@ test('S opens ssh on the host, a command runs there, exit brings the console bac
   const dir = mkdtempSync(join(tmpdir(), 'remlite-shell-'));
   const sttyFile = join(dir, 'stty.txt');
   await labExec(HOST, 'rm -f /tmp/remlite-shell-mark');
-  const main = join(process.cwd(), 'dist/bundle/remlite.mjs');
-  tmux = TmuxSession.start(
-    `remlite-shell-${process.pid}`,
-    `${process.execPath} ${main} --inventory ${lab.inventoryPath} --no-ssh-config --no-local --interval 1; echo REMLITE-EXIT=$?; stty -a > ${sttyFile}; sleep 120`,
-    { REMLITE_STATE_DIR: join(dir, 'state'), REMLITE_CONFIG_DIR: join(dir, 'config'), HOME: dir, TERM: 'xterm-256color' },
-  );
+  tmux = tmuxLabConsole(`remlite-shell-${process.pid}`, lab.inventoryPath, dir, `echo REMLITE-EXIT=$?; stty -a > ${sttyFile}; sleep 120`);
   const t = tmux;
   const fail = (e: Error) => {
     throw new Error(`${e.message}\n${t.screen()}`);
