@@ -6,7 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { commandContext, parseCommand, pushHistory } from '../src/commands/index.js';
 import { buildRegistry, type Registry } from '../src/registry/index.js';
 import type { ActionPlan } from '../src/model/index.js';
-import type { FleetStore, Intents } from '../src/store/index.js';
+import type { FleetStore, ForegroundRunner, Intents } from '../src/store/index.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { breadcrumbParts, breadcrumbText } from './breadcrumb.js';
 import { CommandBar } from './CommandBar.js';
@@ -24,6 +24,8 @@ import { StatusBar, statusLineCount } from './StatusBar.js';
 import { pickTheme, type Theme } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { userActionSection } from './user-action-keys.js';
+import { startShell } from './shell-key.js';
+import { markByFilter } from './marks.js';
 
 export interface AppProps {
   store: FleetStore;
@@ -32,6 +34,8 @@ export interface AppProps {
   theme?: Theme;
   /** Called when the operator quits (q on the grid); defaults to Ink's exit. */
   onQuit?: () => void;
+  /** Runs a program with the terminal handed over (the shell key); given by the terminal layer. */
+  foreground?: ForegroundRunner;
 }
 
 /** Wall clock for ages, ticking once a second: the only timer of the UI. */
@@ -53,7 +57,10 @@ export function App(props: AppProps): React.JSX.Element {
   const now = useClock();
   const { columns, rows } = useTerminalSize();
   const theme = useMemo(() => props.theme ?? pickTheme(), [props.theme]);
-  const ctx = useMemo(() => ({ store: props.store, intents: props.intents, theme }), [props.store, props.intents, theme]);
+  const ctx = useMemo(
+    () => ({ store: props.store, intents: props.intents, theme, ...(props.foreground ? { foreground: props.foreground } : {}) }),
+    [props.store, props.intents, theme, props.foreground],
+  );
   const [screen, setScreen] = useState<Screen>({ name: 'grid' });
   const [gridUi, setGridUi] = useState<GridUi>(INITIAL_GRID_UI);
   const [help, setHelp] = useState<HelpSection[] | null>(null);
@@ -109,10 +116,14 @@ export function App(props: AppProps): React.JSX.Element {
       setGridUi,
       intents: props.intents,
       confirm: (plan) => setConfirm(plan),
+      confirmMarked: (c) => setPoolConfirm(c),
+      store: props.store,
       notify: (text, level) => state.notify(text, level),
       showHelp: () => setHelp([{ title: 'Commands', keys: commandHints(registry) }, { title: 'Command bar', keys: registry.hints('command-bar') }, ...screenHelp()]),
       quit,
       nextSeq: () => ++focusSeq.current,
+      shell: (machineId) => startShell(ctx, machineId),
+      mark: (filter, on) => markByFilter(props.store, filter, on),
     });
   };
   const crumbs = breadcrumbParts({

@@ -48,6 +48,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const now = useNow();
   const hosts = useStore(store, (s) => s.hosts);
   const order = useStore(store, (s) => s.order);
+  const marked = useStore(store, (s) => s.marked);
   const { ui, setUi } = props;
   const [acceptAsk, setAcceptAsk] = useState<AcceptAsk | null>(null);
   const registry = useRegistry();
@@ -64,8 +65,8 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   };
 
   const rows = useMemo(
-    () => fleetRows({ hosts, order }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now }),
-    [hosts, order, ui.filter, ui.sortKey, ui.sortDesc, ui.groupByPool, now],
+    () => fleetRows({ hosts, order, marked }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now }),
+    [hosts, order, marked, ui.filter, ui.sortKey, ui.sortDesc, ui.groupByPool, now],
   );
   const columns = useMemo(() => gridColumns(theme), [theme]);
   const tableHeight = Math.max(1, props.height - 2);
@@ -79,6 +80,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
 
   const actions: RowAction<FleetRow>[] = [
     { keys: ['Enter'], run: (r) => (r.kind === 'host' ? props.onOpen(r.id) : undefined) },
+    { keys: [' '], run: (r) => (r.kind === 'host' ? store.getState().toggleMark(r.id) : undefined) },
     {
       // The grid's registered actions on the selected row: accept as good, pool actions (canary first).
       keys: () => true,
@@ -124,7 +126,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   );
 
   const width = useTerminalSize().columns;
-  const status = gridStatus(rows, list.index, ui);
+  const status = gridStatus(rows, list.index, ui, marked.size);
 
   return (
     <ListScreen

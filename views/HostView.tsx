@@ -2,6 +2,7 @@ import type React from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
+import { startShell } from './shell-key.js';
 import { useStore } from 'zustand';
 import type { ActionPlan } from '../src/model/index.js';
 import type { HostState } from '../src/store/index.js';
@@ -129,7 +130,8 @@ function TabBar({ tab, findings, theme }: { tab: Tab; findings: number; theme: T
 }
 
 export function HostView(props: HostViewProps): React.JSX.Element {
-  const { store, intents, theme } = useView();
+  const ctx = useView();
+  const { store, intents, theme } = ctx;
   const now = useNow();
   const host = useStore(store, (s) => s.hosts[props.machineId]);
   const logOpen = useStore(store, (s) => s.log?.machineId === props.machineId);
@@ -216,7 +218,8 @@ export function HostView(props: HostViewProps): React.JSX.Element {
       } else if (input === 'R') {
         intents.refresh(props.machineId);
         setMessage({ text: 'polling…', level: 'info' });
-      } else dispatchKey('host', input, {});
+      } else if (registry.keyEntry('host', input)?.intent.kind === 'shell') startShell(ctx, props.machineId);
+      else dispatchKey('host', input, {});
     },
     props.active,
   );

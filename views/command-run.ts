@@ -1,6 +1,8 @@
 import type { ActionPlan } from '../src/model/index.js';
 import type { Command } from '../src/commands/index.js';
-import type { Intents } from '../src/store/index.js';
+import type { FleetStore, Intents } from '../src/store/index.js';
+import type { PoolConfirm } from './ConfirmPoolRepair.js';
+import { markedRequest } from './marks.js';
 import { defaultSortDesc } from '../src/store/selectors.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { GridUi } from './FleetGrid.js';
@@ -14,12 +16,19 @@ export interface CommandTarget {
   setScreen: (screen: Screen) => void;
   setGridUi: (update: (ui: GridUi) => GridUi) => void;
   intents: Intents;
+  store: FleetStore;
   confirm: (plan: ActionPlan) => void;
+  /** With hosts marked: the same action over the marked hosts (asks with every host listed). */
+  confirmMarked: (confirm: PoolConfirm) => void;
   notify: (text: string, level: 'info' | 'warning' | 'error') => void;
   showHelp: () => void;
   quit: () => void;
   /** A fresh number for each focus request (the Services pane moves its cursor once per request). */
   nextSeq: () => number;
+  /** Opens the shell on a host (the terminal handed to ssh). */
+  shell: (machineId: string) => void;
+  /** Marks or unmarks the hosts a filter matches (unmark with an empty filter: all). */
+  mark: (filter: string, on: boolean) => void;
 }
 
 const gridWith = (t: CommandTarget, filter: string) => {
@@ -51,7 +60,11 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
     case 'service-action': {
       if (!host) return;
       t.setScreen({ ...host, tab: 'Services', focus: { service: cmd.service, seq: t.nextSeq() } });
-      const r = t.intents.plan({ action: cmd.action, machineId: host.machineId, params: { service: cmd.service } });
+      const intent = { action: cmd.action, machineId: host.machineId, params: { service: cmd.service } };
+      const bulk = markedRequest(t.store, t.intents, intent);
+      if (bulk && 'refused' in bulk) return t.notify(`refused: ${sanitizeLine(bulk.refused)}`, 'error');
+      if (bulk) return t.confirmMarked(bulk);
+      const r = t.intents.plan(intent);
       if ('refused' in r) t.notify(`refused: ${sanitizeLine(r.refused)}`, 'error');
       else t.confirm(r.plan);
       return;
@@ -63,6 +76,12 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
       return t.setGridUi((u) => ({ ...u, sortKey: cmd.key, sortDesc: cmd.desc ?? defaultSortDesc(cmd.key) }));
     case 'events':
       return t.setScreen({ name: 'events' });
+    case 'mark':
+      return t.mark(cmd.filter, true);
+    case 'unmark':
+      return t.mark(cmd.filter, false);
+    case 'ssh':
+      return t.shell(cmd.machineId);
     case 'help':
       return t.showHelp();
     case 'quit':

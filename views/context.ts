@@ -1,11 +1,13 @@
 import { createContext, useContext } from 'react';
-import type { FleetStore, Intents } from '../src/store/index.js';
+import type { FleetStore, ForegroundRunner, Intents } from '../src/store/index.js';
 import { DEFAULT_THEME, type Theme } from './theme.js';
 
 export interface ViewContextValue {
   store: FleetStore;
   intents: Intents;
   theme: Theme;
+  /** Hands the terminal to a program (the shell key); absent where there is no real terminal. */
+  foreground?: ForegroundRunner;
 }
 
 export const ViewContext = createContext<ViewContextValue | null>(null);

@@ -44,7 +44,7 @@ export function gridColumns(t: Theme): Column<FleetRow>[] {
     color: (r) => staleColor(r, r.kind === 'host' ? levelColor(t, pick(r), warn, crit) : undefined),
   });
   return [
-    { key: 'name', header: 'NAME', width: 'flex', minWidth: 12, value: host((r) => (r.busy ? '↻ ' : '') + sanitizeLine(r.name)) },
+    { key: 'name', header: 'NAME', width: 'flex', minWidth: 12, value: host((r) => (r.marked ? '* ' : '') + (r.busy ? '↻ ' : '') + sanitizeLine(r.name)) },
     { key: 'provider', header: 'PROVIDER', width: 10, dropOrder: 3, value: host((r) => r.provider) },
     { key: 'site', header: 'SITE', width: 8, dropOrder: 2, value: host((r) => sanitizeLine(r.site)) },
     { key: 'pool', header: 'POOL', width: 8, dropOrder: 4, value: host((r) => sanitizeLine(r.pool)) },
@@ -95,11 +95,11 @@ export function initialSelection(rows: readonly FleetRow[], ui: GridUi): number 
 }
 
 /** Footer status: position among hosts, sort, grouping and filter. */
-export function gridStatus(rows: readonly FleetRow[], selected: number, ui: GridUi): string {
+export function gridStatus(rows: readonly FleetRow[], selected: number, ui: GridUi, marked = 0): string {
   const hostCount = rows.filter((r) => r.kind === 'host').length;
   const position = hostCount ? `${Math.max(0, rows.slice(0, selected + 1).filter((r) => r.kind === 'host').length)}/${hostCount}` : '0/0';
   const sortLabel = `sort:${ui.sortKey}${ui.sortDesc ? '↓' : '↑'}`;
-  return [position, sortLabel, ui.groupByPool ? 'by pool' : '', ui.filter ? `filter:${ui.filter}` : ''].filter(Boolean).join(' ');
+  return [position, sortLabel, ui.groupByPool ? 'by pool' : '', ui.filter ? `filter:${ui.filter}` : '', marked ? `${marked} marked` : ''].filter(Boolean).join(' ');
 }
 
 /** A pool header row drawn across the table. */

@@ -4,6 +4,7 @@ import { poolRepairHosts, type FleetStore, type Intents, type PoolRepairRequest 
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
 import { READ_ONLY_REFUSAL } from './keymap.js';
+import { markedRequest } from './marks.js';
 
 export interface HostActionDeps {
   registry: Registry;
@@ -21,8 +22,14 @@ export function hostActions(d: HostActionDeps) {
   /** A key whose entry read-only mode did not register. */
   const refuseReadOnly = () => d.say(READ_ONLY_REFUSAL, 'warning');
 
-  /** Plans an intent of a registered entry and asks for confirmation. */
-  const requestAction = (intent: ActionIntent) => {
+  /**
+   * Plans an intent of a registered entry and asks for confirmation. A host-, service- or cloud-scoped
+   * key (`overMarks`) fired while hosts are marked asks for the same action over the marked hosts.
+   */
+  const requestAction = (intent: ActionIntent, overMarks = false) => {
+    const bulk = overMarks ? markedRequest(d.store, d.intents, intent) : undefined;
+    if (bulk && 'refused' in bulk) return d.say(`refused: ${sanitizeLine(bulk.refused)}`, 'error');
+    if (bulk) return d.onConfirmPool(bulk);
     const r = d.intents.plan(intent);
     if ('refused' in r) d.say(`refused: ${sanitizeLine(r.refused)}`, 'error');
     else d.onConfirm(r.plan);
@@ -35,7 +42,7 @@ export function hostActions(d: HostActionDeps) {
   const dispatchKey = (section: KeySection, input: string, params: Record<string, string>): boolean => {
     const entry = d.registry.keyEntry(section, input);
     if (entry?.intent.kind === 'plan') {
-      requestAction({ action: entry.intent.action, machineId: d.machineId, params });
+      requestAction({ action: entry.intent.action, machineId: d.machineId, params }, entry.scope === 'host' || entry.scope === 'service' || entry.scope === 'cloud');
       return true;
     }
     if (d.registry.withheld(section, input)) {

@@ -14,9 +14,11 @@ import { outputTail } from '../actions/output-tail.js';
 import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
 import { trustHostKey } from './trust-host-key.js';
 import { runRollout } from '../actions/rollout.js';
+import { healthFindingOf } from '../actions/rollout-plan.js';
 import { appliedPollAfter } from '../store/index.js';
 import { poolRepairHosts } from '../store/pool-hosts.js';
 import { userCatalogue } from '../actions/user/user-catalogue.js';
+import { openShellSession } from './shell-session.js';
 
 export interface IntentDeps {
   store: FleetStore;
@@ -104,7 +106,9 @@ export function createIntents(d: IntentDeps): Intents {
         s.notify('a pool repair is already running; wait for it to end', 'warning');
         return;
       }
-      const hosts = poolRepairHosts(s, req.machineId, req.clears);
+      const hosts = req.hosts?.filter((id) => s.hosts[id]) ?? poolRepairHosts(s, req.machineId, req.clears);
+      // Marked hosts were picked by hand: a service verb is checked by its own service, not by every critical finding.
+      const clears = req.clears ?? (req.hosts ? healthFindingOf(req.action, req.params) : undefined);
       await runRollout(
         {
           store: d.store,
@@ -114,8 +118,12 @@ export function createIntents(d: IntentDeps): Intents {
           run: (plan) => d.runner.run(plan),
           pollAfter: (machineId, since) => appliedPollAfter(d.store, machineId, since),
         },
-        { hosts, action: req.action, params: req.params, batchSize: req.batchSize ?? 1, clears: req.clears, healthTimeoutMs: d.healthTimeoutMs },
+        { hosts, action: req.action, params: req.params, batchSize: req.batchSize ?? 1, clears, healthTimeoutMs: d.healthTimeoutMs },
       );
+    },
+
+    openShell(machineId, foreground) {
+      return openShellSession(d, machineId, foreground);
     },
 
     refresh(machineId) {

@@ -6,6 +6,8 @@ import { isSafeServiceName } from '../util/shell-quote.js';
 /** What the command bar can name right now: the parser checks arguments against it, completion offers it. */
 export interface CommandContext {
   screen: 'grid' | 'host';
+  /** The open host's id, on a host. */
+  openHostId?: string;
   readOnly: boolean;
   hosts: { id: string; name: string }[];
   pools: string[];
@@ -34,6 +36,7 @@ export function commandContext(
   const uniq = (names: string[]) => [...new Set(names.map(sanitizeLine).filter((n) => n !== ''))];
   return {
     screen: open ? 'host' : 'grid',
+    ...(open ? { openHostId: open.machine.id } : {}),
     readOnly: state.readOnly,
     hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name) })),
     pools: uniq(list.flatMap((h) => [h.machine.pool, ...(h.machine.groups ?? [])])).sort(),

@@ -12,9 +12,13 @@ export type Command =
   | { name: 'logs'; sourceId?: string }
   | { name: 'findings' }
   | { name: 'events' }
+  /** An interactive ssh session on a host. */
+  | { name: 'ssh'; machineId: string }
   /** A service-scoped registry entry (restart, start, stop): planned as its catalogue action on the service. */
   | { name: 'service-action'; verb: string; action: string; service: string }
   | { name: 'filter'; filter: string }
+  /** Mark (or unmark) the hosts a filter matches; unmark with no filter: all. */
+  | { name: 'mark' | 'unmark'; filter: string }
   | { name: 'sort'; key: SortKey; desc?: boolean }
   | { name: 'help' }
   | { name: 'quit' };
@@ -80,13 +84,17 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
     case 'help':
     case 'quit':
       return { ok: true, command: { name: spec.name } };
-    case 'host': {
+    case 'host':
+    case 'ssh': {
+      if (!rest && spec.name === 'ssh') {
+        return ctx.openHostId ? { ok: true, command: { name: 'ssh', machineId: ctx.openHostId } } : invalid(`:ssh needs a host here: ${spec.usage.replace('[HOST]', 'NAME')}`);
+      }
       const h = ctx.hosts.find((x) => x.name === rest) ?? ctx.hosts.find((x) => x.id === rest) ?? ctx.hosts.find((x) => x.name.toLowerCase() === rest.toLowerCase());
       if (!h) {
         const near = ctx.hosts.map((x) => x.name).filter((n) => n.toLowerCase().startsWith(rest.toLowerCase()));
         return invalid(near.length ? `no host "${rest}" — did you mean ${listNames(near)}` : `no host "${rest}" — hosts: ${listNames(ctx.hosts.map((x) => x.name))}`);
       }
-      return { ok: true, command: { name: 'host', machineId: h.id } };
+      return { ok: true, command: { name: spec.name, machineId: h.id } };
     }
     case 'pool': {
       const pool = pick(ctx.pools, rest);
@@ -106,6 +114,9 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
     }
     case 'filter':
       return { ok: true, command: { name: 'filter', filter: rest } };
+    case 'mark':
+    case 'unmark':
+      return { ok: true, command: { name: spec.name, filter: rest } };
     case 'sort': {
       const [keyWord = '', dir, extra] = rest.split(/\s+/);
       const key = SORT_KEYS.find((k) => k === keyWord.toLowerCase());

@@ -40,6 +40,8 @@ export class Poller {
   private waiters: { machineId: string; resolve: (r: PollResult) => void }[] = [];
   private unsubscribe: (() => void) | undefined;
   private history = new Map<string, PollResult[]>();
+  /** While paused (an interactive shell owns the terminal), the hosts that were due are held here. */
+  private held: Set<string> | undefined;
 
   constructor(
     private readonly store: FleetStore,
@@ -90,6 +92,25 @@ export class Poller {
     return this.store.getState().hosts[id]?.machine.probedBy !== undefined;
   }
 
+  /** Holds every host's next probe (probes in flight finish); resume() probes them all at once. */
+  pause(): void {
+    if (this.held || this.stopped) return;
+    this.held = new Set(this.timers.keys());
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  resume(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    this.scheduleNew([...held]);
+  }
+
+  get paused(): boolean {
+    return this.held !== undefined;
+  }
+
   /** Probe now: one host, or all. A probe already in flight is followed by another. */
   refresh(machineId?: string): void {
     const ids = machineId ? [machineId] : this.store.getState().order;
@@ -109,6 +130,10 @@ export class Poller {
 
   private schedule(id: string, delayMs: number): void {
     if (this.stopped) return;
+    if (this.held) {
+      this.held.add(id);
+      return;
+    }
     const old = this.timers.get(id);
     if (old) clearTimeout(old);
     this.timers.set(

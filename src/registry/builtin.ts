@@ -55,6 +55,7 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   view('grid', 's', 'cycle sort key', { footer: true, short: 'sort' }),
   view('grid', 'S', 'reverse sort'),
   view('grid', 'p', 'group by pool', { footer: true, short: 'group' }),
+  view('grid', 'Space', 'mark / unmark the host (actions then apply to every marked host)', { short: 'mark', name: 'mark' }),
   view('grid', 'R', 'poll all hosts now'),
   {
     id: 'baseline.accept',
@@ -149,6 +150,20 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   serviceVerb('restart', 'r', 'restart a service (default: the selected one), asks first'),
   serviceVerb('start', 's', 'start a service, asks first'),
   serviceVerb('stop', 'x', 'stop a service, asks first'),
+  {
+    id: 'ssh.shell',
+    label: 'shell on this host: your own ssh with its exact settings; the console comes back when it exits',
+    short: 'shell',
+    scope: 'host',
+    // An operator's root shell changes hosts like any action: hidden in read-only mode.
+    dangerous: true,
+    intent: { kind: 'shell' },
+    keys: [{ section: 'host', keys: 'S', input: ['S'] }],
+    command: { name: 'ssh', arg: { kind: 'host', required: false }, where: 'any', usage: ':ssh [HOST]', summary: 'shell on a host (default: the open one), your own ssh with its exact settings' },
+    source: 'builtin',
+  },
+  command({ name: 'mark', arg: { kind: 'filter', required: true }, where: 'any', usage: ':mark FILTER', summary: 'mark the hosts the filter matches (the / language); actions then apply to the marked hosts' }),
+  command({ name: 'unmark', arg: { kind: 'filter', required: false }, where: 'any', usage: ':unmark [FILTER]', summary: 'unmark the hosts the filter matches (empty: all)' }),
   command({ name: 'filter', arg: { kind: 'filter', required: false }, where: 'any', usage: ':filter [EXPR]', summary: 'fleet grid filter (empty clears)' }),
   command({ name: 'sort', arg: { kind: 'sort', required: true }, where: 'any', usage: ':sort KEY', summary: 'fleet grid sort key (name, health, load, mem, disk, age, latency), then asc or desc' }),
   command({ name: 'events', where: 'any', usage: ':events', summary: 'events timeline: findings raised/cleared, alerts, actions, provider failures (newest first)' }),

@@ -25,6 +25,8 @@ export type RegistryIntent =
   | { kind: 'repair'; pick: 'first' | 'number' | 'pool' }
   | { kind: 'accept-baseline' }
   | { kind: 'trust-host-key' }
+  /** An interactive ssh session on the host (the terminal handed over, audited as a session). */
+  | { kind: 'shell' }
   /** Looking or moving about: the view does it itself (named for the help, not dispatched). */
   | { kind: 'view'; name: string };
 

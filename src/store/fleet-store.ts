@@ -107,6 +107,11 @@ export interface FleetData {
   userActions: readonly UserAction[];
   /** What happened in this console, newest first, bounded (src/app/fleet-events.ts derives them; the events log keeps them all). */
   events: readonly FleetEvent[];
+  /**
+   * Host ids the operator marked (Space, :mark): host-, service- and cloud-scoped actions then apply
+   * to all of them through a rollout. A host that leaves the fleet leaves the set.
+   */
+  marked: ReadonlySet<string>;
 }
 
 export interface FleetActions {
@@ -129,6 +134,12 @@ export interface FleetActions {
   setBaselineInfo(machineId: string, info: BaselineInfo | undefined): void;
   /** Adds events (given oldest first) to the front of `events`. */
   recordEvents(events: readonly FleetEvent[]): void;
+  /** Marks the host, or unmarks it when marked. */
+  toggleMark(machineId: string): void;
+  /** Adds hosts of the fleet to the marked set. */
+  mark(machineIds: readonly string[]): void;
+  /** Removes hosts from the marked set; no argument: all. */
+  unmark(machineIds?: readonly string[]): void;
 }
 
 export type FleetState = FleetData & FleetActions;
@@ -166,6 +177,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     baselineInfo: {},
     userActions: opts.userActions ?? [],
     events: [],
+    marked: new Set<string>(),
 
     setMachines(machines) {
       const prev = get().hosts;
@@ -174,7 +186,9 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
         const old = prev[m.id];
         hosts[m.id] = old ? { ...old, machine: m } : { machine: m, findings: [], severity: 'ok' };
       }
-      set({ hosts, order: machines.map((m) => m.id) });
+      const marked = get().marked;
+      const kept = [...marked].filter((id) => hosts[id]);
+      set({ hosts, order: machines.map((m) => m.id), ...(kept.length === marked.size ? {} : { marked: new Set(kept) }) });
     },
 
     setProvider(name, status) {
@@ -287,6 +301,26 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
 
     notify(text, level = 'info') {
       set({ notice: { text, level, at: Date.now() } });
+    },
+
+    toggleMark(machineId) {
+      const marked = new Set(get().marked);
+      if (marked.has(machineId)) marked.delete(machineId);
+      else if (get().hosts[machineId]) marked.add(machineId);
+      else return;
+      set({ marked });
+    },
+
+    mark(machineIds) {
+      const hosts = get().hosts;
+      const added = machineIds.filter((id) => hosts[id] && !get().marked.has(id));
+      if (added.length) set({ marked: new Set([...get().marked, ...added]) });
+    },
+
+    unmark(machineIds) {
+      const marked = get().marked;
+      const next = machineIds ? [...marked].filter((id) => !machineIds.includes(id)) : [];
+      if (next.length !== marked.size) set({ marked: new Set(next) });
     },
 
     setBaselineInfo(machineId, info) {

@@ -8,6 +8,8 @@ export interface PoolRepairRequest {
   /** The finding the repair clears: only pool hosts that have it are repaired, and its absence is the health check. */
   clears?: { class: FailureClass; subject?: string };
   batchSize?: number;
+  /** The hosts to reach, canary first (the operator's marked hosts); default: the canary's pool. */
+  hosts?: string[];
 }
 
 /** The key the operator reviewed in the trust dialog: its type, blob and the fingerprint shown for it. */
@@ -15,6 +17,12 @@ export type ReviewedHostKey = Pick<HostKeyInfo, 'type' | 'base64' | 'fingerprint
 
 /** The answer to a trust request: written, or refused with the reason to show. */
 export type TrustOutcome = { trusted: true; message: string } | { trusted: false; reason: string };
+
+/**
+ * Runs a program in the foreground with the terminal handed over to it (the UI suspended), and
+ * resolves when it exits. Provided by the terminal layer; the core never touches the terminal.
+ */
+export type ForegroundRunner = (argv: readonly string[]) => Promise<{ exitCode: number | null; error?: string }>;
 
 /**
  * What a view may ask the core to do. The CLI wires a real implementation
@@ -44,6 +52,11 @@ export interface Intents {
   trustHostKey(machineId: string, reviewed: ReviewedHostKey): Promise<TrustOutcome>;
   /** Run a repair over the host's pool with a canary; progress in store.rollout. */
   repairPool(req: PoolRepairRequest): Promise<void>;
+  /**
+   * An interactive ssh session on the host with its exact connection settings, run through the
+   * terminal's foreground runner; polling is held meanwhile and the session audited (start, end).
+   */
+  openShell(machineId: string, foreground: ForegroundRunner): Promise<{ refused: string } | { exitCode: number | null }>;
   /** Poll now (one host or all). */
   refresh(machineId?: string): void;
   /**

@@ -37,6 +37,8 @@ export interface HostRow {
   busy: boolean;
   /** The cloud state of an instance that is not running (pending, stopping, stopped...), live from the provider. */
   cloudState?: string;
+  /** In the operator's marked set (actions apply to every marked host). */
+  marked?: boolean;
 }
 
 export interface GroupRow {
@@ -253,8 +255,17 @@ function compareRows(key: SortKey, desc: boolean): (a: HostRow, b: HostRow) => n
   };
 }
 
+/** The ids of the hosts a filter (the `/` language) matches, in fleet order: what `:mark FILTER` marks. */
+export function hostsMatching(state: Pick<FleetData, 'hosts' | 'order'>, filter: string, now: number): string[] {
+  const match = parseFilter(filter);
+  return state.order.filter((id) => {
+    const h = state.hosts[id];
+    return h !== undefined && match(hostRow(h, now));
+  });
+}
+
 /** The grid's rows: filtered, sorted and optionally grouped by pool under header rows. */
-export function fleetRows(state: Pick<FleetData, 'hosts' | 'order'>, opts: FleetRowOptions): FleetRow[] {
+export function fleetRows(state: Pick<FleetData, 'hosts' | 'order'> & { marked?: ReadonlySet<string> }, opts: FleetRowOptions): FleetRow[] {
   const match = parseFilter(opts.filter ?? '');
   const key = opts.sortKey ?? 'name';
   const rows: HostRow[] = [];
@@ -262,6 +273,7 @@ export function fleetRows(state: Pick<FleetData, 'hosts' | 'order'>, opts: Fleet
     const h = state.hosts[id];
     if (!h) continue;
     const row = hostRow(h, opts.now, opts.staleAfterMs);
+    if (state.marked?.has(id)) row.marked = true;
     if (match(row)) rows.push(row);
   }
   rows.sort(compareRows(key, opts.sortDesc ?? defaultSortDesc(key)));

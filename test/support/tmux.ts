@@ -42,3 +42,17 @@ export class TmuxSession {
     spawnSync('tmux', ['kill-session', '-t', this.name]);
   }
 }
+
+/**
+ * The bundled console (what `npm start` runs) in a tmux session over the lab's inventory, polling
+ * every second, with its state, config and HOME in `dir`; `then` runs in the session after it exits.
+ */
+export function tmuxLabConsole(name: string, inventoryPath: string, dir: string, then = 'sleep 120'): TmuxSession {
+  const main = `${process.cwd()}/dist/bundle/remlite.mjs`;
+  return TmuxSession.start(name, `${process.execPath} ${main} --inventory ${inventoryPath} --no-ssh-config --no-local --interval 1; ${then}`, {
+    REMLITE_STATE_DIR: `${dir}/state`,
+    REMLITE_CONFIG_DIR: `${dir}/config`,
+    HOME: dir,
+    TERM: 'xterm-256color',
+  });
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rolloutWaves } from '../../src/actions/rollout-plan.js';
+import { healthFindingOf, rolloutWaves } from '../../src/actions/rollout-plan.js';
 import { poolRepairHosts } from '../../src/store/pool-hosts.js';
 import { createFleetStore } from '../../src/store/index.js';
 import type { Finding, Machine } from '../../src/model/index.js';
@@ -29,4 +29,11 @@ test('pool repair hosts: canary first, then same-pool hosts having the finding',
   assert.deepEqual(poolRepairHosts(s, 'w1', { class: 'service-down', subject: 'nginx' }), ['w1']);
   assert.deepEqual(poolRepairHosts(s, 'w2'), ['w2', 'w1', 'w3']);
   assert.deepEqual(poolRepairHosts(s, 'nope'), []);
+});
+
+test('over marked hosts, a started or restarted service is healthy when its service-down finding is gone; other actions have no own finding', () => {
+  assert.deepEqual(healthFindingOf('service.restart', { service: 'rsyslog' }), { class: 'service-down', subject: 'rsyslog' });
+  assert.deepEqual(healthFindingOf('service.start', { service: 'apache2' }), { class: 'service-down', subject: 'apache2' });
+  assert.equal(healthFindingOf('service.stop', { service: 'apache2' }), undefined);
+  assert.equal(healthFindingOf('user:drain', {}), undefined);
 });

@@ -79,7 +79,7 @@ test('parse: unknown commands and bad arguments say what is valid', () => {
   };
   const unknown = bad(':frobnicate', grid());
   assert.match(unknown, /unknown command :frobnicate/);
-  assert.match(unknown, /hosts, host, pool, svc, findings, filter, sort, events, help, quit/);
+  assert.match(unknown, /hosts, host, pool, svc, findings, ssh, mark, unmark, filter, sort, events, help, quit/);
   assert.match(bad(':nope', onWeb2()), /logs, findings, restart, start, stop/);
   assert.match(bad(':host web9', grid()), /no host "web9" — hosts: web1, web2, db1, cache1, new1/);
   assert.match(bad(':host we', grid()), /no host "we" — did you mean web1, web2/);
@@ -112,9 +112,9 @@ test('parse: read-only refuses every action command, wherever it is typed', () =
 
 test('completion: command names by prefix, only those usable here', () => {
   assert.deepEqual(completions(':h', grid()).candidates, ['hosts', 'host', 'help']);
-  assert.deepEqual(completions('', grid()).candidates.length, 10);
+  assert.deepEqual(completions('', grid()).candidates.length, 13);
+  assert.deepEqual(completions(':s', onWeb2()).candidates, ['svc', 'start', 'stop', 'ssh', 'sort']);
   assert.deepEqual(completions(':ev', grid()).candidates, ['events']);
-  assert.deepEqual(completions(':s', onWeb2()).candidates, ['svc', 'start', 'stop', 'sort']);
   assert.deepEqual(completions(':s', onWeb2(true)).candidates, ['svc', 'sort']);
   assert.deepEqual(completions(':re', onWeb2(true)).candidates, []);
   assert.deepEqual(completions(':l', grid()).candidates, []);
@@ -186,4 +186,18 @@ test('completion: :restart never offers a service the planner would refuse (not 
   assert.deepEqual(completions(':restart n', ctx).candidates, ['nginx']);
   assert.deepEqual(completions(':stop ', ctx).candidates, ['nginx']);
   assert.deepEqual(completions(':svc n', ctx).candidates, ['nginx', 'n;touch x']);
+});
+
+test(':ssh takes a host (default: the open one) and is an action; :mark and :unmark take a filter', () => {
+  assert.deepEqual(parseCommand(':ssh web1', grid()), { ok: true, command: { name: 'ssh', machineId: 'web1' } });
+  assert.deepEqual(parseCommand(':ssh', onWeb2()), { ok: true, command: { name: 'ssh', machineId: 'web2' } });
+  const noHost = parseCommand(':ssh', grid());
+  assert.ok(!noHost.ok && /:ssh needs a host here/.test(noHost.message));
+  const typo = parseCommand(':ssh webx', grid());
+  assert.ok(!typo.ok && /no host "webx"/.test(typo.message));
+  const ro = parseCommand(':ssh web1', onWeb2(true));
+  assert.ok(!ro.ok && ro.reason === 'read-only');
+  assert.deepEqual(parseCommand(':mark pool:web sev:critical', grid()), { ok: true, command: { name: 'mark', filter: 'pool:web sev:critical' } });
+  assert.deepEqual(parseCommand(':unmark', onWeb2(true)), { ok: true, command: { name: 'unmark', filter: '' } });
+  assert.ok(!parseCommand(':mark', grid()).ok, ':mark needs a filter');
 });

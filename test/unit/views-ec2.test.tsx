@@ -53,6 +53,7 @@ function setup() {
     closeLog: () => undefined,
     trustHostKey: async () => ({ trusted: false, reason: 'not in this test' }),
     refresh: () => undefined,
+    openShell: async () => ({ refused: 'not in this test' }),
     repairPool: async () => undefined,
     acceptBaseline: async () => undefined,
     preview: async () => '',

@@ -179,6 +179,10 @@ export class RecordingIntents implements Intents {
   refresh(machineId?: string): void {
     this.calls.push({ name: 'refresh', args: [machineId] });
   }
+  async openShell(machineId: string): Promise<{ refused: string } | { exitCode: number | null }> {
+    this.calls.push({ name: 'openShell', args: [machineId] });
+    return { exitCode: 0 };
+  }
   async repairPool(req: PoolRepairRequest): Promise<void> {
     this.calls.push({ name: 'repairPool', args: [req] });
   }

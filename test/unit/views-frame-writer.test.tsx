@@ -162,3 +162,18 @@ test('the real console through Ink: the screen holds Ink\'s frame, and a key sen
   }
   await ui.waitUntilExit();
 });
+
+test('suspend hands the main screen back and holds frames; resume re-enters the alternate screen and repaints the latest frame whole', () => {
+  const term = new Term();
+  const w = new FrameWriter(term);
+  w.frame('a\nb');
+  w.suspend();
+  assert.ok(term.written.at(-1)!.startsWith(LEAVE_ALT_SCREEN), 'back on the main screen');
+  const before = term.written.length;
+  w.frame('a\nc');
+  w.frame('a\nd');
+  assert.equal(term.written.length, before, 'nothing painted while another program has the terminal');
+  w.resume();
+  assert.ok(term.written.slice(before).join('').startsWith(ENTER_ALT_SCREEN), 'the alternate screen again');
+  assert.deepEqual(screen(term.written.slice(before + 1), 6).slice(0, 2), ['a', 'd'], 'the latest frame, whole');
+});

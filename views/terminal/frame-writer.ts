@@ -54,6 +54,8 @@ export class FrameWriter {
   private repaintAll = true;
   private started = false;
   private closed = false;
+  /** Another program has the terminal (an interactive shell): frames wait, nothing is painted. */
+  private suspended = false;
   private readonly minIntervalMs: number;
   private readonly now: () => number;
   private readonly schedule: NonNullable<FrameWriterOptions['schedule']>;
@@ -83,11 +85,30 @@ export class FrameWriter {
     this.send(ENTER_ALT_SCREEN + HIDE_CURSOR);
   }
 
+  /** Hands the terminal to another program: back to the main screen, cursor shown; frames wait. */
+  suspend(): void {
+    if (this.suspended || this.closed) return;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.suspended = true;
+    if (this.started) this.out.write(LEAVE_ALT_SCREEN + SHOW_CURSOR);
+  }
+
+  /** Takes the terminal back: the alternate screen again, repainted whole with the latest frame. */
+  resume(): void {
+    if (!this.suspended || this.closed) return;
+    this.suspended = false;
+    if (this.started) this.out.write(ENTER_ALT_SCREEN + HIDE_CURSOR);
+    this.repaintAll = true;
+    this.pending ??= this.painted.join('\n');
+    this.flush();
+  }
+
   /** A whole frame as text, rows separated by newlines. */
   frame(text: string): void {
     if (this.closed) return;
     this.pending = text;
-    if (this.timer) return;
+    if (this.timer || this.suspended) return;
     const wait = this.lastPaintAt + this.minIntervalMs - this.now();
     if (wait <= 0) this.flush();
     else this.timer = this.schedule(() => this.flush(), wait);
@@ -97,6 +118,7 @@ export class FrameWriter {
   flush(): void {
     this.timer?.cancel();
     this.timer = undefined;
+    if (this.suspended) return;
     const text = this.pending;
     this.pending = undefined;
     if (text === undefined || this.closed) return;

@@ -9,6 +9,7 @@ import { MOUSE_OFF, MOUSE_ON, translateMouse } from './mouse.js';
 import { inkStdout } from './ink-stdout.js';
 import { notifyOnCritical } from './critical-notify.js';
 import type { NotifyMode } from '../../src/model/index.js';
+import { foregroundRunner } from './foreground.js';
 
 export interface StartTuiOptions {
   store: FleetStore;
@@ -64,7 +65,8 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   // the changed rows reach the terminal. REMLITE_SCREEN=inline keeps Ink's own writer (whole frame
   // each time, in the normal screen) for terminals that lack an alternate screen.
   const writer = opts.writer ?? (stdout.isTTY && process.env['REMLITE_SCREEN'] !== 'inline' ? new FrameWriter(stdout) : undefined);
-  const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} />, {
+  const foreground = stdin.isTTY ? foregroundRunner({ stdin, stdout, ttyIn, writer, mouse }) : undefined;
+  const instance = render(<App store={opts.store} intents={opts.intents} theme={opts.theme} foreground={foreground} />, {
     stdin: (ttyIn as unknown as NodeJS.ReadStream | undefined) ?? stdin,
     stdout: writer ? inkStdout(stdout, writer) : stdout,
     exitOnCtrlC: true,

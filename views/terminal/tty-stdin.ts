@@ -46,6 +46,18 @@ export class TtyStdin extends Readable {
     return this;
   }
 
+  /** Stops reading the terminal while another program reads it (an interactive shell). */
+  hold(): void {
+    this.source.off('data', this.onData);
+    this.source.pause();
+  }
+
+  /** Reads the terminal again after hold(). */
+  release(): void {
+    this.source.on('data', this.onData);
+    this.source.resume();
+  }
+
   detach(): void {
     this.source.off('data', this.onData);
     this.source.pause();
