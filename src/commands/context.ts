@@ -7,7 +7,8 @@ import { isSafeServiceName } from '../util/shell-quote.js';
 export interface CommandContext {
   screen: 'grid' | 'host';
   readOnly: boolean;
-  hosts: { id: string; name: string }[];
+  /** Every host: its name, machine id and (EC2) instance id, each of which :host accepts. */
+  hosts: { id: string; name: string; instanceId?: string }[];
   pools: string[];
   /** On a host: its services (reported and declared); on the grid: every service of the fleet. */
   services: string[];
@@ -35,7 +36,7 @@ export function commandContext(
   return {
     screen: open ? 'host' : 'grid',
     readOnly: state.readOnly,
-    hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name) })),
+    hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name), ...(h.machine.cloud ? { instanceId: h.machine.cloud.instanceId } : {}) })),
     pools: uniq(list.flatMap((h) => [h.machine.pool, ...(h.machine.groups ?? [])])).sort(),
     services: open ? uniq(hostServices(open)) : uniq(list.flatMap(hostServices)).sort(),
     ...(open ? { actionServices: uniq(hostServices(open).filter(isSafeServiceName)) } : {}),

@@ -17,7 +17,9 @@ const DIRECTIONS: Record<string, string> = {
 export const REGION_NAME = /^[a-z]{2}(-[a-z]+){1,2}-\d{1,2}$/;
 
 export function isRegionName(name: string): boolean {
-  return REGION_NAME.test(name);
+  if (!REGION_NAME.test(name)) return false;
+  const parts = name.split('-');
+  return DIRECTIONS[parts[parts.length - 2]!] !== undefined;
 }
 
 /** The short code of a region ("us-east-1" → "use1", "ap-southeast-2" → "apse2", "us-gov-west-1" → "usgw1"); undefined when `name` is not a region name. */
@@ -27,8 +29,7 @@ export function regionCode(name: string): string | undefined {
   const geo = parts[0]!;
   const num = parts[parts.length - 1]!;
   const middle = parts.slice(1, -1);
-  const direction = DIRECTIONS[middle[middle.length - 1]!];
-  if (!direction) return undefined;
+  const direction = DIRECTIONS[middle[middle.length - 1]!]!;
   const partition = middle.length === 2 ? middle[0]!.slice(0, 1) : '';
   return `${geo}${partition}${direction}${num}`;
 }
