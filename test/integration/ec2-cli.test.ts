@@ -2,16 +2,12 @@
 // join the fleet from a loopback endpoint; without credentials the provider is off with one reason.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { FakeEc2 } from '../support/fake-ec2.js';
 import { awsTestEnv } from '../support/aws-env.js';
 import { importRecorder } from '../support/import-recorder.js';
+import { runCli } from '../support/cli-run.js';
 
-const run = promisify(execFile);
-const MAIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const fake = new FakeEc2();
 let url = '';
 
@@ -24,15 +20,7 @@ before(async () => {
 });
 after(() => fake.stop());
 
-async function remlite(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
-  try {
-    const r = await run(process.execPath, [...nodeArgs, MAIN, ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const remlite = (args: string[], env: Record<string, string>, nodeArgs: string[] = []) => runCli(args, env, nodeArgs);
 
 const sdkModules = (log: string) => readFileSync(log, 'utf8').split('\n').filter((u) => u.includes('/@aws-sdk/'));
 

@@ -4,15 +4,12 @@
 // bad region names and absent profiles are refused with a message naming them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { FakeEc2 } from '../support/fake-ec2.js';
 import { awsTestEnv } from '../support/aws-env.js';
+import { runCli } from '../support/cli-run.js';
 
-const run = promisify(execFile);
-const MAIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const fake = new FakeEc2();
 let url = '';
 
@@ -27,15 +24,7 @@ before(async () => {
 });
 after(() => fake.stop());
 
-async function remlite(args: string[], env: Record<string, string>) {
-  try {
-    const r = await run(process.execPath, [MAIN, ...args], { env, timeout: 90_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const remlite = (args: string[], env: Record<string, string>) => runCli(args, env, [], 180_000);
 
 /** An AWS environment whose settings turn SSH probing off for EC2. */
 function probeOffEnv(): Record<string, string> {
@@ -47,7 +36,7 @@ function probeOffEnv(): Record<string, string> {
 
 const BASE = ['--no-ssh-config', '--no-local', '--ec2', '--region', 'us-east-1', '--region', 'us-east-2', '--region', 'eu-west-1'];
 
-test('all regions answering, SSH probing off: check OK with stopped counted apart, status exit 0, --host by name with spaces and by instance id', { timeout: 180_000 }, async () => {
+test('all regions answering, SSH probing off: check OK with stopped counted apart, status exit 0, --host by name with spaces and by instance id', { timeout: 600_000 }, async () => {
   const env = probeOffEnv();
   const check = await remlite(['check', ...BASE], env);
   assert.equal(check.code, 0, check.stdout + check.stderr);
