@@ -88,7 +88,10 @@ export class ProviderRefresh {
         // A part that answered shows at once; the parts still out keep their rows.
         this.cloudMachines = partial.machines;
         this.compose();
-        for (const [name, health] of Object.entries(partial.parts)) this.store.getState().setProvider(name, health);
+        for (const [name, health] of Object.entries(partial.parts)) {
+          this.store.getState().setProvider(name, health);
+          this.partNames.add(name); // cleared below if the final listing no longer names it
+        }
       });
     } catch (err) {
       s.setProvider(this.provider.name, { ok: false, message: `listing failed: ${(err as Error)?.message ?? String(err)}`, machines: this.cloudMachines.length });

@@ -139,7 +139,7 @@ test('SSH probing off, 1,000 instances in 3 regions: every row present, no unrea
     const code = Object.values(CODES).find((c) => row.includes(` ${c} `))!;
     assert.ok(code, `a region code on ${row}`);
     assert.equal(stringWidth(row.slice(0, row.indexOf(` ${code} `) + 1)), siteAt, `SITE column at cell ${siteAt}: ${row}`);
-    assert.match(row, /…/, 'the name is cut to fit with an ellipsis');
+    if (row.includes('long-')) assert.match(row, /long-\d+-x+…/, 'a 255-character name is cut to fit with an ellipsis');
     const state = /(running|stopped)/.exec(row)!;
     assert.equal(stringWidth(row.slice(0, state.index)), stateAt, `STATE column at cell ${stateAt}: ${row}`);
   }

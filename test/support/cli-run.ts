@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 export const CLI_MAIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 
-export async function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const r = await run(process.execPath, [...nodeArgs, CLI_MAIN, ...args], { env, timeout: timeoutMs });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
