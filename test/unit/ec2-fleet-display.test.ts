@@ -19,6 +19,7 @@ import { gridColumns } from '../../views/grid-columns.js';
 import { headerLine, layoutColumns, rowCells } from '../../views/table-layout.js';
 import { pickTheme } from '../../views/theme.js';
 import type { Ec2Info, Machine, Reachability } from '../../src/model/index.js';
+import { ec2Info } from '../support/ec2-info.js';
 
 test('cell widths: wide characters and emoji take two cells; fit pads and cuts by cells with an ellipsis', () => {
   assert.equal(cellWidth('web1'), 4);
@@ -62,18 +63,7 @@ test('region names are validated, the bad one named with the nearest real region
   );
 });
 
-const info = (extra: Partial<Ec2Info> = {}): Ec2Info => ({
-  instanceId: 'i-0abc',
-  region: 'us-east-1',
-  account: 'prod',
-  state: 'running',
-  stateReason: '',
-  instanceType: 't3.micro',
-  az: 'us-east-1a',
-  tags: {},
-  volumes: [],
-  ...extra,
-});
+const info = (extra: Partial<Ec2Info> = {}): Ec2Info => ec2Info({ account: 'prod', ...extra });
 
 test('SSH probing off (ec2.ssh.probe: false, per account) or no address: not probed, with the reason', () => {
   const on = resolveEc2Config(undefined, { ec2: true, profiles: [], regions: ['us-east-1'] }, {})!;
