@@ -8,7 +8,7 @@ import { useNow, useView } from './context.js';
 import { footerText, READ_ONLY_REFUSAL } from './keymap.js';
 import { ListScreen, useList, type RowAction } from './ListScreen.js';
 import type { PaneInput } from './pane.js';
-import { firstHostRow, gridColumns, gridEmptyText, gridStatus, groupRow, rowId, type GridUi } from './grid-columns.js';
+import { firstHostRow, gridColumns, hasCloudRows, gridEmptyText, gridStatus, groupRow, rowId, type GridUi } from './grid-columns.js';
 import { fit } from './text.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -68,7 +68,8 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
     () => fleetRows({ hosts, order, marked }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now }),
     [hosts, order, marked, ui.filter, ui.sortKey, ui.sortDesc, ui.groupByPool, now],
   );
-  const columns = useMemo(() => gridColumns(theme), [theme]);
+  const ec2 = useMemo(() => hasCloudRows(rows), [rows]);
+  const columns = useMemo(() => gridColumns(theme, { ec2 }), [theme, ec2]);
   const tableHeight = Math.max(1, props.height - 2);
 
   // The selection lives in GridUi (it survives drilling into a host); with none, the first host (as the first paint).

@@ -2,6 +2,7 @@
 import type { FleetRow, HostRow, SortKey } from '../src/store/selectors.js';
 import { formatAge } from '../src/util/format-age.js';
 import { formatLoad } from '../src/util/format-load.js';
+import { siteLabel } from '../src/util/region-code.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { Column } from './table-layout.js';
 import { pct } from './text.js';
@@ -30,8 +31,19 @@ function latency(ms: number | undefined): string {
 
 const SEV_SHORT = { ok: '', info: 'info', warning: 'warn', critical: 'crit' } as const;
 
-export function gridColumns(t: Theme): Column<FleetRow>[] {
+/** True when the fleet holds EC2 instances: the grid then shows their id, type and state. */
+export function hasCloudRows(rows: readonly FleetRow[]): boolean {
+  return rows.some((r) => r.kind === 'host' && r.instanceId !== undefined);
+}
+
+/**
+ * With EC2 on, the instance id, type and EC2 state columns join (first to go when narrow), and the
+ * SITE column keeps six cells of short region codes (use1, use2) at 80 columns, where the provider
+ * column goes first instead.
+ */
+export function gridColumns(t: Theme, opts: { ec2?: boolean } = {}): Column<FleetRow>[] {
   const host = (f: (r: HostRow) => string) => (r: FleetRow) => (r.kind === 'host' ? f(r) : '');
+  const host2 = (f: (r: HostRow, width: number) => string) => (r: FleetRow, width: number) => (r.kind === 'host' ? f(r, width) : '');
   const stale = (r: HostRow, s: string) => (r.stale && s ? '~' + s : s);
   const staleColor = (r: FleetRow, c: string | undefined) => (r.kind === 'host' && r.stale ? t.muted : c);
   /** A usage percentage: warning and critical colours from its thresholds, muted when stale. */
@@ -45,8 +57,17 @@ export function gridColumns(t: Theme): Column<FleetRow>[] {
   });
   return [
     { key: 'name', header: 'NAME', width: 'flex', minWidth: 12, value: host((r) => (r.marked ? '* ' : '') + (r.busy ? '↻ ' : '') + sanitizeLine(r.name)) },
-    { key: 'provider', header: 'PROVIDER', width: 10, dropOrder: 3, value: host((r) => r.provider) },
-    { key: 'site', header: 'SITE', width: 8, dropOrder: 2, value: host((r) => sanitizeLine(r.site)) },
+    ...(opts.ec2
+      ? [
+          { key: 'instance', header: 'INSTANCE', width: 19, dropOrder: 0.3, value: host((r) => r.instanceId ?? '') },
+          { key: 'type', header: 'TYPE', width: 11, dropOrder: 0.2, value: host((r) => sanitizeLine(r.instanceType ?? '')) },
+          { key: 'ec2', header: 'EC2', width: 8, dropOrder: 0.1, value: host((r) => r.ec2State ?? '') },
+        ]
+      : []),
+    { key: 'provider', header: 'PROVIDER', width: 10, dropOrder: opts.ec2 ? 1.5 : 3, value: host((r) => r.provider) },
+    opts.ec2
+      ? { key: 'site', header: 'SITE', width: 6, dropOrder: 3, valueAt: host2((r, w) => siteLabel(sanitizeLine(r.site), w)) }
+      : { key: 'site', header: 'SITE', width: 8, dropOrder: 2, value: host((r) => sanitizeLine(r.site)) },
     { key: 'pool', header: 'POOL', width: 8, dropOrder: 4, value: host((r) => sanitizeLine(r.pool)) },
     {
       key: 'state',

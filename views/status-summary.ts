@@ -48,6 +48,7 @@ export function statusMessage(s: Pick<FleetData, 'notice' | 'providers'>, now: n
     level = s.notice.level;
   }
   for (const [name, p] of Object.entries(s.providers)) {
+    if (p.ok && p.listing && p.message) parts.push(sanitizeLine(p.message));
     if (p.ok) continue;
     parts.push(`provider ${sanitizeLine(name)}: ${sanitizeLine(p.message ?? 'failed')}`);
     if (level !== 'error') level = 'warning';

@@ -13,6 +13,8 @@ export interface Column<T> {
   color?: (row: T) => string | undefined;
   /** Cell text; defaults to String(row[key]). */
   value?: (row: T) => string;
+  /** Cell text for the width the column got (a shorter form when the full one does not fit); wins over value. */
+  valueAt?: (row: T, width: number) => string;
   /** When the table is too wide, columns are dropped lowest dropOrder first; undefined = never dropped. */
   dropOrder?: number;
 }
@@ -79,7 +81,8 @@ export function headerLine<T>(layout: readonly LaidOutColumn<T>[]): string {
 /** One row as cells: each fitted to its column and followed by the gap, with the column's colour. */
 export function rowCells<T>(row: T, layout: readonly LaidOutColumn<T>[]): { text: string; color?: string }[] {
   return layout.map((l, ci) => {
-    const text = fit(cellText(row, l.column), l.width, l.column.align) + (ci < layout.length - 1 ? ' ' : '');
+    const raw = l.column.valueAt ? l.column.valueAt(row, l.width) : cellText(row, l.column);
+    const text = fit(raw, l.width, l.column.align) + (ci < layout.length - 1 ? ' ' : '');
     const color = l.column.color?.(row);
     return color ? { text, color } : { text };
   });

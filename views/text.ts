@@ -1,25 +1,24 @@
-/** Cuts text to at most `width` columns, ending with '…' when something was cut. */
-export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  if (width === 1) return '…';
-  return chars.slice(0, width - 1).join('') + '…';
-}
+import { cellWidth, graphemes } from '../src/util/cell-width.js';
 
-/** Truncates then pads to exactly `width` columns. */
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const t = truncate(text, width);
-  const pad = ' '.repeat(Math.max(0, width - Array.from(t).length));
-  return align === 'right' ? pad + t : t + pad;
-}
+export { cellWidth, fit, truncate } from '../src/util/cell-width.js';
 
-/** Splits a line into chunks of at most `width` columns (for wrapped display). */
+/** Splits a line into chunks of at most `width` cells (for wrapped display). */
 export function chunk(text: string, width: number): string[] {
-  const chars = Array.from(text);
-  if (width <= 0 || chars.length <= width) return [text];
+  if (width <= 0 || cellWidth(text) <= width) return [text];
   const out: string[] = [];
-  for (let i = 0; i < chars.length; i += width) out.push(chars.slice(i, i + width).join(''));
+  let row = '';
+  let used = 0;
+  for (const g of graphemes(text)) {
+    const w = cellWidth(g);
+    if (used + w > width && row !== '') {
+      out.push(row);
+      row = '';
+      used = 0;
+    }
+    row += g;
+    used += w;
+  }
+  if (row !== '') out.push(row);
   return out;
 }
 
@@ -28,7 +27,7 @@ export function pct(v: number | undefined): string {
 }
 
 /**
- * Wraps text into rows of at most `width` columns, breaking at spaces where it can and inside a
+ * Wraps text into rows of at most `width` cells, breaking at spaces where it can and inside a
  * word only when the word alone is wider: nothing is ever cut off. Line breaks are kept.
  */
 export function wrap(text: string, width: number): string[] {
@@ -38,7 +37,7 @@ export function wrap(text: string, width: number): string[] {
     let row = '';
     for (const word of line.split(' ')) {
       const candidate = row === '' ? word : `${row} ${word}`;
-      if (Array.from(candidate).length <= w) {
+      if (cellWidth(candidate) <= w) {
         row = candidate;
         continue;
       }

@@ -6,6 +6,7 @@ import type { Ec2Account, Ec2Config } from './config.js';
 import { errorLine, isNoCredentials, NO_CREDENTIALS } from './errors.js';
 import { enabledRegions, listRegion } from './list-region.js';
 import { toEc2Info, toMachine } from './map.js';
+import { missingProfileMessage } from './profiles.js';
 
 export { resolveEc2Config, type Ec2Config, type Ec2Flags } from './config.js';
 
@@ -51,15 +52,48 @@ export class Ec2Provider implements CloudProvider {
     return [region];
   }
 
-  async list(): Promise<CloudListing> {
+  seed(machines: readonly Machine[]): void {
+    for (const m of machines) {
+      if (m.provider !== 'ec2' || !m.cloud) continue;
+      const key = partName(m.cloud.account, m.cloud.region);
+      const list = this.lastGood.get(key) ?? [];
+      list.push(m);
+      this.lastGood.set(key, list);
+    }
+  }
+
+  /** What the status bar says while the first listing is out: "listing EC2 (us-east-1, eu-west-1)…". */
+  listingText(): string {
+    const where = this.config.accounts.flatMap((a) => (a.regions === 'all' ? ['all regions'] : a.regions.length ? a.regions : ['the profile region']));
+    return `listing EC2 (${[...new Set(where)].join(', ')})…`;
+  }
+
+  /**
+   * Lists every account and region in parallel. Each region's rows go to `onProgress` as soon as that
+   * region answers (with the last good rows of the regions still out), so a throttled or slow region
+   * never holds back the others.
+   */
+  async list(onProgress?: (partial: CloudListing) => void): Promise<CloudListing> {
     const { sdk, clients } = await this.ready();
     const parts: Record<string, ProviderHealth> = {};
-    const machines: Machine[] = [];
+    const fresh = new Map<string, Machine[]>();
     let noCredentials = 0;
     let total = 0;
+    const current = (): Machine[] => {
+      const out: Machine[] = [];
+      for (const [key, list] of this.lastGood) out.push(...(fresh.get(key) ?? list));
+      for (const [key, list] of fresh) if (!this.lastGood.has(key)) out.push(...list);
+      return out.sort((a, b) => a.id.localeCompare(b.id));
+    };
     await Promise.all(
       this.config.accounts.map(async (account) => {
         let regions: string[];
+        const missing = account.profile ? missingProfileMessage(account.profile, process.env, this.env.home) : undefined;
+        if (missing) {
+          total++;
+          parts[`ec2:${account.name}`] = { ok: false, message: missing, machines: 0 };
+          return;
+        }
         try {
           regions = await this.regionsOf(account);
         } catch (err) {
@@ -78,21 +112,22 @@ export class Ec2Provider implements CloudProvider {
               const list = r.instances.map((i) =>
                 toMachine(toEc2Info(i, account, region, r.statuses.get(i.InstanceId ?? ''), r.volumes), this.config, this.env),
               );
-              this.lastGood.set(key, list);
-              machines.push(...list);
+              fresh.set(key, list);
               parts[key] = { ok: true, machines: list.length };
             } catch (err) {
               if (isNoCredentials(err)) noCredentials++;
               const kept = this.lastGood.get(key) ?? [];
-              machines.push(...kept);
+              fresh.set(key, kept);
               parts[key] = { ok: false, message: errorLine(err) + (kept.length ? ' (showing the last good list)' : ''), machines: kept.length };
             }
+            onProgress?.({ machines: current(), parts: { ...parts } });
           }),
         );
       }),
     );
     if (total > 0 && noCredentials === total) return { machines: [], parts: { ec2: { ok: false, message: NO_CREDENTIALS, machines: 0 } } };
-    machines.sort((a, b) => a.id.localeCompare(b.id));
+    const machines = [...fresh.values()].flat().sort((a, b) => a.id.localeCompare(b.id));
+    for (const [key, list] of fresh) this.lastGood.set(key, list);
     return { machines, parts };
   }
 

@@ -96,10 +96,19 @@ export function sshTargetFor(info: Ec2Info, cfg: Ec2Config, env: ProviderEnv): S
   return target;
 }
 
+/** Why an instance is not probed over SSH (probing off for its account, or no address of the configured kind); undefined when it is. */
+export function notProbedReason(info: Ec2Info, cfg: Ec2Config, hasAddress: boolean): string | undefined {
+  const account = cfg.accounts.find((a) => a.name === info.account);
+  if ((account?.sshProbe ?? cfg.ssh.probe) === false) return `SSH probing is off for EC2 account ${info.account} (ec2.ssh.probe: false): cloud state, status checks and events only`;
+  if (!hasAddress) return `no ${cfg.ssh.address} address (ec2.ssh.address: ${cfg.ssh.address}): cloud state, status checks and events only`;
+  return undefined;
+}
+
 /** An instance as a fleet machine: same probe, panes and repairs as any other host once it has an address. */
 export function toMachine(info: Ec2Info, cfg: Ec2Config, env: ProviderEnv): Machine {
   const k = cfg.tagKeys;
   const ssh = sshTargetFor(info, cfg, env);
+  const notProbed = notProbedReason(info, cfg, ssh !== undefined);
   return {
     id: `ec2:${info.account}:${info.region}:${info.instanceId}`,
     name: info.tags[k.name] || info.instanceId,
@@ -108,6 +117,7 @@ export function toMachine(info: Ec2Info, cfg: Ec2Config, env: ProviderEnv): Mach
     pool: info.tags[k.pool] || 'ec2',
     role: info.tags[k.role] || '',
     ...(ssh ? { ssh } : {}),
+    ...(notProbed ? { notProbed } : {}),
     services: [],
     logs: [],
     origin: `ec2 ${info.account}/${info.region} ${info.instanceId}`,

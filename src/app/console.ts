@@ -82,7 +82,11 @@ export function operatorName(): string {
 export function createConsole(opts: ConsoleOptions): RemliteConsole {
   const store = createFleetStore({ readOnly: opts.readOnly, logScrollback: opts.logScrollback, userActions: opts.userActions });
   let staticMachines: readonly Machine[] = opts.machines;
-  store.getState().setMachines(opts.machines);
+  // The saved fleet's cloud machines are drawn (with their saved polls) until the first listing replaces them.
+  const savedFleet = opts.fleetCache ? (opts.fleetCache.preloaded ?? loadFleetCache(opts.fleetCache.file)) : undefined;
+  const staticIds = new Set(opts.machines.map((m) => m.id));
+  const cachedCloud = opts.cloud && savedFleet?.ok ? savedFleet.cache.machines.filter((m) => m.provider === opts.cloud?.provider.name && !staticIds.has(m.id)) : [];
+  store.getState().setMachines([...opts.machines, ...cachedCloud]);
   const pool = new SshPool({ maxConcurrent: opts.maxConcurrent, readyTimeoutMs: opts.probeTimeoutMs });
   const hostExec = new HostExec(pool);
   const baselines = new BaselineStore(opts.stateDir ?? path.dirname(opts.auditPath));
@@ -108,7 +112,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       derive: fleetCauseFindings,
     },
   );
-  const cacheWriter = opts.fleetCache ? restoreAndWatchCache(store, opts.fleetCache) : undefined;
+  const cacheWriter = opts.fleetCache ? restoreAndWatchCache(store, { ...opts.fleetCache, ...(savedFleet ? { preloaded: savedFleet } : {}) }) : undefined;
   const cloud = opts.cloud;
   const metrics = opts.metrics;
   // The static fleet with the metrics provider's hosts merged in: what the cloud listing is composed onto.
@@ -130,6 +134,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
         intervalMs: cloud.refreshMs,
         fastIntervalMs: Math.min(2000, cloud.refreshMs),
         fastForMs: 60_000,
+        cached: cachedCloud,
         onStateChange: (ids) => ids.forEach((id) => poller.refresh(id)),
       })
     : undefined;

@@ -12,7 +12,8 @@ import { StatePathRefused } from '../persist/no-follow.js';
 import { prepareSettingsFile, prepareStateDir, tightenedWarning } from '../persist/state-dir.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolveEc2Config } from '../../providers/ec2/config.js';
+import { Ec2ConfigError, resolveEc2Config } from '../../providers/ec2/config.js';
+import { missingProfileMessage } from '../../providers/ec2/profiles.js';
 import { PrometheusConfigError, resolvePrometheusConfig } from '../../providers/prometheus/config.js';
 import { loadUserActions } from '../actions/user/load-actions.js';
 
@@ -62,7 +63,18 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
     throw err;
   }
   // EC2 is loaded only when enabled: the provider module, and through it the AWS SDK, are imported here and nowhere else.
-  const ec2 = resolveEc2Config(settings.ec2, { ec2: args.ec2, profiles: args.profiles, regions: args.regions });
+  let ec2;
+  try {
+    ec2 = resolveEc2Config(settings.ec2, { ec2: args.ec2, profiles: args.profiles, regions: args.regions });
+  } catch (err) {
+    if (err instanceof Ec2ConfigError) throw new StartupError(err.message);
+    throw err;
+  }
+  // A --profile that names no profile would only show as "no credentials" later: say so now.
+  for (const profile of args.profiles) {
+    const missing = missingProfileMessage(profile, process.env, homedir());
+    if (missing) throw new StartupError(`--profile ${profile}: ${missing}`);
+  }
   let cloud: ConsoleOptions['cloud'];
   if (ec2) {
     const { Ec2Provider } = await import('../../providers/ec2/index.js');

@@ -4,6 +4,7 @@ import type { HostKeyInfo } from '../model/index.js';
 import { formatLoad } from '../util/format-load.js';
 import { sanitizeJson, sanitizeLine } from '../util/sanitize.js';
 import { sshFingerprintOfBase64 } from '../util/ssh-fingerprint.js';
+import { cellWidth, fit } from '../util/cell-width.js';
 
 /** The fleet as JSON for jq: one object per host, with its latest probe and findings; every string sanitized. */
 export function statusJson(state: FleetState): string {
@@ -37,7 +38,12 @@ export function statusJson(state: FleetState): string {
       findings: h.findings.map((f) => ({ class: f.class, severity: f.severity, summary: f.summary, subject: f.subject, evidence: f.evidence })),
     };
   });
-  return JSON.stringify({ generatedAt: new Date().toISOString(), hosts: sanitizeJson(hosts) }, null, 2) + '\n';
+  // Every provider's answer, and the failures apart: a fleet listed only in part says so in the JSON itself.
+  const providers = Object.fromEntries(Object.entries(state.providers).map(([name, p]) => [name, { ok: p.ok, machines: p.machines, ...(p.message ? { message: p.message } : {}) }]));
+  const failures = Object.entries(state.providers)
+    .filter(([, p]) => !p.ok)
+    .map(([name, p]) => ({ provider: name, message: p.message ?? 'failed' }));
+  return JSON.stringify(sanitizeJson({ generatedAt: new Date().toISOString(), providers, failures, hosts }), null, 2) + '\n';
 }
 
 /** An untrusted host's offered key: whether it is unknown, changed or revoked, and what it is (fingerprint computed from the key). */
@@ -61,10 +67,20 @@ const COLUMNS: { header: string; get(r: HostRow): string }[] = [
   { header: 'LATENCY', get: (r) => (r.latencyMs === undefined ? '-' : `${r.latencyMs}ms`) },
 ];
 
-/** The fleet as a plain text table (no colours; every cell is already sanitized text). */
-export function statusTable(rows: FleetRow[]): string {
+/** No column of the table grows past this many cells (a 255-character tag is cut with an ellipsis). */
+export const STATUS_COLUMN_MAX = 40;
+
+const EC2_COLUMNS: { header: string; get(r: HostRow): string }[] = [
+  { header: 'INSTANCE', get: (r) => r.instanceId ?? '-' },
+  { header: 'TYPE', get: (r) => r.instanceType ?? '-' },
+  { header: 'AZ', get: (r) => r.az ?? '-' },
+];
+
+/** The fleet as a plain text table (no colours; every cell is already sanitized text), columns measured in terminal cells and capped. */
+export function statusTable(rows: FleetRow[], maxColumn = STATUS_COLUMN_MAX): string {
   const hosts = rows.filter((r): r is HostRow => r.kind === 'host');
-  const cells = [COLUMNS.map((c) => c.header), ...hosts.map((r) => COLUMNS.map((c) => sanitizeLine(c.get(r))))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  const columns = [...COLUMNS, ...(hosts.some((r) => r.instanceId) ? EC2_COLUMNS : [])];
+  const cells = [columns.map((c) => c.header), ...hosts.map((r) => columns.map((c) => sanitizeLine(c.get(r))))];
+  const widths = columns.map((_, i) => Math.min(maxColumn, Math.max(...cells.map((row) => cellWidth(row[i]!)))));
+  return cells.map((row) => row.map((cell, i) => fit(cell, widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -14,7 +14,7 @@ export interface Completion {
 function argValues(kind: ArgKind, ctx: CommandContext, action: boolean): string[] {
   switch (kind) {
     case 'host':
-      return ctx.hosts.map((h) => h.name);
+      return [...ctx.hosts.map((h) => h.name), ...ctx.hosts.flatMap((h) => (h.instanceId ? [h.instanceId] : []))];
     case 'pool':
       return ctx.pools;
     case 'service':
@@ -47,7 +47,8 @@ export function completions(text: string, ctx: CommandContext): Completion {
   const typed = text.slice(argStart);
   const none: Completion = { kind: 'argument', from: argStart, word: typed, candidates: [] };
   if (!spec?.arg || !availableCommands(ctx).some((c) => c.entryId === spec.entryId)) return none;
-  if (/\s/.test(rest) || /\s$/.test(typed)) return none; // one argument only
+  // One argument only; a host name is the rest of the line and may hold spaces.
+  if (spec.arg.kind !== 'host' && (/\s/.test(rest) || /\s$/.test(typed))) return none;
   const lower = typed.toLowerCase();
   const values = [...new Set(argValues(spec.arg.kind, ctx, spec.dangerous))];
   return { kind: 'argument', from: argStart, word: typed, candidates: values.filter((v) => v.toLowerCase().startsWith(lower)) };

@@ -9,7 +9,8 @@ export interface CommandContext {
   /** The open host's id, on a host. */
   openHostId?: string;
   readOnly: boolean;
-  hosts: { id: string; name: string }[];
+  /** Every host: its name, machine id and (EC2) instance id, each of which :host accepts. */
+  hosts: { id: string; name: string; instanceId?: string }[];
   pools: string[];
   /** On a host: its services (reported and declared); on the grid: every service of the fleet. */
   services: string[];
@@ -38,7 +39,7 @@ export function commandContext(
     screen: open ? 'host' : 'grid',
     ...(open ? { openHostId: open.machine.id } : {}),
     readOnly: state.readOnly,
-    hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name) })),
+    hosts: list.map((h) => ({ id: h.machine.id, name: sanitizeLine(h.machine.name), ...(h.machine.cloud ? { instanceId: h.machine.cloud.instanceId } : {}) })),
     pools: uniq(list.flatMap((h) => [h.machine.pool, ...(h.machine.groups ?? [])])).sort(),
     services: open ? uniq(hostServices(open)) : uniq(list.flatMap(hostServices)).sort(),
     ...(open ? { actionServices: uniq(hostServices(open).filter(isSafeServiceName)) } : {}),

@@ -37,6 +37,18 @@ function listNames(names: readonly string[]): string {
   return `${names.slice(0, MAX_LISTED).join(', ')}, … (${names.length} in all)`;
 }
 
+/** A host named by the rest of the line (names may hold spaces, and may be quoted): name, machine id or EC2 instance id. */
+export function findHost<H extends { id: string; name: string; instanceId?: string }>(hosts: readonly H[], text: string): H | undefined {
+  const quoted = /^(["'])([\s\S]*)\1$/.exec(text.trim());
+  const want = quoted ? quoted[2]! : text.trim();
+  return (
+    hosts.find((x) => x.name === want) ??
+    hosts.find((x) => x.id === want) ??
+    hosts.find((x) => x.instanceId === want) ??
+    hosts.find((x) => x.name.toLowerCase() === want.toLowerCase())
+  );
+}
+
 /** Splits ":pool web" into the command word and the rest (a leading ':' is optional). */
 export function splitCommand(text: string): { word: string; rest: string } {
   const t = text.replace(/^\s*:?\s*/, '');
@@ -89,7 +101,7 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
       if (!rest && spec.name === 'ssh') {
         return ctx.openHostId ? { ok: true, command: { name: 'ssh', machineId: ctx.openHostId } } : invalid(`:ssh needs a host here: ${spec.usage.replace('[HOST]', 'NAME')}`);
       }
-      const h = ctx.hosts.find((x) => x.name === rest) ?? ctx.hosts.find((x) => x.id === rest) ?? ctx.hosts.find((x) => x.name.toLowerCase() === rest.toLowerCase());
+      const h = findHost(ctx.hosts, rest);
       if (!h) {
         const near = ctx.hosts.map((x) => x.name).filter((n) => n.toLowerCase().startsWith(rest.toLowerCase()));
         return invalid(near.length ? `no host "${rest}" — did you mean ${listNames(near)}` : `no host "${rest}" — hosts: ${listNames(ctx.hosts.map((x) => x.name))}`);

@@ -61,6 +61,8 @@ export interface ProviderHealth {
   ok: boolean;
   message?: string;
   machines: number;
+  /** Its first listing is still out: the message says what is being listed (shown, not an error). */
+  listing?: boolean;
 }
 
 /** What a cloud action returned. */
@@ -76,10 +78,12 @@ export interface CloudActionOutcome {
 export interface Ec2Settings {
   enabled?: boolean;
   /** Several accounts side by side, each read through its own profile. */
-  accounts?: { name: string; profile?: string; regions?: string[] | 'all' }[];
+  accounts?: { name: string; profile?: string; regions?: string[] | 'all'; ssh?: { probe?: boolean } }[];
   /** Tag keys giving name, pool, role and SSH user. */
   tagKeys?: { name?: string; pool?: string; role?: string; user?: string };
   ssh?: {
+    /** false: instances are not probed over SSH; the grid shows their cloud state, checks and events (default true). */
+    probe?: boolean;
     /** Which address to dial: the private one (default; VPN or jump host) or the public one. */
     address?: 'private' | 'public';
     user?: string;
@@ -99,8 +103,15 @@ export interface Ec2Settings {
 /** A cloud provider as the core sees it: it lists machines and runs cloud actions. */
 export interface CloudProvider {
   name: string;
-  /** Lists every machine; one health entry per part (account/region). Never throws. */
-  list(): Promise<CloudListing>;
+  /**
+   * Lists every machine; one health entry per part (account/region). Never throws. `onProgress` gets
+   * the listing so far each time a part answers (parts still out keep their last good machines).
+   */
+  list(onProgress?: (partial: CloudListing) => void): Promise<CloudListing>;
+  /** Machines saved from an earlier run (the fleet cache): kept as each part's last good list until that part answers. */
+  seed?(machines: readonly Machine[]): void;
+  /** The status-bar line while the first listing is out ("listing EC2 (us-east-1, eu-west-1)…"). */
+  listingText?(): string;
   /** Runs a cloud action ("ec2.stop") on a machine it listed. Never throws. */
   run(machine: Machine, action: string): Promise<CloudActionOutcome>;
   close?(): void;

@@ -68,6 +68,7 @@ const EC2_SCHEMA = {
           name,
           profile: name,
           regions: { oneOf: [{ type: 'array', items: region }, { const: 'all' }] },
+          ssh: { type: 'object', additionalProperties: false, properties: { probe: { type: 'boolean' } } },
         },
       },
     },
@@ -80,6 +81,7 @@ const EC2_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
+        probe: { type: 'boolean' },
         address: { enum: ['private', 'public'] },
         user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$' },
         port: { type: 'integer', minimum: 1, maximum: 65535 },

@@ -9,6 +9,8 @@ export interface ProviderRefreshOptions {
   fastIntervalMs: number;
   /** …for this long, so pending → running and stopping → stopped show live. */
   fastForMs: number;
+  /** This provider's machines as the fleet cache saved them: on screen until the first listing replaces them. */
+  cached?: readonly Machine[];
   /** Called with the ids of machines whose cloud state changed (the poller probes them at once). */
   onStateChange?(ids: string[]): void;
 }
@@ -35,7 +37,22 @@ export class ProviderRefresh {
     private readonly opts: ProviderRefreshOptions,
   ) {}
 
+  /**
+   * The saved fleet's machines of this provider (fleet cache) stay on screen while the first listing
+   * is out, with the status bar saying what is being listed; then each part's rows replace them as it answers.
+   */
   start(): Promise<void> {
+    const mine = (this.opts.cached ?? []).filter((m) => m.provider === this.provider.name);
+    if (mine.length) {
+      this.provider.seed?.(mine);
+      this.cloudMachines = [...mine];
+      this.compose();
+    }
+    const text = this.provider.listingText?.();
+    if (text) {
+      this.store.getState().setProvider(this.provider.name, { ok: true, listing: true, message: text, machines: mine.length });
+      this.partNames.add(this.provider.name);
+    }
     return this.refreshNow();
   }
 
@@ -64,15 +81,24 @@ export class ProviderRefresh {
   private async listOnce(): Promise<void> {
     const s = this.store.getState();
     let listing;
+    const before = new Map(this.cloudMachines.map((m) => [m.id, m.cloud?.state]));
     try {
-      listing = await this.provider.list();
+      listing = await this.provider.list((partial) => {
+        if (this.repeat.stopped) return;
+        // A part that answered shows at once; the parts still out keep their rows.
+        this.cloudMachines = partial.machines;
+        this.compose();
+        for (const [name, health] of Object.entries(partial.parts)) {
+          this.store.getState().setProvider(name, health);
+          this.partNames.add(name); // cleared below if the final listing no longer names it
+        }
+      });
     } catch (err) {
       s.setProvider(this.provider.name, { ok: false, message: `listing failed: ${(err as Error)?.message ?? String(err)}`, machines: this.cloudMachines.length });
       this.partNames.add(this.provider.name);
       return;
     }
     if (this.repeat.stopped) return;
-    const before = new Map(this.cloudMachines.map((m) => [m.id, m.cloud?.state]));
     this.cloudMachines = listing.machines;
     this.compose();
     // Parts that disappeared (the "no credentials" line after credentials arrived) are cleared.

@@ -63,6 +63,8 @@ export interface ProviderStatus {
   ok: boolean;
   message?: string;
   machines: number;
+  /** Its first listing is still out (the message says what is being listed). */
+  listing?: boolean;
 }
 
 export type LogStreamStatus = 'connecting' | 'streaming' | 'reconnecting' | 'ended' | 'error';

@@ -35,10 +35,15 @@ export interface HostRow {
   latencyMs?: number;
   health: Health;
   busy: boolean;
-  /** The cloud state of an instance that is not running (pending, stopping, stopped...), live from the provider. */
+  /** The cloud state of an instance that is not running (pending, stopping, stopped...) or not probed over SSH, live from the provider. */
   cloudState?: string;
   /** In the operator's marked set (actions apply to every marked host). */
   marked?: boolean;
+  /** EC2 instances: what the cloud API says of them (the INSTANCE, TYPE and EC2 columns, the id:, type: and az: filters). */
+  instanceId?: string;
+  instanceType?: string;
+  az?: string;
+  ec2State?: string;
 }
 
 export interface GroupRow {
@@ -152,7 +157,14 @@ function buildHostRow(h: HostState, now: number, staleAfterMs: number): HostRow 
   }
   if (last) row.ageMs = Math.max(0, now - last.at);
   if (last?.latencyMs !== undefined) row.latencyMs = last.latencyMs;
-  if (m.cloud && m.cloud.state !== 'running') row.cloudState = m.cloud.state;
+  if (m.cloud) {
+    // An instance that is not probed over SSH (stopped, SSH probing off, no address) shows its cloud state instead.
+    if (m.cloud.state !== 'running' || state === 'no-ssh') row.cloudState = m.cloud.state;
+    row.instanceId = m.cloud.instanceId;
+    row.instanceType = m.cloud.instanceType;
+    row.az = m.cloud.az;
+    row.ec2State = m.cloud.state;
+  }
   return row;
 }
 
@@ -186,13 +198,16 @@ const FIELD_KEYS: Record<string, (r: HostRow) => string> = {
   region: (r) => r.site,
   provider: (r) => r.provider,
   role: (r) => r.role,
+  type: (r) => r.instanceType ?? '',
+  az: (r) => r.az ?? '',
 };
 
 /**
  * Filter language: whitespace separated terms, all must match. A plain term is a case-insensitive
  * substring of name/pool/site/provider/role; `key:value` narrows to one field (pool, site, region,
- * provider, role, name), `state:` (ok, slow, down, up, unreachable, ...), `sev:` (at least that severity),
- * `svc:` (hosts that declare or report a service whose name contains the value, whatever its state).
+ * provider, role, name; EC2: type, az), `id:` (the instance id or the machine id), `state:` (ok, slow, down, up,
+ * unreachable, ... and EC2 states), `sev:` (at least that severity), `svc:` (hosts that declare or report a
+ * service whose name contains the value, whatever its state).
  */
 export function parseFilter(filter: string): Predicate {
   const preds: Predicate[] = [];
@@ -205,11 +220,12 @@ export function parseFilter(filter: string): Predicate {
     else if (key === 'sev' || key === 'severity') preds.push(severityPredicate(value));
     else if (key === 'svc' || key === 'service') preds.push((r) => r.services.some((name) => name.toLowerCase().includes(value)));
     else if (key === 'pool') preds.push((r) => [r.pool, ...r.groups].some((g) => g.toLowerCase().includes(value)));
+    else if (key === 'id') preds.push((r) => (r.instanceId ?? '').toLowerCase().includes(value) || r.id.toLowerCase().includes(value));
     else if (key && FIELD_KEYS[key]) {
       const get = FIELD_KEYS[key];
       preds.push((r) => get(r).toLowerCase().includes(value));
     } else {
-      preds.push((r) => [r.name, r.pool, r.site, r.provider, r.role].some((f) => f.toLowerCase().includes(raw)));
+      preds.push((r) => [r.name, r.pool, r.site, r.provider, r.role, r.instanceId ?? ''].some((f) => f.toLowerCase().includes(raw)));
     }
   }
   return (r) => preds.every((p) => p(r));

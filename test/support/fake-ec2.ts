@@ -67,6 +67,7 @@ export class FakeEc2 {
   private throttle = 0;
   private throttledRegions = new Set<string>();
   private failing = new Map<string, { code: string; status: number }>();
+  private held = new Map<string, (() => void)[]>();
   private pending = new Map<string, Pending>();
   private requestSeq = 0;
   url = '';
@@ -117,6 +118,22 @@ export class FakeEc2 {
     this.failing.delete(region);
   }
 
+  /** Requests to this region wait (a slow region) until releaseRegion answers them all. */
+  holdRegion(region: string): void {
+    if (!this.held.has(region)) this.held.set(region, []);
+  }
+
+  releaseRegion(region: string): void {
+    const waiting = this.held.get(region) ?? [];
+    this.held.delete(region);
+    for (const go of waiting) go();
+  }
+
+  /** How many requests to a held region are waiting. */
+  waitingIn(region: string): number {
+    return this.held.get(region)?.length ?? 0;
+  }
+
   callsOf(action: string): FakeCall[] {
     return this.calls.filter((c) => c.action === action);
   }
@@ -136,6 +153,17 @@ export class FakeEc2 {
         res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
       };
       if (!scope) return send(401, this.error('AuthFailure', 'AWS was not able to validate the provided access credentials'));
+      const hold = this.held.get(call.region);
+      if (hold) {
+        hold.push(() => this.handleScoped(call, send));
+        return;
+      }
+      this.handleScoped(call, send);
+    });
+  }
+
+  private handleScoped(call: FakeCall, send: (status: number, xml: string) => void): void {
+    {
       if (this.throttle > 0) {
         this.throttle--;
         return send(503, this.error('RequestLimitExceeded', 'Request limit exceeded.'));
@@ -149,7 +177,7 @@ export class FakeEc2 {
       } catch (err) {
         send(400, this.error('InvalidParameterValue', (err as Error).message));
       }
-    });
+    }
   }
 
   private requestId(): string {

@@ -17,7 +17,7 @@ function stateWith(findings: Record<string, Finding[]>, reach: Record<string, 'o
 test('all healthy: OK, exit 0, perfdata', () => {
   const r = checkReport(stateWith({ a: [], b: [f('b', 'info', 'fyi')] }));
   assert.equal(r.code, NAGIOS.OK);
-  assert.equal(r.text, 'REMLITE OK - 2 hosts healthy | hosts=2 critical=0 warning=0 unreachable=0\n');
+  assert.equal(r.text, 'REMLITE OK - 2 hosts healthy | hosts=2 critical=0 warning=0 unreachable=0 stopped=0 not_probed=0\n');
 });
 
 test('warnings only: WARNING, exit 1', () => {
@@ -33,7 +33,7 @@ test('any critical: CRITICAL, exit 2, worst first, unreachable counted, text san
   );
   assert.equal(r.code, NAGIOS.CRITICAL);
   const lines = r.text.trim().split('\n');
-  assert.match(lines[0]!, /unreachable=1$/);
+  assert.match(lines[0]!, /unreachable=1 stopped=0 not_probed=0$/);
   assert.equal(lines[1], 'CRITICAL b: apache2 down');
   assert.equal(lines[2], 'WARNING a: w');
 });

@@ -6,20 +6,10 @@ import { createFleetStore } from '../../src/store/index.js';
 import { hostRow, fleetRows } from '../../src/store/selectors.js';
 import { ProviderRefresh } from '../../src/poller/provider-refresh.js';
 import type { CloudListing, CloudProvider, Ec2Info, Machine, PollResult } from '../../src/model/index.js';
+import { ec2Info } from '../support/ec2-info.js';
 
 function ec2(state: string, extra: Partial<Ec2Info> = {}): Machine {
-  const cloud: Ec2Info = {
-    instanceId: 'i-0abc',
-    region: 'us-east-1',
-    account: 'default',
-    state,
-    stateReason: '',
-    instanceType: 't3.micro',
-    az: 'us-east-1a',
-    tags: {},
-    volumes: [],
-    ...extra,
-  };
+  const cloud = ec2Info({ state, ...extra });
   return { id: 'ec2:default:us-east-1:i-0abc', name: 'box', provider: 'ec2', site: 'us-east-1', pool: 'ec2', role: '', services: [], logs: [], origin: 'ec2', cloud };
 }
 

@@ -7,7 +7,7 @@ import { fleetRows, fleetSummary } from '../../src/store/selectors.js';
 import { formatAge } from '../../src/util/format-age.js';
 import { styled } from './ansi-style.js';
 import { breadcrumbText } from '../breadcrumb.js';
-import { gridColumns, gridStatus, groupRow, INITIAL_GRID_UI, initialSelection } from '../grid-columns.js';
+import { gridColumns, gridStatus, groupRow, hasCloudRows, INITIAL_GRID_UI, initialSelection } from '../grid-columns.js';
 import { footerText, GRID_KEYS } from '../keymap.js';
 import { statusLineCount, statusMessage, statusMessageRows, summaryParts } from '../status-summary.js';
 import { headerLine, layoutColumns, rowCells, windowStart } from '../table-layout.js';
@@ -50,7 +50,7 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const ui = INITIAL_GRID_UI;
   const rows = fleetRows(data, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now });
   const selected = initialSelection(rows, ui);
-  const layout = layoutColumns(gridColumns(theme), width);
+  const layout = layoutColumns(gridColumns(theme, { ec2: hasCloudRows(rows) }), width);
   lines.push(s(headerLine(layout), { bold: true }));
   const start = windowStart(rows.length, selected, tableHeight);
   rows.slice(start, start + tableHeight).forEach((row, i) => {

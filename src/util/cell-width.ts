@@ -1,0 +1,45 @@
+import stringWidth from 'string-width';
+
+// Widths are terminal cells, not code points: an East Asian wide character or an emoji takes two,
+// a combining mark none, so columns stay aligned whatever the names hold.
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const segmenter = new Intl.Segmenter();
+
+/** How many terminal cells `text` takes. */
+export function cellWidth(text: string): number {
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+}
+
+/** The grapheme clusters of `text` (what a terminal draws as one character). */
+export function graphemes(text: string): string[] {
+  return PRINTABLE_ASCII.test(text) ? text.split('') : Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+/** The longest prefix of whole characters that fits in `width` cells. */
+function prefixWithin(text: string, width: number): string {
+  let used = 0;
+  let out = '';
+  for (const g of graphemes(text)) {
+    const w = cellWidth(g);
+    if (used + w > width) break;
+    used += w;
+    out += g;
+  }
+  return out;
+}
+
+/** Cuts text to at most `width` cells, ending with '…' when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (cellWidth(text) <= width) return text;
+  if (width === 1) return '…';
+  return prefixWithin(text, width - 1) + '…';
+}
+
+/** Truncates then pads to exactly `width` cells. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const t = truncate(text, width);
+  const pad = ' '.repeat(Math.max(0, width - cellWidth(t)));
+  return align === 'right' ? pad + t : t + pad;
+}
