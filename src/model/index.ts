@@ -5,3 +5,4 @@ export * from './action.js';
 export * from './checks.js';
 export * from './cloud.js';
 export * from './metrics.js';
+export * from './trend.js';

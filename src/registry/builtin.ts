@@ -55,6 +55,7 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   view('grid', 's', 'cycle sort key', { footer: true, short: 'sort' }),
   view('grid', 'S', 'reverse sort'),
   view('grid', 'p', 'group by pool', { footer: true, short: 'group' }),
+  view('grid', 't', 'TREND column: each host\'s load over the trend window (trendMinutes)', { short: 'trend', name: 'trend-column' }),
   view('grid', 'R', 'poll all hosts now'),
   {
     id: 'baseline.accept',

@@ -7,6 +7,7 @@ import type {
   Machine,
   PollResult,
   Severity,
+  TrendReader,
   UserAction,
 } from '../model/index.js';
 import { worstSeverity } from '../model/index.js';
@@ -104,6 +105,8 @@ export interface FleetData {
   baselineInfo: Record<string, BaselineInfo>;
   /** The operator's own actions (actions.yaml), for keys, footers and help; fixed at start. */
   userActions: readonly UserAction[];
+  /** The bounded per-host history (load, memory, disk, latency), appended by the poller; read as a host's polls land. */
+  trends?: TrendReader;
 }
 
 export interface FleetActions {
@@ -148,7 +151,9 @@ function applyDerived(hosts: Record<string, HostState>, derived: Map<string, Fin
   }
 }
 
-export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number; logScrollbackBytes?: number; userActions?: readonly UserAction[] } = {}): FleetStore {
+export function createFleetStore(
+  opts: { readOnly?: boolean; logScrollback?: number; logScrollbackBytes?: number; userActions?: readonly UserAction[]; trends?: TrendReader } = {},
+): FleetStore {
   return createStore<FleetState>()((set, get) => ({
     hosts: {},
     order: [],
@@ -159,6 +164,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     logScrollbackBytes: opts.logScrollbackBytes ?? DEFAULT_LOG_SCROLLBACK_BYTES,
     baselineInfo: {},
     userActions: opts.userActions ?? [],
+    ...(opts.trends ? { trends: opts.trends } : {}),
 
     setMachines(machines) {
       const prev = get().hosts;
