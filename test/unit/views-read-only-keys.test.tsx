@@ -72,6 +72,8 @@ const SCREENS: Record<KeySection, { path: string[]; shows: RegExp } | undefined>
   ec2: { path: host('app1'), shows: /app1\s+ec2\/eu-west-1/ },
   // The prompt's own keys: no dangerous entry is read there (open() fails if one ever is).
   'command-bar': undefined,
+  // The pool log's own keys (q): likewise only looking.
+  'pool-log': undefined,
 };
 
 const full = buildRegistry({ readOnly: false, userActions: USER_ACTIONS });
