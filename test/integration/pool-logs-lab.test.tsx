@@ -3,14 +3,11 @@
 // control sequences stripped; `/` finds the one searched for; Esc closes the log and the streams.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
-import { loadFleet } from '../../providers/index.js';
-import { createConsole, type RemliteConsole } from '../../src/app/console.js';
+import { labConsole } from '../support/lab-console.js';
+import type { RemliteConsole } from '../../src/app/console.js';
 import { POOL_LOG_ID } from '../../src/store/index.js';
 import { App } from '../../views/App.js';
 
@@ -24,16 +21,7 @@ let core: RemliteConsole;
 before(async () => {
   if (skip) return;
   lab = info as LabInfo;
-  const fleet = await loadFleet({ inventoryPath: lab.inventoryPath, noSshConfig: true, includeLocal: false });
-  core = createConsole({
-    machines: fleet.machines,
-    auditPath: join(mkdtempSync(join(tmpdir(), 'remlite-plogs-')), 'audit.log'),
-    pollIntervalMs: 5000,
-    probeTimeoutMs: 15_000,
-    slowThresholdMs: 5000,
-    maxConcurrent: 16,
-    logScrollback: 1000,
-  });
+  core = await labConsole(lab, [...WEB, 'lab-db1'], { pollIntervalMs: 5000, probeTimeoutMs: 15_000, slowThresholdMs: 5000, logScrollback: 1000 });
   core.poller.start();
 });
 

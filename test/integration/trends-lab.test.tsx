@@ -3,14 +3,11 @@
 // filled a MiB per poll, warns disk-full with its fill rate and a time to full before it is critical.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
-import { loadFleet } from '../../providers/index.js';
-import { createConsole, type RemliteConsole } from '../../src/app/console.js';
+import { labConsole } from '../support/lab-console.js';
+import type { RemliteConsole } from '../../src/app/console.js';
 import { appliedPollAfter } from '../../src/store/wait-for-poll.js';
 import { SEVERITY_RANK } from '../../src/model/index.js';
 import { App } from '../../views/App.js';
@@ -26,17 +23,7 @@ let core: RemliteConsole;
 before(async () => {
   if (skip) return;
   lab = info as LabInfo;
-  const fleet = await loadFleet({ inventoryPath: lab.inventoryPath, noSshConfig: true, includeLocal: false });
-  core = createConsole({
-    machines: fleet.machines.filter((m) => m.name === WEB),
-    auditPath: join(mkdtempSync(join(tmpdir(), 'remlite-trends-')), 'audit.log'),
-    pollIntervalMs: 1500,
-    probeTimeoutMs: 15_000,
-    slowThresholdMs: 5000,
-    maxConcurrent: 4,
-    logScrollback: 1000,
-    trendMinutes: 10,
-  });
+  core = await labConsole(lab, [WEB], { pollIntervalMs: 1500, probeTimeoutMs: 15_000, slowThresholdMs: 5000, trendMinutes: 10 });
   const made = await labExec(WEB, `mkdir -p ${FILL} && mount -t tmpfs -o size=24M tmpfs ${FILL}`);
   assert.equal(made.code, 0, made.stderr);
   core.poller.start();

@@ -52,7 +52,7 @@ test(': opens the prompt; Tab completes the command and the pool; Enter filters 
   const app = await renderApp();
   assert.equal(crumb(app.frame()), 'fleet');
   await app.press(':');
-  assert.match(app.frame(), /^:█\s+hosts host pool svc findings filter sort help quit/m);
+  assert.match(app.frame(), /^:█\s+hosts host pool svc plogs findings filter sort help quit/m);
   await app.press('p', 'o', TAB);
   assert.match(app.frame(), /^:pool █\s+cache db web/m);
   await app.press('w', TAB);
@@ -82,7 +82,7 @@ test('an unknown command names itself and lists the valid ones in the status lin
   const app = await renderApp();
   await app.command('frob');
   const f = app.frame();
-  assert.match(f, /unknown command :frob — commands: hosts, host, pool, svc, findings, filter, sort, help, quit/);
+  assert.match(f, /unknown command :frob — commands: hosts, host, pool, svc, plogs, findings, filter, sort, help, quit/);
   assert.equal(hostNames(f).length, 5, 'nothing else changed');
 });
 
