@@ -18,6 +18,7 @@ import { FleetGrid, INITIAL_GRID_UI, type GridUi } from './FleetGrid.js';
 import { HelpOverlay, type HelpSection } from './HelpOverlay.js';
 import { HostView } from './HostView.js';
 import { EventsScreen } from './EventsScreen.js';
+import { PoolLogsScreen } from './PoolLogsScreen.js';
 import { KeyDispatcher } from './terminal/key-dispatch.js';
 import { READ_ONLY_REFUSAL, type KeyHint } from './keymap.js';
 import { StatusBar, statusLineCount } from './StatusBar.js';
@@ -90,6 +91,7 @@ export function App(props: AppProps): React.JSX.Element {
   const screenActive = !overlay && !commandOpen;
   const quit = props.onQuit ?? (() => exit());
   const openCommand = () => setCommandOpen(true);
+  const backToGrid = useMemo(() => () => setScreen({ name: 'grid' }), []);
 
   // App provides the view context, so it reads the registry's inputs from the store itself.
   const registry = buildRegistry({ readOnly, userActions });
@@ -186,6 +188,19 @@ export function App(props: AppProps): React.JSX.Element {
                 width={columns}
                 onBack={() => setScreen({ name: 'grid' })}
                 onHelp={() => setHelp(screenHelp())}
+                onCommand={openCommand}
+              />
+            </Box>
+          ) : null}
+          {screen.name === 'pool-logs' ? (
+            <Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+              <PoolLogsScreen
+                title={screen.title}
+                active={screenActive}
+                height={bodyHeight}
+                width={columns}
+                onBack={backToGrid}
+                onHelp={(sections) => setHelp(sections)}
                 onCommand={openCommand}
               />
             </Box>

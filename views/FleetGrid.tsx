@@ -8,7 +8,8 @@ import { useNow, useView } from './context.js';
 import { footerText, READ_ONLY_REFUSAL } from './keymap.js';
 import { ListScreen, useList, type RowAction } from './ListScreen.js';
 import type { PaneInput } from './pane.js';
-import { firstHostRow, gridColumns, hasCloudRows, gridEmptyText, gridStatus, groupRow, rowId, type GridUi } from './grid-columns.js';
+import { firstHostRow, gridColumns, hasCloudRows, gridEmptyText, gridStatus, groupRow, rowId, TREND_CELLS, type GridUi } from './grid-columns.js';
+import { trendSpark } from './trend-text.js';
 import { fit } from './text.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -69,7 +70,11 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
     [hosts, order, marked, ui.filter, ui.sortKey, ui.sortDesc, ui.groupByPool, now],
   );
   const ec2 = useMemo(() => hasCloudRows(rows), [rows]);
-  const columns = useMemo(() => gridColumns(theme, { ec2 }), [theme, ec2]);
+  const trends = useStore(store, (s) => s.trends);
+  const columns = useMemo(
+    () => gridColumns(theme, { ec2, trend: ui.trendColumn ? (id) => trendSpark(trends, id, 'load', now, TREND_CELLS) : undefined }),
+    [theme, ec2, ui.trendColumn, trends, now],
+  );
   const tableHeight = Math.max(1, props.height - 2);
 
   // The selection lives in GridUi (it survives drilling into a host); with none, the first host (as the first paint).
@@ -116,6 +121,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         });
       } else if (input === 'S') setUi((u) => ({ ...u, sortDesc: !u.sortDesc }));
       else if (input === 'p') setUi((u) => ({ ...u, groupByPool: !u.groupByPool }));
+      else if (input === 't') setUi((u) => ({ ...u, trendColumn: !u.trendColumn }));
       else if (input === 'R') intents.refresh();
       // A key read-only mode withheld, with no row to act on (an empty or filtered-out grid), is still refused with the reason.
       else if (registry.withheld('grid', input)) store.getState().notify(READ_ONLY_REFUSAL, 'warning');

@@ -26,10 +26,11 @@ import { healthColor, type Theme } from './theme.js';
 import { VolumesPane } from './VolumesPane.js';
 import { offerMismatch, reviewOf, trustBlocked, TrustPanel, type ReviewedKey } from './TrustPanel.js';
 import { userActionSection } from './user-action-keys.js';
+import { trendLine } from './trend-text.js';
 
 export const TABS = ['Services', 'Volumes', 'Logs', 'Findings'] as const;
-/** Host name and numbers, probe line, baseline line. */
-const HEADER_LINES = 3;
+/** Host name and numbers, probe line, baseline line, trend line. */
+const HEADER_LINES = 4;
 export type Tab = (typeof TABS)[number];
 
 export interface HostViewProps {
@@ -95,6 +96,7 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
   }
   const busyText = host.busyAction ? `↻ running: ${busy ? sanitizeLine(busy.plan.title) : host.busyAction} │ ` : '';
   const baseline = useStore(store, (s) => s.baselineInfo[host.machine.id]);
+  const trends = useStore(store, (s) => s.trends);
   const baselineText = baseline
     ? `baseline: accepted ${sanitizeLine(baseline.acceptedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))} by ${sanitizeLine(baseline.acceptedBy)}`
     : 'no baseline (A in the grid accepts the current state as good)';
@@ -109,6 +111,9 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
       </Text>
       <Text color={baseline ? theme.muted : theme.warning} wrap="truncate-end">
         {truncate(baselineText, width)}
+      </Text>
+      <Text color={theme.accent} wrap="truncate-end">
+        {truncate(trendLine(trends, host.machine.id, now, width), width)}
       </Text>
     </Box>
   );

@@ -8,7 +8,12 @@ import { sanitizeLine } from '../src/util/sanitize.js';
 import type { GridUi } from './FleetGrid.js';
 import type { Tab } from './HostView.js';
 
-export type Screen = { name: 'grid' } | { name: 'events' } | { name: 'host'; machineId: string; tab: Tab; focus?: { service: string; seq: number } };
+export type Screen =
+  | { name: 'grid' }
+  | { name: 'events' }
+  | { name: 'host'; machineId: string; tab: Tab; focus?: { service: string; seq: number } }
+  /** A log followed across several hosts (:plogs); title says what and where. */
+  | { name: 'pool-logs'; title: string };
 
 /** What a command may change: App's screen state and its dialogs. */
 export interface CommandTarget {
@@ -57,6 +62,9 @@ export function runCommand(cmd: Command, t: CommandTarget): void {
       t.setScreen({ ...host, tab: 'Logs' });
       if (cmd.sourceId) t.intents.openLog(host.machineId, cmd.sourceId);
       return;
+    case 'plogs':
+      t.intents.openPoolLog(cmd.machineIds, cmd.sourceId);
+      return t.setScreen({ name: 'pool-logs', title: cmd.title });
     case 'service-action': {
       if (!host) return;
       t.setScreen({ ...host, tab: 'Services', focus: { service: cmd.service, seq: t.nextSeq() } });

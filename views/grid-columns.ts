@@ -5,7 +5,7 @@ import { formatLoad } from '../src/util/format-load.js';
 import { siteLabel } from '../src/util/region-code.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import type { Column } from './table-layout.js';
-import { pct } from './text.js';
+import { latencyText, pct } from './text.js';
 import { healthColor, type Theme } from './theme.js';
 
 /** Grid state that survives drilling into a host and coming back. */
@@ -14,20 +14,21 @@ export interface GridUi {
   sortKey: SortKey;
   sortDesc: boolean;
   groupByPool: boolean;
+  /** The TREND column (t): each host's load over the trend window. */
+  trendColumn?: boolean;
   selectedId?: string;
 }
 
 export const INITIAL_GRID_UI: GridUi = { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false };
+
+/** The TREND column's width in cells: with it on, the grid still fits 80 columns (LAT, SITE and PROVIDER drop first). */
+export const TREND_CELLS = 8;
 
 function levelColor(t: Theme, v: number | undefined, warn: number, crit: number): string | undefined {
   if (v === undefined) return undefined;
   return v >= crit ? t.critical : v >= warn ? t.warning : undefined;
 }
 
-function latency(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
 
 const SEV_SHORT = { ok: '', info: 'info', warning: 'warn', critical: 'crit' } as const;
 
@@ -39,9 +40,10 @@ export function hasCloudRows(rows: readonly FleetRow[]): boolean {
 /**
  * With EC2 on, the instance id, type and EC2 state columns join (first to go when narrow), and the
  * SITE column keeps six cells of short region codes (use1, use2) at 80 columns, where the provider
- * column goes first instead.
+ * column goes first instead. `trend` (a host id → its sparkline) adds the TREND column after LOAD.
  */
-export function gridColumns(t: Theme, opts: { ec2?: boolean } = {}): Column<FleetRow>[] {
+export function gridColumns(t: Theme, opts: { ec2?: boolean; trend?: (machineId: string) => string } = {}): Column<FleetRow>[] {
+  const trend = opts.trend;
   const host = (f: (r: HostRow) => string) => (r: FleetRow) => (r.kind === 'host' ? f(r) : '');
   const host2 = (f: (r: HostRow, width: number) => string) => (r: FleetRow, width: number) => (r.kind === 'host' ? f(r, width) : '');
   const stale = (r: HostRow, s: string) => (r.stale && s ? '~' + s : s);
@@ -77,6 +79,7 @@ export function gridColumns(t: Theme, opts: { ec2?: boolean } = {}): Column<Flee
       color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
     },
     { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.loadValue === undefined ? '' : formatLoad(r.loadValue))), color: (r) => staleColor(r, undefined) },
+    ...(trend ? [{ key: 'trend', header: 'TREND', width: TREND_CELLS, dropOrder: 6, value: host((r) => trend(r.id)), color: () => t.accent }] : []),
     percentColumn('mem', 'MEM', (r) => r.memPct, 85, 95),
     percentColumn('disk', 'DISK', (r) => r.diskPct, 80, 90),
     {
@@ -95,7 +98,7 @@ export function gridColumns(t: Theme, opts: { ec2?: boolean } = {}): Column<Flee
       color: (r) => (r.kind === 'host' ? (r.worst === 'critical' ? t.critical : r.worst === 'warning' ? t.warning : undefined) : undefined),
     },
     { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => (r.ageMs === undefined ? '' : formatAge(r.ageMs))), color: () => t.muted },
-    { key: 'latency', header: 'LAT', width: 6, align: 'right', dropOrder: 1, value: host((r) => latency(r.latencyMs)) },
+    { key: 'latency', header: 'LAT', width: 6, align: 'right', dropOrder: 1, value: host((r) => latencyText(r.latencyMs)) },
   ];
 }
 

@@ -22,6 +22,12 @@ export function chunk(text: string, width: number): string[] {
   return out;
 }
 
+/** A probe latency as the grid and the trend line show it: "85ms", "1.2s". */
+export function latencyText(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
 export function pct(v: number | undefined): string {
   return v === undefined ? '' : `${Math.round(v)}%`;
 }

@@ -9,6 +9,8 @@ import { ActionRunner } from '../actions/runner.js';
 import { LogFollower } from '../logs/log-follower.js';
 import { AuditLog, type AuditRotation } from '../persist/audit-log.js';
 import { detectAll, DEFAULT_THRESHOLDS, fleetCauseFindings } from '../matrix/index.js';
+import { estimateFillRate } from '../matrix/fill-rate.js';
+import { TrendRecorder } from '../poller/trend-recorder.js';
 import { BaselineStore } from '../baseline/store.js';
 import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
@@ -50,6 +52,8 @@ export interface ConsoleOptions {
   cleanupMinAgeDays?: number;
   /** The events timeline (`<stateDir>/events.log`): kept by the interactive console, not by one-shot commands. */
   events?: { file: string; rotation?: AuditRotation };
+  /** How far back the per-host trends reach (default 60 minutes). */
+  trendMinutes?: number;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -80,7 +84,8 @@ export function operatorName(): string {
 }
 
 export function createConsole(opts: ConsoleOptions): RemliteConsole {
-  const store = createFleetStore({ readOnly: opts.readOnly, logScrollback: opts.logScrollback, userActions: opts.userActions });
+  const trends = new TrendRecorder((opts.trendMinutes ?? 60) * 60_000);
+  const store = createFleetStore({ readOnly: opts.readOnly, logScrollback: opts.logScrollback, userActions: opts.userActions, trends });
   let staticMachines: readonly Machine[] = opts.machines;
   // The saved fleet's cloud machines are drawn (with their saved polls) until the first listing replaces them.
   const savedFleet = opts.fleetCache ? (opts.fleetCache.preloaded ?? loadFleetCache(opts.fleetCache.file)) : undefined;
@@ -98,7 +103,16 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
   const poller = new Poller(
     store,
     hostExec,
-    (machine, poll, now, extra) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS, baseline: extra.baseline, history: extra.history }),
+    (machine, poll, now, extra) =>
+      detectAll({
+        machine,
+        poll,
+        now,
+        thresholds: DEFAULT_THRESHOLDS,
+        baseline: extra.baseline,
+        history: extra.history,
+        fillRate: (mount) => estimateFillRate(trends.volume(machine.id, mount, now)),
+      }),
     {
       intervalMs: opts.pollIntervalMs,
       timeoutMs: opts.probeTimeoutMs,
@@ -110,6 +124,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       historyLength: DEFAULT_THRESHOLDS.sustainPolls,
       refreshMetrics: () => void metricsRefresh?.refreshNow(),
       derive: fleetCauseFindings,
+      trends,
     },
   );
   const cacheWriter = opts.fleetCache ? restoreAndWatchCache(store, { ...opts.fleetCache, ...(savedFleet ? { preloaded: savedFleet } : {}) }) : undefined;

@@ -77,6 +77,11 @@ export function createIntents(d: IntentDeps): Intents {
       d.logs.open(host.machine, sourceId);
     },
 
+    openPoolLog(machineIds, sourceId) {
+      const hosts = d.store.getState().hosts;
+      d.logs.openMany(machineIds.flatMap((id) => (hosts[id] ? [hosts[id].machine] : [])), sourceId);
+    },
+
     closeLog() {
       d.logs.close();
     },

@@ -115,6 +115,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       maxConcurrent: settings.maxConcurrent,
       logScrollback: settings.logScrollback,
       cleanupMinAgeDays: settings.cleanupMinAgeDays,
+      trendMinutes: settings.trendMinutes,
       ...(cloud ? { cloud } : {}),
       ...(metrics ? { metrics } : {}),
       userActions: userActions.actions,

@@ -21,6 +21,15 @@ export interface CommandContext {
   sortKeys: readonly string[];
   /** The service selected in the Services tab: what :restart / :start / :stop act on without an argument. */
   selectedService?: string;
+  /** Machine ids per pool and inventory group, and the marked hosts (:plogs). */
+  poolMembers?: Record<string, string[]>;
+  marked?: string[];
+}
+
+/** The marked hosts when the store keeps marks (Space in the grid), else none. */
+function markedIds(state: object): string[] {
+  const marked = (state as { marked?: ReadonlySet<string> }).marked;
+  return marked ? [...marked] : [];
 }
 
 function hostServices(h: FleetData['hosts'][string]): string[] {
@@ -46,5 +55,15 @@ export function commandContext(
     logSources: open ? open.machine.logs.map((l) => ({ id: sanitizeLine(l.id), target: sanitizeLine(l.target) })) : [],
     sortKeys: SORT_KEYS,
     ...(open && at.selectedService ? { selectedService: sanitizeLine(at.selectedService) } : {}),
+    poolMembers: poolMembers(list),
+    marked: markedIds(state).filter((id) => state.hosts[id]),
   };
+}
+
+function poolMembers(list: readonly FleetData['hosts'][string][]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const h of list) {
+    for (const g of new Set([h.machine.pool, ...(h.machine.groups ?? [])].map(sanitizeLine).filter((n) => n !== ''))) (out[g] ??= []).push(h.machine.id);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import { SORT_KEYS, type SortKey } from '../store/selectors.js';
 import { buildRegistry } from '../registry/index.js';
 import type { CommandContext } from './context.js';
 import { availableCommands, findCommand, isRegistered } from './table.js';
+import { parsePoolLogs } from './parse-pool-logs.js';
 
 /** A command checked against the fleet: names resolved to what the console acts on. */
 export type Command =
@@ -14,6 +15,8 @@ export type Command =
   | { name: 'events' }
   /** An interactive ssh session on a host. */
   | { name: 'ssh'; machineId: string }
+  /** One source followed on several hosts at once (a pool, the marked hosts). */
+  | { name: 'plogs'; machineIds: string[]; sourceId: string; title: string }
   /** A service-scoped registry entry (restart, start, stop): planned as its catalogue action on the service. */
   | { name: 'service-action'; verb: string; action: string; service: string }
   | { name: 'filter'; filter: string }
@@ -75,7 +78,7 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
   if (spec.where === 'host' && ctx.screen !== 'host') return invalid(`:${spec.name} works on a host: open one first (:host NAME or Enter)`);
   if (!spec.arg && rest) return invalid(`:${spec.name} takes no argument (${spec.usage})`);
   if (spec.arg?.required && !rest) return invalid(`:${spec.name} needs an argument: ${spec.usage}`);
-  const multiWord = spec.arg?.kind === 'filter' || spec.arg?.kind === 'sort';
+  const multiWord = spec.arg?.kind === 'filter' || spec.arg?.kind === 'sort' || spec.name === 'plogs';
   if (!multiWord && /\s/.test(rest)) return invalid(`:${spec.name} takes one argument: ${spec.usage}`);
 
   const entry = buildRegistry({ readOnly: ctx.readOnly }).get(spec.entryId);
@@ -123,6 +126,10 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
       return src
         ? { ok: true, command: { name: 'logs', sourceId: src.id } }
         : invalid(`no log source "${rest}" on this host — sources: ${listNames(ctx.logSources.map((s) => s.id))}`);
+    }
+    case 'plogs': {
+      const r = parsePoolLogs(rest, { poolMembers: ctx.poolMembers ?? {}, marked: ctx.marked ?? [] });
+      return r.ok ? { ok: true, command: { name: 'plogs', machineIds: r.machineIds, sourceId: r.sourceId, title: r.title } } : invalid(r.message);
     }
     case 'filter':
       return { ok: true, command: { name: 'filter', filter: rest } };

@@ -5,6 +5,8 @@ import type { Detector } from './types.js';
 import { hasCleanupTargets } from '../util/mount-of.js';
 import { declaredChecks } from './declared.js';
 import type { DetectContext } from './types.js';
+import { secondsToFull } from './fill-rate.js';
+import { formatAge } from '../util/format-age.js';
 
 function cleanupRepair(mount: string): RepairRef {
   return { action: 'disk.cleanup', params: { mount }, label: `Free space on ${mount} (old logs, journal, cleanup paths)` };
@@ -23,6 +25,14 @@ export function level(pct: number, warn: number, crit: number): Severity | undef
   if (pct >= crit) return 'critical';
   if (pct >= warn) return 'warning';
   return undefined;
+}
+
+/** "filling at 1.5 MiB/min, full in about 12m at this rate", when the volume is filling. */
+function fillEvidence(ctx: DetectContext, v: { mount: string; availBytes: number }): string[] {
+  const rate = ctx.fillRate?.(v.mount);
+  if (!rate) return [];
+  const perMin = formatBytes(Math.round(rate.bytesPerSec * 60));
+  return [fit(`filling at ${perMin}/min over the last ${formatAge(rate.spanMs)}, full in about ${formatAge(secondsToFull(v.availBytes, rate) * 1000)} at this rate`)];
 }
 
 /** Filesystems whose used space crosses the warning or critical percentage. */
@@ -45,6 +55,7 @@ export const detectDiskFull: Detector = (ctx) => {
         fit(`${v.mount} on ${v.device} (${v.fstype})`),
         fit(`used ${formatBytes(v.usedBytes)} of ${formatBytes(v.sizeBytes)}, ${formatBytes(v.availBytes)} free`),
         `thresholds: warn ${diskWarnPct}%, critical ${diskCritPct}%`,
+        ...fillEvidence(ctx, v),
       ],
       subject: v.mount,
       repairs: cleanupRepairs(ctx, v),

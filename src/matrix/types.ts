@@ -1,4 +1,5 @@
 import type { Finding, HostBaseline, Machine, PollResult } from '../model/index.js';
+import type { FillRate } from './fill-rate.js';
 
 export interface Thresholds {
   /** Filesystem used %, as df computes it: used / (used + available). */
@@ -54,6 +55,8 @@ export interface DetectContext {
   baseline?: HostBaseline;
   /** Recent polls of this host, oldest first, newest last (may or may not end with `poll`). */
   history?: PollResult[];
+  /** How fast a volume is filling, from the host's trend history (estimateFillRate); absent = not known. */
+  fillRate?: (mount: string) => FillRate | undefined;
 }
 
 export type Detector = (ctx: DetectContext) => Finding[];

@@ -6,3 +6,4 @@ export * from './checks.js';
 export * from './cloud.js';
 export * from './metrics.js';
 export * from './event.js';
+export * from './trend.js';

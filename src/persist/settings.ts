@@ -33,6 +33,8 @@ export interface Settings {
   auditKeepFiles: number;
   /** How the console signals a host turning critical (a terminal bell, OSC 9 / OSC 777 desktop notifications); off by default. */
   notify: NotifyMode;
+  /** How far back each host's trends (sparklines, disk fill rate) reach, in minutes. */
+  trendMinutes: number;
 }
 
 export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'prometheus' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
@@ -47,6 +49,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' 
   auditMaxBytes: 50 * 1024 * 1024,
   auditKeepFiles: 5,
   notify: 'off',
+  trendMinutes: 60,
 });
 
 const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
@@ -145,6 +148,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
   auditKeepFiles: int(1, 1000, SETTINGS_DEFAULTS.auditKeepFiles),
   notify: { enum: [...NOTIFY_MODES], default: SETTINGS_DEFAULTS.notify },
+  trendMinutes: int(1, 1440, SETTINGS_DEFAULTS.trendMinutes),
 };
 
 /** JSON.parse that also refuses a file that is valid JSON but not an object (conf would merge it). */

@@ -2,6 +2,7 @@ import type { Finding, HostBaseline, Machine, PollResult } from '../model/index.
 import type { DeriveFindings, FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { probeHost, type ProbeOptions } from './probe-host.js';
+import type { TrendRecorder } from './trend-recorder.js';
 
 export interface PollerOptions extends ProbeOptions {
   intervalMs: number;
@@ -15,6 +16,8 @@ export interface PollerOptions extends ProbeOptions {
   refreshMetrics?: (ids: string[]) => void;
   /** Findings derived from the whole fleet after each batch (a file server named by its clients' mounts). */
   derive?: DeriveFindings;
+  /** The bounded per-host history: every poll is recorded there before the detectors see it. */
+  trends?: TrendRecorder;
 }
 
 /** What a detector gets besides the poll: the host's baseline and its previous polls (oldest first, without this one). */
@@ -68,6 +71,7 @@ export class Poller {
         this.history.delete(id);
       }
       for (const id of this.history.keys()) if (!present.has(id)) this.history.delete(id);
+      this.opts.trends?.keepOnly(present);
       this.scheduleNew(order.filter((id) => !this.timers.has(id) && !this.inFlight.has(id)));
     });
   }
@@ -161,6 +165,7 @@ export class Poller {
 
   private record(machine: Machine, result: PollResult, history: PollResult[]): void {
     const id = machine.id;
+    this.opts.trends?.record(result);
     const findings = this.detect(machine, result, Date.now(), { baseline: this.opts.baselineOf?.(id), history: [...history] });
     this.history.set(id, [...history, result].slice(-(this.opts.historyLength ?? 10)));
     this.pending.push({ result, findings });

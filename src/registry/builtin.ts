@@ -56,6 +56,7 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   view('grid', 'S', 'reverse sort'),
   view('grid', 'p', 'group by pool', { footer: true, short: 'group' }),
   view('grid', 'Space', 'mark / unmark the host (actions then apply to every marked host)', { short: 'mark', name: 'mark' }),
+  view('grid', 't', 'TREND column: each host\'s load over the trend window (trendMinutes)', { short: 'trend', name: 'trend-column' }),
   view('grid', 'R', 'poll all hosts now'),
   {
     id: 'baseline.accept',
@@ -89,6 +90,7 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   view('log-view', 'n/N', 'next / previous match'),
   view('log-view', 'w', 'wrap lines', { footer: true, short: 'wrap' }),
   view('log-view', 'Esc', 'close log'),
+  view('pool-log', 'q', 'close the pool log, back to the grid', { footer: true, short: 'close', name: 'close' }),
 
   view('findings', 'j/k ↑/↓', 'select finding'),
   { id: 'repair.first', label: 'run first repair', short: 'repair', scope: 'finding', dangerous: true, intent: { kind: 'repair', pick: 'first' }, keys: [{ section: 'findings', keys: 'Enter', footer: true }], source: 'builtin' },
@@ -146,6 +148,14 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   command({ name: 'pool', arg: { kind: 'pool', required: true }, where: 'any', usage: ':pool NAME', summary: 'fleet grid filtered to one pool' }),
   command({ name: 'svc', aliases: ['service'], arg: { kind: 'service', required: true }, where: 'any', usage: ':svc NAME', summary: 'host: Services tab on that service; grid: hosts that have it' }),
   command({ name: 'logs', arg: { kind: 'log', required: false }, where: 'host', usage: ':logs [SOURCE]', summary: 'Logs tab; follow SOURCE (unit or file)' }),
+  command({
+    name: 'plogs',
+    aliases: ['poollogs'],
+    arg: { kind: 'pool', required: true },
+    where: 'any',
+    usage: ':plogs POOL|marked UNIT|-u UNIT|/PATH',
+    summary: 'follow one unit or file on every host of a pool (or the marked hosts), interleaved, each line behind its host',
+  }),
   command({ name: 'findings', where: 'any', usage: ':findings', summary: 'host: Findings tab; grid: hosts with findings' }),
   serviceVerb('restart', 'r', 'restart a service (default: the selected one), asks first'),
   serviceVerb('start', 's', 'start a service, asks first'),

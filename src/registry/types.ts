@@ -9,6 +9,7 @@ export type KeySection =
   | 'volumes'
   | 'log-sources'
   | 'log-view'
+  | 'pool-log'
   | 'findings'
   | 'host-key'
   | 'ec2'

@@ -8,6 +8,7 @@ import type {
   Machine,
   PollResult,
   Severity,
+  TrendReader,
   UserAction,
 } from '../model/index.js';
 import { worstSeverity } from '../model/index.js';
@@ -79,7 +80,13 @@ export interface LogView {
   bytes: number;
   status: LogStreamStatus;
   error?: string;
+  /** A log followed across several hosts (a pool, the marked hosts): their machine ids, and per line the index of its host. */
+  hosts?: string[];
+  origins?: number[];
 }
+
+/** `LogView.machineId` of a log followed across several hosts: no host view shows it as its own. */
+export const POOL_LOG_ID = '\u0000pool-log';
 
 /** Who accepted a host's known-good baseline, and when (the baseline itself stays in the core). */
 export interface BaselineInfo {
@@ -114,6 +121,8 @@ export interface FleetData {
    * to all of them through a rollout. A host that leaves the fleet leaves the set.
    */
   marked: ReadonlySet<string>;
+  /** The bounded per-host history (load, memory, disk, latency), appended by the poller; read as a host's polls land. */
+  trends?: TrendReader;
 }
 
 export interface FleetActions {
@@ -125,8 +134,9 @@ export interface FleetActions {
   restoreCached(batch: { result: PollResult; findings: Finding[] }[]): void;
   actionStarted(run: ActionRun): void;
   actionFinished(id: string, result: ActionResult): void;
-  openLog(machineId: string, sourceId: string): void;
-  appendLog(lines: string[]): void;
+  /** `hosts`: a log followed across these machines (machineId is then POOL_LOG_ID); lines then come with their origins. */
+  openLog(machineId: string, sourceId: string, hosts?: string[]): void;
+  appendLog(lines: string[], origins?: number[]): void;
   setLogStatus(status: LogStreamStatus, error?: string): void;
   closeLog(): void;
   setRollout(rollout: RolloutView): void;
@@ -167,7 +177,9 @@ function applyDerived(hosts: Record<string, HostState>, derived: Map<string, Fin
   }
 }
 
-export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: number; logScrollbackBytes?: number; userActions?: readonly UserAction[] } = {}): FleetStore {
+export function createFleetStore(
+  opts: { readOnly?: boolean; logScrollback?: number; logScrollbackBytes?: number; userActions?: readonly UserAction[]; trends?: TrendReader } = {},
+): FleetStore {
   return createStore<FleetState>()((set, get) => ({
     hosts: {},
     order: [],
@@ -180,6 +192,7 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
     userActions: opts.userActions ?? [],
     events: [],
     marked: new Set<string>(),
+    ...(opts.trends ? { trends: opts.trends } : {}),
 
     setMachines(machines) {
       const prev = get().hosts;
@@ -257,11 +270,11 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
       set({ actions, hosts });
     },
 
-    openLog(machineId, sourceId) {
-      set({ log: { machineId, sourceId, lines: [], dropped: 0, bytes: 0, status: 'connecting' } });
+    openLog(machineId, sourceId, hosts) {
+      set({ log: { machineId, sourceId, lines: [], dropped: 0, bytes: 0, status: 'connecting', ...(hosts ? { hosts, origins: [] } : {}) } });
     },
 
-    appendLog(lines) {
+    appendLog(lines, origins) {
       const log = get().log;
       if (!log || lines.length === 0) return;
       const { logScrollback: maxLines, logScrollbackBytes: maxBytes } = get();
@@ -273,7 +286,9 @@ export function createFleetStore(opts: { readOnly?: boolean; logScrollback?: num
       // The newest line is always kept (a single line is already cut to a bounded length).
       while (bytes > maxBytes && drop < all.length - 1) bytes -= lineBytes(all[drop++]!);
       if (drop > 0) all = all.slice(drop);
-      set({ log: { ...log, lines: all, dropped: log.dropped + drop, bytes, status: log.status === 'connecting' ? 'streaming' : log.status } });
+      // A pool log's origins are trimmed with its lines: line i came from hosts[origins[i]].
+      const kept = log.origins ? { origins: log.origins.concat(origins ?? lines.map(() => -1)).slice(drop) } : {};
+      set({ log: { ...log, ...kept, lines: all, dropped: log.dropped + drop, bytes, status: log.status === 'connecting' ? 'streaming' : log.status } });
     },
 
     setLogStatus(status, error) {

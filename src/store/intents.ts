@@ -44,6 +44,8 @@ export interface Intents {
   run(plan: ActionPlan): Promise<{ refused: string } | void>;
   /** Start streaming a host's log source into store.log (replacing any open stream). */
   openLog(machineId: string, sourceId: string): void;
+  /** Follows one source (unit:NAME or file:/PATH) on several hosts at once, interleaved (store.log with POOL_LOG_ID). */
+  openPoolLog(machineIds: readonly string[], sourceId: string): void;
   closeLog(): void;
   /**
    * Record in known_hosts exactly the key the operator reviewed (explicit decision). Refused unless a

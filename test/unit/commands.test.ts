@@ -79,7 +79,7 @@ test('parse: unknown commands and bad arguments say what is valid', () => {
   };
   const unknown = bad(':frobnicate', grid());
   assert.match(unknown, /unknown command :frobnicate/);
-  assert.match(unknown, /hosts, host, pool, svc, findings, ssh, mark, unmark, filter, sort, events, help, quit/);
+  assert.match(unknown, /hosts, host, pool, svc, plogs, findings, ssh, mark, unmark, filter, sort, events, help, quit/);
   assert.match(bad(':nope', onWeb2()), /logs, findings, restart, start, stop/);
   assert.match(bad(':host web9', grid()), /no host "web9" — hosts: web1, web2, db1, cache1, new1/);
   assert.match(bad(':host we', grid()), /no host "we" — did you mean web1, web2/);
@@ -112,7 +112,9 @@ test('parse: read-only refuses every action command, wherever it is typed', () =
 
 test('completion: command names by prefix, only those usable here', () => {
   assert.deepEqual(completions(':h', grid()).candidates, ['hosts', 'host', 'help']);
-  assert.deepEqual(completions('', grid()).candidates.length, 13);
+  assert.deepEqual(completions('', grid()).candidates.length, 14);
+  assert.deepEqual(completions(':pl', grid()).candidates, ['plogs']);
+  assert.deepEqual(completions(':plogs w', grid()).candidates, ['web'], 'the pool first');
   assert.deepEqual(completions(':s', onWeb2()).candidates, ['svc', 'start', 'stop', 'ssh', 'sort']);
   assert.deepEqual(completions(':ev', grid()).candidates, ['events']);
   assert.deepEqual(completions(':s', onWeb2(true)).candidates, ['svc', 'sort']);

@@ -42,7 +42,7 @@ test('ids are unique and no two entries bind one key in one section', () => {
 test('the command table is the commands of the registry, in order; host commands only on a host', () => {
   assert.deepEqual(
     COMMANDS.map((c) => c.name),
-    ['hosts', 'host', 'pool', 'svc', 'logs', 'findings', 'restart', 'start', 'stop', 'ssh', 'mark', 'unmark', 'filter', 'sort', 'events', 'help', 'quit'],
+    ['hosts', 'host', 'pool', 'svc', 'logs', 'plogs', 'findings', 'restart', 'start', 'stop', 'ssh', 'mark', 'unmark', 'filter', 'sort', 'events', 'help', 'quit'],
   );
   assert.deepEqual(COMMANDS.map((c) => c.entryId), BUILTIN_ENTRIES.filter((e) => e.command).map((e) => e.id));
   const grid = availableCommands({ screen: 'grid', readOnly: false }).map((c) => c.name);

@@ -52,7 +52,7 @@ test(': opens the prompt; Tab completes the command and the pool; Enter filters 
   const app = await renderApp();
   assert.equal(crumb(app.frame()), 'fleet');
   await app.press(':');
-  assert.match(app.frame(), /^:█\s+hosts host pool svc findings ssh mark unmark filter sort events help quit/m);
+  assert.match(app.frame(), /^:█\s+hosts host pool svc plogs findings ssh mark unmark filter sort events help quit/m);
   await app.press('p', 'o', TAB);
   assert.match(app.frame(), /^:pool █\s+cache db web/m);
   await app.press('w', TAB);
@@ -83,7 +83,7 @@ test('an unknown command names itself and lists the valid ones in the status lin
   await app.command('frob');
   const f = app.frame();
   // The status line wraps the whole message over as many rows as it needs.
-  assert.match(f.replace(/,\n/g, ', '), /unknown command :frob — commands: hosts, host, pool, svc, findings, ssh, mark, unmark, filter, sort, events, help, quit/);
+  assert.match(f.replace(/,\n/g, ', '), /unknown command :frob — commands: hosts, host, pool, svc, plogs, findings, ssh, mark, unmark, filter, sort, events, help, quit/);
   assert.equal(hostNames(f).length, 5, 'nothing else changed');
 });
 

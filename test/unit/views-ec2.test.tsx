@@ -50,6 +50,7 @@ function setup() {
     plan: (intent) => planAction(intent, store.getState().hosts[intent.machineId], store.getState().readOnly),
     run: async (plan) => void runs.push(plan),
     openLog: () => undefined,
+    openPoolLog: () => undefined,
     closeLog: () => undefined,
     trustHostKey: async () => ({ trusted: false, reason: 'not in this test' }),
     refresh: () => undefined,

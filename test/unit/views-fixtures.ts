@@ -1,7 +1,7 @@
 // Shared fixtures for the selector and view tests: a small realistic fleet.
 import { keyProgress } from '../../views/terminal/key-dispatch.js';
 import type { ActionIntent, ActionPlan, Finding, HostProbe, Machine, PollResult, ServiceStatus, VolumeStatus } from '../../src/model/index.js';
-import { createFleetStore, type FleetStore, type Intents, type PoolRepairRequest, type ReviewedHostKey, type TrustOutcome } from '../../src/store/index.js';
+import { createFleetStore, POOL_LOG_ID, type FleetStore, type Intents, type PoolRepairRequest, type ReviewedHostKey, type TrustOutcome } from '../../src/store/index.js';
 
 const GiB = 1024 ** 3;
 
@@ -167,6 +167,10 @@ export class RecordingIntents implements Intents {
   openLog(machineId: string, sourceId: string): void {
     this.calls.push({ name: 'openLog', args: [machineId, sourceId] });
     this.store?.getState().openLog(machineId, sourceId);
+  }
+  openPoolLog(machineIds: readonly string[], sourceId: string): void {
+    this.calls.push({ name: 'openPoolLog', args: [machineIds, sourceId] });
+    this.store?.getState().openLog(POOL_LOG_ID, sourceId, [...machineIds]);
   }
   closeLog(): void {
     this.calls.push({ name: 'closeLog', args: [] });

@@ -73,6 +73,8 @@ const SCREENS: Record<KeySection, { path: string[]; shows: RegExp } | undefined>
   events: { path: [':', ...'events', '\r'], shows: /events │ \/ filter/ },
   // The prompt's own keys: no dangerous entry is read there (open() fails if one ever is).
   'command-bar': undefined,
+  // The pool log's own keys (q): likewise only looking.
+  'pool-log': undefined,
 };
 
 const full = buildRegistry({ readOnly: false, userActions: USER_ACTIONS });

@@ -1,0 +1,78 @@
+import type { HostProbe, PollResult, TrendMetric, TrendReader, TrendSeries } from '../model/index.js';
+import { SampleRing } from '../util/sample-ring.js';
+
+/** Samples kept per host (and per filesystem) whatever the window: the window sets their spacing. */
+export const TREND_SAMPLES = 120;
+/** Filesystems tracked per host (the fullest first when a host has more). */
+export const TREND_VOLUMES = 16;
+
+const COLUMN: Record<TrendMetric, number> = { load: 0, mem: 1, disk: 2, latency: 3 };
+const EMPTY: TrendSeries = Object.freeze({ at: [], values: [] }) as TrendSeries;
+
+interface HostRings {
+  metrics: SampleRing;
+  volumes: Map<string, SampleRing>;
+}
+
+function memPct(p: HostProbe): number {
+  return p.memTotalBytes > 0 ? ((p.memTotalBytes - p.memAvailableBytes) / p.memTotalBytes) * 100 : Number.NaN;
+}
+
+function worstDiskPct(p: HostProbe): number {
+  let worst = Number.NaN;
+  for (const v of p.volumes) {
+    const total = v.usedBytes + v.availBytes;
+    if (v.sizeBytes > 0 && total > 0 && !(v.usedBytes / total <= worst / 100)) worst = (v.usedBytes / total) * 100;
+  }
+  return worst;
+}
+
+/**
+ * The bounded per-host history: a ring of TREND_SAMPLES samples per host and per filesystem
+ * (about 5 KB a host, plus 2 KB a filesystem), spaced windowMs / TREND_SAMPLES apart so the ring
+ * spans the window; the newest sample always follows the latest poll.
+ */
+export class TrendRecorder implements TrendReader {
+  private readonly hosts = new Map<string, HostRings>();
+  private readonly spacingMs: number;
+
+  constructor(readonly windowMs: number) {
+    this.spacingMs = windowMs / TREND_SAMPLES;
+  }
+
+  record(poll: PollResult): void {
+    let rings = this.hosts.get(poll.machineId);
+    if (!rings) this.hosts.set(poll.machineId, (rings = { metrics: new SampleRing(TREND_SAMPLES, 4), volumes: new Map() }));
+    const p = poll.probe;
+    const latency = poll.latencyMs ?? Number.NaN;
+    rings.metrics.push(poll.at, p ? [p.load1, memPct(p), worstDiskPct(p), latency] : [Number.NaN, Number.NaN, Number.NaN, latency], this.spacingMs);
+    if (!p) return;
+    const volumes = p.volumes.filter((v) => v.sizeBytes > 0).sort((a, b) => b.usedBytes / b.sizeBytes - a.usedBytes / a.sizeBytes);
+    for (const v of volumes) {
+      let ring = rings.volumes.get(v.mount);
+      if (!ring) {
+        if (rings.volumes.size >= TREND_VOLUMES) continue;
+        rings.volumes.set(v.mount, (ring = new SampleRing(TREND_SAMPLES, 1)));
+      }
+      ring.push(poll.at, [v.usedBytes], this.spacingMs);
+    }
+    // A filesystem unmounted since stops taking room.
+    if (rings.volumes.size > volumes.length || volumes.length > TREND_VOLUMES) {
+      const mounted = new Set(volumes.map((v) => v.mount));
+      for (const mount of rings.volumes.keys()) if (!mounted.has(mount)) rings.volumes.delete(mount);
+    }
+  }
+
+  /** Drops the history of hosts no longer in the fleet. */
+  keepOnly(present: ReadonlySet<string>): void {
+    for (const id of this.hosts.keys()) if (!present.has(id)) this.hosts.delete(id);
+  }
+
+  series(machineId: string, metric: TrendMetric, now: number): TrendSeries {
+    return this.hosts.get(machineId)?.metrics.series(COLUMN[metric], now - this.windowMs) ?? EMPTY;
+  }
+
+  volume(machineId: string, mount: string, now: number): TrendSeries {
+    return this.hosts.get(machineId)?.volumes.get(mount)?.series(0, now - this.windowMs) ?? EMPTY;
+  }
+}
