@@ -17,6 +17,7 @@ import type { Detector } from './types.js';
 import { detectClockSkew } from './clock-skew.js';
 import { detectAlertFiring } from './alert-firing.js';
 import { detectConfigDrift } from './config-drift.js';
+import { detectConffileDrift } from './conffile-drift.js';
 import { detectConfigTestFailed } from './config-test-failed.js';
 import { detectDataCorrupt } from './data-corrupt.js';
 import { detectDbTablesMissing } from './db-tables-missing.js';
@@ -186,6 +187,15 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['info', 'warning', 'critical'],
     repairs: ['config.restore'],
     detect: detectConfigDrift,
+  },
+  {
+    id: 'config.conffiles',
+    class: 'config-drift',
+    description: 'A package-managed config file changed since the package installed it, nothing declared',
+    how: 'dpkg --verify / rpm -Va (heavy checks): info without a baseline, a warning once it drifts after the accept',
+    severities: ['info', 'warning'],
+    repairs: [],
+    detect: detectConffileDrift,
   },
   {
     id: 'baseline.not-accepted',

@@ -116,6 +116,15 @@ export interface LearnedState {
   logs?: LearnedLog[];
   /** Non-system schemas of a local MariaDB/MySQL at accept (their tables and dump are in `databases`). */
   databases?: string[];
+  /** Where the listening sockets came from: `ss -ltnp`, or /proc/net/tcp{,6} + /proc/PID/fd when ss is missing. */
+  socketsSource?: 'ss' | 'proc';
+  /**
+   * Package conffiles that already differed from their package at accept (dpkg --verify / rpm -Va):
+   * the known-good set; one drifting after accept is a warning. Absent when not learned.
+   */
+  conffiles?: string[];
+  /** The package manager that verified them. */
+  conffilesSource?: 'dpkg' | 'rpm' | 'none';
   /** Why something could not be learned (no ss, no systemd...). */
   notes?: string[];
 }
