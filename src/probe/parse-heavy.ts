@@ -1,6 +1,6 @@
 import type { DatabaseStatus, HeavyChecks } from '../model/index.js';
 import { parseDatabases } from './parse-checks.js';
-import { parseConffileLines } from './parse-conffiles.js';
+import { parseConffileLines } from '../util/pkgverify-parse.js';
 
 type Warn = (w: string) => void;
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { shQuote } from '../util/shell-quote.js';
 import { databasesShell } from './script-checks.js';
-import { PKGVERIFY_FUNCTION } from './script-conffiles.js';
+import { PKGVERIFY_FUNCTION } from '../util/pkgverify-script.js';
 
 /** How long a poll waits for a heavy run it started, in tenths of a second. */
 export const HEAVY_DEADLINE_TENTHS = 30;

@@ -1,6 +1,6 @@
 import type { ConffileDrift } from '../model/index.js';
-import { sanitizeLine } from '../util/sanitize.js';
-import { MAX_CONFFILES } from './script-conffiles.js';
+import { sanitizeLine } from './sanitize.js';
+import { MAX_CONFFILES } from './pkgverify-script.js';
 
 type Warn = (w: string) => void;
 
@@ -26,7 +26,7 @@ export interface ConffileReport {
 }
 
 /**
- * Parses the output of `pkgverify` (script-conffiles.ts): `M <manager>`, `V <verify line>`, `P <package> <path>`.
+ * Parses the output of `pkgverify` (pkgverify-script.ts): `M <manager>`, `V <verify line>`, `P <package> <path>`.
  * Lines of other kinds are left to the caller (the heavy section also holds database blocks). Pure; never throws.
  */
 export function parseConffileLines(lines: readonly string[], warn: Warn): ConffileReport | undefined {

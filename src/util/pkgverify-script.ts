@@ -12,7 +12,7 @@ export const MAX_CONFFILES = 500;
  * - dpkg: `dpkg --verify` of the packages that own conffiles (from /var/lib/dpkg/info/*.conffiles,
  *   so the files of packages without any are not hashed); lines `??5?????? c /etc/x`, `missing   c /etc/x`.
  * - rpm: `rpm -Va` (no dependency or script checks); lines `S.5....T.  c /etc/x`, `missing   c /etc/x`.
- * Both run under nice/ionice when available. The parser (parse-conffiles.ts) checks every line again.
+ * Both run under nice/ionice when available. The parser (pkgverify-parse.ts) checks every line again.
  */
 export const PKGVERIFY_FUNCTION = `pkgverify() {
   set +f
