@@ -25,7 +25,7 @@ export interface HeavyPlan {
 }
 
 /**
- * Shell text of the heavy section. Expects e (the host's epoch), the script's helpers (have, put,
+ * Shell text of the heavy section. Expects NOW (the host's epoch), the script's helpers (have, put,
  * guard, warn, last5) and LC_ALL=C. Prints `state=fresh|cached|none at=EPOCH running=PID|-`, then the
  * kept result: pkgverify's lines (M, V, P) and the learned databases' blocks (D, |).
  */
@@ -45,7 +45,7 @@ while read -r _k _v _r; do [ "$_k" = Uid: ] && { HU=$_v; break; }; done </proc/s
 HD=/tmp/.remlite-heavy-$HU
 [ -d "$HD" ] || mkdir -m 700 "$HD" 2>/dev/null
 # Our own private directory, never a symlink someone planted.
-E=$e; case $E in ''|*[!0-9]*) E=0 ;; esac
+E=$NOW; case $E in ''|*[!0-9]*) E=0 ;; esac
 if [ -n "$HU" ] && [ -d "$HD" ] && [ ! -h "$HD" ] && [ -O "$HD" ] && [ -w "$HD" ]; then
   K=${shQuote(key)}
   lk=''; la=''

@@ -147,6 +147,8 @@ put "hostname=$h"
 # The clock-skew detector needs the host's own clock: date is the one exec kept for it.
 e=$(date +%s 2>/dev/null) || { e=''; warn 'date +%s failed'; }
 printf 'epoch=%s\\n' "$e"
+# NOW keeps it for later sections (check helpers reuse e).
+NOW=$e
 put "kernel=$KREL"
 c=''
 if read -r on </sys/devices/system/cpu/online 2>/dev/null && [ -n "$on" ]; then
