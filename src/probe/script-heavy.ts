@@ -1,16 +1,14 @@
 // The heavy section of the probe: checks too costly for every poll (package verify, the table lists
 // of databases learned at accept) run at most every `heavyCheckIntervalSec`, detached, with their
 // result kept on the host. Each poll prints the last finished result (so findings do not flicker
-// between runs) and starts a new run when one is due and none is going. The probe waits for a run
-// it started only up to a short deadline: a slow `dpkg --verify` never holds the probe past it (nor
-// past its timeout), and its result is read by a later poll. One run at a time per host and user.
+// between runs) and starts a new run when one is due and none is going. The probe never waits for
+// a run: a slow `dpkg --verify` costs the poll nothing (no `slow` host, no timeout), and its result
+// is read by the next poll after it finished. One run at a time per host and user.
 import { createHash } from 'node:crypto';
 import { shQuote } from '../util/shell-quote.js';
 import { databasesShell } from './script-checks.js';
 import { PKGVERIFY_FUNCTION } from '../util/pkgverify-script.js';
 
-/** How long a poll waits for a heavy run it started, in tenths of a second. */
-export const HEAVY_DEADLINE_TENTHS = 30;
 /** A run older than this is taken as dead (its pid reused): another may start. */
 export const HEAVY_STUCK_SEC = 1800;
 export const DEFAULT_HEAVY_INTERVAL_SEC = 300;
@@ -62,16 +60,6 @@ if [ -n "$HU" ] && [ -d "$HD" ] && [ ! -h "$HD" ] && [ -O "$HD" ] && [ -w "$HD" 
       run=$!
       printf '%s %s\\n' "$run" "$E" >"$HD/run"
     fi
-  fi
-  if [ -n "$run" ]; then
-    k=0; s=R
-    while [ "$k" -lt ${HEAVY_DEADLINE_TENTHS} ]; do
-      s=''; read -r _ _ s _ 2>/dev/null </proc/$run/stat
-      case $s in ''|Z) break ;; esac
-      sleep 0.1 2>/dev/null || sleep 1
-      k=$((k + 1))
-    done
-    case $s in ''|Z) wait "$run"; run='' ;; esac
   fi
   [ -n "$run" ] || run=$busy
   lk=''; la=''
