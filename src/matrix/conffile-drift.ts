@@ -1,4 +1,4 @@
-import type { ConffileDrift, Finding, HeavyChecks } from '../model/index.js';
+import type { ConffileDrift, HeavyChecks } from '../model/index.js';
 import { declaredChecks } from './declared.js';
 import { ago, fit, remoteNow } from './text.js';
 import type { Detector } from './types.js';

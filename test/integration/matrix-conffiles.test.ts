@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { CONFFILES_SUBJECT } from '../../src/matrix/conffile-drift.js';
-import type { Finding, Machine, PollResult } from '../../src/model/index.js';
+import type { Finding, Machine } from '../../src/model/index.js';
+import { shIn as sh, type Observed } from '../support/matrix-harness.js';
 import { loadFleet } from '../../providers/index.js';
 import { isLabSkip, labExec, labInfo, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
@@ -28,16 +29,8 @@ let core: RemliteConsole;
 let web: Machine;
 let stateDir = '';
 
-async function sh(host: string, cmd: string): Promise<string> {
-  const r = await labExec(host, cmd);
-  assert.equal(r.code, 0, `${host}: ${cmd}\nexit ${r.code}\n${r.stderr}`);
-  return r.stdout;
-}
-
-interface Seen {
-  poll: PollResult;
-  findings: Finding[];
-}
+/** A poll as the console applied it, with its findings. */
+type Seen = Pick<Observed, 'poll' | 'findings'>;
 
 function seen(c: RemliteConsole, host: string, ok: (s: Seen) => boolean, what: string): Promise<Seen> {
   return waitFor(what, () => {

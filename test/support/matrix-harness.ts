@@ -91,7 +91,8 @@ export interface MatrixHarness {
 
 const q = shQuote;
 
-async function shIn(host: string, cmd: string): Promise<string> {
+/** Runs a command inside a lab host and asserts it succeeded; its stdout. */
+export async function shIn(host: string, cmd: string): Promise<string> {
   const r = await labExec(host, cmd);
   assert.equal(r.code, 0, `${host}: ${cmd}\nexit ${r.code}\n${r.stderr}`);
   return r.stdout;
