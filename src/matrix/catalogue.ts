@@ -182,20 +182,12 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'config.drift',
     class: 'config-drift',
-    description: 'A declared config file changed since the accepted baseline, or vanished',
-    how: 'sha256sum of the file differs from baseline.files[path].sha256',
+    description: 'A declared or package-managed config file changed since the baseline',
+    how: 'sha256sum vs baseline.files[path].sha256; dpkg --verify / rpm -Va (heavy checks)',
     severities: ['info', 'warning', 'critical'],
     repairs: ['config.restore'],
-    detect: detectConfigDrift,
-  },
-  {
-    id: 'config.conffiles',
-    class: 'config-drift',
-    description: 'A package-managed config file changed since the package installed it, nothing declared',
-    how: 'dpkg --verify / rpm -Va (heavy checks): info without a baseline, a warning once it drifts after the accept',
-    severities: ['info', 'warning'],
-    repairs: [],
-    detect: detectConffileDrift,
+    // Declared configs (checksummed, restorable) and package conffiles nobody declared.
+    detect: (ctx) => [...detectConfigDrift(ctx), ...detectConffileDrift(ctx)],
   },
   {
     id: 'baseline.not-accepted',

@@ -1,10 +1,13 @@
-import type { ConffileDrift, HeavyChecks } from '../model/index.js';
+import type { ConffileDrift, Finding, HeavyChecks } from '../model/index.js';
 import { declaredChecks } from './declared.js';
 import { ago, fit, remoteNow } from './text.js';
 import type { Detector } from './types.js';
 
 /** Subject of the one finding listing drifted conffiles while there is no baseline to compare with. */
 export const CONFFILES_SUBJECT = 'package config files';
+
+/** Conffiles drifted since the accept reported one finding each; beyond, one finding lists the rest. */
+const MAX_SEPARATE = 10;
 
 const VERIFY_COMMAND: Record<HeavyChecks['packageManager'], string> = { dpkg: 'dpkg --verify', rpm: 'rpm -Va', none: 'no package manager' };
 
@@ -53,9 +56,8 @@ export const detectConffileDrift: Detector = (ctx) => {
     ];
   }
   const known = new Set(accepted);
-  return drifted
-    .filter((c) => !known.has(c.path))
-    .map((c) => ({
+  const fresh = drifted.filter((c) => !known.has(c.path));
+  const out: Finding[] = fresh.slice(0, MAX_SEPARATE).map((c) => ({
       machineId: ctx.machine.id,
       class: 'config-drift' as const,
       severity: 'warning' as const,
@@ -71,4 +73,17 @@ export const detectConffileDrift: Detector = (ctx) => {
       subject: c.path,
       repairs: [],
     }));
+  const rest = fresh.slice(MAX_SEPARATE);
+  if (rest.length) {
+    out.push({
+      machineId: ctx.machine.id,
+      class: 'config-drift',
+      severity: 'warning',
+      summary: fit(`${rest.length} more package config files changed since the accept`),
+      evidence: [...rest.slice(0, 5).map((c) => fit(named(c))), ...(rest.length > 5 ? [`… and ${rest.length - 5} more`] : []), asOf],
+      subject: CONFFILES_SUBJECT,
+      repairs: [],
+    });
+  }
+  return out;
 };

@@ -148,6 +148,9 @@ test('after the accept: conffiles drifted then are known-good; one drifting sinc
   assert.deepEqual(f[0]?.repairs, [], 'no stored copy: nothing to restore from');
   const declared = { ...MACHINE, checks: { configs: [{ path: '/etc/logrotate.conf' }], permFiles: [], dataPaths: [], modules: [], databases: [], cleanupPaths: [] } };
   assert.deepEqual(detect(poll(['/etc/logrotate.conf']), b, declared), []);
+  const flood = detect(poll(Array.from({ length: 40 }, (_, i) => `/etc/lie${i}.conf`)), b);
+  assert.equal(flood.length, 11, 'a host claiming 40 drifted files: 10 findings and one listing the other 30');
+  assert.match(flood[10]?.summary ?? '', /^30 more package config files changed since the accept/);
 });
 
 test('the accept learns the drifted conffiles as the known-good set and says where the sockets came from', () => {
