@@ -54,6 +54,8 @@ export interface ConsoleOptions {
   events?: { file: string; rotation?: AuditRotation };
   /** How far back the per-host trends reach (default 60 minutes). */
   trendMinutes?: number;
+  /** Seconds between two runs of the heavy checks (package verify, learned table lists) per host (default 300; 0 = every poll). */
+  heavyCheckIntervalSec?: number;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -117,6 +119,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       intervalMs: opts.pollIntervalMs,
       timeoutMs: opts.probeTimeoutMs,
       slowThresholdMs: opts.slowThresholdMs,
+      ...(opts.heavyCheckIntervalSec !== undefined ? { heavyIntervalSec: opts.heavyCheckIntervalSec } : {}),
       batchMs: 250, // at most 4 poll-driven redraws a second, so keypresses rarely wait on a render throttle
       baselineOf: (id) => baselineCache.get(id),
       // The sustained detectors (load, memory) look back sustainPolls polls; keeping more costs a

@@ -2,6 +2,7 @@ import type { BaselineFile, LearnedLog, LearnedSocket, LearnedState, LearnedVolu
 import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { parseFsState } from '../probe/parse-fsstate.js';
+import { parseConffileLines } from '../util/pkgverify-parse.js';
 import { MAX_LEARNED_DATABASES, MAX_LEARNED_LOGS, MAX_LEARNED_SOCKETS, MAX_LEARNED_TABLES, MAX_LEARNED_UNITS, SYSTEM_SCHEMAS } from './learn-script.js';
 
 /** Database and table names remlite passes on (the same rule as declared databases). */
@@ -38,6 +39,33 @@ export function connectAddress(local: string): { address: string; port: number }
   return ADDRESS.test(a) ? { address: a, port } : undefined;
 }
 
+/**
+ * A /proc/net/tcp{,6} local address ("0100007F:0050", 32 hex digits for IPv6: four 32-bit words in
+ * the kernel's byte order, little-endian here) as ss prints it: "127.0.0.1:80", "[::1]:22".
+ */
+export function decodeProcNetAddress(hex: string): string | undefined {
+  const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(hex);
+  if (!m) return undefined;
+  const [, addr = '', port = ''] = m;
+  const bytes: number[] = [];
+  for (let w = 0; w < addr.length; w += 8) {
+    for (let b = 6; b >= 0; b -= 2) bytes.push(parseInt(addr.slice(w + b, w + b + 2), 16));
+  }
+  const p = parseInt(port, 16);
+  if (bytes.length === 4) return `${bytes.join('.')}:${p}`;
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));
+  // The longest run of zero groups becomes "::" (RFC 5952).
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best.len) best = { at: i, len: j - i };
+    i = j > i ? j : i + 1;
+  }
+  const text = best.len > 1 ? `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}` : groups.join(':');
+  return `[${text}]:${p}`;
+}
+
 /** The innermost systemd service of a cgroup path ("/x/system.slice/apache2.service" → apache2.service). */
 function unitOfCgroup(path: string): string | undefined {
   const all = [...path.matchAll(/(?:^|\/)([^/]+\.service)(?=\/|$)/g)].map((m) => m[1] ?? '');
@@ -62,10 +90,37 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
   };
   const unitOfPid = new Map<string, string>();
   const listening: { protocol: 'http' | 'tcp'; local: string; pids: string[] }[] = [];
+  // Without ss: sockets by inode, and the processes holding each inode.
+  const procSockets: { protocol: 'http' | 'tcp'; local: string; inode: string }[] = [];
+  const pidsOfInode = new Map<string, string[]>();
+  const pkgLines: string[] = [];
+  let socketsSource: LearnedState['socketsSource'];
   const fsLines: string[] = [];
   for (const line of lines) {
     if (/^fs[a-z!]{1,12}( |$)/.test(line)) {
       fsLines.push(line);
+      continue;
+    }
+    if (/^[MVP] /.test(line)) {
+      pkgLines.push(line);
+      continue;
+    }
+    const w = /^W (ss|proc)$/.exec(line);
+    if (w) {
+      socketsSource = w[1] as 'ss' | 'proc';
+      continue;
+    }
+    const q = /^Q (\S+) (\d{1,12}) (http|tcp)$/.exec(line);
+    if (q) {
+      const local = decodeProcNetAddress(q[1] ?? '');
+      if (local && procSockets.length < MAX_LEARNED_SOCKETS) procSockets.push({ protocol: q[3] as 'http' | 'tcp', local, inode: q[2] ?? '' });
+      continue;
+    }
+    const i = /^I (\d{1,12}) (\d{1,10})$/.exec(line);
+    if (i) {
+      const list = pidsOfInode.get(i[1] ?? '') ?? [];
+      if (list.length < 16 && !list.includes(i[2] ?? '')) list.push(i[2] ?? '');
+      pidsOfInode.set(i[1] ?? '', list);
       continue;
     }
     if (line.startsWith('U ')) {
@@ -117,6 +172,7 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
     if (line.startsWith('X ') && notes.length < 10) notes.push(sanitizeLine(line.slice(2)).slice(0, 200));
   }
   endBlock();
+  for (const p of procSockets) listening.push({ protocol: p.protocol, local: p.local, pids: pidsOfInode.get(p.inode) ?? [] });
 
   const sockets: LearnedSocket[] = [];
   const seen = new Set<string>();
@@ -145,6 +201,14 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
   }
   const volumes = learnedVolumes(fsLines);
   if (volumes.length) learned.volumes = volumes;
+  if (socketsSource) learned.socketsSource = socketsSource;
+  const pkg = parseConffileLines(pkgLines, (w) => {
+    if (notes.length < 10) notes.push(sanitizeLine(w).slice(0, 200));
+  });
+  if (pkg) {
+    learned.conffiles = pkg.conffiles.map((c) => c.path);
+    learned.conffilesSource = pkg.packageManager;
+  }
   if (notes.length) learned.notes = notes;
   return learned;
 }

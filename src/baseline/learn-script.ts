@@ -1,4 +1,6 @@
 import { fsStateScript } from '../probe/script-fsstate.js';
+import { PKGVERIFY_FUNCTION } from '../util/pkgverify-script.js';
+
 /** Most running units and listening sockets an accept records (a host may list thousands: a lie or a mess). */
 export const MAX_LEARNED_UNITS = 200;
 export const MAX_LEARNED_SOCKETS = 32;
@@ -21,6 +23,9 @@ export const LEARN_HTTP_TIMEOUT_SEC = 3;
  * - `C <pid> <cgroup path>` for each listening process, to tell its unit;
  * - `F <unit> <path>` for each file under /var/log a process of a running service holds open,
  *   then `G <mode> <owner> <group> <path>` (its stat, regular files only);
+ * - `W ss` or `W proc`: where the sockets came from; without ss, `Q <hex address:port> <inode> <proto>`
+ *   per listening socket of /proc/net/tcp{,6} and `I <inode> <pid>` per process holding one;
+ * - `M`, `V`, `P` lines of pkgverify (pkgverify-script.ts): conffiles that differ from their package;
  * - `D <schema>` for every non-system schema of a local MariaDB/MySQL that runs, and
  *   `T <schema>\t<table>` for each of its tables;
  * - `X <note>` when something could not be learned;
@@ -63,9 +68,57 @@ if command -v ss >/dev/null 2>&1; then
       case $l in *.service*) printf 'C %s %s\\n' "$pid" "\${l#*:*:}" ;; esac
     done < "/proc/$pid/cgroup"
   done 2>/dev/null
+  echo "W ss"
+elif [ -r /proc/net/tcp ] || [ -r /proc/net/tcp6 ]; then
+  # No ss: the listening sockets from /proc/net/tcp{,6} (state 0A), their owners from the socket
+  # inodes in /proc/PID/fd, each owner's unit from its cgroup (the parser decodes the addresses).
+  echo "W proc"
+  set +f
+  # Socket inodes held by the processes we can see, "inode pid" per line; the tables of a shared
+  # network namespace also list sockets of processes that are not ours.
+  IS=$(for d in /proc/[0-9]*; do
+    ls -l "$d/fd/" 2>/dev/null | while IFS= read -r l; do
+      case $l in *' -> socket:['*']') i=\${l##*socket:[}; printf '%s %s\\n' "\${i%]}" "\${d#/proc/}" ;; esac
+    done
+  done)
+  NL='
+'
+  LI=' '; n=0
+  for t in /proc/net/tcp /proc/net/tcp6; do
+    [ -r "$t" ] || continue
+    while read -r sl local rem st rest; do
+      [ "$st" = 0A ] || continue
+      set -- $rest; i=$6
+      case $i in ''|0|*[!0-9]*) continue ;; esac
+      case $NL$IS in *"$NL$i "*) ;; *) continue ;; esac
+      n=$((n + 1)); [ $n -le ${MAX_LEARNED_SOCKETS} ] || break
+      LI="$LI$i "
+      h=\${local%:*}; p=$((0x\${local#*:}))
+      case $h in
+        ????????) r=\${h#??}; a1=\${h%??????}; a2=\${r%????}; r=\${r#??}; a3=\${r%??}; a4=\${r#??}
+          a=$((0x$a4)).$((0x$a3)).$((0x$a2)).$((0x$a1)); [ "$a" = 0.0.0.0 ] && a=127.0.0.1 ;;
+        00000000000000000000000000000000|00000000000000000000000001000000) a=::1 ;;
+        *) a='' ;;
+      esac
+      if [ -n "$a" ]; then printf 'Q %s %s %s\\n' "$local" "$i" "$(proto "$a" "$p")" &
+      else printf 'Q %s %s tcp\\n' "$local" "$i"; fi
+    done < "$t"
+  done
+  wait
+  printf '%s\\n' "$IS" | while read -r i pid; do
+    case $LI in *" $i "*) ;; *) continue ;; esac
+    printf 'I %s %s\\n' "$i" "$pid"
+    while IFS= read -r c; do
+      case $c in *.service*) printf 'C %s %s\\n' "$pid" "\${c#*:*:}" ;; esac
+    done < "/proc/$pid/cgroup"
+  done 2>/dev/null
+  set -f
 else
-  echo "X ss is missing: listening sockets not learned"
+  echo "X neither ss nor /proc/net/tcp: listening sockets not learned"
 fi
+# Package config files that already differ from their package: the known-good set (M, V, P lines).
+${PKGVERIFY_FUNCTION}
+pkgverify
 set +f
 # Log files: what the processes of running services hold open under /var/log (one ls per process).
 logs=''

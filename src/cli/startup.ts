@@ -116,6 +116,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       logScrollback: settings.logScrollback,
       cleanupMinAgeDays: settings.cleanupMinAgeDays,
       trendMinutes: settings.trendMinutes,
+      heavyCheckIntervalSec: settings.heavyCheckIntervalSec,
       ...(cloud ? { cloud } : {}),
       ...(metrics ? { metrics } : {}),
       userActions: userActions.actions,

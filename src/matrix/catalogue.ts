@@ -17,6 +17,7 @@ import type { Detector } from './types.js';
 import { detectClockSkew } from './clock-skew.js';
 import { detectAlertFiring } from './alert-firing.js';
 import { detectConfigDrift } from './config-drift.js';
+import { detectConffileDrift } from './conffile-drift.js';
 import { detectConfigTestFailed } from './config-test-failed.js';
 import { detectDataCorrupt } from './data-corrupt.js';
 import { detectDbTablesMissing } from './db-tables-missing.js';
@@ -181,11 +182,12 @@ export const CHECKS: readonly CheckEntry[] = [
   {
     id: 'config.drift',
     class: 'config-drift',
-    description: 'A declared config file changed since the accepted baseline, or vanished',
-    how: 'sha256sum of the file differs from baseline.files[path].sha256',
+    description: 'A declared or package-managed config file changed since the baseline',
+    how: 'sha256sum vs baseline.files[path].sha256; dpkg --verify / rpm -Va (heavy checks)',
     severities: ['info', 'warning', 'critical'],
     repairs: ['config.restore'],
-    detect: detectConfigDrift,
+    // Declared configs (checksummed, restorable) and package conffiles nobody declared.
+    detect: (ctx) => [...detectConfigDrift(ctx), ...detectConffileDrift(ctx)],
   },
   {
     id: 'baseline.not-accepted',

@@ -129,6 +129,15 @@ export interface LearnedState {
   databases?: string[];
   /** ext2/3/4 filesystems mounted at accept and their error counters and superblock state. */
   volumes?: LearnedVolume[];
+  /** Where the listening sockets came from: `ss -ltnp`, or /proc/net/tcp{,6} + /proc/PID/fd when ss is missing. */
+  socketsSource?: 'ss' | 'proc';
+  /**
+   * Package conffiles that already differed from their package at accept (dpkg --verify / rpm -Va):
+   * the known-good set; one drifting after accept is a warning. Absent when not learned.
+   */
+  conffiles?: string[];
+  /** The package manager that verified them. */
+  conffilesSource?: 'dpkg' | 'rpm' | 'none';
   /** Why something could not be learned (no ss, no systemd...). */
   notes?: string[];
 }

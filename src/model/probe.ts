@@ -133,6 +133,38 @@ export interface FsDeviceState {
   kernelErrors: KernelLogLine[];
 }
 
+/** A package-managed config file (dpkg conffile, rpm %config) that differs from what its package installed. */
+export interface ConffileDrift {
+  path: string;
+  /** The owning package, when the host could name it (validated name). */
+  package?: string;
+  /** The file is gone (dpkg/rpm "missing"). */
+  missing: boolean;
+  /** The verify flags as printed ("??5??????", "S.5....T."), sanitized. */
+  flags: string;
+}
+
+/** The last run of the heavier checks (package verify, learned database tables), kept on the host between runs. */
+export interface HeavyChecks {
+  /** Host epoch ms when the run that produced these results started. */
+  atMs: number;
+  /** fresh: ran in this poll; cached: an earlier run's result (not due yet, or a new run still going). */
+  state: 'fresh' | 'cached';
+  /** A run still going (started this poll or earlier, not finished by the deadline). */
+  running?: boolean;
+  /** The package manager that verified: dpkg, rpm, or none found. */
+  packageManager: 'dpkg' | 'rpm' | 'none';
+  /** Conffiles that differ from their package (complete list, at most MAX_CONFFILES). */
+  conffiles: ConffileDrift[];
+}
+
+/** A declared path the probe did not touch because it lies on a network mount (a hung server would hang the probe). */
+export interface SkippedFile {
+  path: string;
+  mount: string;
+  fstype: string;
+}
+
 /** Everything one poll learns about a host. */
 export interface HostProbe {
   hostname: string;
@@ -155,6 +187,10 @@ export interface HostProbe {
   warnings: string[];
   /** Declared files (configs, permission-watched logs, data) as found. */
   files?: FileStat[];
+  /** Declared files not stat'ed or read because they are on a network mount. */
+  filesSkipped?: SkippedFile[];
+  /** Package verify and learned database tables, from the last heavy run (slower cadence). */
+  heavy?: HeavyChecks;
   configTests?: ConfigTestResult[];
   /** Names of the loaded kernel modules (/proc/modules), when modules are declared. */
   modules?: string[];

@@ -23,6 +23,8 @@ export interface Settings {
   theme: string;
   /** disk.cleanup deletes only files older than this many days (rotated logs and declared cleanup paths). */
   cleanupMinAgeDays: number;
+  /** Seconds between two runs of the heavy checks on a host (package verify, learned database tables); 0 = every poll. */
+  heavyCheckIntervalSec: number;
   /** EC2 provider (docs/ec2.md); off unless enabled here or by --ec2 / --profile / --region. */
   ec2?: Ec2Settings;
   /** Prometheus provider (README "Large fleets: Prometheus"); off unless urls are set here or --prometheus is given. */
@@ -46,6 +48,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' 
   ansibleReader: 'auto',
   theme: 'default',
   cleanupMinAgeDays: 7,
+  heavyCheckIntervalSec: 300,
   auditMaxBytes: 50 * 1024 * 1024,
   auditKeepFiles: 5,
   notify: 'off',
@@ -143,6 +146,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   ansibleReader: { enum: ['auto', 'ansible-inventory', 'built-in'], default: SETTINGS_DEFAULTS.ansibleReader },
   theme: { type: 'string', minLength: 1, default: SETTINGS_DEFAULTS.theme },
   cleanupMinAgeDays: int(1, 3650, SETTINGS_DEFAULTS.cleanupMinAgeDays),
+  heavyCheckIntervalSec: int(0, 86_400, SETTINGS_DEFAULTS.heavyCheckIntervalSec),
   ec2: EC2_SCHEMA,
   prometheus: PROMETHEUS_SCHEMA,
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),

@@ -7,6 +7,8 @@ import { sanitizeLine } from '../util/sanitize.js';
 export interface ProbeOptions {
   timeoutMs: number;
   slowThresholdMs: number;
+  /** Seconds between two runs of the heavy checks on a host (setting heavyCheckIntervalSec; default 300). */
+  heavyIntervalSec?: number;
 }
 
 /** Probes one machine with one script run (on its resident shell over SSH) and turns whatever happens into a PollResult. Never throws. */
@@ -21,7 +23,7 @@ export async function probeHost(hostExec: HostExec, machine: Machine, opts: Prob
   if (!machine.ssh && machine.provider !== 'local') {
     return { machineId: machine.id, at, reach: 'no-ssh', error: 'no address to log in with (see the ssh address setting of its provider)' };
   }
-  const r = await hostExec.runProbe(machine, buildProbeScript(machine.services, machine.checks, baseline?.learned), opts.timeoutMs);
+  const r = await hostExec.runProbe(machine, buildProbeScript(machine.services, machine.checks, baseline?.learned, { intervalSec: opts.heavyIntervalSec, acceptedAt: baseline?.acceptedAt }), opts.timeoutMs);
   if (r.failure) {
     const hostKey = r.failure.error?.hostKey;
     return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: sanitizeLine(r.failure.message), hostKey };

@@ -1,4 +1,5 @@
-import type { ConfigTestResult, DatabaseStatus, FileStat } from '../model/index.js';
+import type { ConfigTestResult, DatabaseStatus, FileStat, SkippedFile } from '../model/index.js';
+import { unescapeMount } from './parse-netmounts.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { CHECK_TIMEOUT_SEC } from './script-checks.js';
 
@@ -41,6 +42,10 @@ export function parseFiles(lines: string[], warn: Warn): FileStat[] {
   const out: FileStat[] = [];
   let last: FileStat | undefined;
   for (const l of lines) {
+    if (SKIPPED_LINE.test(l)) {
+      last = undefined;
+      continue;
+    }
     const extra = /^\+ (target|error) ?(.*)$/.exec(l);
     if (extra) {
       if (!last?.exists) warn(`files: detail without an existing file: ${l}`);
@@ -67,6 +72,22 @@ export function parseFiles(lines: string[], warn: Warn): FileStat[] {
     }
     out.push(stat);
     last = stat;
+  }
+  return out;
+}
+
+/** `N <fstype> <mount> <path>`: a declared path on a network mount, not touched by the probe. */
+const SKIPPED_LINE = /^N (\S+) (\/\S*) (\/.*)$/;
+
+/** The declared paths the files section skipped because they are on a network mount. */
+export function parseSkippedFiles(lines: string[], warn: Warn): SkippedFile[] {
+  const out: SkippedFile[] = [];
+  for (const l of lines) {
+    const m = SKIPPED_LINE.exec(l);
+    if (!m || out.length >= MAX_ITEMS) continue;
+    const skipped = { path: sanitizeLine(m[3] ?? ''), mount: sanitizeLine(unescapeMount(m[2] ?? '')), fstype: clean(m[1] ?? '') };
+    warn(`files: ${skipped.path} is on the network mount ${skipped.mount} (${skipped.fstype}): not stat'ed or read`);
+    out.push(skipped);
   }
   return out;
 }

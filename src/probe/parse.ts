@@ -1,6 +1,7 @@
 import type { HostProbe, ServiceStatus, VolumeStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseUnknownModules } from './parse-checks.js';
+import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseSkippedFiles, parseUnknownModules } from './parse-checks.js';
+import { parseHeavy } from './parse-heavy.js';
 import { parseReach } from './parse-reach.js';
 import { parseNetMounts, unescapeMount } from './parse-netmounts.js';
 import { parseMailQueue } from './parse-mailqueue.js';
@@ -80,7 +81,11 @@ function parseOrFail(text: string): ParseResult {
     probe.services = sysvServices(get('sysv'), warn);
   }
   // Check sections are printed only when something is declared (fserrors always).
-  if (sections.has('files')) probe.files = parseFiles(get('files'), warn);
+  if (sections.has('files')) {
+    probe.files = parseFiles(get('files'), warn);
+    const skipped = parseSkippedFiles(get('files'), warn);
+    if (skipped.length) probe.filesSkipped = skipped;
+  }
   if (sections.has('configtests')) probe.configTests = parseConfigTests(get('configtests'), warn);
   if (sections.has('modules')) {
     probe.modules = parseModules(get('modules'), warn);
@@ -88,6 +93,13 @@ function parseOrFail(text: string): ParseResult {
     if (unknown.length) probe.modulesUnknown = unknown;
   }
   if (sections.has('databases')) probe.databases = parseDatabases(get('databases'), warn);
+  if (sections.has('heavy')) {
+    // Learned databases come with the heavy checks; a declared one asked this poll wins.
+    const heavy = parseHeavy(get('heavy'), warn);
+    if (heavy.heavy) probe.heavy = heavy.heavy;
+    const learnedDbs = heavy.databases.filter((d) => !probe.databases?.some((x) => x.name === d.name));
+    if (learnedDbs.length) probe.databases = [...(probe.databases ?? []), ...learnedDbs];
+  }
   if (sections.has('reach')) probe.reach = parseReach(get('reach'), warn);
   if (sections.has('fserrors')) probe.fsErrors = parseFsErrors(get('fserrors'), warn);
   if (sections.has('fsstate')) {

@@ -60,7 +60,23 @@ have stat || warn 'stat missing: file modes and owners not reported'
 have sha256sum || warn 'sha256sum missing: file checksums not reported'
 NL='
 '
+# netof PATH: true when PATH is on a network mount (NM, from the mounts section); _nt _nm name it.
+# Such a path is never stat'ed or read: a call on a hung NFS/FUSE mount cannot be ended.
+netof() {
+  [ -n "$NM" ] || return 1
+  _nt=''; _nm=''
+  IFS=$NL
+  for _nx in $NM; do
+    unset IFS
+    _nx=\${_nx#* }
+    case $1 in "\${_nx% *}"|"\${_nx% *}"/*) _nt=\${_nx##* }; _nm=\${_nx% *}; break ;; esac
+    IFS=$NL
+  done
+  unset IFS
+  [ -n "$_nt" ]
+}
 fstat() {
+  if netof "$1"; then printf 'N %s %s %s\\n' "$_nt" "$_nm" "$1"; return; fi
   if [ -L "$1" ]; then
     st=''
     have stat && st=$(stat -c '%a %U %G %s' -- "$1" 2>/dev/null)
@@ -129,25 +145,7 @@ ${modules.map((m) => `mod ${shQuote(normalizeModule(m))} ${shQuote(normalizeModu
 `);
   }
 
-  if (databases.length > 0) {
-    parts.push(`section databases
-if have mysql; then MY=mysql; elif have mariadb; then MY=mariadb; else MY=''; fi
-db() {
-  if [ -z "$MY" ]; then printf 'D error %s\\n| mysql client is not installed\\n' "$1"; return; fi
-  if have timeout; then o=$(timeout ${CHECK_TIMEOUT_SEC} "$MY" --connect-timeout=5 -N -B -e "$2" </dev/null 2>&1); r=$?
-  else o=$("$MY" --connect-timeout=5 -N -B -e "$2" </dev/null 2>&1); r=$?
-  fi
-  if [ "$r" -eq 0 ]; then
-    printf 'D ok %s\\n' "$1"
-    printf '%s\\n' "$o" | while IFS= read -r l; do [ -n "$l" ] && printf '| %s\\n' "$l"; done
-  else
-    printf 'D error %s\\n' "$1"
-    printf '%s\\n' "$o" | last5
-  fi
-}
-${databases.map((n) => `db ${shQuote(n)} ${shQuote(databaseQuery(n))}`).join('\n')}
-`);
-  }
+  if (databases.length > 0) parts.push(`section databases\n${databasesShell(databases)}`);
 
   parts.push(`section fserrors
 set +f
@@ -162,6 +160,30 @@ done
 set -f
 `);
   return { text: parts.join('\n'), dropped };
+}
+
+/**
+ * Shell text querying each database (names already checked: [A-Za-z0-9_]+): `D ok <db>` and its
+ * schema count and tables as "| line"s, or `D error <db>` and the client's last lines. Declared
+ * databases are asked every poll; learned ones with the heavy checks (script-heavy.ts).
+ */
+export function databasesShell(names: readonly string[]): string {
+  return `if have mysql; then MY=mysql; elif have mariadb; then MY=mariadb; else MY=''; fi
+db() {
+  if [ -z "$MY" ]; then printf 'D error %s\\n| mysql client is not installed\\n' "$1"; return; fi
+  if have timeout; then o=$(timeout ${CHECK_TIMEOUT_SEC} "$MY" --connect-timeout=5 -N -B -e "$2" </dev/null 2>&1); r=$?
+  else o=$("$MY" --connect-timeout=5 -N -B -e "$2" </dev/null 2>&1); r=$?
+  fi
+  if [ "$r" -eq 0 ]; then
+    printf 'D ok %s\\n' "$1"
+    printf '%s\\n' "$o" | while IFS= read -r l; do [ -n "$l" ] && printf '| %s\\n' "$l"; done
+  else
+    printf 'D error %s\\n' "$1"
+    printf '%s\\n' "$o" | last5
+  fi
+}
+${names.map((n) => `db ${shQuote(n)} ${shQuote(databaseQuery(n))}`).join('\n')}
+`;
 }
 
 /** Shell function shared by the check sections: keeps the last 5 non-empty lines, each as "| line". */

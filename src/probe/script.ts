@@ -6,6 +6,7 @@ import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-n
 import { mailqueueScript } from './script-mailqueue.js';
 import { logfwdScript, logsendersScript } from './script-logfwd.js';
 import { fsStateScript } from './script-fsstate.js';
+import { DEFAULT_HEAVY_INTERVAL_SEC, heavyScript } from './script-heavy.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -34,6 +35,7 @@ export const SECTIONS = [
   'reach',
   'fserrors',
   'fsstate',
+  'heavy',
   'warnings',
   'end',
 ] as const;
@@ -73,6 +75,12 @@ export function unitNameFor(service: string): string {
   return service + '.service';
 }
 
+/** The heavy checks' cadence (setting heavyCheckIntervalSec) and the accept they belong to. */
+export interface ProbeHeavyOptions {
+  intervalSec?: number;
+  acceptedAt?: string;
+}
+
 /**
  * Builds the one POSIX sh script a poll runs (dash, busybox ash and bash as sh all accept it).
  * Unsafe service names are dropped; the rest reach the script only through shQuote.
@@ -80,14 +88,13 @@ export function unitNameFor(service: string): string {
  * script itself can print a section marker.
  * Declared checks add the files, configtests, modules and databases sections (see script-checks.ts).
  */
-export function buildProbeScript(services: string[], checks: HostChecks = NO_CHECKS, learned?: LearnedState): string {
+export function buildProbeScript(services: string[], checks: HostChecks = NO_CHECKS, learned?: LearnedState, heavy: ProbeHeavyOptions = {}): string {
   // Log files learned at accept are stat'ed like declared perm_files.
   const learnedLogs = (learned?.logs ?? []).map((l) => l.path).filter((p) => !checks.permFiles.includes(p));
-  // Databases found at accept are queried like declared ones.
-  const learnedDbs = (learned?.databases ?? []).filter((n) => !checks.databases.some((d) => d.name === n)).map((name) => ({ engine: 'mysql' as const, name }));
-  const extra = checksScript(
-    learnedLogs.length + learnedDbs.length ? { ...checks, permFiles: [...checks.permFiles, ...learnedLogs], databases: [...checks.databases, ...learnedDbs] } : checks,
-  );
+  // Databases found at accept are queried like declared ones, on the heavy checks' cadence.
+  const learnedDbs = (learned?.databases ?? []).filter((n) => !checks.databases.some((d) => d.name === n) && /^[A-Za-z0-9_]{1,64}$/.test(n));
+  const extra = checksScript(learnedLogs.length ? { ...checks, permFiles: [...checks.permFiles, ...learnedLogs] } : checks);
+  const heavyText = heavyScript({ intervalSec: heavy.intervalSec ?? DEFAULT_HEAVY_INTERVAL_SEC, databases: learnedDbs, acceptedAt: heavy.acceptedAt });
   // Units running at accept are asked of systemctl show with the expected ones (learned-service-down);
   // their listening sockets and the declared health checks are the reach section.
   const learnedUnits = (learned?.units ?? []).filter((u) => LEARNED_UNIT_IN_SCRIPT.test(u)).slice(0, 200).map(shQuote).join(' ');
@@ -142,6 +149,8 @@ put "hostname=$h"
 # The clock-skew detector needs the host's own clock: date is the one exec kept for it.
 e=$(date +%s 2>/dev/null) || { e=''; warn 'date +%s failed'; }
 printf 'epoch=%s\\n' "$e"
+# NOW keeps it for later sections (check helpers reuse e).
+NOW=$e
 put "kernel=$KREL"
 c=''
 if read -r on </sys/devices/system/cpu/online 2>/dev/null && [ -n "$on" ]; then
@@ -278,6 +287,7 @@ ${extra.text}
 ${reachScript(reach.checks)}
 section fsstate
 ${fsStateScript({ kernelLog: true })}
+${heavyText}
 section warnings
 [ -z "$W" ] || put "\${W%"$NL"}"
 section end

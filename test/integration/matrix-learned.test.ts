@@ -142,7 +142,7 @@ test('file-perms, learned: rm /var/log/syslog under a running rsyslog is critica
 
 const FOUND_DB = 'remlite_found';
 
-test('db-tables-missing, learned: DROP TABLE in a database nobody declared (found at accept) is critical in the first poll; db.restore brings the table and its rows back', { skip }, async () => {
+test('db-tables-missing, learned: DROP TABLE in a database nobody declared (found at accept) is critical in the first poll whose table lists were read after it (heavy checks); db.restore brings the table and its rows back', { skip }, async () => {
   try {
     await h.sh(DB, `mysql -e 'DROP DATABASE IF EXISTS ${FOUND_DB}; CREATE DATABASE ${FOUND_DB};
       CREATE TABLE ${FOUND_DB}.pages (id INT PRIMARY KEY, title VARCHAR(40));
@@ -150,19 +150,19 @@ test('db-tables-missing, learned: DROP TABLE in a database nobody declared (foun
       INSERT INTO ${FOUND_DB}.pages VALUES (1, "home"), (2, "about");'`);
     const at = Date.now();
     await h.core.intents.acceptBaseline({ machineId: DB });
-    const clean = await h.firstPollAfter(DB, at);
+    const clean = await h.firstHeavyPollAfter(DB, at);
     assert.deepEqual(ownFindings(clean.findings).map((f) => f.summary), [], `clean after the accept: ${h.core.store.getState().notice?.text ?? ''}`);
     assert.ok(!h.machine(DB).checks?.databases.some((d) => d.name === FOUND_DB), 'not declared');
 
     const t = await h.inject(DB, `mysql -e 'DROP TABLE ${FOUND_DB}.pages'`);
-    const seen = await h.firstPollAfter(DB, t);
+    const seen = await h.firstHeavyPollAfter(DB, t);
     const f = findingOf(seen, 'db-tables-missing', FOUND_DB);
     assert.equal(f.severity, 'critical');
     assert.match(f.summary, /1 table\(s\) missing from remlite_found/);
     assert.deepEqual(f.repairs.map((r) => r.action), ['db.restore', 'db.rollback']);
 
     const fixed = await h.repairWith(f);
-    assertCleared(await h.firstPollAfter(DB, fixed.doneAt), 'db-tables-missing', FOUND_DB);
+    assertCleared(await h.firstHeavyPollAfter(DB, fixed.doneAt), 'db-tables-missing', FOUND_DB);
     assert.equal((await h.sh(DB, `mysql -N -B -e 'SELECT title FROM ${FOUND_DB}.pages ORDER BY id'`)).trim(), 'home\nabout');
   } finally {
     await h.sh(DB, `mysql -e 'DROP DATABASE IF EXISTS ${FOUND_DB}'`);

@@ -32,6 +32,8 @@ export const PRESENT_MODULE = 'overlay';
 export const DATABASE = 'remlite_app';
 
 export const POLL_MS = 1000;
+/** The heavy checks (package verify, learned database tables) run at most this often on each host. */
+export const HEAVY_SEC = 2;
 
 /** Why the matrix tests cannot run here, or false. */
 export function matrixSkip(): string | false {
@@ -78,6 +80,8 @@ export interface MatrixHarness {
   inject(host: string, cmd: string): Promise<number>;
   /** The first poll of the host that started at or after `t`, once the console applied it. */
   firstPollAfter(host: string, t: number, c?: RemliteConsole): Promise<Observed>;
+  /** The first poll whose heavy checks (package verify, learned database tables) also ran at or after `t`. */
+  firstHeavyPollAfter(host: string, t: number, c?: RemliteConsole): Promise<Observed>;
   /** Plans the finding's repair (its first one, or the one named) through the intents and runs it. */
   repairWith(finding: Finding, action?: string, c?: RemliteConsole): Promise<Repaired>;
   /** Another console over given machines (copies of lab hosts with other declarations), polling; closed by close(). */
@@ -87,7 +91,8 @@ export interface MatrixHarness {
 
 const q = shQuote;
 
-async function shIn(host: string, cmd: string): Promise<string> {
+/** Runs a command inside a lab host and asserts it succeeded; its stdout. */
+export async function shIn(host: string, cmd: string): Promise<string> {
   const r = await labExec(host, cmd);
   assert.equal(r.code, 0, `${host}: ${cmd}\nexit ${r.code}\n${r.stderr}`);
   return r.stdout;
@@ -154,13 +159,14 @@ function newConsole(machines: Machine[], stateDir: string): RemliteConsole {
     slowThresholdMs: 5000,
     maxConcurrent: 8,
     logScrollback: 100,
+    heavyCheckIntervalSec: HEAVY_SEC,
   });
 }
 
 /** A safety net against hangs (a poller that stopped), not a speed assertion. */
 const OBSERVE_LIMIT_MS = 60_000;
 
-function observe(c: RemliteConsole, host: string, t: number): Promise<Observed> {
+function observe(c: RemliteConsole, host: string, t: number, heavy = false): Promise<Observed> {
   return new Promise((resolve, reject) => {
     let unsubscribe: (() => void) | undefined;
     const timer = setTimeout(() => {
@@ -171,6 +177,7 @@ function observe(c: RemliteConsole, host: string, t: number): Promise<Observed> 
     const check = (): boolean => {
       const h = c.store.getState().hosts[host];
       if (!h?.last || h.last.at < t) return false;
+      if (heavy && (h.last.probe?.heavy?.atMs ?? 0) < t) return false;
       clearTimeout(timer);
       resolve({ poll: h.last, findings: h.findings, severity: h.severity });
       return true;
@@ -223,6 +230,7 @@ export async function startMatrixHarness(): Promise<MatrixHarness> {
       return Date.now();
     },
     firstPollAfter: (host, t, c = core) => observe(c, host, t),
+    firstHeavyPollAfter: (host, t, c = core) => observe(c, host, t, true),
     async repairWith(finding, action, c = core) {
       const ref = action ? finding.repairs.find((r) => r.action === action) : finding.repairs[0];
       assert.ok(ref, `finding "${finding.summary}" offers ${action ?? 'a repair'}: ${finding.repairs.map((r) => r.action).join(', ') || 'none'}`);

@@ -97,3 +97,20 @@ test('the settings path computed without conf is the one conf itself uses', () =
     else process.env['XDG_CONFIG_HOME'] = saved;
   }
 });
+
+test('heavyCheckIntervalSec: 300 s by default, 0 (every poll) and a day accepted, negative or over a day refused (file moved aside)', () => {
+  const dir = tmp();
+  const s = openSettings({ env: { REMLITE_CONFIG_DIR: dir } });
+  assert.equal(s.get('heavyCheckIntervalSec'), 300);
+  for (const ok of [0, 86_400]) {
+    writeFileSync(s.path, JSON.stringify({ heavyCheckIntervalSec: ok }));
+    assert.equal(openSettings({ env: { REMLITE_CONFIG_DIR: dir } }).get('heavyCheckIntervalSec'), ok);
+  }
+  for (const bad of [-1, 86_401, 2.5]) {
+    writeFileSync(s.path, JSON.stringify({ heavyCheckIntervalSec: bad }));
+    const reopened = openSettings({ env: { REMLITE_CONFIG_DIR: dir } });
+    assert.equal(reopened.warnings.length, 1, String(bad));
+    assert.match(reopened.warnings[0] ?? '', /heavyCheckIntervalSec/);
+    assert.equal(reopened.get('heavyCheckIntervalSec'), 300);
+  }
+});
