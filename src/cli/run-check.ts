@@ -14,9 +14,9 @@ export async function runCheck(startup: Startup, select: { pools: string[]; host
     return NAGIOS.UNKNOWN;
   }
   const state = await probeOnce(startup, wanted);
-  // Metrics providers (Prometheus) are where these hosts' state comes from: one that failed leaves it unknown.
+  // Metrics providers (Prometheus, and Alertmanager for their alerts) are where these hosts' state comes from: one that failed leaves it unknown.
   const failed = Object.entries(state.providers)
-    .filter(([name, p]) => !p.ok && name.startsWith('prometheus'))
+    .filter(([name, p]) => !p.ok && (name.startsWith('prometheus') || name.startsWith('alertmanager:')))
     .map(([name, p]) => ({ name, ...(p.message ? { message: p.message } : {}) }));
   const { code, text } = checkReport(state, failed);
   process.stdout.write(text);
