@@ -46,6 +46,8 @@ export interface ConsoleOptions {
   userActions?: readonly UserAction[];
   /** disk.cleanup deletes only files older than this many days (default 7). */
   cleanupMinAgeDays?: number;
+  /** A log host's sender silent this long is a finding (default DEFAULT_THRESHOLDS.logSilentAfterSec). */
+  logSilentAfterSec?: number;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -87,10 +89,11 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     if (warning) store.getState().notify(warning, 'warning');
   });
   for (const id of store.getState().order) baselineCache.get(id);
+  const thresholds = opts.logSilentAfterSec === undefined ? DEFAULT_THRESHOLDS : { ...DEFAULT_THRESHOLDS, logSilentAfterSec: opts.logSilentAfterSec };
   const poller = new Poller(
     store,
     hostExec,
-    (machine, poll, now, extra) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS, baseline: extra.baseline, history: extra.history }),
+    (machine, poll, now, extra) => detectAll({ machine, poll, now, thresholds, baseline: extra.baseline, history: extra.history }),
     {
       intervalMs: opts.pollIntervalMs,
       timeoutMs: opts.probeTimeoutMs,

@@ -101,6 +101,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       maxConcurrent: settings.maxConcurrent,
       logScrollback: settings.logScrollback,
       cleanupMinAgeDays: settings.cleanupMinAgeDays,
+      logSilentAfterSec: settings.logSilentAfterSec,
       ...(cloud ? { cloud } : {}),
       ...(metrics ? { metrics } : {}),
       userActions: userActions.actions,

@@ -8,6 +8,7 @@ import { detectMemoryPressure } from './memory-pressure.js';
 import { detectNetmountUnavailable } from './netmount-unavailable.js';
 import { detectMailQueueBacklog } from './mail-queue-backlog.js';
 import { detectRemoteLoggingBroken } from './remote-logging-broken.js';
+import { detectLogSenderSilent } from './log-sender-silent.js';
 import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
@@ -159,6 +160,15 @@ export const CHECKS: readonly CheckEntry[] = [
     severities: ['warning', 'critical'],
     repairs: ['service.restart'],
     detect: detectRemoteLoggingBroken,
+  },
+  {
+    id: 'logs.sender-silent',
+    class: 'remote-logging-broken',
+    description: 'On the log host: a sender that was sending at accept went silent',
+    how: "per-sender file /var/log/remote/NAME.log not written for logSilentAfterSec (7200 s), by the log host's clock",
+    severities: ['warning', 'critical'],
+    repairs: ['service.restart'],
+    detect: detectLogSenderSilent,
   },
   {
     id: 'host.load',

@@ -116,6 +116,8 @@ export interface LearnedState {
   logs?: LearnedLog[];
   /** Non-system schemas of a local MariaDB/MySQL at accept (their tables and dump are in `databases`). */
   databases?: string[];
+  /** On a log host: the senders whose per-sender file (/var/log/remote/NAME.log) was written in the hour before accept. */
+  logSenders?: string[];
   /** Why something could not be learned (no ss, no systemd...). */
   notes?: string[];
 }

@@ -31,6 +31,8 @@ export interface Settings {
   auditMaxBytes: number;
   /** Rotated audit logs kept (`audit.log.1` … `audit.log.N`); the oldest beyond is deleted. */
   auditKeepFiles: number;
+  /** On a log host, a sender learned at accept whose file was not written for this many seconds is silent. */
+  logSilentAfterSec: number;
 }
 
 export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'prometheus' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
@@ -44,6 +46,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' 
   cleanupMinAgeDays: 7,
   auditMaxBytes: 50 * 1024 * 1024,
   auditKeepFiles: 5,
+  logSilentAfterSec: 7200,
 });
 
 const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
@@ -139,6 +142,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   prometheus: PROMETHEUS_SCHEMA,
   auditMaxBytes: int(64 * 1024, 64 * 1024 ** 3, SETTINGS_DEFAULTS.auditMaxBytes),
   auditKeepFiles: int(1, 1000, SETTINGS_DEFAULTS.auditKeepFiles),
+  logSilentAfterSec: int(1, 30 * 86_400, SETTINGS_DEFAULTS.logSilentAfterSec),
 };
 
 /** JSON.parse that also refuses a file that is valid JSON but not an object (conf would merge it). */
