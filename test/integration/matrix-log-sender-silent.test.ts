@@ -77,15 +77,13 @@ test('remote-logging-broken, log host data: lab-web2 sending at accept, its forw
   assert.ok(learned.includes(SILENT) && talkers().every((t) => learned.includes(t)), `the senders learned at accept: ${learned.join(', ')}`);
 
   await sh(SILENT, 'systemctl stop syslog.socket rsyslog.service');
-  const [f] = await waitFor(`${LOG} to name the silent sender`, () => {
-    const list = silentOnLogHost();
-    return list.length > 0 && list;
-  }, 120_000);
-  assert.equal(f!.subject, `sender ${SILENT}`);
-  assert.equal(f!.severity, 'warning');
-  assert.match(f!.summary, new RegExp(`^no logs from ${SILENT} for over ${SILENT_AFTER_SEC}s \\(last message `));
-  assert.ok(f!.evidence.some((e) => e.includes('logSilentAfterSec')), f!.evidence.join(' | '));
-  assert.deepEqual(silentOnLogHost().map((x) => x.subject), [`sender ${SILENT}`], 'the senders that still log are not named');
+  const f = await waitFor(`${LOG} to name the silent sender`, () => silentOnLogHost().find((x) => x.subject === `sender ${SILENT}`), 120_000);
+  assert.equal(f.severity, 'warning');
+  assert.match(f.summary, new RegExp(`^no logs from ${SILENT} for over ${SILENT_AFTER_SEC}s \\(last message `));
+  assert.ok(f.evidence.some((e) => e.includes('logSilentAfterSec')), f.evidence.join(' | '));
+  // (Files the log host wrote at boot for odd sender names, e.g. "localhost", may be named too: they were written in the hour before accept.)
+  const named = silentOnLogHost().map((x) => x.subject);
+  assert.deepEqual(talkers().filter((t) => named.includes(`sender ${t}`)), [], `the senders that still log are not named: ${named.join(', ')}`);
 
   const cause = await waitFor(`${SILENT}'s row to show the likely cause`, () => derivedOf(SILENT).find((x) => x.class === CLASS && x.subject === `silent at ${LOG}`));
   assert.match(cause.summary, new RegExp(`^likely cause: ${LOG} gets no logs from this host`));
@@ -98,6 +96,6 @@ test('remote-logging-broken, log host data: lab-web2 sending at accept, its forw
   assert.equal(run.state, 'succeeded', `${run.result?.error ?? ''} ${run.result?.outputTail ?? ''}`);
   // The first message after a reconnect can be lost (written into the connection the log host had closed): it keeps talking.
   await sh(SILENT, CHATTER);
-  await waitFor(`${LOG} to hear from ${SILENT} again`, () => silentOnLogHost().length === 0, 120_000);
+  await waitFor(`${LOG} to hear from ${SILENT} again`, () => !silentOnLogHost().some((x) => x.subject === `sender ${SILENT}`), 120_000);
   await waitFor(`${SILENT}'s row cleared`, () => !derivedOf(SILENT).some((x) => x.class === CLASS));
 });
