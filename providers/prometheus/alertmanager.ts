@@ -49,6 +49,15 @@ export function alertsByHost(raw: readonly RawAlert[], hostLabel: string, source
   return out;
 }
 
+/**
+ * The last good alerts of an Alertmanager that now fails, kept on their hosts but marked stale as of
+ * the time of that answer: they clear only when a good answer says so. Pure.
+ */
+export function markStale(byHost: ReadonlyMap<string, readonly HostAlert[]>, lastGoodAt: number): Map<string, HostAlert[]> {
+  const since = new Date(lastGoodAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return new Map([...byHost].map(([host, list]) => [host, list.map((a) => ({ ...a, staleSince: since }))]));
+}
+
 /** GET /api/v2/alerts of the active alerts only: silenced and inhibited ones are left out by Alertmanager itself. */
 export function fetchActiveAlerts(target: QueryTarget): Promise<RawAlert[]> {
   const url = new URL(target.url + '/api/v2/alerts?active=true&silenced=false&inhibited=false&unprocessed=false');

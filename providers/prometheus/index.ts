@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CloudActionOutcome, HostAlert, Machine, MetricsProvider, MetricsSnapshot, PollResult, ProviderHealth } from '../../src/model/index.js';
 import { postSilence, silenceBody, validateSilence } from './silence.js';
-import { alertsByHost, fetchActiveAlerts } from './alertmanager.js';
+import { alertsByHost, fetchActiveAlerts, markStale } from './alertmanager.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { systemEnv, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
@@ -23,7 +23,8 @@ export const partName = (url: string) => `prometheus:${new URL(url).host}${new U
 export class PrometheusProvider implements MetricsProvider {
   readonly name = 'prometheus';
   private lastGood = new Map<string, Machine[]>();
-  private lastAlerts = new Map<string, Map<string, HostAlert[]>>();
+  /** Per Alertmanager URL: its last good answer (alerts by host) and when it came. */
+  private lastAlerts = new Map<string, { at: number; byHost: Map<string, HostAlert[]> }>();
 
   constructor(
     readonly config: PrometheusConfig,
@@ -88,24 +89,30 @@ export class PrometheusProvider implements MetricsProvider {
     return { machines, polls, parts };
   }
 
-  /** Active alerts of every Alertmanager, by host; one that fails is a failed part and its last good alerts are kept. */
+  /**
+   * Active alerts of every Alertmanager, by host. One that fails is a failed part; its last good
+   * alerts stay on their hosts marked stale (as of that answer) until a good answer replaces them.
+   */
   private async refreshAlerts(parts: Record<string, ProviderHealth>): Promise<Map<string, HostAlert[]>> {
-    const merged = new Map<string, HostAlert[]>();
-    await Promise.all(
+    const answered = await Promise.all(
       this.config.alertmanagerUrls.map(async (url) => {
         const key = `alertmanager:${new URL(url).host}`;
         try {
           const target: QueryTarget = { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
           const byHost = alertsByHost(await fetchActiveAlerts(target), this.config.labels.name, new URL(url).host);
-          this.lastAlerts.set(url, byHost);
+          this.lastAlerts.set(url, { at: Date.now(), byHost });
           parts[key] = { ok: true, machines: byHost.size };
+          return byHost;
         } catch (err) {
           const kept = this.lastAlerts.get(url);
-          parts[key] = { ok: false, message: sanitizeLine((err as Error).message).slice(0, 300) + (kept ? ' (showing the last alerts seen)' : ''), machines: kept?.size ?? 0 };
+          const since = kept ? ` (showing its alerts of ${new Date(kept.at).toISOString().replace(/\.\d{3}Z$/, 'Z')}, marked stale)` : '';
+          parts[key] = { ok: false, message: sanitizeLine((err as Error).message).slice(0, 300) + since, machines: kept?.byHost.size ?? 0 };
+          return kept ? markStale(kept.byHost, kept.at) : new Map<string, HostAlert[]>();
         }
       }),
     );
-    for (const url of this.config.alertmanagerUrls) for (const [host, list] of this.lastAlerts.get(url) ?? []) merged.set(host, [...(merged.get(host) ?? []), ...list]);
+    const merged = new Map<string, HostAlert[]>();
+    for (const byHost of answered) for (const [host, list] of byHost) merged.set(host, [...(merged.get(host) ?? []), ...list]);
     return merged;
   }
 

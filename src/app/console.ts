@@ -56,6 +56,8 @@ export interface ConsoleOptions {
   trendMinutes?: number;
   /** Seconds between two runs of the heavy checks (package verify, learned table lists) per host (default 300; 0 = every poll). */
   heavyCheckIntervalSec?: number;
+  /** A log host's sender silent this long is a finding (default DEFAULT_THRESHOLDS.logSilentAfterSec). */
+  logSilentAfterSec?: number;
 }
 
 /** The core, wired: store, SSH pool, poller, action runner, log follower and the intents views use. */
@@ -102,6 +104,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
     if (warning) store.getState().notify(warning, 'warning');
   });
   for (const id of store.getState().order) baselineCache.get(id);
+  const thresholds = opts.logSilentAfterSec === undefined ? DEFAULT_THRESHOLDS : { ...DEFAULT_THRESHOLDS, logSilentAfterSec: opts.logSilentAfterSec };
   const poller = new Poller(
     store,
     hostExec,
@@ -110,7 +113,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
         machine,
         poll,
         now,
-        thresholds: DEFAULT_THRESHOLDS,
+        thresholds,
         baseline: extra.baseline,
         history: extra.history,
         fillRate: (mount) => estimateFillRate(trends.volume(machine.id, mount, now)),

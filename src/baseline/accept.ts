@@ -96,6 +96,7 @@ export async function acceptHost(deps: AcceptDeps, machine: Machine): Promise<Ac
     if (learned.sockets.length) captured.push(`listening: ${learned.sockets.map((k) => `${k.unit} ${k.address}:${k.port}/${k.protocol}`).join(', ')}`);
     if (learned.databases?.length) captured.push(`databases found: ${learned.databases.join(' ')}`);
     if (learned.logs?.length) captured.push(`log files: ${learned.logs.map((l) => `${l.unit} ${l.path}`).join(', ')}`);
+    if (learned.logSenders?.length) captured.push(`log senders: ${learned.logSenders.join(' ')}`);
   }
 
   await deps.baselines.save(baseline);

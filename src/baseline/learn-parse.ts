@@ -3,7 +3,8 @@ import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { parseFsState } from '../probe/parse-fsstate.js';
 import { parseConffileLines } from '../util/pkgverify-parse.js';
-import { MAX_LEARNED_DATABASES, MAX_LEARNED_LOGS, MAX_LEARNED_SOCKETS, MAX_LEARNED_TABLES, MAX_LEARNED_UNITS, SYSTEM_SCHEMAS } from './learn-script.js';
+import { senderOfPath } from '../util/log-senders.js';
+import { MAX_LEARNED_DATABASES, MAX_LEARNED_LOGS, MAX_LEARNED_SENDERS, MAX_LEARNED_SOCKETS, MAX_LEARNED_TABLES, MAX_LEARNED_UNITS, SENDING_AT_ACCEPT_SEC, SYSTEM_SCHEMAS } from './learn-script.js';
 
 /** Database and table names remlite passes on (the same rule as declared databases). */
 const SAFE_NAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -80,6 +81,8 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
   const logStats: NonNullable<LearnedCapture['logStats']> = {};
   const tables = new Map<string, string[]>();
   const notes: string[] = [];
+  const senderWrites = new Map<string, number>();
+  let hostNowSec: number | undefined;
   let block = new Map<string, string>();
   const endBlock = (): void => {
     const id = block.get('Id') ?? '';
@@ -169,6 +172,17 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
       if (list && SAFE_NAME.test(t[2] ?? '') && list.length < MAX_LEARNED_TABLES && !list.includes(t[2] ?? '')) list.push(t[2] ?? '');
       continue;
     }
+    const n = /^N (\d{1,12})$/.exec(line);
+    if (n) {
+      hostNowSec = Number(n[1]);
+      continue;
+    }
+    const r = /^R (\d{1,12}) (\/.*)$/.exec(line);
+    if (r) {
+      const sender = senderOfPath(r[2] ?? '');
+      if (sender && senderWrites.size < MAX_LEARNED_SENDERS) senderWrites.set(sender, Number(r[1]));
+      continue;
+    }
     if (line.startsWith('X ') && notes.length < 10) notes.push(sanitizeLine(line.slice(2)).slice(0, 200));
   }
   endBlock();
@@ -209,6 +223,9 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
     learned.conffiles = pkg.conffiles.map((c) => c.path);
     learned.conffilesSource = pkg.packageManager;
   }
+  // Senders that were sending at accept, by the log host's own clock.
+  const sending = [...senderWrites].filter(([, at]) => hostNowSec !== undefined && hostNowSec - at <= SENDING_AT_ACCEPT_SEC).map(([name]) => name);
+  if (sending.length) learned.logSenders = sending.sort();
   if (notes.length) learned.notes = notes;
   return learned;
 }

@@ -1,5 +1,6 @@
 import { fsStateScript } from '../probe/script-fsstate.js';
 import { PKGVERIFY_FUNCTION } from '../util/pkgverify-script.js';
+import { REMOTE_LOG_DIR } from '../util/log-senders.js';
 
 /** Most running units and listening sockets an accept records (a host may list thousands: a lie or a mess). */
 export const MAX_LEARNED_UNITS = 200;
@@ -9,6 +10,9 @@ export const MAX_LEARNED_LOGS = 64;
 /** Most databases and tables per database learned from a local MariaDB/MySQL. */
 export const MAX_LEARNED_DATABASES = 20;
 export const MAX_LEARNED_TABLES = 1000;
+export const MAX_LEARNED_SENDERS = 500;
+/** A sender counts as sending at accept when its file was written this recently before it. */
+export const SENDING_AT_ACCEPT_SEC = 3600;
 /** Schemas of the server itself, never learned. */
 export const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'];
 /** Seconds the accept waits for a HEAD / answer when it tells HTTP ports from the others. */
@@ -134,6 +138,11 @@ done | sort -u | head -n ${MAX_LEARNED_LOGS} | while IFS= read -r l; do
   p=\${l#F * }
   [ -f "$p" ] && [ ! -L "$p" ] && stat -c 'G %a %U %G %n' -- "$p" 2>/dev/null
 done
+# A log host's senders: the last write of each per-sender file, and the host's clock to compare with.
+if [ -d ${REMOTE_LOG_DIR} ]; then
+  echo "N $(date +%s)"
+  stat -c 'R %Y %n' -- ${REMOTE_LOG_DIR}/*.log </dev/null 2>/dev/null | head -n ${MAX_LEARNED_SENDERS}
+fi
 # Databases of a local MariaDB/MySQL that runs, over its socket (root may log in there).
 if command -v mysql >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 && { systemctl is-active --quiet mariadb 2>/dev/null || systemctl is-active --quiet mysql 2>/dev/null; }; then
   q="SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN (${SYSTEM_SCHEMAS.map((x) => `'${x}'`).join(',')}) ORDER BY 1"

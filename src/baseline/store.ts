@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { senderOfPath } from '../util/log-senders.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { BaselineDatabase, BaselineFile, HostBaseline } from '../model/index.js';
@@ -85,6 +86,7 @@ function learnedProblem(v: unknown): string | undefined {
     isRecord(l) && typeof l['unit'] === 'string' && LEARNED_UNIT_NAME.test(l['unit']) && typeof l['path'] === 'string' && l['path'].startsWith('/var/log/') && !/[\x00-\x1f\x7f]|(^|\/)\.\.(\/|$)/.test(l['path']);
   if (v['logs'] !== undefined && (!Array.isArray(v['logs']) || !v['logs'].every(logOk))) return '"learned.logs" is not a list of log files';
   if (v['databases'] !== undefined && (!Array.isArray(v['databases']) || !v['databases'].every((d) => typeof d === 'string' && SAFE_DATABASE.test(d)))) return '"learned.databases" is not a list of database names';
+  if (v['logSenders'] !== undefined && (!Array.isArray(v['logSenders']) || !v['logSenders'].every((s) => typeof s === 'string' && senderOfPath(`/d/${s}.log`) === s))) return '"learned.logSenders" is not a list of sender names';
   return undefined;
 }
 

@@ -117,6 +117,7 @@ export async function loadStartup(args: CliArgs): Promise<Startup> {
       cleanupMinAgeDays: settings.cleanupMinAgeDays,
       trendMinutes: settings.trendMinutes,
       heavyCheckIntervalSec: settings.heavyCheckIntervalSec,
+      logSilentAfterSec: settings.logSilentAfterSec,
       ...(cloud ? { cloud } : {}),
       ...(metrics ? { metrics } : {}),
       userActions: userActions.actions,

@@ -8,6 +8,7 @@ import { detectMemoryPressure } from './memory-pressure.js';
 import { detectNetmountUnavailable } from './netmount-unavailable.js';
 import { detectMailQueueBacklog } from './mail-queue-backlog.js';
 import { detectRemoteLoggingBroken } from './remote-logging-broken.js';
+import { detectLogSenderSilent } from './log-sender-silent.js';
 import { detectProbeUnreadable } from './probe-unreadable.js';
 import { detectServiceDown } from './service-down.js';
 import { detectServiceMissing } from './service-missing.js';
@@ -156,10 +157,10 @@ export const CHECKS: readonly CheckEntry[] = [
     id: 'logs.forwarding',
     class: 'remote-logging-broken',
     description: "A host's logs do not reach the log host (forwarder or listener down)",
-    how: 'rsyslog TCP forward target without an ESTAB connection (ss -tanp)',
+    how: 'TCP forward without ESTAB (ss -tanp); log host: sender silent logSilentAfterSec',
     severities: ['warning', 'critical'],
     repairs: ['service.restart'],
-    detect: detectRemoteLoggingBroken,
+    detect: (ctx) => [...detectRemoteLoggingBroken(ctx), ...detectLogSenderSilent(ctx)],
   },
   {
     id: 'host.load',

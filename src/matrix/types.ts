@@ -25,6 +25,8 @@ export interface Thresholds {
   /** Messages in the postfix queue at which the backlog warns / is critical. */
   mailQueueWarn: number;
   mailQueueCrit: number;
+  /** On a log host, a sender learned at accept whose file has not been written for this long is silent (setting logSilentAfterSec). */
+  logSilentAfterSec: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -43,6 +45,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   sustainPolls: 3,
   mailQueueWarn: 100,
   mailQueueCrit: 1000,
+  // Two hours: a quiet Debian host still logs its hourly cron run, so one missed hour is not enough.
+  logSilentAfterSec: 7200,
 };
 
 export interface DetectContext {

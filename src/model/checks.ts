@@ -138,6 +138,8 @@ export interface LearnedState {
   conffiles?: string[];
   /** The package manager that verified them. */
   conffilesSource?: 'dpkg' | 'rpm' | 'none';
+  /** On a log host: the senders whose per-sender file (/var/log/remote/NAME.log) was written in the hour before accept. */
+  logSenders?: string[];
   /** Why something could not be learned (no ss, no systemd...). */
   notes?: string[];
 }

@@ -46,6 +46,8 @@ export interface HostAlert {
   hostLabel: string;
   /** The Alertmanager it came from. */
   source: string;
+  /** Set while that Alertmanager fails: ISO time of its last good answer, which this alert is from. */
+  staleSince?: string;
 }
 
 /** A network filesystem (NFS, CIFS, sshfs...) as the probe's detached check found it. */

@@ -37,6 +37,8 @@ export interface Settings {
   notify: NotifyMode;
   /** How far back each host's trends (sparklines, disk fill rate) reach, in minutes. */
   trendMinutes: number;
+  /** On a log host, a sender learned at accept whose file was not written for this many seconds is silent. */
+  logSilentAfterSec: number;
 }
 
 export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' | 'prometheus' | 'ansibleInventories' | 'ansiblePoolGroups'>> = Object.freeze({
@@ -53,6 +55,7 @@ export const SETTINGS_DEFAULTS: Readonly<Omit<Settings, 'inventoryPath' | 'ec2' 
   auditKeepFiles: 5,
   notify: 'off',
   trendMinutes: 60,
+  logSilentAfterSec: 7200,
 });
 
 const int = (minimum: number, maximum: number, def: number) => ({ type: 'integer', minimum, maximum, default: def }) as const;
@@ -153,6 +156,7 @@ export const SETTINGS_SCHEMA: Schema<Settings> = {
   auditKeepFiles: int(1, 1000, SETTINGS_DEFAULTS.auditKeepFiles),
   notify: { enum: [...NOTIFY_MODES], default: SETTINGS_DEFAULTS.notify },
   trendMinutes: int(1, 1440, SETTINGS_DEFAULTS.trendMinutes),
+  logSilentAfterSec: int(1, 30 * 86_400, SETTINGS_DEFAULTS.logSilentAfterSec),
 };
 
 /** JSON.parse that also refuses a file that is valid JSON but not an object (conf would merge it). */

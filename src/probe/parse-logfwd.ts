@@ -1,4 +1,5 @@
 import type { LogForwardTarget, LogSender } from '../model/index.js';
+import { senderOfPath } from '../util/log-senders.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** The logsenders section: `EPOCH DIR/NAME.log` per sender file on a log host. */
@@ -6,12 +7,13 @@ export function parseLogSenders(lines: string[], warn: (w: string) => void): Log
   const out: LogSender[] = [];
   for (const line of lines) {
     if (!line.trim()) continue;
-    const m = /^(\d{1,12}) \/[^\0]*\/([A-Za-z0-9_.-]{1,253})\.log$/.exec(line);
-    if (!m?.[1] || !m[2]) {
+    const m = /^(\d{1,12}) (\/.*)$/.exec(line);
+    const sender = m?.[2] ? senderOfPath(m[2]) : undefined;
+    if (!m?.[1] || !sender) {
       warn(`logsenders: unexpected line: ${line}`);
       continue;
     }
-    out.push({ sender: m[2], lastSeenMs: Number(m[1]) * 1000 });
+    out.push({ sender, lastSeenMs: Number(m[1]) * 1000 });
   }
   return out;
 }

@@ -3,8 +3,7 @@
 // where ss can tell it (root): hosts sharing one network namespace see each other's sockets, so the
 // parser counts only rows naming a process when the probe runs as root.
 
-/** Where a log host keeps one file per sender (the common rsyslog layout, the lab's too). */
-export const REMOTE_LOG_DIR = '/var/log/remote';
+import { REMOTE_LOG_DIR } from '../util/log-senders.js';
 
 /** The logsenders section: last write of each sender's file on a log host (one stat exec). */
 export function logsendersScript(): string {

@@ -2,7 +2,8 @@
 // REAL node_exporter (Debian packages): firing shows, a silence hides it, resolving clears it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALERTMANAGER_BIN, httpJson, prometheusConfig, prometheusUnavailableReason, promQuery, startAlertmanager, startNodeExporter, startPrometheus, waitUntil, type Daemon } from '../support/prometheus-stack.js';
@@ -15,6 +16,7 @@ const skip = prometheusUnavailableReason() ?? (existsSync(ALERTMANAGER_BIN) ? fa
 const HOST = 'am-host';
 const daemons: Daemon[] = [];
 let am: Daemon | undefined;
+let prom: Daemon | undefined;
 let core: RemliteConsole | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'remlite-am-'));
 
@@ -22,12 +24,13 @@ before(async () => {
   if (skip) return;
   const exporter = await startNodeExporter();
   daemons.push(exporter);
-  const prom = await startPrometheus(prometheusConfig('node', [{ target: `${exporter.address}:${exporter.port}`, labels: { host: HOST, pool: 'backup' } }], 1));
-  daemons.push(prom);
+  const p = await startPrometheus(prometheusConfig('node', [{ target: `${exporter.address}:${exporter.port}`, labels: { host: HOST, pool: 'backup' } }], 1));
+  prom = p;
+  daemons.push(p);
   am = await startAlertmanager();
   daemons.push(am);
-  await waitUntil('Prometheus scraping the exporter', async () => (await promQuery(prom.url, 'up{job="node"} == 1').catch(() => [])).length === 1);
-  const cfg = resolvePrometheusConfig({ labels: { name: 'host' }, refreshSec: 1 }, [prom.url], { home: dir }, [am.url])!;
+  await waitUntil('Prometheus scraping the exporter', async () => (await promQuery(p.url, 'up{job="node"} == 1').catch(() => [])).length === 1);
+  const cfg = resolvePrometheusConfig({ labels: { name: 'host' }, refreshSec: 1 }, [p.url], { home: dir }, [am.url])!;
   core = createConsole({
     machines: [],
     auditPath: join(dir, 'audit.log'),
@@ -51,10 +54,10 @@ after(async () => {
 
 const alertFindings = () => core!.store.getState().hosts[HOST]?.findings.filter((f) => f.class === 'alert-firing') ?? [];
 
-async function postAlert(endsAt: Date): Promise<void> {
+async function postAlert(endsAt: Date, alertname = 'BackupLate'): Promise<void> {
   const r = await httpJson(`${am!.url}/api/v2/alerts`, 'POST', [
     {
-      labels: { alertname: 'BackupLate', host: HOST, severity: 'critical' },
+      labels: { alertname, host: HOST, severity: 'critical' },
       annotations: { summary: 'backup is 3 h late', description: 'last good backup at 03:00' },
       startsAt: new Date(Date.now() - 60_000).toISOString(),
       endsAt: endsAt.toISOString(),
@@ -118,16 +121,71 @@ test('a silence created from the console (planned, confirmed, audited) is in Ale
   assert.ok('refused' in bad);
 });
 
-test('an Alertmanager that is down is a failed part; the fleet still refreshes from Prometheus', { skip }, async () => {
-  await am!.stop();
+const alertPart = () => Object.entries(core!.store.getState().providers).find(([n]) => n.startsWith('alertmanager:'));
+
+/** `remlite check` over the Prometheus fleet with these Alertmanagers (a fresh process: no alerts seen before). */
+function check(alertmanagers: string[]) {
+  const home = mkdtempSync(join(dir, 'cli-'));
+  mkdirSync(join(home, 'c'), { recursive: true });
+  writeFileSync(join(home, 'c', 'config.json'), JSON.stringify({ prometheus: { labels: { name: 'host' } } }), { mode: 0o600 });
+  const am = alertmanagers.flatMap((u) => ['--alertmanager', u]);
+  return spawnSync(process.execPath, [join(process.cwd(), 'dist/src/cli/main.js'), 'check', '--prometheus', prom!.url, ...am, '--no-local', '--no-ssh-config'], {
+    encoding: 'utf8',
+    timeout: 90_000,
+    env: { ...process.env, HOME: home, REMLITE_STATE_DIR: join(home, 's'), REMLITE_CONFIG_DIR: join(home, 'c') },
+  });
+}
+
+test('an Alertmanager killed mid-run: a failed part, its last alerts kept marked stale (since when), the fleet still refreshes; check is UNKNOWN naming it; restarted, a good answer recovers', { skip }, async () => {
+  await postAlert(new Date(Date.now() + 3_600_000), 'DiskLate');
+  await waitFor('the alert as a fresh finding', () => alertFindings().length === 1 && !alertFindings()[0]!.summary.startsWith('stale'), 60_000);
+  const lastGoodBefore = Date.now();
+  const port = am!.port;
+  await am!.kill();
   daemons.splice(daemons.indexOf(am!), 1);
-  const before = core!.store.getState().hosts[HOST]!.last!.at;
-  await waitFor('the failed alertmanager part', () => {
-    const part = Object.entries(core!.store.getState().providers).find(([n]) => n.startsWith('alertmanager:'));
+  const killedAt = Date.now();
+
+  const [name, health] = await waitFor('the failed alertmanager part', () => {
+    const part = alertPart();
     return part && !part[1].ok && part;
   }, 60_000);
-  await waitFor('a newer scrape of the host', () => core!.store.getState().hosts[HOST]!.last!.at > before, 60_000);
-  assert.equal(core!.store.getState().hosts[HOST]!.last!.reach, 'ok');
+  assert.equal(name, `alertmanager:127.0.0.1:${port}`);
+  assert.match(health.message ?? '', /ECONNREFUSED|refused/i);
+  const since = /showing its alerts of (\S+), marked stale/.exec(health.message ?? '')?.[1];
+  assert.ok(since, `the part says since when its alerts are old: ${health.message}`);
+
+  const [stale] = await waitFor('the alert kept on its host, marked stale', () => alertFindings().length === 1 && alertFindings()[0]!.summary.startsWith('stale ') && alertFindings(), 60_000);
+  assert.equal(stale!.summary, 'stale alert DiskLate: backup is 3 h late');
+  assert.equal(stale!.severity, 'critical', 'the kept alert keeps its severity');
+  assert.equal(stale!.evidence[0], `stale since ${since}: Alertmanager 127.0.0.1:${port} failing`);
+  const sinceMs = Date.parse(since);
+  assert.ok(sinceMs >= lastGoodBefore - 61_000 && sinceMs <= killedAt, `the last good answer (${since}) came before the kill`);
+
+  // Prometheus refreshes go on, and each keeps the stale alert: only a good answer clears it.
+  for (let i = 0; i < 2; i++) {
+    const at = core!.store.getState().hosts[HOST]!.last!.at;
+    await waitFor('a newer scrape of the host', () => core!.store.getState().hosts[HOST]!.last!.at > at, 60_000);
+    assert.equal(core!.store.getState().hosts[HOST]!.last!.reach, 'ok');
+    assert.deepEqual(alertFindings().map((f) => f.summary), ['stale alert DiskLate: backup is 3 h late']);
+  }
+
+  // Headless: an Alertmanager that is down, or that answers with an error (Prometheus is no Alertmanager), is UNKNOWN naming it.
+  const down = check([`http://127.0.0.1:${port}`]);
+  assert.equal(down.status, 3, down.stdout + down.stderr);
+  assert.match(down.stdout, new RegExp(`^REMLITE UNKNOWN - provider alertmanager:127\\.0\\.0\\.1:${port} failed: .*(ECONNREFUSED|refused)`));
+  const wrong = check([prom!.url]);
+  assert.equal(wrong.status, 3, wrong.stdout + wrong.stderr);
+  assert.match(wrong.stdout, new RegExp(`^REMLITE UNKNOWN - provider alertmanager:127\\.0\\.0\\.1:${prom!.port} failed: HTTP 404`));
+
+  // Restarted on the same address (empty, as after a crash): its good answer is the truth again.
+  am = await startAlertmanager(port);
+  daemons.push(am);
+  await postAlert(new Date(Date.now() + 3_600_000), 'DiskLate');
+  await waitFor('the alertmanager part healthy again', () => alertPart()?.[1].ok === true, 60_000);
+  await waitFor('the alert fresh again (not stale)', () => alertFindings().length === 1 && alertFindings()[0]!.summary === 'alert DiskLate: backup is 3 h late', 60_000);
+  assert.ok(!alertFindings()[0]!.evidence.some((e) => e.startsWith('stale')));
+  await postAlert(new Date(), 'DiskLate');
+  await waitFor('the resolved alert cleared by a good answer', () => alertFindings().length === 0, 60_000);
 });
 
 test('the events timeline has the alert firing and going by its name, and the Alertmanager failure', { skip }, async () => {

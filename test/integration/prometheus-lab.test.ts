@@ -3,11 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureLab, isLabSkip, labExec, labScriptPath, type LabInfo } from '../support/lab.js';
-import { httpStatus, NODE_EXPORTER_BIN, prometheusConfig, prometheusUnavailableReason, promQuery, startPrometheus, waitUntil, type PrometheusServer } from '../support/prometheus-stack.js';
+import { ensureLab, isLabSkip, labExec, type LabInfo } from '../support/lab.js';
+import { httpStatus, prometheusConfig, prometheusUnavailableReason, promQuery, startPrometheus, waitUntil, type PrometheusServer } from '../support/prometheus-stack.js';
 import { waitFor } from '../support/wait-for.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { loadInventory } from '../../providers/datacenter.js';
@@ -22,16 +22,10 @@ let prom: PrometheusServer | undefined;
 let core: RemliteConsole | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'remlite-prom-lab-'));
 
-/** node_exporter inside a lab host: this machine's Debian binary copied in, run as a transient unit of the host's own systemd. */
+/** node_exporter inside a lab host: the base's Debian package, its unit started (lab.sh set its address and the systemd collector). */
 async function startExporterIn(name: string, address: string): Promise<void> {
-  const copy = spawnSync('bash', [labScriptPath(), 'exec', name, '--', 'sh', '-c', 'cat > /usr/local/bin/remlite-node-exporter && chmod 755 /usr/local/bin/remlite-node-exporter'], { input: readFileSync(NODE_EXPORTER_BIN) });
-  assert.equal(copy.status, 0, String(copy.stderr));
-  const r = await labExec(
-    name,
-    `systemctl stop remlite-node-exporter 2>/dev/null; systemctl reset-failed remlite-node-exporter 2>/dev/null; ` +
-      `systemd-run --unit=remlite-node-exporter /usr/local/bin/remlite-node-exporter --collector.systemd --web.listen-address=${address}:${EXPORTER_PORT}`,
-  );
-  assert.equal(r.code, 0, r.stderr);
+  const r = await labExec(name, 'systemctl start prometheus-node-exporter');
+  assert.equal(r.code, 0, `${name}: ${r.stderr} (a lab booted on a base without node_exporter is restarted by npm run lab)`);
   await waitUntil(`node_exporter in ${name}`, async () => (await httpStatus(`http://${address}:${EXPORTER_PORT}/metrics`)) === 200);
 }
 
@@ -44,6 +38,8 @@ before(async () => {
   }
   lab = l;
   await labExec(HOST, 'systemctl start apache2');
+  // In the lab base, not started at boot: the hosts share one network namespace.
+  assert.equal((await labExec(HOST, 'systemctl is-enabled prometheus-node-exporter')).stdout.trim(), 'disabled');
   for (const h of lab.hosts) await startExporterIn(h.name, h.address);
   const targets = lab.hosts.map((h) => ({ target: `${h.address}:${EXPORTER_PORT}`, labels: { host: h.name, pool: h.pool } }));
   prom = await startPrometheus(prometheusConfig('node', targets, 1));
@@ -56,7 +52,7 @@ after(async () => {
   await prom?.stop();
   if (lab) {
     await labExec(HOST, 'systemctl start apache2');
-    for (const h of lab.hosts) await labExec(h.name, 'systemctl stop remlite-node-exporter; rm -f /usr/local/bin/remlite-node-exporter');
+    for (const h of lab.hosts) await labExec(h.name, 'systemctl stop prometheus-node-exporter');
   }
   rmSync(dir, { recursive: true, force: true });
 });

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Builds (once) the Debian root filesystem every lab host shares as its overlay lower layer.
 # Cached outside the clone; rebuilt only when the package list or suite changes.
+#   build-base.sh          build if missing, print its path
+#   build-base.sh --path   print its path only
 set -euo pipefail
 
 SUITE="${REMLITE_LAB_SUITE:-bookworm}"
 MIRROR="${REMLITE_LAB_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${REMLITE_LAB_CACHE:-/var/cache/remlite-lab}"
-PACKAGES="systemd,systemd-sysv,dbus,openssh-server,procps,kmod,iproute2,apache2,rsyslog,logrotate,mariadb-server,cron,postfix,sshfs"
+PACKAGES="systemd,systemd-sysv,dbus,openssh-server,procps,kmod,iproute2,apache2,rsyslog,logrotate,mariadb-server,cron,postfix,sshfs,prometheus-node-exporter"
 KEY="$(printf '%s %s v1' "$SUITE" "$PACKAGES" | sha256sum | cut -c1-12)"
 BASE="$CACHE/base-$SUITE-$KEY"
+# --path: where the base for this package list lives (built or not), for lab.sh to tell a lab on an older base.
+if [[ "${1:-}" == --path ]]; then echo "$BASE"; exit 0; fi
 
 if [[ -f "$BASE/.remlite-base-ok" ]]; then
   echo "$BASE"
@@ -37,6 +41,10 @@ for unit in getty@tty1.service serial-getty@ttyS0.service console-getty.service 
             man-db.timer e2scrub_all.timer fstrim.timer systemd-networkd.service systemd-resolved.service; do
   ln -sf /dev/null "$TMP/etc/systemd/system/$unit"
 done
+# node_exporter would listen on *:9100 in every host, and the hosts share one network namespace:
+# it starts only where asked (lab.sh gives each host its own address and the systemd collector).
+rm -f "$TMP"/etc/systemd/system/multi-user.target.wants/prometheus-node-exporter*.service \
+      "$TMP"/etc/systemd/system/timers.target.wants/prometheus-node-exporter*.timer
 rm -f "$TMP/usr/sbin/policy-rc.d"
 apt_clean_dirs=("$TMP/var/cache/apt/archives"/*.deb)
 rm -f "${apt_clean_dirs[@]}" 2>/dev/null || true

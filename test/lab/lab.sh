@@ -155,6 +155,9 @@ EOF
 
   sed -i "s/^Listen 80\$/Listen $addr:80/" "$r/etc/apache2/ports.conf"
   sed -i "s/^bind-address.*/bind-address            = $addr/" "$r/etc/mysql/mariadb.conf.d/50-server.cnf"
+  # node_exporter (from the base, not started at boot): on this host's address, with the systemd
+  # collector, for `systemctl start prometheus-node-exporter` where a test wants Prometheus to scrape it.
+  echo "ARGS=\"--collector.systemd --web.listen-address=$addr:9100\"" >"$r/etc/default/prometheus-node-exporter"
   # imklog would read (and consume) the real kernel's log.
   sed -i 's/^module(load="imklog")/#&/' "$r/etc/rsyslog.conf"
   echo 'local0.*	/var/log/remlite-lab.log' >"$r/etc/rsyslog.d/remlite-lab.conf"
@@ -314,6 +317,9 @@ write_inventory() {
   mv "$LAB/inventory.yaml.tmp" "$LAB/inventory.yaml"
 }
 
+# The base the running lab was booted on (from its state.json).
+running_base() { sed -n 's/^  "base": "\(.*\)",$/\1/p' "$LAB/state.json" 2>/dev/null; }
+
 write_state() {
   local base=$1 name addr pool pid sep=""
   {
@@ -337,13 +343,20 @@ cmd_start() {
   flock 9
 
   if lab_healthy; then
-    if ((explicit == 0)) || (($(pool_host_count) == n)); then
+    if [[ "$(running_base)" != "$(bash "$HERE/build-base.sh" --path)" ]]; then
+      echo "lab: running on an older base ($(running_base)), restarting on the current one" >&2
+    elif ((explicit == 0)) || (($(pool_host_count) == n)); then
       print_info
       return 0
+    else
+      echo "lab: running with a different host count, restarting with $n hosts" >&2
     fi
-    echo "lab: running with a different host count, restarting with $n hosts" >&2
   fi
   stop_all
+
+  # Each host's systemd and its services take inotify instances, counted per user (root) across
+  # every lab on the machine: past the limit a systemd exits at once, silently (inotify_init1 EMFILE).
+  if (($(cat /proc/sys/fs/inotify/max_user_instances) < 1024)); then echo 1024 >/proc/sys/fs/inotify/max_user_instances; fi
 
   local base cg
   base="$(bash "$HERE/build-base.sh")" || { local rc=$?; [[ $rc -eq 3 ]] && exit 3; die "base build failed"; }

@@ -26,6 +26,8 @@ export interface Daemon {
   pid: number;
   log(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: resolves once it has exited; its data dir is kept. */
+  kill(): Promise<void>;
 }
 
 /** Waits until the async check holds (each check awaited before the next); the limit only guards against hangs. */
@@ -74,11 +76,11 @@ async function spawnDaemon(
   bin: string,
   args: (dir: string, address: string, port: number) => string[],
   readyPath: string,
-  opts: { scheme?: 'http' | 'https'; isReady?: (url: string) => Promise<boolean> } = {},
+  opts: { scheme?: 'http' | 'https'; isReady?: (url: string) => Promise<boolean>; port?: number } = {},
 ): Promise<Daemon> {
   const address = '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), `remlite-${name}-`));
-  const port = await freePort(address);
+  const port = opts.port ?? (await freePort(address));
   const logPath = join(dir, 'log');
   writeFileSync(logPath, '');
   const child: ChildProcess = spawn(bin, args(dir, address, port), { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
@@ -96,6 +98,10 @@ async function spawnDaemon(
     await exit;
     clearTimeout(hard);
     rmSync(dir, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    if (!exited) child.kill('SIGKILL');
+    await exit;
   };
   let ready = false;
   void (async () => {
@@ -115,7 +121,7 @@ async function spawnDaemon(
     await stop();
     throw new Error(`${name} exited before it was ready:\n${l}`);
   }
-  return { url, address, port, dir, pid: child.pid!, log, stop };
+  return { url, address, port, dir, pid: child.pid!, log, stop, kill };
 }
 
 /** A node_exporter with the given collector flags on a free loopback port. */
@@ -176,8 +182,8 @@ export async function startPrometheus(config: string, web?: { configFile: string
   };
 }
 
-/** A real Alertmanager (no clustering) with its own data dir, on a free loopback port. */
-export function startAlertmanager(): Promise<Daemon> {
+/** A real Alertmanager (no clustering) with its own data dir, on a free loopback port or the given one (a restart). */
+export function startAlertmanager(port?: number): Promise<Daemon> {
   return spawnDaemon(
     'alertmanager',
     ALERTMANAGER_BIN,
@@ -186,6 +192,7 @@ export function startAlertmanager(): Promise<Daemon> {
       return [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=${address}:${port}`, '--cluster.listen-address=', '--log.level=warn'];
     },
     '/-/ready',
+    port === undefined ? {} : { port },
   );
 }
 

@@ -7,7 +7,7 @@ import { checkUrl, resolvePrometheusConfig, PrometheusConfigError } from '../../
 import { fleetQueries } from '../../providers/prometheus/queries.js';
 import { authorization, parseVector, type PromSample } from '../../providers/prometheus/http-query.js';
 import { mergeMetricsFleet } from '../../src/app/metrics-merge.js';
-import { alertsByHost, alertSeverity } from '../../providers/prometheus/alertmanager.js';
+import { alertsByHost, alertSeverity, markStale } from '../../providers/prometheus/alertmanager.js';
 import { checkReport } from '../../src/cli/check-report.js';
 
 const NOW = 1_700_000_000_000;
@@ -217,4 +217,22 @@ test('Alertmanager alerts map onto their hosts with severity from the label, tex
   const f = fs.find((x) => x.class === 'alert-firing')!;
   assert.equal(f.severity, 'critical');
   assert.match(f.summary, /^alert BackupLate: late/);
+});
+
+test('the last alerts of a failing Alertmanager stay on their hosts marked stale, saying since when; the input is not changed', () => {
+  const byHost = alertsByHost([{ labels: { alertname: 'BackupLate', host: 'web1', severity: 'critical' }, annotations: { summary: 'late' }, startsAt: '2026-01-01T00:00:00Z', fingerprint: 'abc' }], 'host', 'am:9093');
+  const stale = markStale(byHost, NOW);
+  assert.equal(stale.get('web1')![0]!.staleSince, '2023-11-14T22:13:20Z');
+  assert.equal(byHost.get('web1')![0]!.staleSince, undefined);
+  const { machines, polls } = mapFleet(answers(), cfg, SERVER, env, NOW);
+  const poll = polls.find((p) => p.machineId === 'web1')!;
+  const findings = (alerts: NonNullable<PollResult['probe']>['alerts']) =>
+    detectAll({ machine: machines[0]!, poll: { ...poll, probe: { ...poll.probe!, alerts } }, now: NOW, thresholds: DEFAULT_THRESHOLDS }).filter((x) => x.class === 'alert-firing');
+  const [f] = findings(stale.get('web1'));
+  assert.equal(f!.summary, 'stale alert BackupLate: late');
+  assert.equal(f!.severity, 'critical');
+  assert.equal(f!.evidence[0], 'stale since 2023-11-14T22:13:20Z: Alertmanager am:9093 failing');
+  const [fresh] = findings(byHost.get('web1'));
+  assert.equal(fresh!.summary, 'alert BackupLate: late');
+  assert.equal(fresh!.subject, f!.subject, 'the same finding, stale or not');
 });
