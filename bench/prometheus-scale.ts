@@ -44,6 +44,9 @@ function lineOf(child: ReturnType<typeof spawn>, what: string, limitMs: number):
   });
 }
 
+/** BENCH_PROM_CPU_PROF=DIR: the console process writes a .cpuprofile there (node --cpu-prof), to find what a refresh spends. */
+const profileFlags = () => (process.env['BENCH_PROM_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROM_CPU_PROF']}`] : []);
+
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 export async function benchPrometheusScale(): Promise<Figure[]> {
@@ -63,7 +66,7 @@ export async function benchPrometheusScale(): Promise<Figure[]> {
     const firstScrapeMs = performance.now() - started;
     const scrape = await promQuery(p.url, 'scrape_duration_seconds{job="federate"}');
     const samples = await promQuery(p.url, 'scrape_samples_scraped{job="federate"}');
-    const consoleRun = spawn(process.execPath, [...START_FLAGS, path.join(HERE, 'prom-console.js'), prom.url, String(hosts), process.env['BENCH_PROM_RUNS'] ?? '5', process.env['BENCH_KEYS'] ?? '60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const consoleRun = spawn(process.execPath, [...START_FLAGS, ...profileFlags(), path.join(HERE, 'prom-console.js'), prom.url, String(hosts), process.env['BENCH_PROM_RUNS'] ?? '5', process.env['BENCH_KEYS'] ?? '60'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const { figures } = JSON.parse(await lineOf(consoleRun, 'the console process', 600_000)) as { figures: Figure[] };
     return [
       ...figures,
