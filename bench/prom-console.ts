@@ -86,7 +86,7 @@ async function main(): Promise<Figure[]> {
       wallMs.push(performance.now() - t0);
       cpuMs.push((cpu.user + cpu.system) / 1000);
     }
-    const note = `runs (cpu ms): ${cpuMs.map((c) => c.toFixed(0)).join(' ')}; the first one also composes the fleet (10,000 new rows); each run waits for a new scrape first`;
+    const note = `runs (cpu ms): ${cpuMs.map((c) => c.toFixed(0)).join(' ')}; the first one also composes the fleet (${hosts} new rows); each run waits for a new scrape first`;
     figures.push(
       figure(`prometheus: one refresh of ${hosts} hosts, console CPU (query+parse+detect+store+frame)`, '<= 1000 ms', 'ms', cpuMs, (m) => m <= 1000, note),
       figure(`prometheus: one refresh of ${hosts} hosts, wall`, 'info', 'ms', wallMs, undefined, 'includes Prometheus answering the 7 queries and the poller batch (250 ms)'),
