@@ -1,4 +1,5 @@
-// `npm run bench`: the speed figures of remlite, loopback only. BENCH_ONLY=startup,probe,ui,... picks parts (user-feel.ts has the rest).
+// `npm run bench`: the speed figures of remlite, loopback only. `npm run bench -- prometheus,ui` or
+// BENCH_ONLY=startup,probe,ui,... picks parts (user-feel.ts has the rest).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { formatTable, type Figure } from './stats.js';
 import { benchStartup } from './startup.js';
 import { runUserFeel, USER_FEEL_SECTIONS } from './user-feel.js';
 
-const only = new Set((process.env['BENCH_ONLY'] ?? ['startup', 'probe', 'ui', ...USER_FEEL_SECTIONS].join(',')).split(',').map((s) => s.trim()));
+const only = new Set((process.argv[2] ?? process.env['BENCH_ONLY'] ?? ['startup', 'probe', 'ui', ...USER_FEEL_SECTIONS].join(',')).split(',').map((s) => s.trim()));
 const runs = Number(process.env['BENCH_RUNS'] ?? 7);
 
 async function main(): Promise<void> {

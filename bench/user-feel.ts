@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { figure, type Figure } from './stats.js';
 
-export const USER_FEEL_SECTIONS = ['user-start', 'fault', 'logs-real', 'ec2-rows', 'ssh-1000'] as const;
+export const USER_FEEL_SECTIONS = ['user-start', 'fault', 'logs-real', 'ec2-rows', 'ssh-1000', 'prometheus'] as const;
 
 type Section = (name: string, run: () => Promise<Figure[]>) => Promise<void>;
 
@@ -24,5 +24,6 @@ export async function runUserFeel(section: Section, only: ReadonlySet<string>, t
   if (on('fault')) await section('fault', withLoad('fault', async () => (await import('./fault-to-screen.js')).benchFaultToScreen()));
   if (on('logs-real')) await section('logs-real', withLoad('logs-real', async () => (await import('./log-follow-real.js')).benchLogFollowReal()));
   if (on('ec2-rows')) await section('ec2-rows', withLoad('ec2-rows', async () => (await import('./ec2-rows.js')).benchEc2Rows()));
+  if (on('prometheus')) await section('prometheus', withLoad('prometheus', async () => (await import('./prometheus-scale.js')).benchPrometheusScale()));
   if (on('ssh-1000')) await section('ssh-1000', withLoad('ssh-1000', async () => (await import('./real-ssh-1000.js')).benchRealSsh1000(tmp)));
 }
