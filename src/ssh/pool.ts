@@ -107,7 +107,12 @@ export class SshPool {
     this.permits = new Semaphore(this.opts.maxConcurrent);
   }
 
-  async exec(key: string, target: SshTarget, command: string, opts: ExecOptions): Promise<ExecResult> {
+  exec(key: string, target: SshTarget, command: string, opts: ExecOptions): Promise<ExecResult> {
+    return this.withConnection(key, target, (conn) => this.runExec(conn, target, command, opts));
+  }
+
+  /** Runs `work` on the key's connection holding a host permit and a pool permit, the key marked in use. */
+  private async withConnection<T>(key: string, target: SshTarget, work: (conn: Connection) => Promise<T>): Promise<T> {
     const done = this.using(key);
     const releaseHost = await this.hostPermits(key).acquire().catch((err: unknown) => {
       done();
@@ -116,8 +121,7 @@ export class SshPool {
     try {
       const release = await this.permits.acquire();
       try {
-        const conn = await this.connection(key, target);
-        return await this.runExec(conn, target, command, opts);
+        return await work(await this.connection(key, target));
       } finally {
         release();
       }
@@ -132,34 +136,20 @@ export class SshPool {
    * spares the host a new session per run. Same permits, timeout and output cap as exec. When the
    * shell cannot be opened or ends during the run, the script runs once as a plain `sh -s` exec.
    */
-  async runResident(key: string, target: SshTarget, script: string, opts: Omit<ExecOptions, 'stdin'>): Promise<ExecResult> {
-    const done = this.using(key);
-    const releaseHost = await this.hostPermits(key).acquire().catch((err: unknown) => {
-      done();
-      throw err;
-    });
-    try {
-      const release = await this.permits.acquire();
-      try {
-        const conn = await this.connection(key, target);
-        const started = performance.now();
-        // Half the time at most for opening and checking a new shell, so a plain exec still fits after it.
-        const shell = await raceDeadline(this.residentShell(key, conn, opts.timeoutMs / 2), opts.timeoutMs).catch(() => undefined);
-        if (shell === 'timeout') {
-          // Not even the channel open was answered: the connection is hung, as in runExec.
-          destroyConnection(conn);
-          throw new SshError('timeout', `${describeTarget(target)}: command did not finish within ${formatMs(opts.timeoutMs)}`);
-        }
-        const left = Math.max(1, opts.timeoutMs - (performance.now() - started));
-        const r = shell ? await this.runOnShell(conn, shell, target, script, { ...opts, timeoutMs: left }) : undefined;
-        return r ?? (await this.runExec(conn, target, 'sh -s', { ...opts, timeoutMs: left, stdin: script }));
-      } finally {
-        release();
+  runResident(key: string, target: SshTarget, script: string, opts: Omit<ExecOptions, 'stdin'>): Promise<ExecResult> {
+    return this.withConnection(key, target, async (conn) => {
+      const started = performance.now();
+      // Half the time at most for opening and checking a new shell, so a plain exec still fits after it.
+      const shell = await raceDeadline(this.residentShell(key, conn, opts.timeoutMs / 2), opts.timeoutMs).catch(() => undefined);
+      if (shell === 'timeout') {
+        // Not even the channel open was answered: the connection is hung, as in runExec.
+        destroyConnection(conn);
+        throw new SshError('timeout', `${describeTarget(target)}: command did not finish within ${formatMs(opts.timeoutMs)}`);
       }
-    } finally {
-      releaseHost();
-      done();
-    }
+      const left = Math.max(1, opts.timeoutMs - (performance.now() - started));
+      const r = shell ? await this.runOnShell(conn, shell, target, script, { ...opts, timeoutMs: left }) : undefined;
+      return r ?? (await this.runExec(conn, target, 'sh -s', { ...opts, timeoutMs: left, stdin: script }));
+    });
   }
 
   /**

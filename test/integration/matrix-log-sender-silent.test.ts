@@ -4,11 +4,9 @@
 // host's poll names it, and the sender's row gets it as the likely cause with its repair.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadFleet } from '../../providers/index.js';
-import { createConsole, type RemliteConsole } from '../../src/app/console.js';
+import { rmSync } from 'node:fs';
+import type { RemliteConsole } from '../../src/app/console.js';
+import { labFleetConsole } from '../support/lab-console.js';
 import type { Finding } from '../../src/model/index.js';
 import { isLabSkip, labExec, labInfo, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
@@ -46,19 +44,7 @@ before(async () => {
   if (skip) return;
   for (const h of talkers()) await sh(h, CHATTER);
   await sh(SILENT, 'logger -t remlite-fwd before-accept');
-  const fleet = await loadFleet({ inventoryPath: info().inventoryPath, noSshConfig: true, includeLocal: false });
-  stateDir = mkdtempSync(join(tmpdir(), 'remlite-silent-'));
-  core = createConsole({
-    machines: fleet.machines,
-    auditPath: join(stateDir, 'audit.log'),
-    stateDir,
-    pollIntervalMs: 1000,
-    probeTimeoutMs: 15_000,
-    slowThresholdMs: 10_000,
-    maxConcurrent: 16,
-    logScrollback: 100,
-    logSilentAfterSec: SILENT_AFTER_SEC,
-  });
+  ({ core, stateDir } = await labFleetConsole(info(), 'silent', { logSilentAfterSec: SILENT_AFTER_SEC }));
   core.poller.start();
   await waitFor(`${LOG} polled with its senders' files`, () => (core.store.getState().hosts[LOG]?.last?.probe?.logSenders?.length ?? 0) > 0);
   await core.intents.acceptBaseline({ machineId: LOG });

@@ -5,13 +5,11 @@
 // server as the likely cause; a missing mount is mounted again by the finding's repair.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createConsole, type RemliteConsole } from '../../src/app/console.js';
+import type { RemliteConsole } from '../../src/app/console.js';
+import { labFleetConsole } from '../support/lab-console.js';
 import { SERVED_MOUNTS_SUBJECT } from '../../src/matrix/index.js';
 import type { Finding, PollResult } from '../../src/model/index.js';
-import { loadFleet } from '../../providers/index.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { isLabSkip, labExec, labInfo, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -68,18 +66,7 @@ async function sharesMounted(): Promise<void> {
 
 before(async () => {
   if (skip) return;
-  const fleet = await loadFleet({ inventoryPath: info().inventoryPath, noSshConfig: true, includeLocal: false });
-  stateDir = mkdtempSync(join(tmpdir(), 'remlite-netmount-'));
-  core = createConsole({
-    machines: fleet.machines,
-    auditPath: join(stateDir, 'audit.log'),
-    stateDir,
-    pollIntervalMs: 1000,
-    probeTimeoutMs: 15_000,
-    slowThresholdMs: 10_000,
-    maxConcurrent: 16,
-    logScrollback: 100,
-  });
+  ({ core, stateDir } = await labFleetConsole(info(), 'netmount'));
   core.poller.start();
   await sharesMounted();
 });

@@ -4,11 +4,9 @@
 // Repairs are checked inside the hosts: a fresh message from the sender lands in the log host's file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadFleet } from '../../providers/index.js';
-import { createConsole, type RemliteConsole } from '../../src/app/console.js';
+import { rmSync } from 'node:fs';
+import type { RemliteConsole } from '../../src/app/console.js';
+import { labFleetConsole } from '../support/lab-console.js';
 import type { Finding, PollResult } from '../../src/model/index.js';
 import { isLabSkip, labExec, labInfo, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
@@ -61,18 +59,7 @@ async function arrives(host: string, tag: string): Promise<void> {
 
 before(async () => {
   if (skip) return;
-  const fleet = await loadFleet({ inventoryPath: info().inventoryPath, noSshConfig: true, includeLocal: false });
-  stateDir = mkdtempSync(join(tmpdir(), 'remlite-logfwd-'));
-  core = createConsole({
-    machines: fleet.machines,
-    auditPath: join(stateDir, 'audit.log'),
-    stateDir,
-    pollIntervalMs: 1000,
-    probeTimeoutMs: 15_000,
-    slowThresholdMs: 10_000,
-    maxConcurrent: 16,
-    logScrollback: 100,
-  });
+  ({ core, stateDir } = await labFleetConsole(info(), 'logfwd'));
   core.poller.start();
   for (const web of WEBS) await arrives(web, 'ready');
   const t = Date.now();

@@ -54,12 +54,12 @@ async function rejection(p: Promise<unknown>): Promise<SshError> {
 test('exec returns stdout, stderr and exit code; two execs share one connection', { skip }, async (t) => {
   const pool = newPool();
   t.after(() => pool.close());
-  const r1 = await pool.exec('h1', target(), 'echo hello; echo oops >&2; exit 3', { timeoutMs: 10_000 });
+  const r1 = await pool.exec('h1', target(), 'echo hello; echo oops >&2; exit 3', { timeoutMs: 60_000 });
   assert.equal(r1.stdout, 'hello\n');
   assert.equal(r1.stderr, 'oops\n');
   assert.equal(r1.code, 3);
   assert.ok(r1.latencyMs >= 0);
-  const r2 = await pool.exec('h1', target(), 'cat', { timeoutMs: 10_000, stdin: 'from stdin' });
+  const r2 = await pool.exec('h1', target(), 'cat', { timeoutMs: 60_000, stdin: 'from stdin' });
   assert.equal(r2.stdout, 'from stdin');
   assert.equal(r2.code, 0);
   assert.deepEqual(pool.stats(), { connections: 1, connecting: 0, inFlight: 0 });
@@ -70,7 +70,7 @@ test('exec returns stdout, stderr and exit code; two execs share one connection'
 test('concurrent execs on one host open a single connection', { skip }, async (t) => {
   const pool = newPool();
   t.after(() => pool.close());
-  const results = await Promise.all([1, 2, 3, 4, 5].map((i) => pool.exec('h-par', target(), `echo ${i}`, { timeoutMs: 10_000 })));
+  const results = await Promise.all([1, 2, 3, 4, 5].map((i) => pool.exec('h-par', target(), `echo ${i}`, { timeoutMs: 60_000 })));
   assert.deepEqual(results.map((r) => r.stdout), ['1\n', '2\n', '3\n', '4\n', '5\n']);
   assert.equal(pool.stats().connections, 1);
 });
@@ -106,7 +106,7 @@ test('unknown host key: untrusted, offered key reported, nothing authenticated',
   const info = pool.trustOffered('h-unknown');
   assert.ok(info);
   await appendKnownHost(emptyKnownHosts, info.knownHostsName, info.type, info.base64);
-  const ok = await pool.exec('h-unknown', target({ knownHostsFiles: [emptyKnownHosts] }), 'echo trusted', { timeoutMs: 10_000 });
+  const ok = await pool.exec('h-unknown', target({ knownHostsFiles: [emptyKnownHosts] }), 'echo trusted', { timeoutMs: 60_000 });
   assert.equal(ok.stdout, 'trusted\n');
   assert.equal(pool.trustOffered('h-unknown'), undefined);
 });
@@ -137,7 +137,7 @@ test('HostKeyAlias names the known_hosts entry (the plain alias, whatever the po
   t.after(() => pool.close());
   const aliasKnownHosts = join(scratch, 'alias_known_hosts');
   writeFileSync(aliasKnownHosts, `web-alias ${sshd.hostPublicKey}\n`);
-  const r = await pool.exec('h-alias', target({ hostKeyAlias: 'web-alias', knownHostsFiles: [aliasKnownHosts] }), 'echo alias', { timeoutMs: 10_000 });
+  const r = await pool.exec('h-alias', target({ hostKeyAlias: 'web-alias', knownHostsFiles: [aliasKnownHosts] }), 'echo alias', { timeoutMs: 60_000 });
   assert.equal(r.stdout, 'alias\n');
 });
 
@@ -147,7 +147,7 @@ test('exec timeout: kind timeout, and the pool still works afterwards', { skip }
   const err = await rejection(pool.exec('h-slow', target(), 'sleep 30', { timeoutMs: 500 }));
   assert.equal(err.kind, 'timeout');
   assert.match(err.message, /did not finish within 500 ms/);
-  const r = await pool.exec('h-slow', target(), 'echo still-alive', { timeoutMs: 10_000 });
+  const r = await pool.exec('h-slow', target(), 'echo still-alive', { timeoutMs: 60_000 });
   assert.equal(r.stdout, 'still-alive\n');
   assert.equal(pool.stats().inFlight, 0);
 });
@@ -155,7 +155,7 @@ test('exec timeout: kind timeout, and the pool still works afterwards', { skip }
 test('a frozen connection is destroyed after a timeout instead of piling up', { skip }, async (t) => {
   const pool = newPool();
   t.after(() => pool.close());
-  const who = await pool.exec('h-frozen', target(), 'echo $PPID', { timeoutMs: 10_000 });
+  const who = await pool.exec('h-frozen', target(), 'echo $PPID', { timeoutMs: 60_000 });
   const sessionPid = Number(who.stdout.trim());
   assert.ok(sessionPid > 1);
   process.kill(sessionPid, 'SIGSTOP');
@@ -171,7 +171,7 @@ test('a frozen connection is destroyed after a timeout instead of piling up', { 
   const deadline = Date.now() + 10_000;
   while (pool.stats().connections > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(pool.stats().connections, 0, 'the hung connection was destroyed');
-  const r = await pool.exec('h-frozen', target(), 'echo fresh', { timeoutMs: 10_000 });
+  const r = await pool.exec('h-frozen', target(), 'echo fresh', { timeoutMs: 60_000 });
   assert.equal(r.stdout, 'fresh\n');
   assert.equal(pool.stats().connections, 1);
 });
@@ -213,13 +213,13 @@ test('closed port: unreachable, then fail fast with retryAt while backing off', 
 test('a dropped connection is recreated on next use', { skip }, async (t) => {
   const pool = newPool();
   t.after(() => pool.close());
-  await pool.exec('h-drop', target(), 'true', { timeoutMs: 10_000 });
+  await pool.exec('h-drop', target(), 'true', { timeoutMs: 60_000 });
   // Kill this connection's sshd session process from the remote side.
-  await pool.exec('h-drop', target(), 'kill -9 $PPID', { timeoutMs: 10_000 }).catch(() => undefined);
+  await pool.exec('h-drop', target(), 'kill -9 $PPID', { timeoutMs: 60_000 }).catch(() => undefined);
   const deadline = Date.now() + 5_000;
   while (pool.stats().connections > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(pool.stats().connections, 0, 'the pool noticed the drop');
-  const r = await pool.exec('h-drop', target(), 'echo back', { timeoutMs: 10_000 });
+  const r = await pool.exec('h-drop', target(), 'echo back', { timeoutMs: 60_000 });
   assert.equal(r.stdout, 'back\n');
   assert.equal(pool.stats().connections, 1);
 });
@@ -258,7 +258,7 @@ test('stream stop() ends a follow and calls onEnd once', { skip }, async (t) => 
   });
   assert.equal(ends, 1);
   assert.equal(seen[0], 'tick');
-  const r = await pool.exec('h-follow', target(), 'echo after', { timeoutMs: 10_000 });
+  const r = await pool.exec('h-follow', target(), 'echo after', { timeoutMs: 60_000 });
   assert.equal(r.stdout, 'after\n');
 });
 
@@ -278,7 +278,7 @@ test('hostile output: ESC sequences and broken UTF-8 pass through raw without cr
   const pool = newPool();
   t.after(() => pool.close());
   const cmd = `printf '\\033[2J\\033]0;pwned\\007red\\033[31m\\377\\376\\n'; printf 'half \\342\\202'`;
-  const r = await pool.exec('h-hostile', target(), cmd, { timeoutMs: 10_000 });
+  const r = await pool.exec('h-hostile', target(), cmd, { timeoutMs: 60_000 });
   assert.ok(r.stdout.startsWith('\x1b[2J\x1b]0;pwned\x07red\x1b[31m'));
   assert.ok(r.stdout.includes('\ufffd'));
   const lines: string[] = [];
@@ -294,7 +294,7 @@ test('hostile output: ESC sequences and broken UTF-8 pass through raw without cr
 test('output over maxOutputBytes is cut and flagged', { skip }, async (t) => {
   const pool = new SshPool({ agentSocket: false, maxOutputBytes: 1000 });
   t.after(() => pool.close());
-  const r = await pool.exec('h-big', target(), 'head -c 50000 /dev/zero', { timeoutMs: 10_000 });
+  const r = await pool.exec('h-big', target(), 'head -c 50000 /dev/zero', { timeoutMs: 60_000 });
   assert.equal(r.stdout.length, 1000);
   assert.equal(r.truncated, true);
   assert.equal(r.code, 0);
@@ -307,7 +307,7 @@ test('jump host: tunnels to the target, both verified', { skip }, async (t) => {
   const jumpKnownHosts = join(scratch, 'jump_known_hosts');
   writeFileSync(jumpKnownHosts, `jumpbox ${sshd.hostPublicKey}\n${sshd.hostKeyLine}\n`);
   via.knownHostsFiles = [jumpKnownHosts];
-  const r = await pool.exec('h-jump', target({ jump: via }), 'echo tunnelled', { timeoutMs: 10_000 });
+  const r = await pool.exec('h-jump', target({ jump: via }), 'echo tunnelled', { timeoutMs: 60_000 });
   assert.equal(r.stdout, 'tunnelled\n');
 
   // The jump host itself unknown: untrusted, and the key names the jump.

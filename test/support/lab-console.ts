@@ -23,3 +23,24 @@ export async function labConsole(lab: LabInfo, ids: string[], opts: Partial<Cons
 
 /** True for a poll in which the host answered its probe. */
 export const answered = (reach: string | undefined): boolean => reach === 'ok' || reach === 'slow';
+
+/**
+ * A console over the whole lab fleet with its own state directory, polling every second with room
+ * for a loaded machine (the matrix tests that break one host and watch the others).
+ */
+export async function labFleetConsole(lab: LabInfo, name: string, opts: Partial<ConsoleOptions> = {}): Promise<{ core: RemliteConsole; stateDir: string }> {
+  const fleet = await loadFleet({ inventoryPath: lab.inventoryPath, noSshConfig: true, includeLocal: false });
+  const stateDir = mkdtempSync(join(tmpdir(), `remlite-${name}-`));
+  const core = createConsole({
+    machines: fleet.machines,
+    auditPath: join(stateDir, 'audit.log'),
+    stateDir,
+    pollIntervalMs: 1000,
+    probeTimeoutMs: 15_000,
+    slowThresholdMs: 10_000,
+    maxConcurrent: 16,
+    logScrollback: 100,
+    ...opts,
+  });
+  return { core, stateDir };
+}
