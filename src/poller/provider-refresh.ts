@@ -170,7 +170,11 @@ export class ProviderRefresh {
     for (const old of this.partNames) if (!names.has(old)) this.store.getState().setProvider(old, { ok: true, message: 'no longer listed', machines: 0 });
     this.partNames = names;
     // A part that answered during the listing but is not in its result (no credentials after all) stops.
-    for (const [name, part] of this.partRuns) if (!names.has(name)) (part.run.stop(), this.partRuns.delete(name));
+    for (const [name, part] of this.partRuns) {
+      if (names.has(name)) continue;
+      part.run.stop();
+      this.partRuns.delete(name);
+    }
     for (const name of names) this.ensurePartRun(name);
     this.wholeNeeded = names.size === 0 || [...names].some((n) => !this.partRuns.has(n));
     for (const [name, health] of Object.entries(listing.parts)) if (!newerAlone(name)) this.store.getState().setProvider(name, health);
