@@ -14,7 +14,8 @@ export { resolveEc2Config, type Ec2Config, type Ec2Flags } from './config.js';
 export const partName = (account: string, region: string) => `ec2:${account}:${region}`;
 
 /**
- * The EC2 provider: lists every configured account and region in parallel; a region that fails is
+ * The EC2 provider: lists every configured account and region in parallel, then each region alone on
+ * its own schedule (see partLister); a region that fails is
  * marked with a one-line reason (its last good list is kept) while the others still show.
  * No credentials at all turn the provider off with one reason, never a crash.
  */
@@ -24,6 +25,8 @@ export class Ec2Provider implements CloudProvider {
   private clients: ClientFactory | undefined;
   private lastGood = new Map<string, Machine[]>();
   private regionCache = new Map<string, string[]>();
+  /** Every account/region part a listing has named: each can then be listed alone. */
+  private regionParts = new Map<string, { account: Ec2Account; region: string }>();
 
   constructor(
     readonly config: Ec2Config,
@@ -70,21 +73,18 @@ export class Ec2Provider implements CloudProvider {
 
   /**
    * Lists every account and region in parallel. Each region's rows go to `onProgress` as soon as that
-   * region answers (with the last good rows of the regions still out), so a throttled or slow region
-   * never holds back the others.
+   * region answers (with the last good rows of the regions still out); from then on `partLister`
+   * lists it alone, so a throttled or slow region never holds back the others.
    */
   async list(onProgress?: (partial: CloudListing) => void): Promise<CloudListing> {
-    const { sdk, clients } = await this.ready();
+    await this.ready();
     const parts: Record<string, ProviderHealth> = {};
-    const fresh = new Map<string, Machine[]>();
+    const answered = new Set<string>();
     let noCredentials = 0;
     let total = 0;
-    const current = (): Machine[] => {
-      const out: Machine[] = [];
-      for (const [key, list] of this.lastGood) out.push(...(fresh.get(key) ?? list));
-      for (const [key, list] of fresh) if (!this.lastGood.has(key)) out.push(...list);
-      return out.sort((a, b) => a.id.localeCompare(b.id));
-    };
+    // Each region's list is its last good one from the moment it answers: a part listed alone
+    // meanwhile (partLister) may have replaced it with a newer one, which then wins.
+    const current = (): Machine[] => [...this.lastGood.values()].flat().sort((a, b) => a.id.localeCompare(b.id));
     await Promise.all(
       this.config.accounts.map(async (account) => {
         let regions: string[];
@@ -107,28 +107,53 @@ export class Ec2Provider implements CloudProvider {
           regions.map(async (region) => {
             const key = partName(account.name, region);
             total++;
-            try {
-              const r = await listRegion(sdk, clients.get(account, region), this.config.pageSize);
-              const list = r.instances.map((i) =>
-                toMachine(toEc2Info(i, account, region, r.statuses.get(i.InstanceId ?? ''), r.volumes), this.config, this.env),
-              );
-              fresh.set(key, list);
-              parts[key] = { ok: true, machines: list.length };
-            } catch (err) {
-              if (isNoCredentials(err)) noCredentials++;
-              const kept = this.lastGood.get(key) ?? [];
-              fresh.set(key, kept);
-              parts[key] = { ok: false, message: errorLine(err) + (kept.length ? ' (showing the last good list)' : ''), machines: kept.length };
-            }
+            this.regionParts.set(key, { account, region });
+            const r = await this.listOneRegion(account, region);
+            if (r.noCredentials) noCredentials++;
+            answered.add(key);
+            this.lastGood.set(key, r.machines);
+            parts[key] = r.health;
             onProgress?.({ machines: current(), parts: { ...parts } });
           }),
         );
       }),
     );
     if (total > 0 && noCredentials === total) return { machines: [], parts: { ec2: { ok: false, message: NO_CREDENTIALS, machines: 0 } } };
-    const machines = [...fresh.values()].flat().sort((a, b) => a.id.localeCompare(b.id));
-    for (const [key, list] of fresh) this.lastGood.set(key, list);
+    const machines = [...answered].flatMap((key) => this.lastGood.get(key) ?? []).sort((a, b) => a.id.localeCompare(b.id));
     return { machines, parts };
+  }
+
+  /**
+   * One account/region alone (a part an earlier listing named), so each region refreshes on its own
+   * schedule: the other regions' rows come from their last good lists. Undefined for any other part
+   * (an account that failed before its regions were known, no credentials): list the whole provider.
+   */
+  partLister(part: string): (() => Promise<CloudListing>) | undefined {
+    const where = this.regionParts.get(part);
+    if (!where) return undefined;
+    return async () => {
+      const r = await this.listOneRegion(where.account, where.region);
+      this.lastGood.set(part, r.machines);
+      const machines = [...this.lastGood.values()].flat().sort((a, b) => a.id.localeCompare(b.id));
+      return { machines, parts: { [part]: r.health } };
+    };
+  }
+
+  /** One region's machines and health; a failure keeps its last good list. Never throws. */
+  private async listOneRegion(account: Ec2Account, region: string): Promise<{ machines: Machine[]; health: ProviderHealth; noCredentials: boolean }> {
+    const key = partName(account.name, region);
+    try {
+      const { sdk, clients } = await this.ready();
+      const r = await listRegion(sdk, clients.get(account, region), this.config.pageSize);
+      const machines = r.instances.map((i) =>
+        toMachine(toEc2Info(i, account, region, r.statuses.get(i.InstanceId ?? ''), r.volumes), this.config, this.env),
+      );
+      return { machines, health: { ok: true, machines: machines.length }, noCredentials: false };
+    } catch (err) {
+      const kept = this.lastGood.get(key) ?? [];
+      const message = errorLine(err) + (kept.length ? ' (showing the last good list)' : '');
+      return { machines: kept, health: { ok: false, message, machines: kept.length }, noCredentials: isNoCredentials(err) };
+    }
   }
 
   async run(machine: Machine, action: string): Promise<CloudActionOutcome> {

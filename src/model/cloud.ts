@@ -108,6 +108,12 @@ export interface CloudProvider {
    * the listing so far each time a part answers (parts still out keep their last good machines).
    */
   list(onProgress?: (partial: CloudListing) => void): Promise<CloudListing>;
+  /**
+   * A lister of one part (as a listing named it) alone, so each part refreshes on its own schedule and a
+   * slow part never delays the others; it answers every machine (the other parts' last good ones) and
+   * that part's health. Undefined when the part cannot be listed alone (then the whole provider is).
+   */
+  partLister?(part: string): (() => Promise<CloudListing>) | undefined;
   /** Machines saved from an earlier run (the fleet cache): kept as each part's last good list until that part answers. */
   seed?(machines: readonly Machine[]): void;
   /** The status-bar line while the first listing is out ("listing EC2 (us-east-1, eu-west-1)…"). */

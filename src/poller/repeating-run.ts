@@ -1,6 +1,7 @@
 /**
  * Runs a task now, then again after each run ends (the delay asked of `nextDelayMs` then), one run at
  * a time: asked for during a run, the next run follows it at once instead of overlapping it.
+ * A `nextDelayMs` of undefined schedules no next run (until `now` or `later` is called again).
  */
 export class RepeatingRun {
   private timer: NodeJS.Timeout | undefined;
@@ -10,7 +11,7 @@ export class RepeatingRun {
 
   constructor(
     private readonly task: () => Promise<void>,
-    private readonly nextDelayMs: () => number,
+    private readonly nextDelayMs: () => number | undefined,
   ) {}
 
   /** Stopped: no run is scheduled any more (a run in flight still ends). */
@@ -34,9 +35,20 @@ export class RepeatingRun {
         void this.now();
         return;
       }
-      this.timer = setTimeout(() => void this.now(), this.nextDelayMs());
+      this.schedule();
     });
     return this.running;
+  }
+
+  /** Runs after the next delay rather than now (unless a run is in flight or already scheduled). */
+  later(): void {
+    if (this.running || this.timer || this.stoppedFlag) return;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const delay = this.nextDelayMs();
+    if (delay !== undefined) this.timer = setTimeout(() => void this.now(), delay);
   }
 
   stop(): void {

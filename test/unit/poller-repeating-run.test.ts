@@ -43,3 +43,22 @@ test('stopped, a run in flight ends and nothing more is scheduled', async () => 
   assert.equal(releases.length, 1, 'the owed run was dropped');
   assert.equal(delays, 0, 'no next run scheduled');
 });
+
+test('later() runs after the delay rather than now; an undefined delay schedules nothing', async () => {
+  const { task, releases } = deferredTask();
+  let owed: number | undefined = 0;
+  const run = new RepeatingRun(task, () => owed);
+  run.later();
+  assert.equal(releases.length, 0, 'nothing runs at once');
+  await new Promise((res) => setTimeout(res, 0));
+  assert.equal(releases.length, 1, 'the run came after the (zero) delay');
+  run.later();
+  owed = undefined;
+  releases[0]!();
+  await new Promise((res) => setTimeout(res, 5));
+  assert.equal(releases.length, 1, 'later() during a run adds nothing, and no delay means no next run');
+  void run.now();
+  assert.equal(releases.length, 2, 'now() still runs');
+  run.stop();
+  releases[1]!();
+});
