@@ -189,14 +189,17 @@ test('an Alertmanager killed mid-run: a failed part, its last alerts kept marked
 });
 
 test('the events timeline has the alert firing and going by its name, and the Alertmanager failure', { skip }, async () => {
-  const logged = await waitFor('the Alertmanager failure in the events log', () => {
+  const logged = await waitFor('the Alertmanager failure and the DiskLate alert gone, in the events log', () => {
     const { events } = new EventsLog(join(dir, EVENTS_FILE)).readAll();
-    return events.some((e) => e.kind === 'provider-failed' && e.provider?.startsWith('alertmanager:')) && events;
+    const failed = events.some((e) => e.kind === 'provider-failed' && e.provider?.startsWith('alertmanager:'));
+    const diskGone = events.some((e) => e.host === HOST && e.alert === 'DiskLate' && e.kind === 'alert-resolved');
+    return failed && diskGone && events;
   });
-  const mine = logged.filter((e) => e.host === HOST && e.class === 'alert-firing');
+  const mine = logged.filter((e) => e.host === HOST && e.class === 'alert-firing' && e.alert === 'BackupLate');
   // Fired, silenced, back when the silence was deleted, resolved; fired again and silenced from the console.
   assert.deepEqual(mine.map((e) => e.kind).slice(0, 4), ['alert-firing', 'alert-resolved', 'alert-firing', 'alert-resolved']);
-  for (const e of mine) assert.equal(e.alert, 'BackupLate');
+  const disk = logged.filter((e) => e.host === HOST && e.alert === 'DiskLate').map((e) => e.kind);
+  assert.equal(disk[0], 'alert-firing', `DiskLate: ${disk.join(', ')}`);
   assert.equal(mine[0]!.severity, 'critical');
   assert.equal(mine[0]!.summary, 'alert BackupLate: backup is 3 h late');
   assert.equal(mine[0]!.hostTurnedCritical, true);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { labInfo, labExec, type LabInfo } from '../support/lab.js';
 import { waitFor } from '../support/wait-for.js';
-import { ownFindings } from '../support/matrix-harness.js';
+import { ownProblems } from '../support/matrix-harness.js';
 import { loadFleet } from '../../providers/index.js';
 import { createConsole, type RemliteConsole } from '../../src/app/console.js';
 import { AuditLog } from '../../src/persist/audit-log.js';
@@ -67,7 +67,7 @@ test('every lab host is probed for real: hostname, services, root filesystem', {
       const s: ServiceStatus | undefined = state.probe!.services.find((x) => x.name === svc);
       assert.equal(s?.active, 'active', `${h.name}: ${svc} is active`);
     }
-    assert.deepEqual(ownFindings(state.findings).map((f) => f.summary), [], `${h.name} has no findings of its own`);
+    assert.deepEqual(ownProblems(state.findings).map((f) => f.summary), [], `${h.name} has no warning or critical finding of its own`);
   }
 });
 
@@ -107,7 +107,7 @@ test('the grid lists the lab fleet; a stopped unit turns the host red within one
     const restartedAt = Date.now();
     const verify = await appliedPollAfter(core.store, WEB, restartedAt);
     assert.equal(verify.probe?.services.find((s) => s.name === 'apache2')?.active, 'active');
-    await waitFor('the host to be healthy again in the store', () => ownFindings(core.store.getState().hosts[WEB]!.findings).length === 0);
+    await waitFor('the host to be healthy again in the store', () => ownProblems(core.store.getState().hosts[WEB]!.findings).length === 0);
 
     const { entries, badLines } = new AuditLog(auditPath).readAll();
     assert.deepEqual(badLines, []);

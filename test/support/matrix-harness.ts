@@ -54,6 +54,14 @@ export function ownFindings(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !SHARED_MACHINE_CLASSES.includes(f.class));
 }
 
+/**
+ * A host's own warnings and critical findings: what "healthy" means. Info findings stay out (a lab
+ * host not yet accepted reports the conffiles its set-up changed as info).
+ */
+export function ownProblems(findings: readonly Finding[]): Finding[] {
+  return ownFindings(findings).filter((f) => f.severity !== 'info');
+}
+
 /** A poll as the store applied it, with the findings the console drew from it. */
 export interface Observed {
   poll: PollResult;
