@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the README screenshots (docs/screenshots/*.svg) from the real console in a real
 # terminal: tmux at 80x24 against the lab. apache2 is stopped on lab-web2 so the grid shows a red
-# host with a finding; it is started again at the end. Needs tmux, the lab (started here when it
+# host with a finding; it is started again at the end. Besides the grid and the host view: the Events
+# screen, a pool log (L on the web pool header, Enter) and marks (a reload on lab-web1 adds its lines). Needs tmux, the lab (started here when it
 # is not running; root, see test/lab/README.md) and a build (`npm run build`, done here if missing).
 #
 #   bash scripts/screenshots.sh            # REMLITE_LAB_DIR / REMLITE_LAB_ADDR_PREFIX pick the lab
