@@ -68,6 +68,7 @@ export function App(props: AppProps): React.JSX.Element {
   const [confirm, setConfirm] = useState<ActionPlan | null>(null);
   const [poolConfirm, setPoolConfirm] = useState<PoolConfirm | null>(null);
   const [commandOpen, setCommandOpen] = useState(false);
+  const [commandText, setCommandText] = useState<string | undefined>(undefined);
   const [history, setHistory] = useState<string[]>([]);
   const serviceCursor = useRef<string | undefined>(undefined);
   const focusSeq = useRef(0);
@@ -90,7 +91,10 @@ export function App(props: AppProps): React.JSX.Element {
   const overlay = help !== null || confirm !== null || poolConfirm !== null;
   const screenActive = !overlay && !commandOpen;
   const quit = props.onQuit ?? (() => exit());
-  const openCommand = () => setCommandOpen(true);
+  const openCommand = (initialText?: string) => {
+    setCommandText(initialText);
+    setCommandOpen(true);
+  };
   const backToGrid = useMemo(() => () => setScreen({ name: 'grid' }), []);
 
   // App provides the view context, so it reads the registry's inputs from the store itself.
@@ -215,6 +219,7 @@ export function App(props: AppProps): React.JSX.Element {
             <CommandBar
               context={commandContext(props.store.getState(), { machineId: hostId, selectedService: serviceCursor.current })}
               history={history}
+              {...(commandText !== undefined ? { initialText: commandText } : {})}
               width={columns}
               active
               onRun={runLine}

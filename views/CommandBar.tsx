@@ -13,6 +13,8 @@ export interface CommandBarProps {
   history: readonly string[];
   width: number;
   active: boolean;
+  /** Text the bar opens with (a key that proposes a command, e.g. pool logs). */
+  initialText?: string;
   onRun: (text: string) => void;
   onCancel: () => void;
 }
@@ -29,7 +31,7 @@ interface BarState {
 export function CommandBar(props: CommandBarProps): React.JSX.Element {
   const { theme } = useView();
   // State in a ref: keys typed faster than frames each see the previous key's result.
-  const state = useRef<BarState>({ prompt: { text: '' }, draft: '' });
+  const state = useRef<BarState>({ prompt: { text: props.initialText ?? '' }, draft: '' });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const set = (next: BarState) => {
     state.current = next;

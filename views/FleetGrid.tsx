@@ -16,6 +16,7 @@ import { useTerminalSize } from './use-terminal-size.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
 import { poolRepairHosts } from '../src/store/pool-hosts.js';
 import { useRegistry } from './use-registry.js';
+import { poolLogsPrefill } from '../src/commands/pool-logs-prefill.js';
 
 export { INITIAL_GRID_UI, type GridUi } from './grid-columns.js';
 
@@ -30,8 +31,8 @@ export interface FleetGridProps {
   onQuit: () => void;
   /** A pool-scoped user action planned for its canary: ask before the rollout. */
   onConfirmPool?: (confirm: PoolConfirm) => void;
-  /** `:` opens the command bar. */
-  onCommand?: () => void;
+  /** `:` opens the command bar; a key proposing a command opens it with that text. */
+  onCommand?: (initialText?: string) => void;
 }
 
 type AcceptAsk = { scope: { machineId: string } | { pool: string }; question: string };
@@ -96,6 +97,10 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
         const intent = entry?.intent;
         if (intent?.kind === 'accept-baseline') return setAcceptAsk(acceptQuestion(r));
         if (intent?.kind === 'plan' && entry?.scope === 'pool') return requestPoolAction(intent.action, r);
+        if (intent?.kind === 'view' && intent.name === 'pool-logs') {
+          if (r.kind === 'group') return props.onCommand?.(poolLogsPrefill(store.getState(), r.pool));
+          return store.getState().notify('pool logs: select a pool header row (p groups the grid by pool), or type :plogs', 'info');
+        }
         return false;
       },
     },

@@ -55,6 +55,17 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   view('grid', 's', 'cycle sort key', { footer: true, short: 'sort' }),
   view('grid', 'S', 'reverse sort'),
   view('grid', 'p', 'group by pool', { footer: true, short: 'group' }),
+  {
+    // Only looks: opens the command bar with the pool's :plogs line, which Enter runs.
+    id: 'grid.pool-logs',
+    label: 'pool logs: on a pool header row, the command bar with :plogs POOL -u UNIT (a unit every host of the pool declares); Enter follows it',
+    short: 'pool logs',
+    scope: 'pool',
+    dangerous: false,
+    intent: { kind: 'view', name: 'pool-logs' },
+    keys: [{ section: 'grid', keys: 'L', input: ['L'] }],
+    source: 'builtin',
+  },
   view('grid', 'Space', 'mark / unmark the host (actions then apply to every marked host)', { short: 'mark', name: 'mark' }),
   view('grid', 't', 'TREND column: each host\'s load over the trend window (trendMinutes)', { short: 'trend', name: 'trend-column' }),
   view('grid', 'R', 'poll all hosts now'),

@@ -9,7 +9,8 @@ import { createFleetStore, POOL_LOG_ID } from '../../src/store/index.js';
 import { App } from '../../views/App.js';
 import { hostColor, poolLogPrefix } from '../../views/pool-log-prefix.js';
 import { DEFAULT_THEME, NO_COLOR_THEME } from '../../views/theme.js';
-import { fleetStore, RecordingIntents, typeKeys } from './views-fixtures.js';
+import { fleetStore, machine, RecordingIntents, typeKeys } from './views-fixtures.js';
+import { poolLogsPrefill } from '../../src/commands/pool-logs-prefill.js';
 
 afterEach(() => cleanup());
 
@@ -96,4 +97,31 @@ test('the console: :plogs opens the pool log screen; lines behind their hosts; /
   assert.ok(intents.calls.some((c) => c.name === 'closeLog'));
   assert.equal(store.getState().log, undefined);
   assert.match(frame(), /NAME\s+PROVIDER/, 'back on the grid');
+});
+
+test('pool logs prefill: the first unit every host of the pool declares, else the pool alone for the operator to finish', () => {
+  const store = fleetStore();
+  assert.equal(poolLogsPrefill(store.getState(), 'web'), 'plogs web -u nginx', 'web1 and web2 both declare nginx and php-fpm: the first');
+  store.getState().setMachines([machine('web1', 'web'), machine('web2', 'web', { services: ['php-fpm'] }), machine('odd', 'web', { services: ['x;rm'] })]);
+  assert.equal(poolLogsPrefill(store.getState(), 'web'), 'plogs web ', 'no unit shared by all three (and never an unsafe name)');
+  store.getState().setMachines([machine('web1', 'web'), machine('web2', 'web', { services: ['php-fpm'] })]);
+  assert.equal(poolLogsPrefill(store.getState(), 'web'), 'plogs web -u php-fpm');
+});
+
+test('the console: L on a pool header row opens the command bar with that pool\'s :plogs; Enter follows it; on a host row it says where L works', async () => {
+  const store = fleetStore({ logScrollback: 100 });
+  const intents = new RecordingIntents(store);
+  const r = render(<App store={store} intents={intents} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
+  const frame = () => r.lastFrame() ?? '';
+  await typeKeys(r, 'L');
+  assert.match(frame(), /pool logs: select a pool header row/);
+  assert.equal(intents.calls.some((c) => c.name === 'openPoolLog'), false);
+  // Grouped: cache header, cache1, new1, db header, db1, web header.
+  await typeKeys(r, 'p', 'g', 'j', 'j', 'j', 'j', 'j', 'L');
+  assert.match(frame(), /^:plogs web -u nginx█/m);
+  await typeKeys(r, '\r');
+  assert.deepEqual(intents.calls.find((c) => c.name === 'openPoolLog')?.args, [['web1', 'web2'], 'unit:nginx']);
+  assert.match(frame(), /pool web · unit:nginx · 2 hosts/);
+  await typeKeys(r, 'q', 'g', 'L');
+  assert.match(frame(), /^:plogs cache -u redis█/m, 'the cache header: its own pool');
 });
