@@ -148,7 +148,7 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   command({ name: 'host', arg: { kind: 'host', required: true }, where: 'any', usage: ':host NAME', summary: 'open that host' }),
   command({ name: 'pool', arg: { kind: 'pool', required: true }, where: 'any', usage: ':pool NAME', summary: 'fleet grid filtered to one pool' }),
   command({ name: 'svc', aliases: ['service'], arg: { kind: 'service', required: true }, where: 'any', usage: ':svc NAME', summary: 'host: Services tab on that service; grid: hosts that have it' }),
-  command({ name: 'logs', arg: { kind: 'log', required: false }, where: 'host', usage: ':logs [SOURCE]', summary: 'Logs tab; follow SOURCE (unit or file)' }),
+  command({ name: 'logs', arg: { kind: 'log', required: false }, where: 'host', usage: ':logs [SOURCE]', summary: 'Logs tab; follow SOURCE (a source of the host, or any absolute file path)' }),
   command({ name: 'findings', where: 'any', usage: ':findings', summary: 'host: Findings tab; grid: hosts with findings' }),
   serviceVerb('restart', 'r', 'restart a service (default: the selected one), asks first'),
   serviceVerb('start', 's', 'start a service, asks first'),
