@@ -30,6 +30,9 @@ test('footers sit on the bottom row in every screen, however short its list', as
   bottom('host', /r restart.*\? help/);
   await typeKeys(r, '4');
   bottom('findings', /Enter repair.*\? help/);
+  await typeKeys(r, '\r');
+  bottom('confirmation', /^y run it · any other key cancels/);
+  await typeKeys(r, 'n');
   await typeKeys(r, ...':events\r');
   bottom('events', /0 events │ \/ filter/);
 });
