@@ -62,7 +62,15 @@ export function App(props: AppProps): React.JSX.Element {
     () => ({ store: props.store, intents: props.intents, theme, ...(props.foreground ? { foreground: props.foreground } : {}) }),
     [props.store, props.intents, theme, props.foreground],
   );
-  const [screen, setScreen] = useState<Screen>({ name: 'grid' });
+  const [screen, setShownScreen] = useState<Screen>({ name: 'grid' });
+  /**
+   * Every screen change goes through here: the notice on the status line was about the screen being
+   * left, so it goes first; a notice the same key or command gives after moving (a refusal) stays.
+   */
+  const setScreen = (next: Screen | ((s: Screen) => Screen)) => {
+    props.store.getState().clearNotice();
+    setShownScreen(next);
+  };
   const [gridUi, setGridUi] = useState<GridUi>(INITIAL_GRID_UI);
   const [help, setHelp] = useState<HelpSection[] | null>(null);
   const [confirm, setConfirm] = useState<ActionPlan | null>(null);

@@ -106,7 +106,7 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
   }
 
   return (
-    <Box flexDirection="column" width={width}>
+    <Box flexDirection="column" width={width} height={props.height}>
       <Text bold color={theme.warning} wrap="truncate-end">
         {truncate(`Confirm: ${sanitizeLine(plan.title)}`, width)}
       </Text>
@@ -143,7 +143,8 @@ export function ConfirmAction(props: ConfirmActionProps): React.JSX.Element {
           {truncate('    ' + row, width)}
         </Text>
       ))}
-      <Text> </Text>
+      {/* The key line (then the result) sits on the bottom rows, as every screen's footer does. */}
+      <Box flexGrow={1} minHeight={1} />
       {confirmedAt === null ? (
         <Text bold wrap="truncate-end">
           {truncate('y run it · any other key cancels', width)}

@@ -75,7 +75,7 @@ export function ConfirmPoolRepair(props: ConfirmPoolRepairProps): React.JSX.Elem
   const shownHosts = hostRows.slice(top, top + roomForHosts);
   const more = hostRows.length > roomForHosts ? ` (j/k: rows ${top + 1}-${top + shownHosts.length} of ${hostRows.length})` : '';
   return (
-    <Box flexDirection="column" width={width}>
+    <Box flexDirection="column" width={width} height={props.height}>
       <Text bold color={theme.warning} wrap="truncate-end">
         {truncate(`${props.marked ? `On ${hostNames.length} marked hosts` : 'Pool repair'}: ${sanitizeLine(plan.title)}`, width)}
       </Text>
@@ -104,6 +104,7 @@ export function ConfirmPoolRepair(props: ConfirmPoolRepairProps): React.JSX.Elem
           {row}
         </Text>
       ))}
+      <Box flexGrow={1} />
       <Text bold wrap="truncate-end">
         {truncate('y start · any other key cancels', width)}
       </Text>

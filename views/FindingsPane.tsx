@@ -2,6 +2,7 @@ import type React from 'react';
 import { Box, Text } from 'ink';
 import type { Finding } from '../src/model/index.js';
 import { SEVERITY_RANK } from '../src/model/index.js';
+import { REPAIR_KEYS } from '../src/registry/index.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
 import { ListScreen, useList, type RowAction } from './ListScreen.js';
@@ -28,16 +29,17 @@ function repairRows(finding: Finding, why: (string | undefined)[], runnable: boo
   if (finding.repairs.length === 0) return [{ text: 'no repair offered', color: theme.accent }];
   const label = (i: number) => sanitizeLine(finding.repairs[i]!.label);
   if (!runnable) return wrap('repairs: ' + finding.repairs.map((_, i) => label(i)).join('  '), width).map((text) => ({ text, color: theme.accent }));
-  const ready = finding.repairs.flatMap((_, i) => (why[i] === undefined ? [`${i + 1} ${label(i)}`] : []));
+  const keyed = (i: number) => `${REPAIR_KEYS[i] ?? ''} ${label(i)}`.trim();
+  const ready = finding.repairs.flatMap((_, i) => (why[i] === undefined ? [keyed(i)] : []));
   const rows = wrap(ready.length ? 'repairs: ' + ready.join('  ') : 'no repair can run now', width).map((text) => ({ text, color: theme.accent }));
   why.forEach((reason, i) => {
     if (reason === undefined) return;
-    for (const text of wrap(`${i + 1} ${label(i)}: unavailable: ${sanitizeLine(reason)}`, width - 2)) rows.push({ text: '  ' + text, color: theme.muted });
+    for (const text of wrap(`${keyed(i)}: unavailable: ${sanitizeLine(reason)}`, width - 2)) rows.push({ text: '  ' + text, color: theme.muted });
   });
   return rows;
 }
 
-/** The repair keys the registry binds on the findings screen (Enter the first, 1-9 by number, P across the pool), on the selected finding. */
+/** The repair keys the registry binds on the findings screen (Enter the first, a-f in order, P across the pool), on the selected finding. */
 function repairActions(props: PaneProps): RowAction<Finding>[] {
   const machineId = props.host.machine.id;
   const { registry } = props;
@@ -49,9 +51,9 @@ function repairActions(props: PaneProps): RowAction<Finding>[] {
         const entry = name === 'Enter' ? registry.known('repair.first') : registry.bound('findings', name);
         const intent = entry?.intent;
         if (!entry || intent?.kind !== 'repair') return false;
-        const repair = intent.pick === 'number' ? f.repairs[Number(name) - 1] : f.repairs[0];
-        // Enter without a repair is still taken; digits beyond the repairs fall through to tab switching.
-        if (!repair) return name === 'Enter';
+        const repair = intent.pick === 'number' ? f.repairs[REPAIR_KEYS.indexOf(name)] : f.repairs[0];
+        // Enter without a repair is still taken, and so is a repair letter beyond the repairs (it does nothing).
+        if (!repair) return true;
         if (!registry.get(entry.id)) return props.refuseReadOnly();
         if (intent.pick === 'pool') return props.requestPoolRepair({ machineId, action: repair.action, params: repair.params, clears: { class: f.class, subject: f.subject } });
         // An unavailable repair never reaches a confirmation: HostView shows the planner's reason.

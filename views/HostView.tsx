@@ -7,7 +7,7 @@ import { useStore } from 'zustand';
 import type { ActionPlan } from '../src/model/index.js';
 import type { HostState } from '../src/store/index.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
-import { hostRow } from '../src/store/selectors.js';
+import { hostRow, hostVerdict } from '../src/store/selectors.js';
 import { formatAge } from '../src/util/format-age.js';
 import { formatLoad } from '../src/util/format-load.js';
 import { sanitizeLine } from '../src/util/sanitize.js';
@@ -76,7 +76,7 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
     sanitizeLine(m.name),
     `${m.provider}/${sanitizeLine(m.site)}`,
     `pool ${sanitizeLine(m.pool)}`,
-    row.state,
+    hostVerdict(row).word,
     p ? `up ${formatAge(p.uptimeSec * 1000)}` : '',
     p ? `load ${formatLoad(p.load1)}` : '',
     p ? `mem ${pct(row.memPct)}` : '',

@@ -158,16 +158,19 @@ export function ListScreen<T>(props: ListScreenProps<T>): React.JSX.Element {
 
   return (
     <Box flexDirection="column">
-      <Table
-        data={list.items}
-        columns={props.columns}
-        selectedIndex={list.index}
-        height={props.height}
-        width={width}
-        rowKey={(_, i) => list.ids[i] ?? String(i)}
-        {...(props.fullRow ? { fullRow: props.fullRow } : {})}
-        {...(props.emptyText !== undefined ? { emptyText: props.emptyText } : {})}
-      />
+      {/* A screen with its own footer keeps the table's rows (header included) whole, short or not: the footer sits on the bottom row. */}
+      <Box flexDirection="column" {...(props.footer !== undefined ? { height: props.height + 1 } : {})}>
+        <Table
+          data={list.items}
+          columns={props.columns}
+          selectedIndex={list.index}
+          height={props.height}
+          width={width}
+          rowKey={(_, i) => list.ids[i] ?? String(i)}
+          {...(props.fullRow ? { fullRow: props.fullRow } : {})}
+          {...(props.emptyText !== undefined ? { emptyText: props.emptyText } : {})}
+        />
+      </Box>
       {editing !== null ? (
         <Text wrap="truncate-end">
           <Text color={theme.accent}>/</Text>

@@ -1,5 +1,5 @@
 // The fleet grid's columns and texts, without Ink: shared by FleetGrid and the first paint.
-import type { FleetRow, HostRow, SortKey } from '../src/store/selectors.js';
+import { type FleetRow, type HostRow, hostVerdict, type SortKey } from '../src/store/selectors.js';
 import { formatAge } from '../src/util/format-age.js';
 import { formatLoad } from '../src/util/format-load.js';
 import { siteLabel } from '../src/util/region-code.js';
@@ -75,7 +75,7 @@ export function gridColumns(t: Theme, opts: { ec2?: boolean; trend?: (machineId:
       key: 'state',
       header: 'STATE',
       width: 11,
-      value: host((r) => r.cloudState ?? r.state),
+      value: host((r) => hostVerdict(r).word),
       color: (r) => (r.kind === 'host' ? healthColor(t, r.health) : undefined),
     },
     { key: 'load', header: 'LOAD', width: 6, align: 'right', value: host((r) => stale(r, r.loadValue === undefined ? '' : formatLoad(r.loadValue))), color: (r) => staleColor(r, undefined) },

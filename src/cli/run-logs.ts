@@ -1,3 +1,4 @@
+import { logPathError } from '../util/log-path.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { followCommand, recentCommand, sourceFromId } from '../logs/log-command.js';
 import type { LogSource } from '../model/index.js';
@@ -21,6 +22,11 @@ export async function runLogs(startup: Startup, operands: string[], follow: bool
   if (!source) {
     await core.close();
     throw new StartupError(`${machine.name} has no log source; name a unit or an absolute path`);
+  }
+  const pathError = source.kind === 'file' ? logPathError(source.target) : undefined;
+  if (pathError) {
+    await core.close();
+    throw new StartupError(`${machine.name}: ${sanitizeLine(pathError)}`);
   }
   const write = (ls: string[]): boolean => process.stdout.write(ls.map(sanitizeLine).join('\n') + '\n');
   try {

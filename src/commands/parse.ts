@@ -1,5 +1,6 @@
 import { SORT_KEYS, type SortKey } from '../store/selectors.js';
 import { buildRegistry } from '../registry/index.js';
+import { logPathError } from '../util/log-path.js';
 import type { CommandContext } from './context.js';
 import { availableCommands, findCommand, isRegistered } from './table.js';
 import { parsePoolLogs } from './parse-pool-logs.js';
@@ -78,7 +79,8 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
   if (spec.where === 'host' && ctx.screen !== 'host') return invalid(`:${spec.name} works on a host: open one first (:host NAME or Enter)`);
   if (!spec.arg && rest) return invalid(`:${spec.name} takes no argument (${spec.usage})`);
   if (spec.arg?.required && !rest) return invalid(`:${spec.name} needs an argument: ${spec.usage}`);
-  const multiWord = spec.arg?.kind === 'filter' || spec.arg?.kind === 'sort' || spec.name === 'plogs';
+  // A log path is the whole rest of the line: file names may hold spaces.
+  const multiWord = spec.arg?.kind === 'filter' || spec.arg?.kind === 'sort' || spec.name === 'plogs' || (spec.arg?.kind === 'log' && rest.startsWith('/'));
   if (!multiWord && /\s/.test(rest)) return invalid(`:${spec.name} takes one argument: ${spec.usage}`);
 
   const entry = buildRegistry({ readOnly: ctx.readOnly }).get(spec.entryId);
@@ -123,9 +125,13 @@ export function parseCommand(text: string, ctx: CommandContext): ParseResult {
     case 'logs': {
       if (!rest) return { ok: true, command: { name: 'logs' } };
       const src = ctx.logSources.find((s) => s.id === rest) ?? ctx.logSources.find((s) => s.target === rest);
-      return src
-        ? { ok: true, command: { name: 'logs', sourceId: src.id } }
-        : invalid(`no log source "${rest}" on this host — sources: ${listNames(ctx.logSources.map((s) => s.id))}`);
+      if (src) return { ok: true, command: { name: 'logs', sourceId: src.id } };
+      // Any absolute path, as `remlite logs HOST PATH` takes it: followed with tail, quoted.
+      if (rest.startsWith('/')) {
+        const pathError = logPathError(rest);
+        return pathError ? invalid(pathError) : { ok: true, command: { name: 'logs', sourceId: `file:${rest}` } };
+      }
+      return invalid(`no log source "${rest}" on this host — sources: ${listNames(ctx.logSources.map((s) => s.id))}`);
     }
     case 'plogs': {
       const r = parsePoolLogs(rest, { poolMembers: ctx.poolMembers ?? {}, marked: ctx.marked ?? [] });

@@ -1,4 +1,5 @@
 import type { LogSource } from '../model/index.js';
+import { logPathError } from '../util/log-path.js';
 import { isSafeServiceName, shCommand } from '../util/shell-quote.js';
 
 /** The remote command that follows a log source live, starting with its last `backlog` lines. */
@@ -11,7 +12,8 @@ export function followCommand(source: LogSource, backlog: number): string {
     const syslog = `tail -n ${n} -F /var/log/syslog 2>/dev/null | grep --line-buffered -F -- ${shCommand(source.target)}`;
     return `if command -v journalctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then exec ${journal}; else ${syslog}; fi`;
   }
-  if (!source.target.startsWith('/')) throw new Error(`log path "${source.target}" is not absolute`);
+  const pathError = logPathError(source.target);
+  if (pathError) throw new Error(pathError);
   return shCommand('tail', '-n', n, '-F', '--', source.target);
 }
 
@@ -24,7 +26,8 @@ export function recentCommand(source: LogSource, lines: number): string {
     const syslog = `grep -F -- ${shCommand(source.target)} /var/log/syslog | tail -n ${n}`;
     return `if command -v journalctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then ${journal}; else ${syslog}; fi`;
   }
-  if (!source.target.startsWith('/')) throw new Error(`log path "${source.target}" is not absolute`);
+  const pathError = logPathError(source.target);
+  if (pathError) throw new Error(pathError);
   return shCommand('tail', '-n', n, '--', source.target);
 }
 

@@ -1,4 +1,5 @@
 import type { Finding } from '../model/index.js';
+import { dataRestoreWording } from '../util/repair-wording.js';
 import { writeBlocker } from '../util/write-gate.js';
 import { contentState, declaredChecks, shortSha, unreadableFinding } from './declared.js';
 import { fit } from './text.js';
@@ -40,7 +41,7 @@ export const detectDataCorrupt: Detector = (ctx) => {
       summary: fit(cmp.state === 'missing' ? `data file ${path} is missing` : `data file ${path} differs from the baseline`),
       evidence,
       subject: path,
-      repairs: cmp.base.copy && !blocked ? [{ action: 'data.restore', params: { path }, label: `Restore ${path} from the last good copy` }] : [],
+      repairs: cmp.base.copy && !blocked ? [{ action: 'data.restore', params: { path }, label: dataRestoreWording(path) }] : [],
     });
   }
   return out;

@@ -11,6 +11,7 @@ import {
   type RepairRef,
   type Severity,
 } from '../model/index.js';
+import { configRestoreWording } from '../util/repair-wording.js';
 import { isAccessError } from '../util/write-gate.js';
 import { fit } from './text.js';
 
@@ -91,7 +92,7 @@ export function unreadableFinding(stat: FileStat): { severity: Severity; evidenc
 export function restoreConfigRepair(path: string, service?: string): RepairRef {
   const params: Record<string, string> = { path };
   if (service) params['service'] = service;
-  return { action: 'config.restore', params, label: `Restore ${path} from the baseline${service ? ` and restart ${service}` : ''}` };
+  return { action: 'config.restore', params, label: configRestoreWording(path, service) };
 }
 
 /** First 12 hex digits: enough to tell checksums apart in one evidence line. */

@@ -1,5 +1,8 @@
 import type { CommandBinding, KeyBinding, KeySection, RegistryEntry } from './types.js';
 
+/** The keys of a finding's repairs, in order: letters no screen of the host view moves or switches tabs with. */
+export const REPAIR_KEYS: readonly string[] = ['a', 'b', 'c', 'd', 'e', 'f'];
+
 /** A looking/moving key: the view handles it, the registry names it for footers and help. */
 function view(section: KeySection, keys: string, label: string, more: { short?: string; footer?: boolean; name?: string } = {}): RegistryEntry {
   const binding: KeyBinding = { section, keys, ...(more.footer ? { footer: true } : {}) };
@@ -107,12 +110,12 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   { id: 'repair.first', label: 'run first repair', short: 'repair', scope: 'finding', dangerous: true, intent: { kind: 'repair', pick: 'first' }, keys: [{ section: 'findings', keys: 'Enter', footer: true }], source: 'builtin' },
   {
     id: 'repair.number',
-    label: 'run that repair (digits beyond the repairs switch tabs)',
+    label: 'run that repair (a the first, b the second…; the digits stay tab keys)',
     short: 'pick repair',
     scope: 'finding',
     dangerous: true,
     intent: { kind: 'repair', pick: 'number' },
-    keys: [{ section: 'findings', keys: '1-9', input: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], footer: true }],
+    keys: [{ section: 'findings', keys: `a-${REPAIR_KEYS[REPAIR_KEYS.length - 1]}`, input: [...REPAIR_KEYS], footer: true }],
     source: 'builtin',
   },
   {
@@ -158,7 +161,7 @@ export const BUILTIN_ENTRIES: readonly RegistryEntry[] = [
   command({ name: 'host', arg: { kind: 'host', required: true }, where: 'any', usage: ':host NAME', summary: 'open that host' }),
   command({ name: 'pool', arg: { kind: 'pool', required: true }, where: 'any', usage: ':pool NAME', summary: 'fleet grid filtered to one pool' }),
   command({ name: 'svc', aliases: ['service'], arg: { kind: 'service', required: true }, where: 'any', usage: ':svc NAME', summary: 'host: Services tab on that service; grid: hosts that have it' }),
-  command({ name: 'logs', arg: { kind: 'log', required: false }, where: 'host', usage: ':logs [SOURCE]', summary: 'Logs tab; follow SOURCE (unit or file)' }),
+  command({ name: 'logs', arg: { kind: 'log', required: false }, where: 'host', usage: ':logs [SOURCE]', summary: 'Logs tab; follow SOURCE (a source of the host, or any absolute file path)' }),
   command({
     name: 'plogs',
     aliases: ['poollogs'],

@@ -1,4 +1,4 @@
 export * from './types.js';
-export { BUILTIN_ENTRIES } from './builtin.js';
+export { BUILTIN_ENTRIES, REPAIR_KEYS } from './builtin.js';
 export { userActionEntries } from './user.js';
 export * from './registry.js';

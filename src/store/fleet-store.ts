@@ -143,6 +143,8 @@ export interface FleetActions {
   updateRolloutStep(machineId: string, patch: Partial<RolloutStep>): void;
   finishRollout(state: 'done' | 'stopped', reason?: string): void;
   notify(text: string, level?: 'info' | 'warning' | 'error'): void;
+  /** The status line's notice goes (the screen changed: it was about the one before). */
+  clearNotice(): void;
   setBaselineInfo(machineId: string, info: BaselineInfo | undefined): void;
   /** Adds events (given oldest first) to the front of `events`. */
   recordEvents(events: readonly FleetEvent[]): void;
@@ -318,6 +320,10 @@ export function createFleetStore(
 
     notify(text, level = 'info') {
       set({ notice: { text, level, at: Date.now() } });
+    },
+
+    clearNotice() {
+      if (get().notice) set({ notice: undefined });
     },
 
     toggleMark(machineId) {

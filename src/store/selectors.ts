@@ -330,6 +330,24 @@ export interface FleetSummary {
   notProbed: number;
 }
 
+/** The header count a host falls in. */
+export type Verdict = 'ok' | 'warning' | 'critical' | 'notProbed' | 'pending';
+
+/**
+ * One host's verdict and the STATE word shown for it: the fleet grid, the host header and the summary
+ * counts all read this, so a host counted critical never reads "ok". A failed poll names its failure
+ * (unreachable, timeout...); a reachable host with a warning or critical finding says so; numbers
+ * from an older probe keep the "~" the other columns use.
+ */
+export function hostVerdict(r: HostRow): { verdict: Verdict; word: string } {
+  const verdict: Verdict =
+    r.health === 'unknown' ? (r.state === 'cloud-stopped' || r.state === 'no-ssh' ? 'notProbed' : 'pending') : r.health;
+  if (r.cloudState) return { verdict, word: r.cloudState };
+  if (DOWN_STATES.has(r.state)) return { verdict, word: r.state };
+  const word = verdict === 'critical' ? 'critical' : verdict === 'warning' && r.worst === 'warning' ? 'warning' : r.state;
+  return { verdict, word: r.state === 'stale' && word !== 'stale' ? '~' + word : word };
+}
+
 export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: number): FleetSummary {
   const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, findings: 0, notProbed: 0 };
   for (const id of state.order) {
@@ -337,11 +355,7 @@ export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: num
     if (!h) continue;
     const r = hostRow(h, now);
     s.total++;
-    if (r.health === 'ok') s.ok++;
-    else if (r.health === 'warning') s.warning++;
-    else if (r.health === 'critical') s.critical++;
-    else if (r.state === 'cloud-stopped' || r.state === 'no-ssh') s.notProbed++;
-    else s.pending++;
+    s[hostVerdict(r).verdict]++;
     if (DOWN_STATES.has(r.state)) s.unreachable++;
     s.findings += r.findings;
   }

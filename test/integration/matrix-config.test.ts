@@ -160,7 +160,7 @@ async function sshdOntoGarbage(): Promise<void> {
   assert.notEqual((await freshSsh(WEB)).code, 0, 'no new SSH connection while sshd is down');
   const seen = await h.firstPollAfter(WEB, t);
   const down = findingOf(seen, 'service-down', 'ssh');
-  assert.deepEqual(down.repairs[0], { action: 'config.restore', params: { path: SSHD_CONFIG, service: 'ssh' }, label: `Restore ${SSHD_CONFIG} from the baseline and restart ssh` });
+  assert.deepEqual(down.repairs[0], { action: 'config.restore', params: { path: SSHD_CONFIG, service: 'ssh' }, label: `Restore ${SSHD_CONFIG} from the baseline and reload or restart ssh` });
 
   const fixed = await h.repairWith(down);
   assert.ok(fixed.plan.command.includes('systemd-run --quiet --wait --collect -- /bin/sh -c '), fixed.plan.command);

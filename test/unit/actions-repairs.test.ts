@@ -10,6 +10,8 @@ import { SETTINGS_DEFAULTS } from '../../src/persist/settings.js';
 import type { HostState } from '../../src/store/index.js';
 import type { HostBaseline, HostProbe, Machine, VolumeStatus } from '../../src/model/index.js';
 import { NO_CHECKS } from '../../src/model/index.js';
+import { restoreConfigRepair } from '../../src/matrix/declared.js';
+import { dataRestoreWording } from '../../src/util/repair-wording.js';
 
 const HOSTILE = "/srv/data/it's $(x).db";
 const SHA = 'c'.repeat(64);
@@ -319,4 +321,16 @@ test('module.load and fs.remount-rw: exact commands and their refusals', () => {
   assert.match(refused(plan('fs.remount-rw', { mount: '/mnt/x' })), /not a mount of web1/);
   const errors = host({}, { probe: probe({ fsErrors: [{ device: '/dev/vdb', count: 3 }] }) });
   assert.match(refused(plan('fs.remount-rw', { mount: '/srv/data' }, errors)), /\/dev\/vdb reports 3 filesystem errors/);
+});
+
+test('restore wording: the findings list, the confirmation title and the command agree (reload or restart)', () => {
+  const repair = restoreConfigRepair('/etc/apache2/apache2.conf', 'apache2');
+  const r = plan(repair.action, repair.params);
+  assert.ok('plan' in r);
+  assert.equal(r.plan.title, repair.label);
+  assert.equal(repair.label, 'Restore /etc/apache2/apache2.conf from the baseline and reload or restart apache2');
+  assert.ok(transaction(r.plan.command).includes('systemctl reload-or-restart -- apache2.service'));
+  const data = plan('data.restore', { path: HOSTILE });
+  assert.ok('plan' in data, refused(data));
+  assert.equal(data.plan.title, dataRestoreWording(HOSTILE));
 });

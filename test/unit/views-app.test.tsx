@@ -153,11 +153,27 @@ test('findings pane offers the repairs of the selected finding', async () => {
   let f = app.frame();
   assert.match(f, /critical\s+service-down\s+php-fpm is failed/);
   assert.match(f, /ActiveState=failed/);
-  assert.match(f, /1 restart php-fpm\s+2 start php-fpm/);
-  await app.press('2');
+  assert.match(f, /a restart php-fpm\s+b start php-fpm/);
+  await app.press('b');
   f = app.frame();
   assert.match(f, /Confirm: start php-fpm/);
   assert.deepEqual(app.intents.called('plan')[0]?.args[0], { action: 'service.start', machineId: 'web2', params: { service: 'php-fpm' } });
+});
+
+test('1-4 switch tabs from every tab, the Findings tab too: a digit never runs a repair', async () => {
+  const app = await openWeb2Services();
+  for (const [from, to, shows] of [
+    ['4', '2', /MOUNT\s+DEVICE/],
+    ['4', '1', /php-fpm\s+failed/],
+    ['4', '3', /choose a log source/],
+    ['3', '4', /service-down/],
+    ['2', '4', /service-down/],
+  ] as const) {
+    await app.press(from, to);
+    assert.match(app.frame(), shows, `${from} then ${to}`);
+    assert.doesNotMatch(app.frame(), /Confirm:/);
+  }
+  assert.equal(app.intents.called('plan').length, 0, 'no repair planned');
 });
 
 test('volumes pane shows sizes and usage', async () => {

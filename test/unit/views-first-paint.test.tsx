@@ -37,7 +37,7 @@ test('the first paint colours cells as the theme says: a failed host red, the se
   const store = fleetStore();
   const frame = firstPaintFrame({ data: store.getState(), theme: DEFAULT_THEME, columns: 100, rows: 24, now: Date.now() });
   const web2 = frame.split('\n').find((l) => l.includes('web2'))!;
-  assert.ok(web2.includes(styled('ok'.padEnd(12), { color: 'red' })), JSON.stringify(web2)); // state column (and its gap) in the health colour
+  assert.ok(web2.includes(styled('critical'.padEnd(12), { color: 'red' })), JSON.stringify(web2)); // state column (and its gap) in the health colour: a critical host reads "critical", never a red "ok"
   const selected = frame.split('\n').find((l) => l.includes('\u001b[7'))!;
   assert.ok(selected.replace(ANSI, '').startsWith('cache1'), 'the first host by name is selected');
 });

@@ -61,7 +61,7 @@ test('confirming a restore shows what is sent on stdin (description, size, check
   const store = storeWithDrift();
   const intents = new RepairIntents(store);
   const app = await renderApp(store, intents);
-  await app.press('/', 'w', 'e', 'b', '2', '\r', '\r', '4', '1');
+  await app.press('/', 'w', 'e', 'b', '2', '\r', '\r', '4', 'a');
   const f = app.frame().replace(/\n {10}/g, ''); // wrapped rows joined back
   assert.match(f, /Confirm: /);
   assert.match(f, /input\s+baseline copy of \/etc\/nginx\/nginx\.conf accepted 2025-05-01T10:00:00\.000Z by ops@desk \(1480 bytes, sha256 ab12cd34ef56…\) on stdin/);
@@ -74,7 +74,7 @@ test('confirming a cleanup shows "previewing…" then the preview result, before
   intents.holdPreview = true;
   intents.previewText = 'would free 12.4 MiB (13002342 bytes) in 37 files\n  3.0 MiB  /var/log/syslog.1\n\u001b[31mred\u001b[0m';
   const app = await renderApp(store, intents);
-  await app.press('/', 'w', 'e', 'b', '2', '\r', '\r', '4', '2');
+  await app.press('/', 'w', 'e', 'b', '2', '\r', '\r', '4', 'b');
   assert.match(app.frame(), /preview\s+files the cleanup of \/var would delete/);
   assert.match(app.frame(), /previewing…/);
   assert.equal(intents.called('preview').length, 1);

@@ -52,6 +52,7 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const selected = initialSelection(rows, ui);
   const layout = layoutColumns(gridColumns(theme, { ec2: hasCloudRows(rows) }), width);
   lines.push(s(headerLine(layout), { bold: true }));
+  const footerAt = lines.length + tableHeight;
   const start = windowStart(rows.length, selected, tableHeight);
   rows.slice(start, start + tableHeight).forEach((row, i) => {
     const inverse = start + i === selected;
@@ -59,6 +60,8 @@ export function firstPaintFrame(input: FirstPaintInput): string {
     if (full) lines.push(s(fit(full.text, width), { bold: true, color: full.color, inverse }));
     else lines.push(rowCells(row, layout).map((c) => s(c.text, { color: c.color, inverse })).join(''));
   });
+  // The footer on the bottom row, below a short table as in ListScreen.
+  while (lines.length < footerAt) lines.push('');
   lines.push(s(fit(`${gridStatus(rows, selected, ui)} │ ${footerText(GRID_KEYS, data.readOnly)}`, width), { color: theme.muted }));
   return lines.join('\n');
 }

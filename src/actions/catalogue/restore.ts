@@ -3,6 +3,7 @@ import type { BaselineFile } from '../../model/index.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import type { CatalogueEntry, PlanContext } from './types.js';
 import { withPrivilege } from '../../util/privilege.js';
+import { configRestoreWording, dataRestoreWording } from '../../util/repair-wording.js';
 import { writeBlocker } from '../../util/write-gate.js';
 import { runTransaction, sideFiles, transactionConditions, transactionGuards } from './config-transaction.js';
 import { chownChmod, enterSafeDir, filePreconditions, requireRegular, siteOf, step, TEMP_STILL_REGULAR } from './safe-file.js';
@@ -81,7 +82,7 @@ function inputOf(params: Record<string, string>, ctx: PlanContext) {
 export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
   'config.restore': {
     id: 'config.restore',
-    title: (p) => `Restore ${p['path']} from the baseline${p['service'] ? ` and reload ${p['service']}` : ''}`,
+    title: (p) => configRestoreWording(p['path'] ?? '', p['service']),
     params: ['path', 'service'],
     validate: (p) => pathError(p['path']) ?? optionalServiceError(p['service']),
     check: checkCopy,
@@ -105,7 +106,7 @@ export const RESTORE_ENTRIES: Record<string, CatalogueEntry> = {
   },
   'data.restore': {
     id: 'data.restore',
-    title: (p) => `Restore ${p['path']} from the kept copy`,
+    title: (p) => dataRestoreWording(p['path'] ?? ''),
     params: ['path'],
     validate: (p) => pathError(p['path']),
     check: checkCopy,

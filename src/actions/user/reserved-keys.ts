@@ -7,7 +7,7 @@ const GRID = [...LIST_MOVES, '/', 's', 'S', 'p', ' ', 't', 'L', 'A', 'R', '?', '
 /** Host view, whatever the tab: tabs, back, poll, help, trust, EC2 actions, the command bar. */
 const HOST_VIEW = ['1', '2', '3', '4', 'h', 'l', 'q', 'R', 'S', '?', 'T', 'B', 'O', 'I', ':'];
 const SERVICES_PANE = [...LIST_MOVES, 'r', 's', 'x'];
-const OTHER_PANES = [...LIST_MOVES, '5', '6', '7', '8', '9', 'P', ' ', '/', 'n', 'N', 'w'];
+const OTHER_PANES = [...LIST_MOVES, 'a', 'b', 'c', 'd', 'e', 'f', 'P', ' ', '/', 'n', 'N', 'w'];
 
 export const RESERVED_KEYS: Readonly<Record<UserActionScope, readonly string[]>> = {
   pool: GRID,
