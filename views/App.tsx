@@ -1,5 +1,5 @@
 import type React from 'react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp } from 'ink';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
@@ -67,10 +67,13 @@ export function App(props: AppProps): React.JSX.Element {
    * Every screen change goes through here: the notice on the status line was about the screen being
    * left, so it goes first; a notice the same key or command gives after moving (a refusal) stays.
    */
-  const setScreen = (next: Screen | ((s: Screen) => Screen)) => {
-    props.store.getState().clearNotice();
-    setShownScreen(next);
-  };
+  const setScreen = useCallback(
+    (next: Screen | ((s: Screen) => Screen)) => {
+      props.store.getState().clearNotice();
+      setShownScreen(next);
+    },
+    [props.store],
+  );
   const [gridUi, setGridUi] = useState<GridUi>(INITIAL_GRID_UI);
   const [help, setHelp] = useState<HelpSection[] | null>(null);
   const [confirm, setConfirm] = useState<ActionPlan | null>(null);
@@ -103,7 +106,7 @@ export function App(props: AppProps): React.JSX.Element {
     setCommandText(initialText);
     setCommandOpen(true);
   };
-  const backToGrid = useMemo(() => () => setScreen({ name: 'grid' }), []);
+  const backToGrid = useCallback(() => setScreen({ name: 'grid' }), [setScreen]);
 
   // App provides the view context, so it reads the registry's inputs from the store itself.
   const registry = buildRegistry({ readOnly, userActions });
