@@ -97,8 +97,8 @@ test('config-drift, package conffile: with nothing declared the lab\'s drifted c
   const clean = await firstHeavyAfter(acceptedAt);
   assert.deepEqual(conffileFindings(clean), [], 'after the accept the same drift is known-good');
 
-  const t = Date.now();
   await sh(WEB, `echo '${FAULT_LINE}' >> ${CONFFILE}`);
+  const t = Date.now();
   const first = await firstHeavyAfter(t);
   const f = conffileFindings(first);
   assert.equal(f.length, 1, JSON.stringify(first.findings));
@@ -119,8 +119,8 @@ test('config-drift, package conffile: with nothing declared the lab\'s drifted c
   }
   assert.ok(cachedPolls > 0, 'some polls between two runs showed the kept result (the cadence held)');
 
-  const fixed = Date.now();
   await sh(WEB, `sed -i '/^${FAULT_LINE}$/d' ${CONFFILE}`);
+  const fixed = Date.now();
   assert.deepEqual(conffileFindings(await firstHeavyAfter(fixed)), []);
 });
 
