@@ -113,7 +113,8 @@ function HostHeader({ host, now, theme, width }: { host: HostState; now: number;
         {truncate(baselineText, width)}
       </Text>
       <Text color={theme.accent} wrap="truncate-end">
-        {truncate(trendLine(trends, host.machine.id, now, width), width)}
+        {/* A blank line without trends: the header keeps its HEADER_LINES rows, so the footer stays on the bottom row. */}
+        {truncate(trendLine(trends, host.machine.id, now, width), width) || ' '}
       </Text>
     </Box>
   );

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_THRESHOLDS } from '../../src/matrix/index.js';
 import type { Machine } from '../../src/model/index.js';
-import { assertCleared, findingOf, matrixSkip, ownFindings, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
+import { assertCleared, findingOf, matrixSkip, ownProblems, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 const skip = matrixSkip();
@@ -77,7 +77,7 @@ test('service-missing: deleting an expected unit file (daemon-reload) is reporte
   try {
     const ready = await h.firstPollAfter(WEB, Date.now(), c);
     assert.equal(ready.poll.probe?.services.find((s) => s.name === GONE)?.active, 'active');
-    assert.deepEqual(ownFindings(ready.findings).map((f) => f.class), [], 'clean while the unit is installed and active');
+    assert.deepEqual(ownProblems(ready.findings).map((f) => f.class), [], 'no warning or critical finding while the unit is installed and active');
 
     const t = await h.inject(WEB, `systemctl stop ${GONE} && rm -f ${GONE_UNIT} && systemctl daemon-reload`);
     const seen = await h.firstPollAfter(WEB, t, c);
