@@ -45,7 +45,8 @@ test('after several polls the host view shows a sparkline per metric, and t adds
     for (let i = 0; i < 4; i++) await appliedPollAfter(core.store, WEB, Date.now());
     const line = await waitFor('the trend line with its sparklines', () => ui.lastFrame()?.split('\n').find((l) => l.startsWith('trend 10m  load ')));
     for (const label of ['load', 'mem', 'disk', 'lat']) assert.match(line, new RegExp(`${label} ${SPARK.source}{2,}`), `${label} in "${line}"`);
-    assert.ok(core.store.getState().trends!.series(WEB, 'latency', Date.now()).values.length >= 4);
+    // Samples are spaced trendMinutes/120 apart, so how many four polls leave depends on their pace; a sparkline needs two.
+    assert.ok(core.store.getState().trends!.series(WEB, 'latency', Date.now()).values.length >= 2);
     ui.stdin.write('q');
     const row = await waitFor('the grid row with a load sparkline', () => ui.lastFrame()?.split('\n').find((l) => l.includes(WEB) && SPARK.test(l)));
     assert.ok(row.length <= 100, row);

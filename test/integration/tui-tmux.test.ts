@@ -34,7 +34,8 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   );
   const t = tmux;
 
-  const grid = await t.waitScreen('the fleet grid with every lab host', (s) => lab.hosts.every((h) => s.includes(h.name)) && /\bok\b/.test(s));
+  // Live rows: a state word (a busy machine's shared load average can make every lab host "warning").
+  const grid = await t.waitScreen('the fleet grid with every lab host', (s) => lab.hosts.every((h) => s.includes(h.name)) && /\b(ok|warning)\b/.test(s));
   assert.ok(grid.split('\n').every((l) => l.length <= 80), 'fits 80 columns');
   const row = (s: string, name: string) => s.split('\n').find((l) => l.startsWith(name)) ?? '';
 
@@ -88,7 +89,7 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
     .waitScreen(`${HOST} green in the grid`, (s) => {
       const sick = health(s, HOST);
       const peer = health(s, 'lab-web1');
-      return sick.svc === '3/3' && sick.state === peer.state && sick.find === peer.find && /\bok\b/.test(row(s, HOST));
+      return sick.svc === '3/3' && sick.state !== undefined && sick.state !== 'critical' && sick.state === peer.state && sick.find === peer.find;
     })
     .catch((e: Error) => {
       throw new Error(e.message + '\n' + t.screen());
