@@ -118,7 +118,8 @@ test('status --json: forged probe text and a hostile stderr come out inert, with
   for (const s of strings(out)) assert.ok(!FORBIDDEN.test(s), `jq -r would print ${JSON.stringify(s)}`);
 
   const l = out.hosts.find((h) => h.name === 'liar')!;
-  assert.equal(l.reach, 'ok');
+  // Answered ('slow' on a loaded machine: its ForceCommand runs through a login shell).
+  assert.ok(l.reach === 'ok' || l.reach === 'slow', l.reach);
   assert.equal(l.probe!.hostname, 'evilgnp<U+202E>exe.host<U+200B>', 'the name cannot pass for another: the override is shown');
   assert.deepEqual(l.probe!.services.map((s) => s.name), ['apache2'], 'units whose names are not names are dropped');
   assert.equal(l.probe!.services[0]!.description, 'The Apache HTTP Server <U+202E>lmth.');
