@@ -5,7 +5,7 @@
 // fault; the repair is checked inside the host.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertCleared, DB, findingOf, matrixSkip, ownFindings, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
+import { assertCleared, DB, findingOf, matrixSkip, ownProblems, startMatrixHarness, WEB, type MatrixHarness } from '../support/matrix-harness.js';
 import type { Machine } from '../../src/model/index.js';
 import type { RemliteConsole } from '../../src/app/console.js';
 
@@ -31,7 +31,7 @@ async function bareConsole(): Promise<{ c: RemliteConsole; id: string }> {
   await c.intents.acceptBaseline({ machineId: bare.id });
   assert.ok(c.store.getState().baselineInfo[bare.id], `accepted: ${c.store.getState().notice?.text ?? ''}`);
   const first = await h.firstPollAfter(bare.id, at, c);
-  assert.deepEqual(ownFindings(first.findings).map((f) => f.summary), [], 'clean after the accept');
+  assert.deepEqual(ownProblems(first.findings).map((f) => f.summary), [], 'no warning or critical finding after the accept');
   return { c, id: bare.id };
 }
 
@@ -152,7 +152,7 @@ test('db-tables-missing, learned: DROP TABLE in a database nobody declared (foun
     const at = Date.now();
     await h.core.intents.acceptBaseline({ machineId: DB });
     const clean = await h.firstHeavyPollAfter(DB, at);
-    assert.deepEqual(ownFindings(clean.findings).map((f) => f.summary), [], `clean after the accept: ${h.core.store.getState().notice?.text ?? ''}`);
+    assert.deepEqual(ownProblems(clean.findings).map((f) => f.summary), [], `clean after the accept: ${h.core.store.getState().notice?.text ?? ''}`);
     assert.ok(!h.machine(DB).checks?.databases.some((d) => d.name === FOUND_DB), 'not declared');
 
     const t = await h.inject(DB, `mysql -e 'DROP TABLE ${FOUND_DB}.pages'`);
