@@ -23,7 +23,8 @@ const inkPatches = {
 
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
-  entryPoints: { remlite: 'dist/src/cli/main.js' },
+  // The Prometheus provider's worker thread is its own entry (providers/prometheus/query-worker.ts finds it).
+  entryPoints: { remlite: 'dist/src/cli/main.js', 'prometheus-worker': 'dist/providers/prometheus/refresh-worker.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

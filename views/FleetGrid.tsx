@@ -73,7 +73,7 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
   const ec2 = useMemo(() => hasCloudRows(rows), [rows]);
   const trends = useStore(store, (s) => s.trends);
   const columns = useMemo(
-    () => gridColumns(theme, { ec2, trend: ui.trendColumn ? (id) => trendSpark(trends, id, 'load', now, TREND_CELLS) : undefined }),
+    () => gridColumns(theme, { now, ec2, trend: ui.trendColumn ? (id) => trendSpark(trends, id, 'load', now, TREND_CELLS) : undefined }),
     [theme, ec2, ui.trendColumn, trends, now],
   );
   const tableHeight = Math.max(1, props.height - 2);

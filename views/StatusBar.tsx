@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type React from 'react';
 import { Text } from 'ink';
 import { useStore } from 'zustand';
@@ -16,7 +17,8 @@ export function StatusBar({ width }: { width: number }): React.JSX.Element {
     store,
     useShallow((s) => ({ hosts: s.hosts, order: s.order, lastPollAt: s.lastPollAt, readOnly: s.readOnly, notice: s.notice, providers: s.providers })),
   );
-  const sum = fleetSummary({ hosts, order }, now);
+  // A key that only moves the selection re-renders the bar: the count over every host waits for a change or the next second.
+  const sum = useMemo(() => fleetSummary({ hosts, order }, now), [hosts, order, now]);
   const message = statusMessage({ notice, providers }, now);
   const badge = readOnly ? ' READ-ONLY ' : '';
   const poll = lastPollAt ? `poll ${formatAge(now - lastPollAt)} ago` : 'poll —';

@@ -42,7 +42,8 @@ export function hasCloudRows(rows: readonly FleetRow[]): boolean {
  * SITE column keeps six cells of short region codes (use1, use2) at 80 columns, where the provider
  * column goes first instead. `trend` (a host id → its sparkline) adds the TREND column after LOAD.
  */
-export function gridColumns(t: Theme, opts: { ec2?: boolean; trend?: (machineId: string) => string } = {}): Column<FleetRow>[] {
+/** `now` dates the AGE column (rows hold when their poll was made, not its age). */
+export function gridColumns(t: Theme, opts: { now: number; ec2?: boolean; trend?: (machineId: string) => string }): Column<FleetRow>[] {
   const trend = opts.trend;
   const host = (f: (r: HostRow) => string) => (r: FleetRow) => (r.kind === 'host' ? f(r) : '');
   const host2 = (f: (r: HostRow, width: number) => string) => (r: FleetRow, width: number) => (r.kind === 'host' ? f(r, width) : '');
@@ -97,7 +98,7 @@ export function gridColumns(t: Theme, opts: { ec2?: boolean; trend?: (machineId:
       value: host((r) => (r.findings ? `${r.findings} ${SEV_SHORT[r.worst]}`.trim() : '')),
       color: (r) => (r.kind === 'host' ? (r.worst === 'critical' ? t.critical : r.worst === 'warning' ? t.warning : undefined) : undefined),
     },
-    { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => (r.ageMs === undefined ? '' : formatAge(r.ageMs))), color: () => t.muted },
+    { key: 'age', header: 'AGE', width: 4, align: 'right', dropOrder: 5, value: host((r) => (r.lastAt === undefined ? '' : formatAge(Math.max(0, opts.now - r.lastAt)))), color: () => t.muted },
     { key: 'latency', header: 'LAT', width: 6, align: 'right', dropOrder: 1, value: host((r) => latencyText(r.latencyMs)) },
   ];
 }

@@ -5,9 +5,9 @@ import { alertsByHost, fetchActiveAlerts, markStale } from './alertmanager.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { systemEnv, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
-import { instantQuery, type QueryTarget } from './http-query.js';
-import { mapFleet, type FleetAnswers } from './map.js';
-import { fleetQueries, type QueryName } from './queries.js';
+import type { QueryTarget } from './http-query.js';
+import { fleetDefaults } from './map.js';
+import { QueryWorker } from './query-worker.js';
 
 export { resolvePrometheusConfig, PrometheusConfigError, type PrometheusConfig } from './config.js';
 
@@ -25,6 +25,8 @@ export class PrometheusProvider implements MetricsProvider {
   private lastGood = new Map<string, Machine[]>();
   /** Per Alertmanager URL: its last good answer (alerts by host) and when it came. */
   private lastAlerts = new Map<string, { at: number; byHost: Map<string, HostAlert[]> }>();
+  /** Each server's queries, parsing and mapping run in a worker thread: keys are not held behind a refresh. */
+  private readonly queries = new QueryWorker();
 
   constructor(
     readonly config: PrometheusConfig,
@@ -116,15 +118,15 @@ export class PrometheusProvider implements MetricsProvider {
     return merged;
   }
 
+  /** Stops the query worker (the console is closing). */
+  close(): Promise<void> {
+    return this.queries.close();
+  }
+
   private async refreshServer(url: string): Promise<{ machines: Machine[]; polls: PollResult[]; warnings: string[]; error?: string }> {
     try {
       const target: QueryTarget = { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
-      const queries = fleetQueries(this.config.job);
-      const names = Object.keys(queries) as QueryName[];
-      const now = Date.now();
-      const results = await Promise.all(names.map((n) => instantQuery(target, queries[n]).catch((err: Error) => Promise.reject(new Error(`${n} query: ${err.message}`)))));
-      const answers = Object.fromEntries(names.map((n, i) => [n, results[i]!])) as FleetAnswers;
-      const mapped = mapFleet(answers, this.config, url, this.env, now);
+      const mapped = await this.queries.run(target, this.config, fleetDefaults(this.config, url, this.env));
       this.lastGood.set(url, mapped.machines);
       return mapped;
     } catch (err) {

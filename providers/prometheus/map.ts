@@ -53,18 +53,45 @@ export interface MappedFleet {
   warnings: string[];
 }
 
-/** Query answers of one server → machines and one poll per machine. Pure: `nowMs` is the query's evaluation time. */
-export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: string, env: ProviderEnv, nowMs: number): MappedFleet {
+/** What every host of one server shares: worked out once per refresh (the identity files are looked for on disk). */
+export interface FleetDefaults {
+  /** The site of a host without a site label: the server's host:port. */
+  site: string;
+  user: string;
+  identityFiles: string[];
+  knownHostsFiles: string[];
+}
+
+export function fleetDefaults(cfg: PrometheusConfig, server: string, env: ProviderEnv): FleetDefaults {
+  return {
+    site: new URL(server).host,
+    user: cfg.ssh.user ?? env.localUser,
+    identityFiles: cfg.ssh.key ? [cfg.ssh.key] : defaultIdentityFiles(env),
+    knownHostsFiles: cfg.ssh.knownHosts ? [cfg.ssh.knownHosts] : defaultKnownHostsFiles(env),
+  };
+}
+
+/**
+ * Query answers of one server → machines and one poll per machine. Pure: `nowMs` is the query's
+ * evaluation time; `defaults` come from fleetDefaults (plain data, so this can run in a worker).
+ */
+export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: string, defaults: FleetDefaults, nowMs: number): MappedFleet {
   const hosts = new Map<string, HostSeries>();
   const bad = new Set<string>();
+  // Each host's label value comes back on each of its 30-odd series: checked once.
+  const names = new Map<string, string | undefined>();
   const keyOf = (metric: Record<string, string>): string | undefined => {
     const raw = metric[cfg.labels.name];
-    const name = raw === undefined ? undefined : cfg.labels.name === 'instance' ? stripPort(raw) : raw;
-    if (name === undefined || !HOST_NAME.test(name)) {
-      bad.add(raw === undefined ? `(no ${cfg.labels.name} label)` : text(raw));
+    if (raw === undefined) {
+      bad.add(`(no ${cfg.labels.name} label)`);
       return undefined;
     }
-    return name;
+    if (names.has(raw)) return names.get(raw);
+    const name = cfg.labels.name === 'instance' ? stripPort(raw) : raw;
+    const ok = HOST_NAME.test(name) ? name : undefined;
+    if (!ok) bad.add(text(raw));
+    names.set(raw, ok);
+    return ok;
   };
   const hostOf = (metric: Record<string, string>, create: boolean): HostSeries | undefined => {
     const key = keyOf(metric);
@@ -134,8 +161,8 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
 
   const machines: Machine[] = [];
   const polls: PollResult[] = [];
-  for (const [name, h] of [...hosts].sort(([a], [b]) => a.localeCompare(b))) {
-    const machine = toMachine(name, h, cfg, server, env);
+  for (const [name, h] of [...hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const machine = toMachine(name, h, cfg, server, defaults);
     machines.push(machine);
     polls.push(toPoll(machine, h, nowMs));
   }
@@ -143,15 +170,15 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
   return { machines, polls, warnings };
 }
 
-function toMachine(name: string, h: HostSeries, cfg: PrometheusConfig, server: string, env: ProviderEnv): Machine {
+function toMachine(name: string, h: HostSeries, cfg: PrometheusConfig, server: string, defaults: FleetDefaults): Machine {
   const l = h.labels;
-  const ssh = sshTarget(l[cfg.labels.address], cfg, env);
+  const ssh = sshTarget(l[cfg.labels.address], cfg, defaults);
   const services = [...new Set([...cfg.services, ...h.expected])];
   return {
     id: name,
     name,
     provider: 'prometheus',
-    site: text(l[cfg.labels.site]) || new URL(server).host,
+    site: text(l[cfg.labels.site]) || defaults.site,
     pool: text(l[cfg.labels.pool]) || text(l['job']) || 'prometheus',
     role: text(l[cfg.labels.role]),
     ...(ssh ? { ssh } : {}),
@@ -163,16 +190,16 @@ function toMachine(name: string, h: HostSeries, cfg: PrometheusConfig, server: s
 }
 
 /** The SSH target from the address label and the provider's SSH defaults; none when the label is missing or not a host. */
-function sshTarget(label: string | undefined, cfg: PrometheusConfig, env: ProviderEnv): SshTarget | undefined {
+function sshTarget(label: string | undefined, cfg: PrometheusConfig, defaults: FleetDefaults): SshTarget | undefined {
   if (!label) return undefined;
   const host = stripPort(label);
   if (!HOST_NAME.test(host) && !/^[0-9a-fA-F:]+$/.test(host)) return undefined;
   return {
     host,
     port: cfg.ssh.port,
-    user: cfg.ssh.user ?? env.localUser,
-    identityFiles: cfg.ssh.key ? [cfg.ssh.key] : defaultIdentityFiles(env),
-    knownHostsFiles: cfg.ssh.knownHosts ? [cfg.ssh.knownHosts] : defaultKnownHostsFiles(env),
+    user: defaults.user,
+    identityFiles: [...defaults.identityFiles],
+    knownHostsFiles: [...defaults.knownHostsFiles],
   };
 }
 

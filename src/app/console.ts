@@ -230,6 +230,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
       metricsRefresh?.stop();
       idleSsh?.stop();
       cloud?.provider.close?.();
+      await metrics?.provider.close?.();
       poller.stop();
       cacheWriter?.closeSync();
       logs.close();

@@ -46,4 +46,6 @@ export interface MetricsProvider {
   refresh(): Promise<MetricsSnapshot>;
   /** Runs an API action on a host it listed ("alertmanager.silence"). Never throws. */
   run?(machine: Machine, action: string, params: Record<string, string>): Promise<CloudActionOutcome>;
+  /** Frees what it holds (a worker thread); the console is closing. */
+  close?(): Promise<void>;
 }

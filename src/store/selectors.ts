@@ -30,8 +30,8 @@ export interface HostRow {
   services: string[];
   findings: number;
   worst: Severity;
-  /** Age of the latest poll; none when never polled. */
-  ageMs?: number;
+  /** When the latest poll was made (its age is `now - lastAt`); none when never polled. */
+  lastAt?: number;
   latencyMs?: number;
   health: Health;
   busy: boolean;
@@ -107,18 +107,26 @@ function healthOf(state: RowState, worst: Severity): Health {
   return 'ok';
 }
 
-// Host states are immutable (the store replaces a host's object when anything of it changes), so a
-// row depends only on (state, now, staleAfterMs): the grid, the status bar and every redraw within the
-// same clock second share one row per host instead of rebuilding 1,000 rows per keypress.
-const rowCache = new WeakMap<HostState, { now: number; staleAfterMs: number; row: HostRow }>();
+// Host states are immutable (the store replaces a host's object when anything of it changes), and a
+// row holds no age (only lastAt), so the clock changes a row only when its poll turns stale: the
+// grid, the status bar and every redraw share one row per host until the host changes or goes
+// stale, instead of rebuilding 10,000 rows each second.
+const rowCache = new WeakMap<HostState, { builtAt: number; validUntil: number; staleAfterMs: number; row: HostRow }>();
 
 /** The grid row of a host (shared: callers must not modify it). */
 export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): HostRow {
   const cached = rowCache.get(h);
-  if (cached && cached.now === now && cached.staleAfterMs === staleAfterMs) return cached.row;
+  if (cached && cached.staleAfterMs === staleAfterMs && now >= cached.builtAt && now < cached.validUntil) return cached.row;
   const row = buildHostRow(h, now, staleAfterMs);
-  rowCache.set(h, { now, staleAfterMs, row });
+  // Fresh now, stale from last.at + staleAfterMs on; stale (or never polled) stays so as time goes on.
+  const turnsStale = h.last && row.state !== 'stale' ? h.last.at + staleAfterMs + 1 : Number.POSITIVE_INFINITY;
+  rowCache.set(h, { builtAt: now, validUntil: turnsStale > now ? turnsStale : Number.POSITIVE_INFINITY, staleAfterMs, row });
   return row;
+}
+
+/** How long ago the row's latest poll was made; undefined when never polled. */
+export function rowAgeMs(r: Pick<HostRow, 'lastAt'>, now: number): number | undefined {
+  return r.lastAt === undefined ? undefined : Math.max(0, now - r.lastAt);
 }
 
 function buildHostRow(h: HostState, now: number, staleAfterMs: number): HostRow {
@@ -155,7 +163,7 @@ function buildHostRow(h: HostState, now: number, staleAfterMs: number): HostRow 
     row.memPct = memUsedPct(p);
     row.diskPct = worstDiskPct(p);
   }
-  if (last) row.ageMs = Math.max(0, now - last.at);
+  if (last) row.lastAt = last.at;
   if (last?.latencyMs !== undefined) row.latencyMs = last.latencyMs;
   if (m.cloud) {
     // An instance that is not probed over SSH (stopped, SSH probing off, no address) shows its cloud state instead.
@@ -251,24 +259,31 @@ function sortValue(r: HostRow, key: SortKey): number | string | undefined {
     case 'disk':
       return r.diskPct;
     case 'age':
-      return r.ageMs;
+      // The youngest poll first when ascending: the same order as its age, without the clock.
+      return r.lastAt === undefined ? undefined : -r.lastAt;
     case 'latency':
       return r.latencyMs;
   }
 }
 
-function compareRows(key: SortKey, desc: boolean): (a: HostRow, b: HostRow) => number {
-  return (a, b) => {
-    const va = sortValue(a, key);
-    const vb = sortValue(b, key);
+/** localeCompare's own order, with one collator instead of one per comparison. */
+const byLocale = new Intl.Collator(undefined).compare;
+
+/** Rows sorted by key; each row's sort value is worked out once, not per comparison (10,000 rows sort 140,000 times). */
+function sortRows(rows: HostRow[], key: SortKey, desc: boolean): HostRow[] {
+  const keyed = rows.map((r) => ({ r, v: sortValue(r, key) }));
+  keyed.sort((a, b) => {
+    const va = a.v;
+    const vb = b.v;
     // Unknown values always sink to the bottom, whatever the direction.
     if (va === undefined && vb !== undefined) return 1;
     if (vb === undefined && va !== undefined) return -1;
     let c = 0;
     if (va !== undefined && vb !== undefined) c = va < vb ? -1 : va > vb ? 1 : 0;
     if (desc) c = -c;
-    return c || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
-  };
+    return c || byLocale(a.r.name, b.r.name) || byLocale(a.r.id, b.r.id);
+  });
+  return keyed.map((k) => k.r);
 }
 
 /** The ids of the hosts a filter (the `/` language) matches, in fleet order: what `:mark FILTER` marks. */
@@ -284,15 +299,16 @@ export function hostsMatching(state: Pick<FleetData, 'hosts' | 'order'>, filter:
 export function fleetRows(state: Pick<FleetData, 'hosts' | 'order'> & { marked?: ReadonlySet<string> }, opts: FleetRowOptions): FleetRow[] {
   const match = parseFilter(opts.filter ?? '');
   const key = opts.sortKey ?? 'name';
-  const rows: HostRow[] = [];
+  const matched: HostRow[] = [];
   for (const id of state.order) {
     const h = state.hosts[id];
     if (!h) continue;
-    const row = hostRow(h, opts.now, opts.staleAfterMs);
-    if (state.marked?.has(id)) row.marked = true;
-    if (match(row)) rows.push(row);
+    const shared = hostRow(h, opts.now, opts.staleAfterMs);
+    // The cached row is shared with other callers: a marked one is a copy.
+    const row = state.marked?.has(id) ? { ...shared, marked: true } : shared;
+    if (match(row)) matched.push(row);
   }
-  rows.sort(compareRows(key, opts.sortDesc ?? defaultSortDesc(key)));
+  const rows = sortRows(matched, key, opts.sortDesc ?? defaultSortDesc(key));
   if (!opts.groupByPool) return rows;
 
   const pools = new Map<string, HostRow[]>();

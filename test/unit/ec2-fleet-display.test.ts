@@ -134,13 +134,13 @@ test('the grid with EC2 at 80 cells keeps a SITE column with region codes; wider
   const fleet = storeOf([ec2Machine(1, 'east one'), ec2Machine(2, 'east two', { region: 'us-east-2' })]);
   const rows = fleetRows(fleet, { now: 2 });
   const theme = pickTheme('default', {});
-  const at80 = layoutColumns(gridColumns(theme, { ec2: true }), 80);
+  const at80 = layoutColumns(gridColumns(theme, { now: 0, ec2: true }), 80);
   assert.ok(at80.some((l) => l.column.key === 'site'), `SITE kept at 80: ${headerLine(at80)}`);
   const line = (r: (typeof rows)[number], layout: typeof at80) => rowCells(r, layout).map((c) => c.text).join('');
   assert.match(line(rows[0]!, at80), / use1 /);
   assert.match(line(rows[1]!, at80), / use2 /);
   assert.ok(stringWidth(headerLine(at80)) <= 80);
-  const wide = layoutColumns(gridColumns(theme, { ec2: true }), 180);
+  const wide = layoutColumns(gridColumns(theme, { now: 0, ec2: true }), 180);
   assert.deepEqual(
     ['instance', 'type', 'ec2', 'site'].map((k) => wide.some((l) => l.column.key === k)),
     [true, true, true, true],

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding, Machine, PollResult } from '../../src/model/index.js';
 import { DEFAULT_THRESHOLDS, detectAll } from '../../src/matrix/index.js';
-import { mapFleet, stripPort, type FleetAnswers } from '../../providers/prometheus/map.js';
+import { fleetDefaults, mapFleet, stripPort, type FleetAnswers } from '../../providers/prometheus/map.js';
 import { checkUrl, resolvePrometheusConfig, PrometheusConfigError } from '../../providers/prometheus/config.js';
 import { fleetQueries } from '../../providers/prometheus/queries.js';
 import { authorization, parseVector, type PromSample } from '../../providers/prometheus/http-query.js';
@@ -64,7 +64,7 @@ function answers(faults: { rootFreeBytes?: number; filesFree?: number; readonlyV
 }
 
 function findings(a: FleetAnswers): { machines: Machine[]; polls: PollResult[]; byHost: Record<string, Finding[]> } {
-  const { machines, polls } = mapFleet(a, cfg, SERVER, env, NOW);
+  const { machines, polls } = mapFleet(a, cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
   const byHost: Record<string, Finding[]> = {};
   for (const poll of polls) {
     const machine = machines.find((m) => m.id === poll.machineId)!;
@@ -140,7 +140,7 @@ test('queries cover the whole fleet: none names a host, each selects the job', (
 test('a host label that is not a host name is skipped with a warning, never drawn', () => {
   const a = answers();
   a.targets.push(sample({ __name__: 'up', job: 'node', instance: 'x:9100', host: '../../etc\u001b[2J' }, 1));
-  const { machines, warnings } = mapFleet(a, cfg, SERVER, env, NOW);
+  const { machines, warnings } = mapFleet(a, cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
   assert.deepEqual(machines.map((m) => m.id), ['web1', 'web2']);
   assert.equal(warnings.length, 1);
   assert.doesNotMatch(warnings[0]!, /\u001b/);
@@ -172,12 +172,15 @@ test('config: URLs are checked, credentials never in the URL, auth read from a f
 test('parseVector: samples, and Prometheus errors as one line', () => {
   const ok = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { instance: 'a' }, value: [1, '2.5'] }] } });
   assert.deepEqual(parseVector(ok), [{ metric: { instance: 'a' }, value: 2.5 }]);
+  // A hostile server: label values that are not strings are dropped, a label set that is not an object skips the sample.
+  const odd = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { instance: 'b', n: 5, o: { x: 1 } }, value: [1, '1'] }, { metric: ['x'], value: [1, '1'] }, { metric: null, value: [1, '1'] }] } });
+  assert.deepEqual(parseVector(odd), [{ metric: { instance: 'b' }, value: 1 }]);
   assert.throws(() => parseVector(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error\u001b[2J' })), (e: Error) => /bad_data: parse error/.test(e.message) && !e.message.includes('\u001b'));
   assert.throws(() => parseVector('<html>'), /not JSON/);
 });
 
 test('a host in the inventory and in Prometheus is one row: fed by Prometheus, reached as the inventory says', () => {
-  const { machines } = mapFleet(answers(), cfg, SERVER, env, NOW);
+  const { machines } = mapFleet(answers(), cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
   const inventory: Machine = {
     id: 'web1', name: 'web1', provider: 'datacenter', site: 'par1', pool: 'frontend', role: 'www',
     ssh: { host: '10.0.0.1', port: 2222, user: 'admin', identityFiles: ['/k'], knownHostsFiles: ['/kh'] },
@@ -211,7 +214,7 @@ test('Alertmanager alerts map onto their hosts with severity from the label, tex
   assert.deepEqual([a.name, a.severity, a.summary.includes('\u001b'), a.description], ['BackupLate', 'critical', false, 'since 03:00']);
   assert.equal(byHost.get('web2')![0]!.severity, 'warning');
   assert.equal(alertSeverity('info'), 'info');
-  const { machines, polls } = mapFleet(answers(), cfg, SERVER, env, NOW);
+  const { machines, polls } = mapFleet(answers(), cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
   const poll = polls.find((p) => p.machineId === 'web1')!;
   const fs = detectAll({ machine: machines[0]!, poll: { ...poll, probe: { ...poll.probe!, alerts: byHost.get('web1')! } }, now: NOW, thresholds: DEFAULT_THRESHOLDS });
   const f = fs.find((x) => x.class === 'alert-firing')!;
@@ -224,7 +227,7 @@ test('the last alerts of a failing Alertmanager stay on their hosts marked stale
   const stale = markStale(byHost, NOW);
   assert.equal(stale.get('web1')![0]!.staleSince, '2023-11-14T22:13:20Z');
   assert.equal(byHost.get('web1')![0]!.staleSince, undefined);
-  const { machines, polls } = mapFleet(answers(), cfg, SERVER, env, NOW);
+  const { machines, polls } = mapFleet(answers(), cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
   const poll = polls.find((p) => p.machineId === 'web1')!;
   const findings = (alerts: NonNullable<PollResult['probe']>['alerts']) =>
     detectAll({ machine: machines[0]!, poll: { ...poll, probe: { ...poll.probe!, alerts } }, now: NOW, thresholds: DEFAULT_THRESHOLDS }).filter((x) => x.class === 'alert-firing');
@@ -235,4 +238,39 @@ test('the last alerts of a failing Alertmanager stay on their hosts marked stale
   const [fresh] = findings(byHost.get('web1'));
   assert.equal(fresh!.summary, 'alert BackupLate: late');
   assert.equal(fresh!.subject, f!.subject, 'the same finding, stale or not');
+});
+
+test('queries: only up brings a target label set; every other series comes aggregated by the host label', () => {
+  const q = fleetQueries('node', 'host');
+  assert.match(q.targets, /^up\{job=~"node"\} or max by \(host, __name__\) \(scrape_duration_seconds/);
+  for (const [name, promql] of Object.entries(q)) {
+    const aggregated = promql.replace(/^up\{[^}]*\} or /, '');
+    // Every selector sits inside an aggregation by the host label: no series keeps job, pool, site...
+    assert.equal(aggregated.split(' or ').filter((part) => !/^(max|count) by \(host[,)]/.test(part)).length, 0, `${name}: ${promql}`);
+  }
+});
+
+test('the mapping reads no label the aggregated queries drop', () => {
+  const keep: Record<string, string[]> = {
+    scrapedAt: [],
+    host: ['__name__', 'nodename', 'release', 'service'],
+    cpus: [],
+    filesystems: ['__name__', 'mountpoint', 'device', 'fstype'],
+    units: ['name', 'state'],
+    unitExtras: ['__name__', 'name'],
+  };
+  const full = answers({ apache: 'failed', rootFreeBytes: 2 * GiB });
+  const slim = Object.fromEntries(
+    Object.entries(full).map(([name, samples]) => [
+      name,
+      samples.map((s) => {
+        if (name === 'targets' && s.metric['__name__'] === 'up') return s;
+        const labels = ['host', ...(keep[name] ?? ['__name__'])];
+        return sample(Object.fromEntries(Object.entries(s.metric).filter(([k]) => labels.includes(k))), s.value);
+      }),
+    ]),
+  ) as FleetAnswers;
+  const map = (a: FleetAnswers) => mapFleet(a, cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
+  assert.deepEqual(map(slim), map(full));
+  assert.ok(map(slim).polls.find((p) => p.machineId === 'web1')!.probe!.services.some((s) => s.name === 'apache2' && s.active === 'failed'));
 });

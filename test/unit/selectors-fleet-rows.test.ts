@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fleetRows, fleetSummary, type HostRow } from '../../src/store/selectors.js';
+import { fleetRows, fleetSummary, rowAgeMs, type HostRow } from '../../src/store/selectors.js';
 import { formatAge } from '../../src/util/format-age.js';
 import { formatBytes } from '../../src/util/format-bytes.js';
 import { formatLoad } from '../../src/util/format-load.js';
@@ -34,7 +34,7 @@ test('rows carry state, numbers and health for every host', () => {
   assert.equal(Math.round(by.web1?.diskPct ?? -1), 50);
   assert.equal(by.web1?.servicesOk, 2);
   assert.equal(by.web1?.servicesTotal, 2);
-  assert.equal(formatAge(by.web1?.ageMs ?? -1), '3s');
+  assert.equal(formatAge(rowAgeMs(by.web1!, NOW) ?? -1), '3s');
   assert.equal(by.web1?.latencyMs, 40);
   assert.equal(by.web1?.stale, false);
 
@@ -52,7 +52,7 @@ test('rows carry state, numbers and health for every host', () => {
   assert.equal(by.cache1?.health, 'critical');
   assert.equal(by.cache1?.stale, true);
   assert.equal(formatLoad(by.cache1?.loadValue ?? -1), '0.10');
-  assert.equal(formatAge(by.cache1?.ageMs ?? -1), '2s');
+  assert.equal(formatAge(rowAgeMs(by.cache1!, NOW) ?? -1), '2s');
 
   assert.equal(by.new1?.state, 'pending');
   assert.equal(by.new1?.health, 'unknown');
@@ -119,4 +119,34 @@ test('group by pool inserts header rows with counts', () => {
 test('fleet summary counts health classes', () => {
   const s = fleetSummary(fleetStore().getState(), NOW);
   assert.deepEqual(s, { total: 5, ok: 1, warning: 1, critical: 2, unreachable: 1, pending: 1, findings: 2, notProbed: 0 });
+});
+
+test('the same host state read later turns stale at its threshold: a cached row follows the clock', () => {
+  const st = fleetStore().getState();
+  const web1At = (now: number) => hostsOf(fleetRows(st, { now, staleAfterMs: 60_000 })).find((r) => r.id === 'web1')!;
+  const fresh = web1At(NOW);
+  assert.equal(fresh.state, 'ok');
+  const lastAt = fresh.lastAt!;
+  assert.equal(web1At(lastAt + 60_000).state, 'ok', 'exactly at the threshold: not yet stale');
+  assert.equal(web1At(lastAt + 60_001).state, 'stale');
+  assert.equal(rowAgeMs(web1At(lastAt + 60_001), lastAt + 60_001), 60_001);
+});
+
+test('sort by age: oldest poll first by default, youngest first ascending, never polled last', () => {
+  const st = fleetStore().getState();
+  const rows = hostsOf(fleetRows(st, { now: NOW, sortKey: 'age' }));
+  const ages = rows.map((r) => rowAgeMs(r, NOW));
+  assert.equal(ages.at(-1), undefined, 'the pending host sinks');
+  const known = ages.filter((a): a is number => a !== undefined);
+  assert.deepEqual(known, [...known].sort((a, b) => b - a));
+  const asc = hostsOf(fleetRows(st, { now: NOW, sortKey: 'age', sortDesc: false })).map((r) => rowAgeMs(r, NOW)).filter((a) => a !== undefined);
+  assert.deepEqual(asc, [...known].reverse());
+});
+
+test('a mark shows on its row only while the host is marked (the shared row is not changed)', () => {
+  const st = fleetStore().getState();
+  const marked = hostsOf(fleetRows({ ...st, marked: new Set(['web1']) }, { now: NOW })).find((r) => r.id === 'web1')!;
+  assert.equal(marked.marked, true);
+  const unmarked = hostsOf(fleetRows({ ...st, marked: new Set() }, { now: NOW })).find((r) => r.id === 'web1')!;
+  assert.equal(unmarked.marked, undefined);
 });

@@ -50,7 +50,7 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const ui = INITIAL_GRID_UI;
   const rows = fleetRows(data, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now });
   const selected = initialSelection(rows, ui);
-  const layout = layoutColumns(gridColumns(theme, { ec2: hasCloudRows(rows) }), width);
+  const layout = layoutColumns(gridColumns(theme, { now, ec2: hasCloudRows(rows) }), width);
   lines.push(s(headerLine(layout), { bold: true }));
   const footerAt = lines.length + tableHeight;
   const start = windowStart(rows.length, selected, tableHeight);

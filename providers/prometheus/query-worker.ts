@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
+import type { PrometheusConfig } from './config.js';
+import type { QueryTarget } from './http-query.js';
+import type { FleetDefaults, MappedFleet } from './map.js';
+import { queryServer } from './server-query.js';
+
+export interface WorkerRequest {
+  id: number;
+  target: QueryTarget;
+  cfg: PrometheusConfig;
+  defaults: FleetDefaults;
+}
+
+export type WorkerReply = { id: number; fleet: MappedFleet } | { id: number; error: string };
+
+/**
+ * The worker script beside this module: refresh-worker.js in tsc's output, prometheus-worker.mjs in
+ * the bundle (whose chunks sit one folder down). None found: the queries run on the main thread.
+ */
+function workerScript(): string | undefined {
+  for (const rel of ['./refresh-worker.js', './prometheus-worker.mjs', '../prometheus-worker.mjs']) {
+    const file = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * Runs each server's queries in one worker thread, started on first use. The worker keeps the
+ * process alive only while a refresh is waiting on it; one that dies fails the refreshes it held
+ * (a provider failure, as any query error) and the next refresh starts another.
+ */
+export class QueryWorker {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(f: MappedFleet): void; reject(e: Error): void }>();
+
+  /** `script` false: the queries run on the main thread. */
+  constructor(private readonly script: string | false = workerScript() ?? false) {}
+
+  /** Whether the queries run off the main thread (false: no worker script was built). */
+  get threaded(): boolean {
+    return this.script !== false;
+  }
+
+  run(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults): Promise<MappedFleet> {
+    const worker = this.start();
+    if (!worker) return queryServer(target, cfg, defaults);
+    const id = this.nextId++;
+    return new Promise<MappedFleet>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, target, cfg, defaults } satisfies WorkerRequest);
+    });
+  }
+
+  close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.failAll(new Error('the console is closing'));
+    return w ? w.terminate().then(() => undefined) : Promise.resolve();
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker || this.script === false) return this.worker;
+    // SHARE_ENV: a bearer token or password read from the environment at use is the console's own.
+    const w = new Worker(this.script, { env: SHARE_ENV });
+    w.unref();
+    w.on('message', (reply: WorkerReply) => {
+      const wait = this.waiting.get(reply.id);
+      if (!wait) return;
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) w.unref();
+      if ('fleet' in reply) wait.resolve(reply.fleet);
+      else wait.reject(new Error(reply.error));
+    });
+    const lost = (why: string) => {
+      if (this.worker === w) this.worker = undefined;
+      this.failAll(new Error(`the query worker ${why}`));
+    };
+    w.on('error', (err) => lost(`failed: ${err.message}`));
+    w.on('exit', (code) => lost(`exited (${code})`));
+    this.worker = w;
+    return w;
+  }
+
+  private failAll(err: Error): void {
+    for (const wait of this.waiting.values()) wait.reject(err);
+    this.waiting.clear();
+  }
+}
