@@ -1,7 +1,7 @@
 import type { BaselineFile, LearnedLog, LearnedSocket, LearnedState, LearnedVolume } from '../model/index.js';
 import { accountNameError } from '../util/account-name.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { parseFsState } from '../probe/parse-fsstate.js';
+import { parseFsState } from '../util/fsstate-parse.js';
 import { parseConffileLines } from '../util/pkgverify-parse.js';
 import { senderOfPath } from '../util/log-senders.js';
 import { MAX_LEARNED_DATABASES, MAX_LEARNED_LOGS, MAX_LEARNED_SENDERS, MAX_LEARNED_SOCKETS, MAX_LEARNED_TABLES, MAX_LEARNED_UNITS, SENDING_AT_ACCEPT_SEC, SYSTEM_SCHEMAS } from './learn-script.js';
@@ -222,13 +222,16 @@ export function parseLearned(lines: readonly string[]): LearnedCapture {
   if (pkg) {
     learned.conffiles = pkg.conffiles.map((c) => c.path);
     learned.conffilesSource = pkg.packageManager;
-  }
+  } else if (notes.length < 10) notes.push(CONFFILES_NOT_LEARNED);
   // Senders that were sending at accept, by the log host's own clock.
   const sending = [...senderWrites].filter(([, at]) => hostNowSec !== undefined && hostNowSec - at <= SENDING_AT_ACCEPT_SEC).map(([name]) => name);
   if (sending.length) learned.logSenders = sending.sort();
   if (notes.length) learned.notes = notes;
   return learned;
 }
+
+/** The learned note when the accept got no answer from the package verify (its lines come last; a slow host cuts them). */
+export const CONFFILES_NOT_LEARNED = 'package verify: no answer during the accept (it did not finish or could not run): conffiles not learned';
 
 /** The ext2/3/4 filesystems mounted at accept, with what was already wrong with them then. */
 function learnedVolumes(fsLines: readonly string[]): LearnedVolume[] {

@@ -1,4 +1,4 @@
-import { fsStateScript } from '../probe/script-fsstate.js';
+import { fsStateScript } from '../util/fsstate-script.js';
 import { PKGVERIFY_FUNCTION } from '../util/pkgverify-script.js';
 import { REMOTE_LOG_DIR } from '../util/log-senders.js';
 
@@ -33,7 +33,7 @@ export const LEARN_HTTP_TIMEOUT_SEC = 3;
  * - `D <schema>` for every non-system schema of a local MariaDB/MySQL that runs, and
  *   `T <schema>\t<table>` for each of its tables;
  * - `X <note>` when something could not be learned;
- * - the `fs…` lines of the probe's fsstate section (script-fsstate.ts), without the kernel log.
+ * - the `fs…` lines of the probe's fsstate section (src/util/fsstate-script.ts), without the kernel log.
  * Unit names and addresses are checked by the parser again (learn-parse.ts): the host may lie.
  */
 export function learnScript(): string {

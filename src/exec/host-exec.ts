@@ -47,15 +47,10 @@ export class HostExec {
    * Runs the script that runs every poll. Over SSH it goes to the host's resident shell, which saves
    * the host a session per poll; the output is the same as runScript's.
    */
-  async runProbe(machine: Machine, script: string, timeoutMs: number): Promise<HostExecResult> {
+  runProbe(machine: Machine, script: string, timeoutMs: number): Promise<HostExecResult> {
     if (!machine.ssh) return this.runScript(machine, script, timeoutMs);
-    const started = Date.now();
-    try {
-      const r = await this.pool.runResident(machine.id, machine.ssh, script, { timeoutMs });
-      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, truncated: r.truncated };
-    } catch (err) {
-      return failed(err, started);
-    }
+    const ssh = machine.ssh;
+    return overSsh(() => this.pool.runResident(machine.id, ssh, script, { timeoutMs }));
   }
 
   async exec(
@@ -77,18 +72,24 @@ export class HostExec {
       const truncated = cap !== undefined && (r.stdout.length >= cap || r.stderr.length >= cap) ? true : undefined;
       return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, failure, truncated };
     }
-    const started = Date.now();
-    try {
-      const r = await this.pool.exec(machine.id, machine.ssh, command, { timeoutMs, stdin, maxOutputBytes: opts.maxOutputBytes });
-      return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, truncated: r.truncated };
-    } catch (err) {
-      return failed(err, started);
-    }
+    const ssh = machine.ssh;
+    return overSsh(() => this.pool.exec(machine.id, ssh, command, { timeoutMs, stdin, maxOutputBytes: opts.maxOutputBytes }));
   }
 
   stream(machine: Machine, command: string, handlers: StreamHandlers): StreamHandle {
     if (!machine.ssh) return streamLocal(command, handlers);
     return this.pool.stream(machine.id, machine.ssh, command, handlers);
+  }
+}
+
+/** A run over the pool as a HostExecResult: its output, or its failure as a reachability. */
+async function overSsh(run: () => Promise<{ code: number | null; stdout: string; stderr: string; latencyMs: number; truncated?: boolean }>): Promise<HostExecResult> {
+  const started = Date.now();
+  try {
+    const r = await run();
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, latencyMs: r.latencyMs, truncated: r.truncated };
+  } catch (err) {
+    return failed(err, started);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ConffileDrift, Finding, HeavyChecks } from '../model/index.js';
+import type { ConffileDrift, Finding, HeavyChecks, HostBaseline } from '../model/index.js';
 import { declaredChecks } from './declared.js';
 import { ago, fit, remoteNow } from './text.js';
 import type { Detector } from './types.js';
@@ -15,6 +15,14 @@ const VERIFY_COMMAND: Record<HeavyChecks['packageManager'], string> = { dpkg: 'd
 function packagedCopy(manager: HeavyChecks['packageManager'], pkg: string | undefined): string {
   const p = pkg ?? 'PACKAGE';
   return manager === 'rpm' ? `dnf download ${p} && rpm2cpio ${p}-*.rpm | cpio -id` : `apt-get download ${p} && dpkg-deb -x ${p}_*.deb DIR`;
+}
+
+/** Why the baseline holds no conffile set, and what to do. */
+function whyNotLearned(baseline: HostBaseline | undefined): string {
+  if (!baseline) return 'accept the host (A) to take these as its known-good state';
+  if (!baseline.learned) return 'the baseline predates conffile learning: accept again (A)';
+  // An accept on a slow or loaded host can end before its package verify answers.
+  return 'the accept got no answer from the package verify: accept again (A)';
 }
 
 function named(c: ConffileDrift): string {
@@ -43,13 +51,8 @@ export const detectConffileDrift: Detector = (ctx) => {
         machineId: ctx.machine.id,
         class: 'config-drift',
         severity: 'info',
-        summary: fit(`${drifted.length} package config file${drifted.length === 1 ? '' : 's'} differ from the package; no baseline yet`),
-        evidence: [
-          ...shown,
-          ...more,
-          asOf,
-          ctx.baseline ? 'the baseline predates conffile learning: accept again (A)' : 'accept the host (A) to take these as its known-good state',
-        ],
+        summary: fit(`${drifted.length} package config file${drifted.length === 1 ? '' : 's'} differ from the package; ${ctx.baseline ? 'not in the baseline' : 'no baseline yet'}`),
+        evidence: [...shown, ...more, asOf, whyNotLearned(ctx.baseline)],
         subject: CONFFILES_SUBJECT,
         repairs: [],
       },

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AuditEntry } from '../model/index.js';
 import { ensurePrivateDir, readNoFollow, StatePathRefused } from './no-follow.js';
 import { openForAppend, rotateIfFull, rotationNote } from './audit-rotate.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 const PHASES = new Set(['started', 'finished', 'refused', 'note']);
 
@@ -46,7 +47,7 @@ export class AuditWriteError extends Error {
  * Over `rotation.maxBytes` the log is rotated first, and the new log's first entry says so.
  */
 export class AuditLog {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(
     readonly path: string,
@@ -54,14 +55,12 @@ export class AuditLog {
   ) {}
 
   append(entry: AuditEntry): Promise<void> {
-    const run = this.queue.then(() => this.write(entry));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.write(entry));
   }
 
   /** Resolves once every append queued so far is on disk (or failed). */
   flush(): Promise<void> {
-    return this.queue;
+    return this.queue.idle();
   }
 
   private async write(entry: AuditEntry): Promise<void> {

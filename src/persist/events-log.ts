@@ -3,6 +3,7 @@ import { FLEET_EVENT_KINDS, type FleetEvent } from '../model/index.js';
 import { ensurePrivateDir, readNoFollow } from './no-follow.js';
 import { openForAppend, rotateIfFull } from './audit-rotate.js';
 import type { AuditRotation } from './audit-log.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 /** The events log is a timeline, not evidence: a few MB of it is days of a busy fleet's changes. */
 export const DEFAULT_EVENTS_ROTATION: Readonly<AuditRotation> = Object.freeze({ maxBytes: 4 * 1024 * 1024, keep: 2 });
@@ -24,7 +25,7 @@ export function isFleetEvent(v: unknown): v is FleetEvent {
  * Unlike the audit log it is not fsynced: losing the last events to a crash loses no evidence.
  */
 export class EventsLog {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(
     readonly path: string,
@@ -32,16 +33,14 @@ export class EventsLog {
   ) {}
 
   append(events: readonly FleetEvent[]): Promise<void> {
-    if (events.length === 0) return this.queue;
+    if (events.length === 0) return this.queue.idle();
     const text = events.map((e) => JSON.stringify(e) + '\n').join('');
-    const run = this.queue.then(() => this.write(text));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.write(text));
   }
 
   /** Resolves once every batch queued so far is written (or failed). */
   flush(): Promise<void> {
-    return this.queue;
+    return this.queue.idle();
   }
 
   private async write(text: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ConfigTestResult, DatabaseStatus, FileStat, SkippedFile } from '../model/index.js';
-import { unescapeMount } from './parse-netmounts.js';
+import { unescapeMount } from '../util/unescape-mount.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { CHECK_TIMEOUT_SEC } from './script-checks.js';
 

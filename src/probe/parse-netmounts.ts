@@ -1,13 +1,9 @@
 import type { NetMountStatus } from '../model/index.js';
 import { sanitizeLine } from '../util/sanitize.js';
+import { unescapeMount } from '../util/unescape-mount.js';
 
 const STATES = new Set<NetMountStatus['state']>(['ok', 'stale', 'hung', 'missing', 'unchecked']);
 const SERVER_NAME = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})|[0-9A-Fa-f:.]{2,45})$/;
-
-/** Mount-table fields escape space, tab, newline and backslash as \ooo. */
-export function unescapeMount(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
 
 /**
  * The server a network mount's source names: "server:/export" (NFS), "user@server:/path" (sshfs),

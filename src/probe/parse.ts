@@ -3,10 +3,11 @@ import { sanitizeLine } from '../util/sanitize.js';
 import { parseConfigTests, parseDatabases, parseFiles, parseFsErrors, parseModules, parseSkippedFiles, parseUnknownModules } from './parse-checks.js';
 import { parseHeavy } from './parse-heavy.js';
 import { parseReach } from './parse-reach.js';
-import { parseNetMounts, unescapeMount } from './parse-netmounts.js';
+import { parseNetMounts } from './parse-netmounts.js';
+import { unescapeMount } from '../util/unescape-mount.js';
 import { parseMailQueue } from './parse-mailqueue.js';
 import { parseLogForwarding, parseLogSenders } from './parse-logfwd.js';
-import { parseFsState } from './parse-fsstate.js';
+import { parseFsState } from '../util/fsstate-parse.js';
 import { MARKER, PSEUDO_FS_TYPES, SECTIONS, type SectionName } from './script.js';
 
 export type ParseResult = { ok: true; probe: HostProbe } | { ok: false; error: string; raw: string };

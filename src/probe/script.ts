@@ -5,7 +5,7 @@ import { plannedReach, reachScript } from './script-reach.js';
 import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-netmounts.js';
 import { mailqueueScript } from './script-mailqueue.js';
 import { logfwdScript, logsendersScript } from './script-logfwd.js';
-import { fsStateScript } from './script-fsstate.js';
+import { fsStateScript } from '../util/fsstate-script.js';
 import { DEFAULT_HEAVY_INTERVAL_SEC, heavyScript } from './script-heavy.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */

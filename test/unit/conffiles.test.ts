@@ -8,7 +8,7 @@ import { parseConffileLines } from '../../src/util/pkgverify-parse.js';
 import { parseHeavy } from '../../src/probe/parse-heavy.js';
 import { detectConffileDrift, CONFFILES_SUBJECT } from '../../src/matrix/conffile-drift.js';
 import { DEFAULT_THRESHOLDS } from '../../src/matrix/index.js';
-import { parseLearned } from '../../src/baseline/learn-parse.js';
+import { CONFFILES_NOT_LEARNED, parseLearned } from '../../src/baseline/learn-parse.js';
 
 /** `dpkg --verify` on a lab host (Debian 12, dpkg 1.21.23), as pkgverify prints it. */
 const DPKG = [
@@ -132,7 +132,18 @@ test('without a baseline, drifted conffiles are one info finding listing them; n
   assert.ok(f[0]?.evidence.includes('/etc/apache2/ports.conf (pkg-ports.conf)'));
   assert.ok(f[0]?.evidence.some((e) => /as of dpkg --verify 60s ago/.test(e)), f[0]?.evidence.join('\n'));
   assert.deepEqual(detect(poll([])), []);
-  assert.equal(detect(poll(['/etc/x.conf']), baseline())[0]?.severity, 'info', 'a baseline from before conffiles were learned still says info');
+  assert.equal(detect(poll(['/etc/x.conf']), baseline())[0]?.severity, 'info', 'a baseline without a learned conffile set still says info');
+});
+
+test('the info finding says why the baseline has no conffile set: no baseline, a baseline from before learning, an accept the verify did not answer', () => {
+  const tail = (b?: HostBaseline) => {
+    const f = detect(poll(['/etc/x.conf']), b)[0]!;
+    return [f.summary.replace(/^.*; /, ''), f.evidence.at(-1)];
+  };
+  assert.deepEqual(tail(), ['no baseline yet', 'accept the host (A) to take these as its known-good state']);
+  const { learned: _, ...old } = baseline();
+  assert.deepEqual(tail(old), ['not in the baseline', 'the baseline predates conffile learning: accept again (A)']);
+  assert.deepEqual(tail(baseline()), ['not in the baseline', 'the accept got no answer from the package verify: accept again (A)']);
 });
 
 test('after the accept: conffiles drifted then are known-good; one drifting since is a warning naming file and package; declared configs are left to config-drift', () => {
@@ -159,4 +170,5 @@ test('the accept learns the drifted conffiles as the known-good set and says whe
   assert.equal(l.conffilesSource, 'dpkg');
   assert.equal(l.socketsSource, 'ss');
   assert.equal(parseLearned(['W ss']).conffiles, undefined, 'not verified: not learned (never an empty known-good set)');
+  assert.ok(parseLearned(['W ss']).notes?.includes(CONFFILES_NOT_LEARNED), 'and the baseline says why');
 });

@@ -1,12 +1,12 @@
-// Per-device filesystem state (probe section fsstate, script-fsstate.ts): its parser, what the
+// Per-device filesystem state (probe section fsstate, src/util/fsstate-script.ts): its parser, what the
 // accept learns from it, and the fs-errors detector judging it against the baseline. The host may
 // lie: device names, mount points and kernel log text are checked or sanitized.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FsDeviceState, HostBaseline, HostProbe, LearnedVolume, Machine } from '../../src/model/index.js';
 import { NO_CHECKS } from '../../src/model/index.js';
-import { parseFsState } from '../../src/probe/parse-fsstate.js';
-import { FSSTATE_MAX_DEVICES, fsStateScript, KERNEL_LOG_MAX_LINES } from '../../src/probe/script-fsstate.js';
+import { parseFsState } from '../../src/util/fsstate-parse.js';
+import { FSSTATE_MAX_DEVICES, fsStateScript, KERNEL_LOG_MAX_LINES } from '../../src/util/fsstate-script.js';
 import { buildProbeScript } from '../../src/probe/script.js';
 import { parseLearned } from '../../src/baseline/learn-parse.js';
 import { learnScript } from '../../src/baseline/learn-script.js';

@@ -1,7 +1,7 @@
 import type { FsDeviceState, FsErrorInfo, KernelLogLine } from '../model/index.js';
-import { sanitizeLine } from '../util/sanitize.js';
-import { unescapeMount } from './parse-netmounts.js';
-import { FSSTATE_MAX_DEVICES, KERNEL_LOG_MAX_LINES } from './script-fsstate.js';
+import { sanitizeLine } from './sanitize.js';
+import { unescapeMount } from './unescape-mount.js';
+import { FSSTATE_MAX_DEVICES, KERNEL_LOG_MAX_LINES } from './fsstate-script.js';
 
 /** A kernel block device name as the script lets through; anything else is a host lying. */
 export const KERNEL_DEVICE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
@@ -27,7 +27,7 @@ function namesDevice(text: string, device: string): boolean {
 }
 
 /**
- * Parses the fsstate section (see script-fsstate.ts). `bootMs` (the host's epoch ms at boot) dates
+ * Parses the fsstate section (see fsstate-script.ts). `bootMs` (the host's epoch ms at boot) dates
  * kernel log lines, whose times are seconds since boot. Pure; never throws on bad input.
  */
 export function parseFsState(lines: readonly string[], warn: (w: string) => void, bootMs?: number): ParsedFsState {
