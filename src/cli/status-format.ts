@@ -1,5 +1,5 @@
 import type { FleetState } from '../store/index.js';
-import type { FleetRow, HostRow } from '../store/selectors.js';
+import { hostVerdict, type FleetRow, type HostRow } from '../store/selectors.js';
 import type { HostKeyInfo } from '../model/index.js';
 import { formatLoad } from '../util/format-load.js';
 import { sanitizeJson, sanitizeLine } from '../util/sanitize.js';
@@ -58,7 +58,8 @@ const COLUMNS: { header: string; get(r: HostRow): string }[] = [
   { header: 'PROVIDER', get: (r) => r.provider },
   { header: 'SITE', get: (r) => r.site },
   { header: 'POOL', get: (r) => r.pool },
-  { header: 'STATE', get: (r) => r.cloudState ?? (r.stale && r.state !== 'stale' ? `${r.state}(stale)` : r.state) },
+  // The grid's word for the host (hostVerdict): a reachable host with a critical finding reads "critical" here too.
+  { header: 'STATE', get: (r) => hostVerdict(r).word },
   { header: 'LOAD', get: (r) => (r.loadValue === undefined ? '-' : formatLoad(r.loadValue)) },
   { header: 'MEM', get: (r) => pct(r.memPct) },
   { header: 'DISK', get: (r) => pct(r.diskPct) },
