@@ -96,3 +96,19 @@ test('closing the worker fails the refresh it held instead of leaving it waiting
     server.close();
   }
 });
+
+test('an idle worker is stopped (its heap goes back to the system) and the next refresh starts another', async () => {
+  const prom = await fakePrometheus();
+  const worker = new QueryWorker(undefined, 20);
+  try {
+    const { target, cfg, defaults } = setup(prom.url);
+    const first = await worker.run(target, cfg, defaults);
+    assert.equal(worker.alive, true, 'kept right after a refresh');
+    while (worker.alive) await new Promise<void>((resolve) => setImmediate(resolve));
+    const again = await worker.run(target, cfg, defaults);
+    assert.deepEqual(again.machines, first.machines);
+  } finally {
+    await worker.close();
+    await prom.close();
+  }
+});
