@@ -52,7 +52,7 @@ export class PrometheusProvider implements MetricsProvider {
     const errors: string[] = [];
     for (const url of this.config.alertmanagerUrls) {
       try {
-        const target: QueryTarget = { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
+        const target = this.targetOf(url);
         const id = await postSilence(target, body);
         return { ok: true, output: `silence ${id} created in ${new URL(url).host}: ${params['alert']} on ${machine.name} for ${params['duration']}`, durationMs: Date.now() - started };
       } catch (err) {
@@ -100,7 +100,7 @@ export class PrometheusProvider implements MetricsProvider {
       this.config.alertmanagerUrls.map(async (url) => {
         const key = `alertmanager:${new URL(url).host}`;
         try {
-          const target: QueryTarget = { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
+          const target = this.targetOf(url);
           const byHost = alertsByHost(await fetchActiveAlerts(target), this.config.labels.name, new URL(url).host);
           this.lastAlerts.set(url, { at: Date.now(), byHost });
           parts[key] = { ok: true, machines: byHost.size };
@@ -118,6 +118,11 @@ export class PrometheusProvider implements MetricsProvider {
     return merged;
   }
 
+  /** How to reach one server (Prometheus or Alertmanager); the CA file is read afresh each time. */
+  private targetOf(url: string): QueryTarget {
+    return { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
+  }
+
   /** Stops the query worker (the console is closing). */
   close(): Promise<void> {
     return this.queries.close();
@@ -125,7 +130,7 @@ export class PrometheusProvider implements MetricsProvider {
 
   private async refreshServer(url: string): Promise<{ machines: Machine[]; polls: PollResult[]; warnings: string[]; error?: string }> {
     try {
-      const target: QueryTarget = { url, auth: this.config.auth, timeoutMs: this.config.timeoutMs, ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}) };
+      const target = this.targetOf(url);
       const mapped = await this.queries.run(target, this.config, fleetDefaults(this.config, url, this.env));
       this.lastGood.set(url, mapped.machines);
       return mapped;
