@@ -66,7 +66,7 @@ export async function benchPrometheusScale(): Promise<Figure[]> {
     const firstScrapeMs = performance.now() - started;
     const scrape = await promQuery(p.url, 'scrape_duration_seconds{job="federate"}');
     const samples = await promQuery(p.url, 'scrape_samples_scraped{job="federate"}');
-    const consoleRun = spawn(process.execPath, [...START_FLAGS, ...profileFlags(), path.join(HERE, 'prom-console.js'), prom.url, String(hosts), process.env['BENCH_PROM_RUNS'] ?? '5', process.env['BENCH_KEYS'] ?? '60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const consoleRun = spawn(process.execPath, [...START_FLAGS, ...profileFlags(), path.join(HERE, 'prom-console.js'), prom.url, String(hosts), process.env['BENCH_PROM_RUNS'] ?? '5', process.env['BENCH_KEYS'] ?? '60', String(prom.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
     const { figures } = JSON.parse(await lineOf(consoleRun, 'the console process', 600_000)) as { figures: Figure[] };
     return [
       ...figures,

@@ -16,6 +16,7 @@ import { useTerminalSize } from './use-terminal-size.js';
 import type { PoolConfirm } from './ConfirmPoolRepair.js';
 import { poolRepairHosts } from '../src/store/pool-hosts.js';
 import { useRegistry } from './use-registry.js';
+import { useRowsClock } from './use-rows-clock.js';
 import { poolLogsPrefill } from '../src/commands/pool-logs-prefill.js';
 
 export { INITIAL_GRID_UI, type GridUi } from './grid-columns.js';
@@ -66,9 +67,10 @@ export function FleetGrid(props: FleetGridProps): React.JSX.Element {
     props.onConfirmPool?.({ plan: r.plan, request, hosts: poolRepairHosts(s, canary) });
   };
 
+  const rowsAt = useRowsClock(hosts, order, now);
   const rows = useMemo(
-    () => fleetRows({ hosts, order, marked }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now }),
-    [hosts, order, marked, ui.filter, ui.sortKey, ui.sortDesc, ui.groupByPool, now],
+    () => fleetRows({ hosts, order, marked }, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now: rowsAt }),
+    [hosts, order, marked, ui.filter, ui.sortKey, ui.sortDesc, ui.groupByPool, rowsAt],
   );
   const ec2 = useMemo(() => hasCloudRows(rows), [rows]);
   const trends = useStore(store, (s) => s.trends);

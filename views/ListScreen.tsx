@@ -1,5 +1,5 @@
 import type React from 'react';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Box, Text, type Key } from 'ink';
 import { sanitizeLine } from '../src/util/sanitize.js';
 import { useView } from './context.js';
@@ -51,7 +51,9 @@ export interface UseListOptions {
 export function useList<T>(items: readonly T[], idOf: (item: T) => string, opts: UseListOptions = {}): ListState<T> {
   const own = useState<ListSelection>(NO_SELECTION);
   const drawn = useRef<ListSelection>(NO_SELECTION);
-  const ids = rowIds(items, idOf);
+  // Worked out once per item list (the grid's 10,000 rows change with the fleet, not with each key or second); idOf is fixed per list.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: idOf is the list's own id function, the same for a given list of items
+  const ids = useMemo(() => rowIds(items, idOf), [items]);
   const fallback = opts.fallback ?? stayOnRow;
   let index: number;
   let update: Update;

@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { fleetSummary } from '../src/store/selectors.js';
 import { formatAge } from '../src/util/format-age.js';
 import { useNow, useView } from './context.js';
+import { useRowsClock } from './use-rows-clock.js';
 import { statusMessage, statusMessageRows, summaryParts } from './status-summary.js';
 
 export { NOTICE_MS, statusLineCount, statusMessage } from './status-summary.js';
@@ -17,8 +18,10 @@ export function StatusBar({ width }: { width: number }): React.JSX.Element {
     store,
     useShallow((s) => ({ hosts: s.hosts, order: s.order, lastPollAt: s.lastPollAt, readOnly: s.readOnly, notice: s.notice, providers: s.providers })),
   );
-  // A key that only moves the selection re-renders the bar: the count over every host waits for a change or the next second.
-  const sum = useMemo(() => fleetSummary({ hosts, order }, now), [hosts, order, now]);
+  // A key that only moves the selection re-renders the bar, and so does each second: the count over
+  // every host waits for a change of the fleet or a row turning stale.
+  const rowsAt = useRowsClock(hosts, order, now);
+  const sum = useMemo(() => fleetSummary({ hosts, order }, rowsAt), [hosts, order, rowsAt]);
   const message = statusMessage({ notice, providers }, now);
   const badge = readOnly ? ' READ-ONLY ' : '';
   const poll = lastPollAt ? `poll ${formatAge(now - lastPollAt)} ago` : 'poll —';

@@ -58,13 +58,24 @@ export function parseVector(body: string): PromSample[] {
     // a value that is not a string (a hostile server) is dropped from it.
     const metric = r.metric as Record<string, unknown>;
     for (const k in metric) if (typeof metric[k] !== 'string') delete metric[k];
-    out.push({ metric: metric as Record<string, string>, value: Number(r.value[1]) });
+    // "NaN", "+Inf" (a broken exporter, a division by zero upstream) say nothing a detector can use: as if absent.
+    const value = Number(r.value[1]);
+    if (!Number.isFinite(value)) continue;
+    out.push({ metric: metric as Record<string, string>, value });
   }
   return out;
 }
 
 /** Runs one instant query (POST /api/v1/query) and returns its samples; every failure throws one line naming the server. */
-export function instantQuery(target: QueryTarget, promql: string): Promise<PromSample[]> {
+export async function instantQuery(target: QueryTarget, promql: string): Promise<PromSample[]> {
+  return parseVector(await queryAnswer(target, promql));
+}
+
+/**
+ * Runs one instant query and returns its answer's text, not parsed yet (a caller with several large
+ * answers parses them one at a time); an HTTP error throws with Prometheus' own reason when it gave one.
+ */
+export function queryAnswer(target: QueryTarget, promql: string): Promise<string> {
   const url = new URL(target.url + '/api/v1/query');
   const body = new URLSearchParams({ query: promql }).toString();
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), accept: 'application/json' };
@@ -87,13 +98,14 @@ export function instantQuery(target: QueryTarget, promql: string): Promise<PromS
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
+        chunks.length = 0;
         const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(text);
         // Prometheus answers 400/422/503 with its JSON error: prefer its own reason.
         try {
-          const samples = parseVector(text);
-          if (status >= 200 && status < 300) return resolve(samples);
+          parseVector(text);
         } catch (err) {
-          if (status >= 200 && status < 300 || /^query failed/.test((err as Error).message)) return reject(err);
+          if (/^query failed/.test((err as Error).message)) return reject(err);
         }
         const first = sanitizeLine(text.split('\n')[0] ?? '').slice(0, 200);
         reject(new Error(`HTTP ${status}${first ? `: ${first}` : ''}`));

@@ -7,7 +7,7 @@ import { systemEnv, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
 import type { QueryTarget } from './http-query.js';
 import { fleetDefaults } from './map.js';
-import { QueryWorker } from './query-worker.js';
+import { QueryWorker, type KnownMachines } from './query-worker.js';
 
 export { resolvePrometheusConfig, PrometheusConfigError, type PrometheusConfig } from './config.js';
 
@@ -23,6 +23,8 @@ export const partName = (url: string) => `prometheus:${new URL(url).host}${new U
 export class PrometheusProvider implements MetricsProvider {
   readonly name = 'prometheus';
   private lastGood = new Map<string, Machine[]>();
+  /** Each server's machines as the worker keyed them: sent again only when they change. */
+  private lastKnown = new Map<string, KnownMachines>();
   /** Per Alertmanager URL: its last good answer (alerts by host) and when it came. */
   private lastAlerts = new Map<string, { at: number; byHost: Map<string, HostAlert[]> }>();
   /** Each server's queries, parsing and mapping run in a worker thread: keys are not held behind a refresh. */
@@ -131,8 +133,10 @@ export class PrometheusProvider implements MetricsProvider {
   private async refreshServer(url: string): Promise<{ machines: Machine[]; polls: PollResult[]; warnings: string[]; error?: string }> {
     try {
       const target = this.targetOf(url);
-      const mapped = await this.queries.run(target, this.config, fleetDefaults(this.config, url, this.env));
+      const known = this.lastKnown.get(url);
+      const mapped = await this.queries.run(target, this.config, fleetDefaults(this.config, url, this.env), known);
       this.lastGood.set(url, mapped.machines);
+      if (mapped.machinesKey) this.lastKnown.set(url, { key: mapped.machinesKey, machines: mapped.machines });
       return mapped;
     } catch (err) {
       return { machines: this.lastGood.get(url) ?? [], polls: [], warnings: [], error: sanitizeLine((err as Error).message).slice(0, 300) };

@@ -3,7 +3,7 @@ import { sanitizeLine } from '../../src/util/sanitize.js';
 import { defaultIdentityFiles, defaultKnownHostsFiles, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
 import type { PromSample } from './http-query.js';
-import type { QueryName } from './queries.js';
+import { FS_PARTS, HOST_PARTS, type FsPart, type HostPart, type QueryName } from './queries.js';
 
 export type FleetAnswers = Record<QueryName, PromSample[]>;
 
@@ -29,7 +29,7 @@ interface Filesystem {
   mount: string;
   device: string;
   fstype: string;
-  values: Map<string, number>;
+  values: Partial<Record<FsPart, number>>;
 }
 
 /** Everything the answers say about one host. */
@@ -38,7 +38,7 @@ interface HostSeries {
   up?: number;
   scrapeSec?: number;
   scrapedAtSec?: number;
-  scalars: Map<string, number>;
+  scalars: Partial<Record<HostPart, number>>;
   uname?: Record<string, string>;
   cpus?: number;
   filesystems: Map<string, Filesystem>;
@@ -74,6 +74,7 @@ export function fleetDefaults(cfg: PrometheusConfig, server: string, env: Provid
 /**
  * Query answers of one server → machines and one poll per machine. Pure: `nowMs` is the query's
  * evaluation time; `defaults` come from fleetDefaults (plain data, so this can run in a worker).
+ * Each answer is read once, in a fixed order (the caller may parse it only when it is read).
  */
 export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: string, defaults: FleetDefaults, nowMs: number): MappedFleet {
   const hosts = new Map<string, HostSeries>();
@@ -98,7 +99,7 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
     if (key === undefined) return undefined;
     let h = hosts.get(key);
     if (!h && create) {
-      h = { labels: metric, scalars: new Map(), filesystems: new Map(), units: new Map(), expected: new Set() };
+      h = { labels: metric, scalars: {}, filesystems: new Map(), units: new Map(), expected: new Set() };
       hosts.set(key, h);
     }
     return h;
@@ -108,41 +109,51 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
   for (const s of answers.targets) {
     const h = hostOf(s.metric, true);
     if (!h) continue;
-    if (s.metric['__name__'] === 'up') {
-      h.labels = s.metric;
-      h.up = Math.max(h.up ?? 0, s.value);
-    } else h.scrapeSec = s.value;
+    h.labels = s.metric;
+    h.up = Math.max(h.up ?? 0, s.value);
+  }
+  for (const s of answers.scrapeSec) {
+    const h = hostOf(s.metric, true);
+    if (h) h.scrapeSec = s.value;
   }
   for (const s of answers.scrapedAt) {
     const h = hostOf(s.metric, false);
-    if (h && Number.isFinite(s.value)) h.scrapedAtSec = Math.max(h.scrapedAtSec ?? 0, s.value);
+    if (h) h.scrapedAtSec = Math.max(h.scrapedAtSec ?? 0, s.value);
   }
-  for (const s of answers.host) {
-    const metricName = s.metric['__name__'] ?? '';
-    const h = hostOf(s.metric, metricName === 'node_uname_info');
-    if (!h) continue;
-    if (metricName === 'node_uname_info') h.uname = s.metric;
-    else if (metricName === 'remlite_expected_service') {
-      const svc = s.metric['service'];
-      if (s.value > 0 && svc && SERVICE_NAME.test(svc)) h.expected.add(svc);
-    } else h.scalars.set(metricName, s.value);
+  for (const s of answers.uname) {
+    const h = hostOf(s.metric, true);
+    if (h) h.uname = s.metric;
+  }
+  for (const s of answers.expected) {
+    const h = hostOf(s.metric, false);
+    const svc = s.metric['service'];
+    if (h && s.value > 0 && svc && SERVICE_NAME.test(svc)) h.expected.add(svc);
+  }
+  for (const code of Object.keys(HOST_PARTS) as HostPart[]) {
+    for (const s of answers[`host.${code}`]) {
+      const h = hostOf(s.metric, false);
+      if (h) h.scalars[code] = s.value;
+    }
   }
   for (const s of answers.cpus) {
     const h = hostOf(s.metric, false);
     if (h) h.cpus = s.value;
   }
-  for (const s of answers.filesystems) {
-    const h = hostOf(s.metric, false);
-    const mount = s.metric['mountpoint'];
-    if (!h || !mount) continue;
-    const device = s.metric['device'] ?? '';
-    const key = `${mount}\0${device}`;
-    let fs = h.filesystems.get(key);
-    if (!fs) {
-      fs = { mount: text(mount, 512), device: text(device, 512), fstype: text(s.metric['fstype']), values: new Map() };
-      h.filesystems.set(key, fs);
+  // Size first: it brings the filesystem's type; the other values join it by mountpoint and device.
+  for (const code of Object.keys(FS_PARTS) as FsPart[]) {
+    for (const s of answers[`fs.${code}`]) {
+      const h = hostOf(s.metric, false);
+      const mount = s.metric['mountpoint'];
+      if (!h || !mount) continue;
+      const device = s.metric['device'] ?? '';
+      const key = `${mount}\0${device}`;
+      let fs = h.filesystems.get(key);
+      if (!fs) {
+        fs = { mount: text(mount, 512), device: text(device, 512), fstype: code === 's' ? text(s.metric['fstype']) : '', values: {} };
+        h.filesystems.set(key, fs);
+      }
+      fs.values[code] = s.value;
     }
-    fs.values.set(s.metric['__name__'] ?? '', s.value);
   }
   for (const s of answers.units) {
     const h = hostOf(s.metric, false);
@@ -151,12 +162,13 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
     if (!h || !name || !UNIT_NAME.test(name) || !state || !SYSTEMD_ACTIVE.has(state)) continue;
     h.units.set(name, { ...h.units.get(name), state });
   }
-  for (const s of answers.unitExtras) {
-    const h = hostOf(s.metric, false);
-    const unit = h?.units.get(s.metric['name'] ?? '');
-    if (!unit) continue;
-    if (s.metric['__name__'] === 'node_systemd_service_restart_total') unit.restarts = s.value;
-    else if (s.value > 0) unit.startSec = s.value;
+  for (const s of answers['unit.r']) {
+    const unit = hostOf(s.metric, false)?.units.get(s.metric['name'] ?? '');
+    if (unit) unit.restarts = s.value;
+  }
+  for (const s of answers['unit.s']) {
+    const unit = hostOf(s.metric, false)?.units.get(s.metric['name'] ?? '');
+    if (unit && s.value > 0) unit.startSec = s.value;
   }
 
   const machines: Machine[] = [];
@@ -214,9 +226,9 @@ function toPoll(machine: Machine, h: HostSeries, nowMs: number): PollResult {
 }
 
 function toProbe(name: string, h: HostSeries): HostProbe {
-  const n = (metric: string) => h.scalars.get(metric) ?? 0;
-  const nodeTime = h.scalars.get('node_time_seconds');
-  const boot = h.scalars.get('node_boot_time_seconds');
+  const n = (part: HostPart) => h.scalars[part] ?? 0;
+  const nodeTime = h.scalars.t;
+  const boot = h.scalars.bt;
   const services: ServiceStatus[] = [...h.units].map(([unit, u]) => ({
     // Named as the SSH probe names them ("apache2"), so the grid's counts and the findings read the same.
     name: unit.replace(/\.service$/, ''),
@@ -228,20 +240,20 @@ function toProbe(name: string, h: HostSeries): HostProbe {
     init: 'systemd',
   }));
   const warnings: string[] = [];
-  if (n('node_textfile_scrape_error') > 0) warnings.push('node_exporter textfile collector: a .prom file could not be read');
+  if (n('tx') > 0) warnings.push('node_exporter textfile collector: a .prom file could not be read');
   return {
     hostname: text(h.uname?.['nodename'], 253) || name,
     // The clock detector adds back half a second for `date +%s` truncation; node_time_seconds is exact.
     remoteTimeMs: nodeTime !== undefined ? Math.round(nodeTime * 1000) - 500 : 0,
     uptimeSec: nodeTime !== undefined && boot !== undefined ? Math.max(0, Math.round(nodeTime - boot)) : 0,
-    load1: n('node_load1'),
-    load5: n('node_load5'),
-    load15: n('node_load15'),
+    load1: n('l1'),
+    load5: n('l5'),
+    load15: n('l15'),
     cpus: h.cpus ?? 0,
-    memTotalBytes: n('node_memory_MemTotal_bytes'),
-    memAvailableBytes: n('node_memory_MemAvailable_bytes'),
-    swapTotalBytes: n('node_memory_SwapTotal_bytes'),
-    swapFreeBytes: n('node_memory_SwapFree_bytes'),
+    memTotalBytes: n('mt'),
+    memAvailableBytes: n('ma'),
+    swapTotalBytes: n('st'),
+    swapFreeBytes: n('sf'),
     kernel: text(h.uname?.['release'], 128),
     init: services.length ? 'systemd' : 'unknown',
     volumes: [...h.filesystems.values()].map(toVolume),
@@ -251,19 +263,19 @@ function toProbe(name: string, h: HostSeries): HostProbe {
 }
 
 function toVolume(fs: Filesystem): VolumeStatus {
-  const v = (k: string) => Math.max(0, fs.values.get(k) ?? 0);
-  const size = v('node_filesystem_size_bytes');
-  const files = v('node_filesystem_files');
+  const v = (part: FsPart) => Math.max(0, fs.values[part] ?? 0);
+  const size = v('s');
+  const files = v('i');
   // df's "used" is size minus free (root's reserve counts as used for nobody); avail is what users may still write.
   return {
     mount: fs.mount,
     device: fs.device,
     fstype: fs.fstype,
     sizeBytes: size,
-    usedBytes: Math.max(0, size - v('node_filesystem_free_bytes')),
-    availBytes: v('node_filesystem_avail_bytes'),
+    usedBytes: Math.max(0, size - v('f')),
+    availBytes: v('a'),
     inodesTotal: files,
-    inodesUsed: Math.max(0, files - v('node_filesystem_files_free')),
-    readOnly: (fs.values.get('node_filesystem_readonly') ?? 0) > 0,
+    inodesUsed: Math.max(0, files - v('if')),
+    readOnly: (fs.values.ro ?? 0) > 0,
   };
 }

@@ -1,6 +1,7 @@
 import type { Machine, MetricsProvider, PollResult } from '../model/index.js';
 import type { FleetStore } from '../store/index.js';
 import { RepeatingRun } from './repeating-run.js';
+import { samePlainData } from '../util/same-plain-data.js';
 
 export interface MetricsRefreshOptions {
   /** Between two refreshes of the whole fleet. */
@@ -71,6 +72,6 @@ export class MetricsRefresh {
 /** Same machines, described the same way (a label or address change re-composes the fleet). */
 function sameFleet(a: readonly Machine[], b: readonly Machine[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (!samePlainData(a[i], b[i])) return false;
   return true;
 }

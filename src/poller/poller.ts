@@ -3,6 +3,7 @@ import type { DeriveFindings, FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { probeHost, type ProbeOptions } from './probe-host.js';
 import type { TrendRecorder } from './trend-recorder.js';
+import { historyEntry } from './history-entry.js';
 
 export interface PollerOptions extends ProbeOptions {
   intervalMs: number;
@@ -167,7 +168,7 @@ export class Poller {
     const id = machine.id;
     this.opts.trends?.record(result);
     const findings = this.detect(machine, result, Date.now(), { baseline: this.opts.baselineOf?.(id), history: [...history] });
-    this.history.set(id, [...history, result].slice(-(this.opts.historyLength ?? 10)));
+    this.history.set(id, [...history, historyEntry(result)].slice(-(this.opts.historyLength ?? 10)));
     this.pending.push({ result, findings });
     this.scheduleFlush();
     this.waiters = this.waiters.filter((w) => {

@@ -118,10 +118,27 @@ export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): H
   const cached = rowCache.get(h);
   if (cached && cached.staleAfterMs === staleAfterMs && now >= cached.builtAt && now < cached.validUntil) return cached.row;
   const row = buildHostRow(h, now, staleAfterMs);
-  // Fresh now, stale from last.at + staleAfterMs on; stale (or never polled) stays so as time goes on.
-  const turnsStale = h.last && row.state !== 'stale' ? h.last.at + staleAfterMs + 1 : Number.POSITIVE_INFINITY;
+  // Fresh now, stale from last.at + staleAfterMs on; stale, failed (its failure is shown, not its age) or never polled stays so as time goes on.
+  const turnsStale = h.last && row.state !== 'stale' && !FAILED.has(h.last.reach) ? h.last.at + staleAfterMs + 1 : Number.POSITIVE_INFINITY;
   rowCache.set(h, { builtAt: now, validUntil: turnsStale > now ? turnsStale : Number.POSITIVE_INFINITY, staleAfterMs, row });
   return row;
+}
+
+/**
+ * The first moment after `now` at which one of these hosts' rows changes by the clock alone (its
+ * poll turns stale); +Infinity when none will. Until then a fleet-wide selector (the grid's rows, the
+ * summary counts) gives the same answer for any later clock, so its per-second redraw can reuse it.
+ */
+export function nextRowChange(state: Pick<FleetData, 'hosts' | 'order'>, now: number, staleAfterMs = 5 * 60_000): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const id of state.order) {
+    const h = state.hosts[id];
+    if (!h) continue;
+    hostRow(h, now, staleAfterMs);
+    const until = rowCache.get(h)?.validUntil ?? now;
+    if (until < next) next = until;
+  }
+  return next;
 }
 
 /** How long ago the row's latest poll was made; undefined when never polled. */

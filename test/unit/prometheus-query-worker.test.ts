@@ -14,14 +14,16 @@ async function fakePrometheus(fail?: string): Promise<{ url: string; close(): Pr
   const q = fleetQueries('node', 'instance');
   const v = (metric: Record<string, string>, value: number | string) => ({ metric, value: [1_700_000_000, String(value)] });
   const hosts = ['web1:9100', 'web2:9100'];
+  // Every other query (other metrics, no host has them here) answers an empty vector.
   const answers: Record<string, unknown[]> = {
-    [q.targets]: hosts.flatMap((instance, i) => [v({ __name__: 'up', instance, job: 'node', pool: 'web' }, i === 0 ? 1 : 0), v({ __name__: 'scrape_duration_seconds', instance }, 0.01)]),
+    [q.targets]: hosts.map((instance, i) => v({ __name__: 'up', instance, job: 'node', pool: 'web' }, i === 0 ? 1 : 0)),
+    [q.scrapeSec]: hosts.map((instance) => v({ instance }, 0.01)),
     [q.scrapedAt]: hosts.map((instance) => v({ instance }, 1_699_999_998)),
-    [q.host]: [v({ __name__: 'node_load1', instance: hosts[0]! }, 0.5), v({ __name__: 'node_uname_info', instance: hosts[0]!, nodename: 'web1', release: '6.1' }, 1)],
+    [q['host.l1']]: [v({ instance: hosts[0]! }, 0.5)],
+    [q.uname]: [v({ instance: hosts[0]!, nodename: 'web1', release: '6.1' }, 1)],
     [q.cpus]: [v({ instance: hosts[0]! }, 4)],
-    [q.filesystems]: [v({ __name__: 'node_filesystem_size_bytes', instance: hosts[0]!, mountpoint: '/', device: '/dev/vda1', fstype: 'ext4' }, 1000)],
+    [q['fs.s']]: [v({ instance: hosts[0]!, mountpoint: '/', device: '/dev/vda1', fstype: 'ext4' }, 1000)],
     [q.units]: [v({ instance: hosts[0]!, name: 'cron.service', state: 'failed' }, 1)],
-    [q.unitExtras]: [],
   };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -32,8 +34,8 @@ async function fakePrometheus(fail?: string): Promise<{ url: string; close(): Pr
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'too many samples' }));
         return;
       }
-      const result = answers[query];
-      if (!result) return void res.writeHead(400).end(`unexpected query ${query}`);
+      if (!Object.values(q).includes(query)) return void res.writeHead(400).end(`unexpected query ${query}`);
+      const result = answers[query] ?? [];
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
     });
   });
@@ -52,9 +54,10 @@ test('the query worker maps a refresh off the main thread, exactly as the main t
   try {
     assert.equal(threaded.threaded, true, 'the worker script is built beside its client');
     const { target, cfg, defaults } = setup(prom.url);
-    const inWorker = await threaded.run(target, cfg, defaults);
+    const { machinesKey, ...inWorker } = await threaded.run(target, cfg, defaults);
     const onMain = await new QueryWorker(false).run(target, cfg, defaults);
     assert.deepEqual(inWorker, onMain);
+    assert.match(machinesKey ?? '', /^[A-Za-z0-9+/]{43}=$/, 'the machines come keyed by their digest');
     assert.deepEqual(inWorker.machines.map((m) => m.id), ['web1', 'web2']);
     const web1 = inWorker.polls.find((p) => p.machineId === 'web1')!;
     assert.deepEqual([web1.reach, web1.probe?.cpus, web1.probe?.services[0]?.active], ['ok', 4, 'failed']);
@@ -65,15 +68,39 @@ test('the query worker maps a refresh off the main thread, exactly as the main t
   }
 });
 
-test('a query Prometheus refuses fails the refresh in the worker with its own reason, naming the query', async () => {
-  const prom = await fakePrometheus('filesystems');
+test('machines the console already holds are not sent again; changed ones are', async () => {
+  const prom = await fakePrometheus();
   const worker = new QueryWorker();
   try {
     const { target, cfg, defaults } = setup(prom.url);
-    await assert.rejects(worker.run(target, cfg, defaults), /^Error: filesystems query: query failed: unavailable: too many samples$/);
+    const first = await worker.run(target, cfg, defaults);
+    const known = { key: first.machinesKey!, machines: first.machines };
+    const same = await worker.run(target, cfg, defaults, known);
+    assert.equal(same.machines, first.machines, 'the held machines, not a copy sent again');
+    assert.equal(same.machinesKey, first.machinesKey);
+    assert.notEqual(same.polls, first.polls, 'the polls always come');
+    // Other SSH defaults: the machines differ, so they are sent.
+    const other = await worker.run(target, cfg, { ...defaults, user: 'ops' }, known);
+    assert.notEqual(other.machinesKey, first.machinesKey);
+    assert.deepEqual(other.machines.map((m) => m.ssh?.user), ['ops', 'ops']);
+    // A key the worker does not match (another server's, a stale one) gets the machines.
+    const stale = await worker.run(target, cfg, defaults, { key: 'x', machines: [] });
+    assert.deepEqual(stale.machines, first.machines);
+  } finally {
+    await worker.close();
+    await prom.close();
+  }
+});
+
+test('a query Prometheus refuses fails the refresh in the worker with its own reason, naming the query', async () => {
+  const prom = await fakePrometheus('fs.a');
+  const worker = new QueryWorker();
+  try {
+    const { target, cfg, defaults } = setup(prom.url);
+    await assert.rejects(worker.run(target, cfg, defaults), /^Error: fs\.a query: query failed: unavailable: too many samples$/);
     // The worker survives a failed refresh: the next one is answered by it.
     const again = await worker.run(setup(prom.url).target, cfg, defaults).catch((err: Error) => err.message);
-    assert.equal(again, 'filesystems query: query failed: unavailable: too many samples');
+    assert.equal(again, 'fs.a query: query failed: unavailable: too many samples');
   } finally {
     await worker.close();
     await prom.close();

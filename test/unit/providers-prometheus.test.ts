@@ -24,43 +24,43 @@ function answers(faults: { rootFreeBytes?: number; filesFree?: number; readonlyV
   const w1 = target('web1');
   const w2 = target('web2');
   const scrape = NOW / 1000 - 2;
-  const fs = (mount: string, device: string, fstype: string, name: string, v: number) => sample({ __name__: name, ...w1, mountpoint: mount, device, fstype }, v);
-  const host = (name: string, v: number) => sample({ __name__: name, ...w1 }, v);
-  return {
-    targets: [sample({ __name__: 'up', ...w1 }, 1), sample({ __name__: 'scrape_duration_seconds', ...w1 }, 0.02), sample({ __name__: 'up', ...w2 }, 0)],
+  // As the queries answer: one query per metric, aggregated by the host label (so no metric name), each read by its name.
+  const fs = (mount: string, device: string, v: number, fstype?: string) => sample({ ...w1, mountpoint: mount, device, ...(fstype ? { fstype } : {}) }, v);
+  const one = (v: number) => [sample(w1, v)];
+  const rootFree = faults.rootFreeBytes ?? 60 * GiB;
+  const answers: FleetAnswers = {
+    targets: [sample({ __name__: 'up', ...w1 }, 1), sample({ __name__: 'up', ...w2 }, 0)],
+    scrapeSec: [sample(w1, 0.02)],
     scrapedAt: [sample(w1, scrape), sample(w2, scrape)],
-    host: [
-      host('node_load1', faults.load5 ?? 0.5),
-      host('node_load5', faults.load5 ?? 0.5),
-      host('node_load15', 0.4),
-      host('node_memory_MemTotal_bytes', 8 * GiB),
-      host('node_memory_MemAvailable_bytes', faults.memAvail ?? 4 * GiB),
-      host('node_boot_time_seconds', scrape - 3600),
-      host('node_time_seconds', scrape + (faults.clockAheadSec ?? 0)),
-      sample({ __name__: 'node_uname_info', ...w1, nodename: 'web1.example', release: '6.1.0-18-amd64' }, 1),
-      sample({ __name__: 'remlite_expected_service', ...w1, service: 'cron' }, 1),
-      sample({ __name__: 'remlite_expected_service', ...w1, service: 'bad;name' }, 1),
-    ],
-    cpus: [sample(w1, 2)],
-    filesystems: [
-      fs('/', '/dev/vda1', 'ext4', 'node_filesystem_size_bytes', 100 * GiB),
-      fs('/', '/dev/vda1', 'ext4', 'node_filesystem_free_bytes', faults.rootFreeBytes ?? 60 * GiB),
-      fs('/', '/dev/vda1', 'ext4', 'node_filesystem_avail_bytes', Math.max(0, (faults.rootFreeBytes ?? 60 * GiB) - 5 * GiB)),
-      fs('/', '/dev/vda1', 'ext4', 'node_filesystem_files', 1_000_000),
-      fs('/', '/dev/vda1', 'ext4', 'node_filesystem_files_free', faults.filesFree ?? 900_000),
-      fs('/', '/dev/vda1', 'ext4', 'node_filesystem_readonly', 0),
-      fs('/var', '/dev/vdb1', 'xfs', 'node_filesystem_size_bytes', 10 * GiB),
-      fs('/var', '/dev/vdb1', 'xfs', 'node_filesystem_free_bytes', 5 * GiB),
-      fs('/var', '/dev/vdb1', 'xfs', 'node_filesystem_avail_bytes', 5 * GiB),
-      fs('/var', '/dev/vdb1', 'xfs', 'node_filesystem_readonly', faults.readonlyVar ? 1 : 0),
-    ],
+    uname: [sample({ ...w1, nodename: 'web1.example', release: '6.1.0-18-amd64' }, 1)],
+    expected: [sample({ ...w1, service: 'cron' }, 1), sample({ ...w1, service: 'bad;name' }, 1)],
+    cpus: one(2),
+    'host.l1': one(faults.load5 ?? 0.5),
+    'host.l5': one(faults.load5 ?? 0.5),
+    'host.l15': one(0.4),
+    'host.mt': one(8 * GiB),
+    'host.ma': one(faults.memAvail ?? 4 * GiB),
+    'host.st': [],
+    'host.sf': [],
+    'host.bt': one(scrape - 3600),
+    'host.t': one(scrape + (faults.clockAheadSec ?? 0)),
+    'host.tx': [],
+    'fs.s': [fs('/', '/dev/vda1', 100 * GiB, 'ext4'), fs('/var', '/dev/vdb1', 10 * GiB, 'xfs')],
+    'fs.f': [fs('/', '/dev/vda1', rootFree), fs('/var', '/dev/vdb1', 5 * GiB)],
+    'fs.a': [fs('/', '/dev/vda1', Math.max(0, rootFree - 5 * GiB)), fs('/var', '/dev/vdb1', 5 * GiB)],
+    'fs.i': [fs('/', '/dev/vda1', 1_000_000)],
+    'fs.if': [fs('/', '/dev/vda1', faults.filesFree ?? 900_000)],
+    // Only a read-only filesystem has a readonly series (the query keeps `== 1`).
+    'fs.ro': faults.readonlyVar ? [fs('/var', '/dev/vdb1', 1)] : [],
     units: [
       sample({ ...w1, name: 'apache2.service', state: faults.apache ?? 'active', type: 'forking' }, 1),
       sample({ ...w1, name: 'cron.service', state: 'active', type: 'simple' }, 1),
       sample({ ...w1, name: 'evil\u001b[31m.service', state: 'failed', type: 'simple' }, 1),
     ],
-    unitExtras: [sample({ __name__: 'node_systemd_service_restart_total', ...w1, name: 'apache2.service' }, 1)],
+    'unit.s': [sample({ ...w1, name: 'apache2.service' }, scrape - 600)],
+    'unit.r': [sample({ ...w1, name: 'apache2.service' }, 1)],
   };
+  return answers;
 }
 
 function findings(a: FleetAnswers): { machines: Machine[]; polls: PollResult[]; byHost: Record<string, Finding[]> } {
@@ -97,7 +97,10 @@ test('the fleet is every target of the job, one machine each, named by the confi
     mount: '/', device: '/dev/vda1', fstype: 'ext4', sizeBytes: 100 * GiB, usedBytes: 40 * GiB, availBytes: 55 * GiB, inodesTotal: 1_000_000, inodesUsed: 100_000, readOnly: false,
   });
   const apache = p.services.find((s) => s.name === 'apache2')!;
-  assert.deepEqual([apache.active, apache.sub, apache.restarts, apache.init], ['active', 'running', 1, 'systemd']);
+  assert.deepEqual([apache.active, apache.sub, apache.restarts, apache.sinceMs, apache.init], ['active', 'running', 1, NOW - 2000 - 600_000, 'systemd']);
+  // A unit with no restart series never restarted (the query drops the zeros): no count, not a made-up one.
+  assert.equal(p.services.find((s) => s.name === 'cron')!.restarts, undefined);
+  assert.equal(p.volumes.find((v) => v.mount === '/var')!.readOnly, false, 'no readonly series: not read-only');
   assert.ok(!p.services.some((s) => s.name.includes('\u001b')), 'a unit name with control characters is dropped');
 });
 
@@ -129,7 +132,7 @@ test('the same detectors fire on Prometheus data as on an SSH probe', () => {
 
 test('queries cover the whole fleet: none names a host, each selects the job', () => {
   const q = fleetQueries('node|edge');
-  assert.equal(Object.keys(q).length, 7);
+  assert.equal(Object.keys(q).length, 25, 'a fixed set of queries, whatever the fleet size');
   for (const promql of Object.values(q)) {
     assert.match(promql, /job=~"node\|edge"/);
     assert.doesNotMatch(promql, /instance=|host=/);
@@ -177,6 +180,9 @@ test('parseVector: samples, and Prometheus errors as one line', () => {
   assert.deepEqual(parseVector(odd), [{ metric: { instance: 'b' }, value: 1 }]);
   assert.throws(() => parseVector(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error\u001b[2J' })), (e: Error) => /bad_data: parse error/.test(e.message) && !e.message.includes('\u001b'));
   assert.throws(() => parseVector('<html>'), /not JSON/);
+  // NaN and infinities (a broken exporter) are left out, as if the series were absent: they would reach the detectors as numbers otherwise.
+  const nonFinite = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: ['NaN', '+Inf', '-Inf', 'x', '3'].map((v, i) => ({ metric: { instance: `h${i}` }, value: [1, v] })) } });
+  assert.deepEqual(parseVector(nonFinite), [{ metric: { instance: 'h4' }, value: 3 }]);
 });
 
 test('a host in the inventory and in Prometheus is one row: fed by Prometheus, reached as the inventory says', () => {
@@ -242,31 +248,31 @@ test('the last alerts of a failing Alertmanager stay on their hosts marked stale
 
 test('queries: only up brings a target label set; every other series comes aggregated by the host label', () => {
   const q = fleetQueries('node', 'host');
-  assert.match(q.targets, /^up\{job=~"node"\} or max by \(host, __name__\) \(scrape_duration_seconds/);
+  assert.equal(q.targets, 'up{job=~"node"}');
   for (const [name, promql] of Object.entries(q)) {
-    const aggregated = promql.replace(/^up\{[^}]*\} or /, '');
-    // Every selector sits inside an aggregation by the host label: no series keeps job, pool, site...
-    assert.equal(aggregated.split(' or ').filter((part) => !/^(max|count) by \(host[,)]/.test(part)).length, 0, `${name}: ${promql}`);
+    if (name === 'targets') continue;
+    // One selector, inside an aggregation by the host label: no series keeps job, pool, site... nor its metric name.
+    assert.match(promql, /^(max|count) by \(host[,)]/, `${name}: ${promql}`);
+    assert.equal(promql.split('{').length, 2, `${name}: one selector`);
+    assert.doesNotMatch(promql, / or |label_replace/, `${name}: no set operation or relabelling for the server to do`);
   }
+  assert.match(q['fs.ro'], /node_filesystem_readonly\{[^}]*\}\) == 1$/);
+  assert.match(q['unit.r'], /node_systemd_service_restart_total\{[^}]*\}\) > 0$/);
+  assert.match(q['host.tx'], /node_textfile_scrape_error\{[^}]*\}\) > 0$/);
 });
 
 test('the mapping reads no label the aggregated queries drop', () => {
-  const keep: Record<string, string[]> = {
-    scrapedAt: [],
-    host: ['__name__', 'nodename', 'release', 'service'],
-    cpus: [],
-    filesystems: ['__name__', 'mountpoint', 'device', 'fstype'],
-    units: ['name', 'state'],
-    unitExtras: ['__name__', 'name'],
-  };
-  const full = answers({ apache: 'failed', rootFreeBytes: 2 * GiB });
+  // What each query keeps: the labels of its `by (...)` clause.
+  const q = fleetQueries('node', 'host');
+  const kept = (promql: string) => new Set([...promql.matchAll(/by \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(', ')));
+  const full = answers({ apache: 'failed', rootFreeBytes: 2 * GiB, readonlyVar: true });
   const slim = Object.fromEntries(
     Object.entries(full).map(([name, samples]) => [
       name,
       samples.map((s) => {
         if (name === 'targets' && s.metric['__name__'] === 'up') return s;
-        const labels = ['host', ...(keep[name] ?? ['__name__'])];
-        return sample(Object.fromEntries(Object.entries(s.metric).filter(([k]) => labels.includes(k))), s.value);
+        const labels = kept(q[name as keyof typeof q]);
+        return sample(Object.fromEntries(Object.entries(s.metric).filter(([k]) => labels.has(k))), s.value);
       }),
     ]),
   ) as FleetAnswers;

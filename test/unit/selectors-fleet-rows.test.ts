@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fleetRows, fleetSummary, rowAgeMs, type HostRow } from '../../src/store/selectors.js';
+import { fleetRows, fleetSummary, nextRowChange, rowAgeMs, type HostRow } from '../../src/store/selectors.js';
 import { formatAge } from '../../src/util/format-age.js';
 import { formatBytes } from '../../src/util/format-bytes.js';
 import { formatLoad } from '../../src/util/format-load.js';
@@ -130,6 +130,21 @@ test('the same host state read later turns stale at its threshold: a cached row 
   assert.equal(web1At(lastAt + 60_000).state, 'ok', 'exactly at the threshold: not yet stale');
   assert.equal(web1At(lastAt + 60_001).state, 'stale');
   assert.equal(rowAgeMs(web1At(lastAt + 60_001), lastAt + 60_001), 60_001);
+});
+
+test('nextRowChange: the rows and the counts stay the same until the first fresh poll turns stale, and change right then', () => {
+  const st = fleetStore().getState();
+  const until = nextRowChange(st, NOW, 60_000);
+  // The earliest successful poll among the fresh rows, plus the threshold: the moment its row turns stale.
+  const fresh = hostsOf(fleetRows(st, { now: NOW, staleAfterMs: 60_000 })).filter((r) => r.lastAt !== undefined && r.state !== 'stale' && r.state !== 'unreachable');
+  assert.ok(hostsOf(fleetRows(st, { now: NOW })).some((r) => r.state === 'unreachable'), 'a failed poll shows its failure, whatever its age: no change by the clock');
+  assert.ok(fresh.length > 0);
+  assert.equal(until, Math.min(...fresh.map((r) => r.lastAt!)) + 60_001);
+  const view = (now: number) => JSON.stringify([fleetRows(st, { now, staleAfterMs: 60_000 }), fleetSummary(st, now)]);
+  assert.equal(view(until - 1), view(NOW), 'nothing changes by the clock before then');
+  assert.notEqual(view(until), view(NOW), 'a row turns stale at that moment');
+  assert.ok(nextRowChange(st, until, 60_000) > until, 'the next change is later');
+  assert.equal(nextRowChange({ hosts: {}, order: [] }, NOW), Number.POSITIVE_INFINITY);
 });
 
 test('sort by age: oldest poll first by default, youngest first ascending, never polled last', () => {
