@@ -13,6 +13,20 @@ import { PKGVERIFY_FUNCTION } from '../util/pkgverify-script.js';
 export const HEAVY_STUCK_SEC = 1800;
 export const DEFAULT_HEAVY_INTERVAL_SEC = 300;
 
+/**
+ * Shell text: HD, the caller's private state directory /tmp/.remlite-heavy-UID (made 0700 when
+ * missing), and HDOK=1 when it is usable: a real directory (never a symlink someone planted), ours
+ * and writable. Printed once, before the sections that keep results there (fsstate, heavy).
+ */
+export const PRIVATE_DIR_SCRIPT = `HU=''
+while read -r _k _v _r; do [ "$_k" = Uid: ] && { HU=$_v; break; }; done </proc/self/status 2>/dev/null
+HD=/tmp/.remlite-heavy-$HU
+HDOK=''
+if [ -n "$HU" ]; then
+  [ -d "$HD" ] || mkdir -m 700 "$HD" 2>/dev/null
+  [ -d "$HD" ] && [ ! -h "$HD" ] && [ -O "$HD" ] && [ -w "$HD" ] && HDOK=1
+fi`;
+
 export interface HeavyPlan {
   /** Seconds between two runs; 0 = every poll. */
   intervalSec: number;
@@ -23,8 +37,8 @@ export interface HeavyPlan {
 }
 
 /**
- * Shell text of the heavy section. Expects NOW (the host's epoch), the script's helpers (have, put,
- * guard, warn, last5) and LC_ALL=C. Prints `state=fresh|cached|none at=EPOCH running=PID|-`, then the
+ * Shell text of the heavy section. Expects NOW (the host's epoch), HD and HDOK (PRIVATE_DIR_SCRIPT),
+ * the script's helpers (have, put, guard, warn, last5) and LC_ALL=C. Prints `state=fresh|cached|none at=EPOCH running=PID|-`, then the
  * kept result: pkgverify's lines (M, V, P) and the learned databases' blocks (D, |).
  */
 export function heavyScript(plan: HeavyPlan): string {
@@ -38,13 +52,8 @@ ${plan.databases.length ? databasesShell(plan.databases) : ''}}`;
   const interval = Math.max(0, Math.floor(plan.intervalSec));
   return `section heavy
 ${job}
-HU=''
-while read -r _k _v _r; do [ "$_k" = Uid: ] && { HU=$_v; break; }; done </proc/self/status 2>/dev/null
-HD=/tmp/.remlite-heavy-$HU
-[ -d "$HD" ] || mkdir -m 700 "$HD" 2>/dev/null
-# Our own private directory, never a symlink someone planted.
 E=$NOW; case $E in ''|*[!0-9]*) E=0 ;; esac
-if [ -n "$HU" ] && [ -d "$HD" ] && [ ! -h "$HD" ] && [ -O "$HD" ] && [ -w "$HD" ]; then
+if [ -n "$HDOK" ]; then
   K=${shQuote(key)}
   lk=''; la=''
   [ -f "$HD/last" ] && read -r lk la 2>/dev/null <"$HD/last"

@@ -6,7 +6,7 @@ import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-n
 import { mailqueueScript } from './script-mailqueue.js';
 import { logfwdScript, logsendersScript } from './script-logfwd.js';
 import { fsStateScript } from '../util/fsstate-script.js';
-import { DEFAULT_HEAVY_INTERVAL_SEC, heavyScript } from './script-heavy.js';
+import { DEFAULT_HEAVY_INTERVAL_SEC, heavyScript, PRIVATE_DIR_SCRIPT } from './script-heavy.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
 export const MARKER = '@@remlite';
@@ -94,7 +94,10 @@ export function buildProbeScript(services: string[], checks: HostChecks = NO_CHE
   // Databases found at accept are queried like declared ones, on the heavy checks' cadence.
   const learnedDbs = (learned?.databases ?? []).filter((n) => !checks.databases.some((d) => d.name === n) && /^[A-Za-z0-9_]{1,64}$/.test(n));
   const extra = checksScript(learnedLogs.length ? { ...checks, permFiles: [...checks.permFiles, ...learnedLogs] } : checks);
-  const heavyText = heavyScript({ intervalSec: heavy.intervalSec ?? DEFAULT_HEAVY_INTERVAL_SEC, databases: learnedDbs, acceptedAt: heavy.acceptedAt });
+  const heavyInterval = heavy.intervalSec ?? DEFAULT_HEAVY_INTERVAL_SEC;
+  const heavyText = heavyScript({ intervalSec: heavyInterval, databases: learnedDbs, acceptedAt: heavy.acceptedAt });
+  // The superblock and kernel log reads are kept on the same cadence (0: read every poll).
+  const fsCache = heavyInterval >= 1 ? { intervalSec: heavyInterval, acceptedAt: heavy.acceptedAt } : undefined;
   // Units running at accept are asked of systemctl show with the expected ones (learned-service-down);
   // their listening sockets and the declared health checks are the reach section.
   const learnedUnits = (learned?.units ?? []).filter((u) => LEARNED_UNIT_IN_SCRIPT.test(u)).slice(0, 200).map(shQuote).join(' ');
@@ -285,8 +288,9 @@ fi
 
 ${extra.text}
 ${reachScript(reach.checks)}
+${PRIVATE_DIR_SCRIPT}
 section fsstate
-${fsStateScript({ kernelLog: true })}
+${fsStateScript({ kernelLog: true, ...(fsCache ? { cache: fsCache } : {}) })}
 ${heavyText}
 section warnings
 [ -z "$W" ] || put "\${W%"$NL"}"

@@ -11,8 +11,19 @@ const NOT_LOOKED = /Permission denied|Operation not permitted|No such file or di
 /** Words of a kernel log line that reports trouble (a mount or unmount message has none of them). */
 const TROUBLE = /\b(error|errors|corrupt\w*|I\/O|failed|failure|bad|invalid|read-only|checksum)\b/i;
 
+/** Where a kept read came from (`fsread` lines): read in this poll, or kept on the host since `atSec`. */
+export interface FsStateRead {
+  /** The device whose superblock was read, or "klog" for the kernel log. */
+  of: string;
+  fresh: boolean;
+  /** Host epoch seconds of the read; undefined when the host said none. */
+  atSec?: number;
+}
+
 export interface ParsedFsState {
   devices: FsDeviceState[];
+  /** With a probe that keeps its reads on the host: per device and for the kernel log, fresh or kept. */
+  reads: FsStateRead[];
   /** Why the kernel log could not be read; undefined when it was (or was not asked for). */
   kernelLogUnavailable?: string;
   notes: string[];
@@ -34,6 +45,7 @@ export function parseFsState(lines: readonly string[], warn: (w: string) => void
   const devices: FsDeviceState[] = [];
   const notes: string[] = [];
   const raw: string[] = [];
+  const reads: FsStateRead[] = [];
   let kernelLogUnavailable: string | undefined;
   let cur: FsDeviceState | undefined;
   let exit: number | undefined;
@@ -98,6 +110,15 @@ export function parseFsState(lines: readonly string[], warn: (w: string) => void
       exit = count(rest) ?? 1;
     } else if (tag === 'fsunchecked' && cur) {
       cur.unchecked = sanitizeLine(rest).slice(0, 200);
+    } else if (tag === 'fsread') {
+      // Says only how old the lines after it are: a kept read prints the very lines a fresh one did.
+      const m = /^(sb|klog) (fresh|cached) (\d{1,12})$/.exec(rest);
+      const of = m?.[1] === 'sb' ? cur?.device : m?.[1];
+      if (!m || !of) warn(`fsstate: ignoring ${line}`);
+      else if (reads.length <= FSSTATE_MAX_DEVICES) {
+        const atSec = Number(m[3]);
+        reads.push({ of, fresh: m[2] === 'fresh', ...(atSec > 0 ? { atSec } : {}) });
+      }
     } else if (tag === 'fsnote') {
       if (notes.length < 5) notes.push(sanitizeLine(rest).slice(0, 200));
     } else if (tag === 'fsklog!') {
@@ -125,7 +146,7 @@ export function parseFsState(lines: readonly string[], warn: (w: string) => void
     if (m && bootMs !== undefined) entry.atMs = bootMs + Number(m[1]) * 1000 + Math.floor(Number(`0.${m[2] ?? '0'}`) * 1000);
     for (const d of devices) if (namesDevice(text, d.device)) d.kernelErrors.push(entry);
   }
-  const out: ParsedFsState = { devices, notes };
+  const out: ParsedFsState = { devices, reads, notes };
   if (kernelLogUnavailable) out.kernelLogUnavailable = kernelLogUnavailable;
   return out;
 }

@@ -112,6 +112,42 @@ test('the probe runs the fsstate section with the kernel log; the accept learns 
   ]);
 });
 
+test('fsstate kept reads: fsread lines only say how old the lines after them are; kept and fresh lines parse the same; a lying fsread is refused', () => {
+  const fresh = ['fsdev loop3 ext4 /srv/vol /dev/remlite-vol', 'fscnt errors_count 0', 'fsread sb fresh 1700009000', 'fssb Filesystem state:         clean', 'fsread klog fresh 1700009000', 'fsklogsrc dmesg', 'fsk [  150.500000] EXT4-fs error (device loop3): ext4_lookup:1855: x'];
+  const kept = fresh.map((l) => l.replace(/^fsread (sb|klog) fresh 1700009000$/, 'fsread $1 cached 1700008700'));
+  const warnings: string[] = [];
+  const a = parseFsState(fresh, (w) => warnings.push(w), BOOT);
+  const b = parseFsState(kept, (w) => warnings.push(w), BOOT);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(b.devices, a.devices, 'a kept read reports the very state a fresh one does');
+  assert.deepEqual(a.devices, parseFsState(fresh.filter((l) => !l.startsWith('fsread ')), () => {}, BOOT).devices, 'and the same as a probe that keeps nothing');
+  assert.deepEqual(a.reads, [{ of: 'loop3', fresh: true, atSec: 1700009000 }, { of: 'klog', fresh: true, atSec: 1700009000 }]);
+  assert.deepEqual(b.reads, [{ of: 'loop3', fresh: false, atSec: 1700008700 }, { of: 'klog', fresh: false, atSec: 1700008700 }]);
+  assert.equal(b.devices[0]?.state, 'clean');
+
+  const lies: string[] = [];
+  const c = parseFsState(['fsread sb cached 1700008700', 'fsdev sda1 ext4 / /dev/sda1', 'fsread sb stale 1', 'fsread disk cached 1', 'fsread sb cached -1', 'fsread klog cached 0', 'fssb Filesystem state: clean'], (w) => lies.push(w), BOOT);
+  assert.equal(lies.length, 4, lies.join('\n'));
+  assert.deepEqual(c.reads, [{ of: 'klog', fresh: false }], 'no device before the line, an unknown kind or word, a bad time: refused; time 0 is no time');
+  assert.equal(c.devices[0]?.state, 'clean', 'the state lines after a refused fsread still count');
+});
+
+test('the probe keeps the superblock and kernel log reads on the heavy checks\' cadence, keyed on the accept; never with interval 0, never in the accept\'s capture', () => {
+  const at = (intervalSec: number, acceptedAt?: string) => buildProbeScript([], NO_CHECKS, undefined, { intervalSec, ...(acceptedAt ? { acceptedAt } : {}) });
+  const kept = at(300, ACCEPTED);
+  assert.ok(kept.includes('FSI=300') && kept.includes('cmp -s -n 1024') && kept.includes('dmesg -S -s 4096'));
+  assert.ok(kept.indexOf('HDOK=') < kept.indexOf('section fsstate'), 'the private directory is checked before the section uses it');
+  const key = (s: string) => /^FSK=([0-9a-f]{16})$/m.exec(s)?.[1];
+  assert.ok(key(kept));
+  assert.notEqual(key(at(300, '2024-01-01T00:00:00.000Z')), key(kept), 'a new accept reuses nothing');
+  assert.equal(key(at(300, ACCEPTED)), key(kept), 'the same accept and remlite: the same key');
+  for (const s of [at(0, ACCEPTED), learnScript()]) {
+    assert.ok(!s.includes('fsread') && !s.includes('FSK=') && !s.includes('cmp -s'), 'read every time');
+    assert.ok(s.includes('dumpe2fs -h'));
+  }
+  assert.ok(!fsStateScript({ kernelLog: false, cache: { intervalSec: 300 } }).includes('dmesg'), 'the accept still never reads the kernel log');
+});
+
 // ---- the detector ---------------------------------------------------------------------------------
 
 const MACHINE: Machine = { id: 'web1', name: 'web1', provider: 'datacenter', site: 'dc', pool: 'web', role: '', services: [], logs: [], origin: 'inv.yaml:1', checks: NO_CHECKS };
