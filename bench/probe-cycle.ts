@@ -26,7 +26,7 @@ import {
 } from './baselines.js';
 import { failedCount, toolRun } from './outcomes.js';
 import { probeFigures, type Measured, type ProbeMeasurements } from './probe-figures.js';
-import { pidsMentioning, treeCpuMs } from './proc-cpu.js';
+import { pidsMentioning, readMachineCpu, treeCpuMs } from './proc-cpu.js';
 import { diffBytes, snapshotSockets, socketsOf } from './socket-bytes.js';
 import { opensshMatchingOptions, parseSshdKex } from './sshd-kex.js';
 import { readSince, sshdAvailable, startSshdFleet, type SshdFleet } from './sshd-fleet.js';
@@ -47,12 +47,15 @@ async function measured(fleet: SshdFleet, cycle: () => Promise<CycleResult>, opt
   const sockets = () => socketsOf(snapshotSockets(fleet.cidr), process.pid, opts.ours);
   const hostBefore = treeCpuMs(fleet.listenerPids);
   const before = sockets();
+  const machineBefore = readMachineCpu();
   const r = await cycle();
+  const machineAfter = readMachineCpu();
   const after = sockets();
   const hostCpuMs = treeCpuMs(fleet.listenerPids) - hostBefore;
   const bytes = diffBytes(before, after);
   if (!opts.newConnections && bytes.opened > 0) r.run.failed.set('(connections)', `${bytes.opened} new connections during a warm cycle: not reused`);
-  return { ms: r.ms, cpuMs: r.cpuMs, hostCpuMs, bytes: bytes.total, run: r.run };
+  const machine = { busyMs: machineAfter.busyMs - machineBefore.busyMs, totalMs: machineAfter.totalMs - machineBefore.totalMs };
+  return { ms: r.ms, cpuMs: r.cpuMs, hostCpuMs, machine, bytes: bytes.total, run: r.run };
 }
 
 /** One probe cycle of remlite over `machines`: its wall time, this process's CPU, the hosts that failed. */

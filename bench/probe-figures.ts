@@ -1,6 +1,7 @@
 // The probe part's table rows from its measurements: the fair ratios first (same run, same hosts, same
 // script, same concurrency on both sides), then the floor, every tool's own rows, and why cold is what it is.
 import { median, type Figure } from './stats.js';
+import type { MachineCpu } from './proc-cpu.js';
 import { runsNote, verdictOf, type ToolRun } from './outcomes.js';
 import { describeNegotiated, type Negotiated } from './sshd-kex.js';
 
@@ -9,6 +10,8 @@ export interface Measured {
   ms: number;
   cpuMs: number;
   hostCpuMs: number;
+  /** The whole machine's CPU during the cycle (/proc/stat): busy, and all there was (cores x wall). */
+  machine?: MachineCpu;
   bytes?: number;
   run: ToolRun;
 }
@@ -50,12 +53,22 @@ function toolRow(metric: string, xs: Measured[], hosts: number, note: string, by
     unit: 'ms',
     samples: ms(xs),
     verdict: verdictOf([runs(xs)], undefined),
-    note: `${runsNote(runs(xs))}${note ? `; ${note}` : ''}`,
+    note: `${runsNote(runs(xs))}${machineNote(xs)}${note ? `; ${note}` : ''}`,
     toolCpuMs: xs.map((x) => x.cpuMs),
     hostCpuMs: xs.map((x) => x.hostCpuMs),
     ...(b !== undefined ? { bytesPerHost: b } : {}),
   };
 }
+
+/** How busy the whole machine was during a tool's cycles (median), when it was read. */
+function machineNote(xs: Measured[]): string {
+  const m = xs.map((x) => x.machine).filter((x): x is MachineCpu => x !== undefined);
+  if (!m.length) return '';
+  const busy = median(m.map((x) => x.busyMs));
+  return `; the machine's CPU busy ${busy.toFixed(0)} ms of ${median(m.map((x) => x.totalMs)).toFixed(0)} ms (${median(m.map((x) => (100 * x.busyMs) / Math.max(1, x.totalMs))).toFixed(0)}%)`;
+}
+
+const machineBusy = (x: Measured) => x.machine?.busyMs ?? Number.NaN;
 
 /** A ratio of medians; FAIL when any host of either side failed; `target` decides otherwise. */
 function ratioRow(metric: string, top: Measured[], bottom: Measured[], target?: { text: string; ok: (r: number) => boolean }): Figure {
@@ -121,6 +134,12 @@ export function probeFigures(m: ProbeMeasurements): Figure[] {
         ok: (r) => r >= TARGETS.coldVsPssh,
       }),
       cpuRatioRow(`cold, in CPU: parallel-ssh / remlite first cycle (${tag(d)})`, coldD.pssh, coldD.remlite),
+      derived(
+        `cold, in the whole machine's CPU: parallel-ssh / remlite first cycle (${tag(d)})`,
+        'x',
+        medianOf(coldD.pssh, machineBusy) / medianOf(coldD.remlite, machineBusy),
+        `${medianOf(coldD.pssh, machineBusy).toFixed(0)} ms / ${medianOf(coldD.remlite, machineBusy).toFixed(0)} ms busy per cycle (/proc/stat): what the per-process rows cannot miss`,
+      ),
     );
   }
   for (const c of m.cold.filter((x) => x.parallel !== d)) {
@@ -175,10 +194,16 @@ export function probeFigures(m: ProbeMeasurements): Figure[] {
         `in a parallel-ssh run: ${perHost(coldD.pssh, (x) => x.hostCpuMs).toFixed(1)} ms; in a remlite steady cycle: ${perHost(warmD.remlite, (x) => x.hostCpuMs).toFixed(1)} ms`,
       ),
       derived(
-        'cold: the best ratio a client costing nothing could reach here',
+        "cold: the best ratio a client costing nothing could reach here (hosts' CPU as read per process)",
         'x',
         psshTotal / medianOf(coldD.remlite, (x) => x.hostCpuMs),
-        "(parallel-ssh CPU + hosts' CPU in its run) / hosts' CPU in remlite's first cycle: the hosts share this machine's cores, so their sshd work is in every cold cycle",
+        "(parallel-ssh CPU + hosts' CPU in its run) / hosts' CPU in remlite's first cycle, the hosts' CPU read from the sshd trees: it misses what those trees do not hold (see the next row)",
+      ),
+      derived(
+        "cold: the best ratio a client costing nothing could reach here (the whole machine's CPU)",
+        'x',
+        medianOf(coldD.pssh, machineBusy) / (medianOf(coldD.remlite, machineBusy) - medianOf(coldD.remlite, (x) => x.cpuMs)),
+        "parallel-ssh's cycle in the machine's busy CPU / (remlite's cycle in it - remlite's own CPU): everything but the client, on cores the hosts share with it",
       ),
       derived(
         'cold: client CPU ratio, parallel-ssh / remlite (hosts on other machines)',

@@ -107,3 +107,30 @@ export function pidsMentioning(needle: string): number[] {
 export function treeCpuMs(roots: Iterable<number>): number {
   return (treeTicks(readProcStats(), roots) * 1000) / CLOCK_TICKS;
 }
+
+/** The whole machine's CPU time, from the first line of /proc/stat: busy (everything but idle and iowait) and in all, in ms. */
+export interface MachineCpu {
+  busyMs: number;
+  totalMs: number;
+}
+
+/**
+ * Parses /proc/stat's aggregate `cpu` line (user nice system idle iowait irq softirq steal ...; guest
+ * time is already inside user and nice, so it is not added again). What no per-process reading can
+ * miss: sshd children that come and go, the kernel's loopback networking, daemons woken by logins.
+ */
+export function parseMachineCpu(text: string): MachineCpu | undefined {
+  const line = text.split('\n').find((l) => /^cpu\s/.test(l));
+  if (!line) return undefined;
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (f.length < 5 || f.some((n) => !Number.isFinite(n))) return undefined;
+  const [user, nice, system, idle, iowait, irq = 0, softirq = 0, steal = 0] = f as [number, number, number, number, number, number?, number?, number?];
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busyMs: (busy * 1000) / CLOCK_TICKS, totalMs: ((busy + idle + iowait) * 1000) / CLOCK_TICKS };
+}
+
+export function readMachineCpu(): MachineCpu {
+  const m = parseMachineCpu(readFileSync('/proc/stat', 'utf8'));
+  if (!m) throw new Error('/proc/stat has no cpu line');
+  return m;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGnuTime, parseProcStat, treeTicks, type ProcStat } from '../../bench/proc-cpu.js';
+import { parseGnuTime, parseMachineCpu, parseProcStat, treeTicks, type ProcStat } from '../../bench/proc-cpu.js';
 import { diffBytes, parseOpenSshTransferred, parseSsBytes, socketsOf } from '../../bench/socket-bytes.js';
 import { describeNegotiated, opensshMatchingOptions, parseSshdKex } from '../../bench/sshd-kex.js';
 import { fleetAddresses } from '../../bench/sshd-fleet.js';
@@ -19,6 +19,14 @@ test('tree ticks: a root and all its descendants, live time plus reaped children
   assert.equal(treeTicks(stats, [10]), 5 + 100 + 3 + 2 + 7);
   assert.equal(treeTicks(stats, [10, 20]), 117 + 109);
   assert.equal(treeTicks(stats, [99]), 0, 'a root that is gone counts nothing');
+});
+
+test('machine CPU: /proc/stat\'s aggregate line, busy without idle and iowait, guest time not counted twice', () => {
+  const stat = ['cpu  100 5 40 800 30 2 3 1 7 0', 'cpu0 50 2 20 400 15 1 1 0 3 0', 'intr 12345'].join('\n');
+  // busy = user + nice + system + irq + softirq + steal = 151 ticks; in all with idle and iowait: 981 (10 ms a tick).
+  assert.deepEqual(parseMachineCpu(stat), { busyMs: 1510, totalMs: 9810 });
+  assert.equal(parseMachineCpu('cpu0 1 2 3 4 5'), undefined, 'only the aggregate line counts');
+  assert.equal(parseMachineCpu('cpu  1 x 3 4 5'), undefined);
 });
 
 test('GNU time: the last line of three numbers, also after a "terminated by signal" line', () => {
