@@ -22,9 +22,8 @@ export const partName = (url: string) => `prometheus:${new URL(url).host}${new U
  */
 export class PrometheusProvider implements MetricsProvider {
   readonly name = 'prometheus';
-  private lastGood = new Map<string, Machine[]>();
-  /** Each server's machines as the worker keyed them: sent again only when they change. */
-  private lastKnown = new Map<string, KnownMachines>();
+  /** Each server's last good machines, with their key when the worker mapped them (it sends them again only when they change). */
+  private lastGood = new Map<string, { machines: Machine[]; key?: string }>();
   /** Per Alertmanager URL: its last good answer (alerts by host) and when it came. */
   private lastAlerts = new Map<string, { at: number; byHost: Map<string, HostAlert[]> }>();
   /** Each server's queries, parsing and mapping run in a worker thread: keys are not held behind a refresh. */
@@ -133,13 +132,13 @@ export class PrometheusProvider implements MetricsProvider {
   private async refreshServer(url: string): Promise<{ machines: Machine[]; polls: PollResult[]; warnings: string[]; error?: string }> {
     try {
       const target = this.targetOf(url);
-      const known = this.lastKnown.get(url);
+      const last = this.lastGood.get(url);
+      const known: KnownMachines | undefined = last?.key ? { key: last.key, machines: last.machines } : undefined;
       const mapped = await this.queries.run(target, this.config, fleetDefaults(this.config, url, this.env), known);
-      this.lastGood.set(url, mapped.machines);
-      if (mapped.machinesKey) this.lastKnown.set(url, { key: mapped.machinesKey, machines: mapped.machines });
+      this.lastGood.set(url, { machines: mapped.machines, ...(mapped.machinesKey ? { key: mapped.machinesKey } : {}) });
       return mapped;
     } catch (err) {
-      return { machines: this.lastGood.get(url) ?? [], polls: [], warnings: [], error: sanitizeLine((err as Error).message).slice(0, 300) };
+      return { machines: this.lastGood.get(url)?.machines ?? [], polls: [], warnings: [], error: sanitizeLine((err as Error).message).slice(0, 300) };
     }
   }
 }

@@ -111,9 +111,10 @@ export class QueryWorker {
       }
       if ('error' in reply) return wait.reject(new Error(reply.error));
       try {
-        const same = reply.machines === undefined && wait.known?.key === reply.machinesKey;
-        if (reply.machines === undefined && !same) throw new Error('the query worker sent no machines');
-        const machines = same ? wait.known!.machines : (JSON.parse(reply.machines!) as MappedFleet['machines']);
+        let machines: MappedFleet['machines'];
+        if (reply.machines !== undefined) machines = JSON.parse(reply.machines) as MappedFleet['machines'];
+        else if (wait.known && wait.known.key === reply.machinesKey) machines = wait.known.machines;
+        else throw new Error('the query worker sent no machines');
         wait.resolve({ machines, polls: JSON.parse(reply.polls) as MappedFleet['polls'], warnings: reply.warnings, machinesKey: reply.machinesKey });
       } catch (err) {
         wait.reject(err as Error);

@@ -130,6 +130,9 @@ export function hostRow(h: HostState, now: number, staleAfterMs = 5 * 60_000): H
  * summary counts) gives the same answer for any later clock, so its per-second redraw can reuse it.
  */
 export function nextRowChange(state: Pick<FleetData, 'hosts' | 'order'>, now: number, staleAfterMs = 5 * 60_000): number {
+  // The grid and the status bar both ask after each change of the fleet: the walk over every host is done once.
+  const last = lastRowChange;
+  if (last && last.hosts === state.hosts && last.order === state.order && last.staleAfterMs === staleAfterMs && now >= last.from && now < last.until) return last.until;
   let next = Number.POSITIVE_INFINITY;
   for (const id of state.order) {
     const h = state.hosts[id];
@@ -138,8 +141,12 @@ export function nextRowChange(state: Pick<FleetData, 'hosts' | 'order'>, now: nu
     const until = rowCache.get(h)?.validUntil ?? now;
     if (until < next) next = until;
   }
+  lastRowChange = { hosts: state.hosts, order: state.order, staleAfterMs, from: now, until: next };
   return next;
 }
+
+/** nextRowChange's last answer: the same for any clock from `from` until `until`, while the fleet is the same. */
+let lastRowChange: { hosts: FleetData['hosts']; order: FleetData['order']; staleAfterMs: number; from: number; until: number } | undefined;
 
 /** How long ago the row's latest poll was made; undefined when never polled. */
 export function rowAgeMs(r: Pick<HostRow, 'lastAt'>, now: number): number | undefined {

@@ -145,6 +145,11 @@ test('nextRowChange: the rows and the counts stay the same until the first fresh
   assert.notEqual(view(until), view(NOW), 'a row turns stale at that moment');
   assert.ok(nextRowChange(st, until, 60_000) > until, 'the next change is later');
   assert.equal(nextRowChange({ hosts: {}, order: [] }, NOW), Number.POSITIVE_INFINITY);
+  // Asked again within its answer's time, about another fleet: worked out for that fleet, not the last one's answer.
+  const web1 = st.hosts['web1']!;
+  const older = { ...st.hosts, web1: { ...web1, last: { ...web1.last!, at: web1.last!.at - 30_000 } } };
+  assert.equal(nextRowChange(st, NOW, 60_000), until);
+  assert.equal(nextRowChange({ hosts: older, order: st.order }, NOW, 60_000), web1.last!.at - 30_000 + 60_001);
 });
 
 test('sort by age: oldest poll first by default, youngest first ascending, never polled last', () => {
