@@ -3,7 +3,7 @@ import { sanitizeLine } from '../../src/util/sanitize.js';
 import { defaultIdentityFiles, defaultKnownHostsFiles, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
 import type { PromSample } from './http-query.js';
-import { FS_PARTS, HOST_PARTS, type FsPart, type HostPart, type QueryName } from './queries.js';
+import { FS_PARTS, HOST_PARTS, SLOW_QUERIES, type FsPart, type HostPart, type QueryName } from './queries.js';
 
 export type FleetAnswers = Record<QueryName, PromSample[]>;
 
@@ -32,6 +32,14 @@ interface Filesystem {
   values: Partial<Record<FsPart, number>>;
 }
 
+/** Filesystem parts that only join a filesystem the fresh parts named (their answers may be minutes old). */
+const fsJoins = (code: FsPart) => SLOW_QUERIES.includes(`fs.${code}`);
+/** The filesystem parts in the order the mapping reads them: the fresh ones, which name filesystems, first. */
+const FS_ORDER = (Object.keys(FS_PARTS) as FsPart[]).sort((a, b) => Number(fsJoins(a)) - Number(fsJoins(b)));
+
+/** The host parts in the order the mapping reads them: node_time_seconds first (see mapFleet). */
+const HOST_ORDER = (Object.keys(HOST_PARTS) as HostPart[]).sort((a, b) => Number(b === 't') - Number(a === 't'));
+
 /** Everything the answers say about one host. */
 interface HostSeries {
   labels: Record<string, string>;
@@ -51,6 +59,11 @@ export interface MappedFleet {
   polls: PollResult[];
   /** Series skipped because their host label is missing or not a host name (counted, shown once). */
   warnings: string[];
+  /**
+   * Live hosts without a uname series and filesystems without a size (as "host" and "host mount"):
+   * what the slow answers did not cover, new since they were read when they were reused.
+   */
+  uncovered: string[];
 }
 
 /** What every host of one server shares: worked out once per refresh (the identity files are looked for on disk). */
@@ -105,7 +118,10 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
     return h;
   };
 
-  // The fleet: every scrape target of the job, and every host a node_exporter series names (honor_labels exporters).
+  // The fleet: every scrape target of the job, and every host whose node_exporter reports its clock
+  // (honor_labels exporters). The slow answers (uname, totals, sizes: SLOW_QUERIES) may be minutes
+  // old, so they only join onto hosts and filesystems the fresh answers name: a host or filesystem
+  // gone since is not brought back by them.
   for (const s of answers.targets) {
     const h = hostOf(s.metric, true);
     if (!h) continue;
@@ -120,8 +136,15 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
     const h = hostOf(s.metric, false);
     if (h) h.scrapedAtSec = Math.max(h.scrapedAtSec ?? 0, s.value);
   }
+  // The clock first: it names the hosts that have no up series of their own.
+  for (const code of HOST_ORDER) {
+    for (const s of answers[`host.${code}`]) {
+      const h = hostOf(s.metric, code === 't');
+      if (h) h.scalars[code] = s.value;
+    }
+  }
   for (const s of answers.uname) {
-    const h = hostOf(s.metric, true);
+    const h = hostOf(s.metric, false);
     if (h) h.uname = s.metric;
   }
   for (const s of answers.expected) {
@@ -129,18 +152,14 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
     const svc = s.metric['service'];
     if (h && s.value > 0 && svc && SERVICE_NAME.test(svc)) h.expected.add(svc);
   }
-  for (const code of Object.keys(HOST_PARTS) as HostPart[]) {
-    for (const s of answers[`host.${code}`]) {
-      const h = hostOf(s.metric, false);
-      if (h) h.scalars[code] = s.value;
-    }
-  }
   for (const s of answers.cpus) {
     const h = hostOf(s.metric, false);
     if (h) h.cpus = s.value;
   }
-  // Size first: it brings the filesystem's type; the other values join it by mountpoint and device.
-  for (const code of Object.keys(FS_PARTS) as FsPart[]) {
+  // The fresh values (free, avail, free inodes, read-only) name the filesystems; size (which brings
+  // the type) and inode total join them by mountpoint and device.
+  for (const code of FS_ORDER) {
+    const joins = fsJoins(code);
     for (const s of answers[`fs.${code}`]) {
       const h = hostOf(s.metric, false);
       const mount = s.metric['mountpoint'];
@@ -149,9 +168,11 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
       const key = `${mount}\0${device}`;
       let fs = h.filesystems.get(key);
       if (!fs) {
-        fs = { mount: text(mount, 512), device: text(device, 512), fstype: code === 's' ? text(s.metric['fstype']) : '', values: {} };
+        if (joins) continue;
+        fs = { mount: text(mount, 512), device: text(device, 512), fstype: '', values: {} };
         h.filesystems.set(key, fs);
       }
+      if (code === 's') fs.fstype = text(s.metric['fstype']);
       fs.values[code] = s.value;
     }
   }
@@ -171,6 +192,11 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
     if (unit && s.value > 0) unit.startSec = s.value;
   }
 
+  const uncovered: string[] = [];
+  for (const [name, h] of hosts) {
+    if (h.scalars.t !== undefined && h.uname === undefined) uncovered.push(name);
+    for (const [key, fs] of h.filesystems) if (fs.values.s === undefined) uncovered.push(`${name} ${key}`);
+  }
   const machines: Machine[] = [];
   const polls: PollResult[] = [];
   for (const [name, h] of [...hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -179,7 +205,7 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
     polls.push(toPoll(machine, h, nowMs));
   }
   const warnings = bad.size ? [`prometheus ${server}: ${bad.size} target(s) skipped: no usable "${cfg.labels.name}" label (${[...bad].slice(0, 3).join(', ')})`] : [];
-  return { machines, polls, warnings };
+  return { machines, polls, warnings, uncovered };
 }
 
 function toMachine(name: string, h: HostSeries, cfg: PrometheusConfig, server: string, defaults: FleetDefaults): Machine {

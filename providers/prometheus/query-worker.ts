@@ -5,6 +5,7 @@ import type { PrometheusConfig } from './config.js';
 import type { QueryTarget } from './http-query.js';
 import type { FleetDefaults, MappedFleet } from './map.js';
 import { queryServer } from './server-query.js';
+import { SLOW_QUERY_MAX_AGE_MS } from './queries.js';
 
 export interface WorkerRequest {
   id: number;
@@ -28,7 +29,7 @@ export interface KnownMachines {
 }
 
 /** A refresh's result: the fleet, and the key of its machines when a worker mapped it. */
-export type WorkerFleet = MappedFleet & { machinesKey?: string };
+export type WorkerFleet = Pick<MappedFleet, 'machines' | 'polls' | 'warnings'> & { machinesKey?: string };
 
 /**
  * The worker script beside this module: refresh-worker.js in tsc's output, prometheus-worker.mjs in
@@ -42,15 +43,19 @@ function workerScript(): string | undefined {
   return undefined;
 }
 
-/** A worker idle this long is stopped (see QueryWorker). */
-export const QUERY_WORKER_IDLE_MS = 2000;
+/**
+ * A worker idle this long is stopped (see QueryWorker): as long as its kept slow answers may be
+ * reused, so a console refreshing every few minutes or more often keeps them.
+ */
+export const QUERY_WORKER_IDLE_MS = SLOW_QUERY_MAX_AGE_MS;
 
 /**
  * Runs each server's queries in one worker thread, started on first use. The worker keeps the
  * process alive only while a refresh is waiting on it; one that dies fails the refreshes it held
- * (a provider failure, as any query error) and the next refresh starts another. One idle for
- * `idleMs` is stopped: its heap, grown to parse tens of MB of answers, goes back to the system
- * between refreshes (every 15 s by default) instead of staying in the console's RSS.
+ * (a provider failure, as any query error) and the next refresh starts another. It keeps the slow
+ * answers between refreshes (server-query.ts) and starts warm: stopping it after each refresh gave
+ * its heap back to the system but read every answer and ran cold code each time. One idle for
+ * `idleMs` (no refresh for that long) is stopped.
  */
 export class QueryWorker {
   private worker: Worker | undefined;
@@ -78,7 +83,7 @@ export class QueryWorker {
   run(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults, known?: KnownMachines): Promise<WorkerFleet> {
     clearTimeout(this.idleTimer);
     const worker = this.start();
-    if (!worker) return queryServer(target, cfg, defaults);
+    if (!worker) return queryServer(target, cfg, defaults).then(({ machines, polls, warnings }) => ({ machines, polls, warnings }));
     const id = this.nextId++;
     return new Promise<WorkerFleet>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, known });

@@ -1,32 +1,80 @@
 import type { PrometheusConfig } from './config.js';
-import { parseVector, queryAnswer, type QueryTarget } from './http-query.js';
+import { parseVector, queryAnswer, type PromSample, type QueryTarget } from './http-query.js';
 import { mapFleet, type FleetAnswers, type FleetDefaults, type MappedFleet } from './map.js';
-import { fleetQueries, type QueryName } from './queries.js';
+import { fleetQueries, SLOW_QUERIES, SLOW_QUERY_MAX_AGE_MS, type QueryName } from './queries.js';
+
+/** One server's slow answers (SLOW_QUERIES), parsed, and when they were read. */
+interface KeptAnswers {
+  at: number;
+  answers: Map<QueryName, PromSample[]>;
+  /** What they did not cover when read (a host without a uname series, say): not news when reused. */
+  uncovered: Set<string>;
+}
+
+/**
+ * The slow answers of each server and query set, for the life of this thread (the query worker's,
+ * kept while refreshes come). Keyed by the URL and the slow queries' text, so another job or host
+ * label never reuses them.
+ */
+const kept = new Map<string, KeptAnswers>();
+
+/** Forgets every kept answer (tests; a thread that must read everything afresh). */
+export function forgetSlowAnswers(): void {
+  kept.clear();
+}
 
 /**
  * One server's part of a refresh: the fleet queries, in parallel, mapped onto machines and polls. Throws
- * one line naming the query that failed. The answers are kept as text until the mapping reads each
- * (once, in its order), so only one answer is ever held parsed: at 10,000 hosts each parsed answer
- * is several times the size of its text.
+ * one line naming the query that failed. The slow queries' answers are reused while younger than
+ * SLOW_QUERY_MAX_AGE_MS; when the fresh answers name a host or filesystem they do not cover, the
+ * refresh reads everything again at once. The answers are kept as text until the mapping reads each
+ * (once, in its order), so only one fresh answer is ever held parsed: at 10,000 hosts each parsed
+ * answer is several times the size of its text.
  */
-export async function queryServer(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults): Promise<MappedFleet> {
+export async function queryServer(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults, now = Date.now()): Promise<MappedFleet> {
   const queries = fleetQueries(cfg.job, cfg.labels.name);
-  const names = Object.keys(queries) as QueryName[];
-  const now = Date.now();
+  const key = [target.url, ...SLOW_QUERIES.map((n) => queries[n])].join('\n');
+  const reuse = kept.get(key);
+  if (reuse && now - reuse.at >= 0 && now - reuse.at < SLOW_QUERY_MAX_AGE_MS) {
+    const mapped = await readAndMap(target, queries, cfg, defaults, now, reuse.answers);
+    if (mapped.uncovered.every((u) => reuse.uncovered.has(u))) return mapped;
+  }
+  kept.delete(key);
+  const slow = new Map<QueryName, PromSample[]>();
+  const mapped = await readAndMap(target, queries, cfg, defaults, now, undefined, slow);
+  kept.set(key, { at: now, answers: slow, uncovered: new Set(mapped.uncovered) });
+  return mapped;
+}
+
+/** Reads the answers not in `reused`, maps them with `reused`'s; the slow answers it read go to `keep`. */
+async function readAndMap(
+  target: QueryTarget,
+  queries: Record<QueryName, string>,
+  cfg: PrometheusConfig,
+  defaults: FleetDefaults,
+  now: number,
+  reused?: ReadonlyMap<QueryName, PromSample[]>,
+  keep?: Map<QueryName, PromSample[]>,
+): Promise<MappedFleet> {
+  const names = (Object.keys(queries) as QueryName[]).filter((n) => !reused?.has(n));
   const failed = (n: QueryName) => (err: Error) => Promise.reject(new Error(`${n} query: ${err.message}`));
   const bodies = await Promise.all(names.map((n) => queryAnswer(target, queries[n]).catch(failed(n))));
   const answers = {} as FleetAnswers;
+  for (const [n, samples] of reused ?? []) answers[n] = samples;
   names.forEach((n, i) => {
     Object.defineProperty(answers, n, {
       enumerable: true,
       get: () => {
         const body = bodies[i]!;
         bodies[i] = '';
+        let samples: PromSample[];
         try {
-          return parseVector(body);
+          samples = parseVector(body);
         } catch (err) {
           throw new Error(`${n} query: ${(err as Error).message}`);
         }
+        if (keep && SLOW_QUERIES.includes(n)) keep.set(n, samples);
+        return samples;
       },
     });
   });

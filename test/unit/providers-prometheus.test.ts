@@ -104,6 +104,32 @@ test('the fleet is every target of the job, one machine each, named by the confi
   assert.ok(!p.services.some((s) => s.name.includes('\u001b')), 'a unit name with control characters is dropped');
 });
 
+test('answers kept from minutes ago (SLOW_QUERIES) bring back no host or filesystem the fresh answers lack', () => {
+  const a = answers();
+  const gone = { job: 'node', instance: '127.0.1.9:9100', host: 'gone9', pool: 'web' };
+  // A host removed since, and a filesystem unmounted since: only the slow answers still name them.
+  a.uname = [...a.uname, sample({ ...gone, nodename: 'gone9', release: '6.1' }, 1)];
+  a.cpus = [...a.cpus, sample(gone, 8)];
+  a['fs.s'] = [...a['fs.s'], sample({ ...target('web1'), mountpoint: '/old', device: '/dev/vdc1', fstype: 'ext4' }, GiB)];
+  const { machines, polls } = mapFleet(a, cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
+  assert.deepEqual(machines.map((m) => m.id), ['web1', 'web2']);
+  const web1 = polls.find((p) => p.machineId === 'web1')!.probe!;
+  assert.deepEqual(web1.volumes.map((v) => v.mount), ['/', '/var'], 'no volume of size only: it would read as full');
+  assert.deepEqual(mapFleet(a, cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW).uncovered, [], 'what the fresh answers name, the slow ones cover');
+});
+
+test('a host that only reports its clock (an honor_labels exporter with no up series of its own) is a machine', () => {
+  const a = answers();
+  const lone = { instance: '127.0.1.7:9100', host: 'lone7' };
+  a['host.t'] = [...a['host.t'], sample(lone, NOW / 1000)];
+  a['host.l5'] = [...a['host.l5'], sample(lone, 0.25)];
+  a['fs.f'] = [...a['fs.f'], sample({ ...lone, mountpoint: '/', device: '/dev/vda1' }, GiB)];
+  const mapped = mapFleet(a, cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
+  assert.deepEqual(mapped.machines.map((m) => m.id), ['lone7', 'web1', 'web2']);
+  assert.equal(mapped.polls.find((p) => p.machineId === 'lone7')?.probe?.load5, 0.25, 'its other series are read, whichever query comes first');
+  assert.deepEqual(mapped.uncovered, ['lone7', 'lone7 /\u0000/dev/vda1'], 'its uname and filesystem size are missing: the slow answers do not cover it');
+});
+
 test('a healthy host gives no findings; a target Prometheus cannot scrape is unreachable', () => {
   const { byHost, polls } = findings(answers());
   assert.deepEqual(classes(byHost['web1']), []);
