@@ -16,14 +16,13 @@ parentPort?.on('message', (req: WorkerRequest) => {
       const machinesKey = createHash('sha256').update(machines).digest('base64');
       const reply: WorkerReply = { id: req.id, polls: JSON.stringify(fleet.polls), warnings: fleet.warnings, machinesKey, ...(machinesKey === req.machinesKey ? {} : { machines }) };
       parentPort?.postMessage(reply);
-      setImmediate(collectGarbage);
     },
     (err: unknown) => parentPort?.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),
-  );
+  ).finally(() => setImmediate(collectGarbage));
 });
 
 /**
- * A full collection once a refresh is answered: the thread now waits for the next one (15 s by
+ * A full collection once a refresh is answered (or failed): the thread now waits for the next one (15 s by
  * default) holding only the kept slow answers, but V8 would keep the heap grown to parse the answers
  * (about 60 MB more RSS at 10,000 hosts) until it next ran short. `gc` exists only in a context
  * made after --expose-gc is set; this thread has no other use for that context.
