@@ -18,8 +18,8 @@ export interface QueryTarget {
   timeoutMs: number;
 }
 
-/** A query answer larger than this is refused (a runaway series count, not a fleet). */
-const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/** A query answer longer than this is refused (a runaway series count, not a fleet). */
+const MAX_BODY_CHARS = 256 * 1024 * 1024;
 
 /** The Authorization header, with the secret read now from its file or environment variable. */
 export function authorization(auth: PrometheusAuth, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -75,7 +75,7 @@ export async function instantQuery(target: QueryTarget, promql: string): Promise
  * Runs one instant query and returns its answer's text, not parsed yet (a caller with several large
  * answers parses them one at a time); an HTTP error throws with Prometheus' own reason when it gave one.
  */
-export function queryAnswer(target: QueryTarget, promql: string): Promise<string> {
+export function queryAnswer(target: QueryTarget, promql: string, maxChars = MAX_BODY_CHARS): Promise<string> {
   const url = new URL(target.url + '/api/v1/query');
   const body = new URLSearchParams({ query: promql }).toString();
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), accept: 'application/json' };
@@ -85,20 +85,18 @@ export function queryAnswer(target: QueryTarget, promql: string): Promise<string
   return new Promise((resolve, reject) => {
     // No kept-alive socket: a restarted or stopped server must answer (or refuse) afresh, not hang up a stale one.
     const req = mod.request(url, { method: 'POST', headers, agent: false, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY_BYTES) {
-          req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`));
-          return;
-        }
-        chunks.push(c);
+      // Decoded as it comes (a character split across chunks is kept for the next): the answer is
+      // built in V8's heap, whose large strings go back to the system when collected, not in one
+      // Buffer of its whole size copied again to text; freed, that left the process' RSS grown.
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (c: string) => {
+        // Checked before it grows: V8 refuses a string of 2^29 characters or more (a RangeError here).
+        if (text.length + c.length > maxChars) return void req.destroy(new Error(`answer longer than ${maxChars} characters`));
+        text += c;
       });
       res.on('error', reject);
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        chunks.length = 0;
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) return resolve(text);
         // Prometheus answers 400/422/503 with its JSON error: prefer its own reason.

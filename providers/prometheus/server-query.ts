@@ -1,12 +1,13 @@
+import { compactSamples, expandSamples, type CompactSamples } from './compact-samples.js';
 import type { PrometheusConfig } from './config.js';
 import { parseVector, queryAnswer, type PromSample, type QueryTarget } from './http-query.js';
 import { mapFleet, type FleetAnswers, type FleetDefaults, type MappedFleet } from './map.js';
 import { fleetQueries, SLOW_QUERIES, SLOW_QUERY_MAX_AGE_MS, type QueryName } from './queries.js';
 
-/** One server's slow answers (SLOW_QUERIES), parsed, and when they were read. */
+/** One server's slow answers (SLOW_QUERIES), parsed and kept compact, and when they were read. */
 interface KeptAnswers {
   at: number;
-  answers: Map<QueryName, PromSample[]>;
+  answers: Map<QueryName, CompactSamples>;
   /** What they did not cover when read (a host without a uname series, say): not news when reused. */
   uncovered: Set<string>;
 }
@@ -40,7 +41,7 @@ export async function queryServer(target: QueryTarget, cfg: PrometheusConfig, de
     if (mapped.uncovered.every((u) => reuse.uncovered.has(u))) return mapped;
   }
   kept.delete(key);
-  const slow = new Map<QueryName, PromSample[]>();
+  const slow = new Map<QueryName, CompactSamples>();
   const mapped = await readAndMap(target, queries, cfg, defaults, now, undefined, slow);
   kept.set(key, { at: now, answers: slow, uncovered: new Set(mapped.uncovered) });
   return mapped;
@@ -53,14 +54,16 @@ async function readAndMap(
   cfg: PrometheusConfig,
   defaults: FleetDefaults,
   now: number,
-  reused?: ReadonlyMap<QueryName, PromSample[]>,
-  keep?: Map<QueryName, PromSample[]>,
+  reused?: ReadonlyMap<QueryName, CompactSamples>,
+  keep?: Map<QueryName, CompactSamples>,
 ): Promise<MappedFleet> {
   const names = (Object.keys(queries) as QueryName[]).filter((n) => !reused?.has(n));
   const failed = (n: QueryName) => (err: Error) => Promise.reject(new Error(`${n} query: ${err.message}`));
   const bodies = await Promise.all(names.map((n) => queryAnswer(target, queries[n]).catch(failed(n))));
   const answers = {} as FleetAnswers;
-  for (const [n, samples] of reused ?? []) answers[n] = samples;
+  // Each answer is made when the mapping reads it, and not held by `answers` after.
+  for (const [n, samples] of reused ?? []) Object.defineProperty(answers, n, { enumerable: true, get: () => expandSamples(samples) });
+  const strings = new Map<string, string>();
   names.forEach((n, i) => {
     Object.defineProperty(answers, n, {
       enumerable: true,
@@ -73,7 +76,7 @@ async function readAndMap(
         } catch (err) {
           throw new Error(`${n} query: ${(err as Error).message}`);
         }
-        if (keep && SLOW_QUERIES.includes(n)) keep.set(n, samples);
+        if (keep && SLOW_QUERIES.includes(n)) keep.set(n, compactSamples(samples, strings));
         return samples;
       },
     });
