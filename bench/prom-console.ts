@@ -3,6 +3,7 @@
 // real Prometheus provider and the grid rendered by Ink to a recording terminal. Prints one JSON line
 // {figures: Figure[]}. Usage: node prom-console.js PROMETHEUS_URL HOSTS RUNS KEYS
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { installLeanImports } from '../views/terminal/lean-imports.js';
@@ -24,6 +25,25 @@ const hosts = Number(hostsArg ?? 10_000);
 const runs = Number(runsArg ?? 5);
 const keys = Number(keysArg ?? 60);
 
+/**
+ * A GET's body with node:http, as the provider itself reads Prometheus: `fetch` would load undici and
+ * its WebAssembly HTTP parser into this process (a 16 MB memory and the module's code), counted in the
+ * console's RSS though the console never uses it.
+ */
+function httpText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        res.setEncoding('utf8');
+        let body = '';
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
 async function until(cond: () => boolean, limitMs: number, what: string): Promise<void> {
   const end = Date.now() + limitMs;
   while (!cond()) {
@@ -40,7 +60,7 @@ async function main(): Promise<Figure[]> {
   // Instant queries Prometheus has answered so far, from its own counter: how many a refresh asked
   // (fewer while the slow queries' answers are kept, see providers/prometheus/server-query.ts).
   const queriesAnswered = async () => {
-    const text = await (await fetch(`${target.url}/metrics`)).text();
+    const text = await httpText(`${target.url}/metrics`);
     let n = 0;
     for (const m of text.matchAll(/^prometheus_http_requests_total\{[^}]*handler="\/api\/v1\/query"[^}]*\} (\d+)$/gm)) n += Number(m[1]);
     return n;

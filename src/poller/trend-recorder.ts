@@ -1,5 +1,6 @@
 import type { HostProbe, PollResult, TrendMetric, TrendReader, TrendSeries } from '../model/index.js';
 import { SampleRing } from '../util/sample-ring.js';
+import { TypedSlabs } from '../util/typed-slabs.js';
 
 /** Samples kept per host (and per filesystem) whatever the window: the window sets their spacing. */
 export const TREND_SAMPLES = 120;
@@ -36,6 +37,8 @@ function worstDiskPct(p: HostProbe): number {
  */
 export class TrendRecorder implements TrendReader {
   private readonly hosts = new Map<string, HostRings>();
+  /** Every ring's arrays: a host or filesystem gone gives its room to the next one. */
+  private readonly slabs = new TypedSlabs();
   private readonly spacingMs: number;
 
   constructor(readonly windowMs: number) {
@@ -44,7 +47,7 @@ export class TrendRecorder implements TrendReader {
 
   record(poll: PollResult): void {
     let rings = this.hosts.get(poll.machineId);
-    if (!rings) this.hosts.set(poll.machineId, (rings = { metrics: new SampleRing(TREND_SAMPLES, 4), volumes: new Map() }));
+    if (!rings) this.hosts.set(poll.machineId, (rings = { metrics: new SampleRing(TREND_SAMPLES, 4, this.slabs), volumes: new Map() }));
     const p = poll.probe;
     const latency = poll.latencyMs ?? Number.NaN;
     const slot = rings.metrics.push(poll.at, p ? [p.load1, memPct(p), worstDiskPct(p), latency] : [Number.NaN, Number.NaN, Number.NaN, latency], this.spacingMs);
@@ -63,13 +66,22 @@ export class TrendRecorder implements TrendReader {
     // A filesystem unmounted since stops taking room.
     if (rings.volumes.size > volumes.length || volumes.length > TREND_VOLUMES) {
       const mounted = new Set(volumes.map((v) => v.mount));
-      for (const mount of rings.volumes.keys()) if (!mounted.has(mount)) rings.volumes.delete(mount);
+      for (const [mount, column] of rings.volumes) {
+        if (mounted.has(mount)) continue;
+        rings.volumes.delete(mount);
+        rings.metrics.dropColumn(column);
+      }
     }
   }
 
   /** Drops the history of hosts no longer in the fleet. */
   keepOnly(present: ReadonlySet<string>): void {
-    for (const id of this.hosts.keys()) if (!present.has(id)) this.hosts.delete(id);
+    for (const [id, rings] of this.hosts) {
+      if (present.has(id)) continue;
+      this.hosts.delete(id);
+      for (const column of rings.volumes.values()) rings.metrics.dropColumn(column);
+      rings.metrics.release();
+    }
   }
 
   series(machineId: string, metric: TrendMetric, now: number): TrendSeries {

@@ -1,3 +1,5 @@
+import type { TypedSlabs } from './typed-slabs.js';
+
 /**
  * A fixed number of timestamped samples, each `width` numbers, in preallocated typed arrays: when
  * full, a new sample overwrites the oldest. Values are 32-bit floats (24 bits of precision: a
@@ -12,18 +14,32 @@ export class SampleRing {
   private start = 0;
   private count = 0;
 
+  /** With `slabs`, the arrays come from there (see TypedSlabs): release() gives them back. */
   constructor(
     readonly capacity: number,
     readonly width: number,
+    private readonly slabs?: TypedSlabs,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, not ${capacity}`);
-    this.times = new Float64Array(capacity);
-    this.values = new Float32Array(capacity * width);
+    this.times = slabs ? slabs.float64(capacity) : new Float64Array(capacity);
+    this.values = slabs ? slabs.float32(capacity * width) : new Float32Array(capacity * width);
   }
 
   /** A side column for this ring: one value per sample slot, NaN (no value) until written. */
   column(): Float32Array {
-    return new Float32Array(this.capacity).fill(Number.NaN);
+    return (this.slabs ? this.slabs.float32(this.capacity) : new Float32Array(this.capacity)).fill(Number.NaN);
+  }
+
+  /** Gives a side column back to the slabs; it must not be used after. */
+  dropColumn(column: Float32Array): void {
+    this.slabs?.give(column);
+  }
+
+  /** Gives the ring's arrays back to the slabs (its columns are dropped one by one); the ring must not be used after. */
+  release(): void {
+    this.slabs?.give(this.times);
+    this.slabs?.give(this.values);
+    this.count = 0;
   }
 
   get size(): number {

@@ -135,6 +135,25 @@ test('TrendRecorder stays bounded: 120 samples per host and per filesystem, 16 f
   assert.ok(r.series('h1', 'load', end).values.length > 0);
 });
 
+test('TrendRecorder: hosts and filesystems that come and go reuse the room of those gone, and none sees another\'s samples', () => {
+  const r = new TrendRecorder(60 * 60_000);
+  const round = (gen: number, at: number) => {
+    for (let h = 0; h < 50; h++) r.record(poll(at, probe({ load1: gen, volumes: [vol(`/g${gen}`, (gen + 1) * MiB)] }), `g${gen}-h${h}`));
+  };
+  round(1, T0);
+  round(1, T0 + 60_000);
+  const heapBefore = process.memoryUsage().arrayBuffers;
+  for (let gen = 2; gen < 200; gen++) {
+    r.keepOnly(new Set());
+    round(gen, T0 + gen * 60_000);
+  }
+  const end = T0 + 199 * 60_000;
+  assert.deepEqual(r.series('g199-h7', 'load', end).values, [199], 'a new host starts empty: nothing of the host whose room it took');
+  assert.deepEqual(r.volume('g199-h7', '/g199', end).values, [200 * MiB]);
+  assert.deepEqual(r.series('g1-h7', 'load', end).values, [], 'a host gone is forgotten');
+  assert.ok(process.memoryUsage().arrayBuffers - heapBefore < 2 * 1024 * 1024, 'about 200 generations of 50 hosts fit in the room of one');
+});
+
 test('trendLine: a sparkline per metric with its current value, within the width; "collecting" before two samples', () => {
   const r = new TrendRecorder(60 * 60_000);
   r.record(poll(T0, probe({ load1: 0.5 })));
