@@ -27,8 +27,8 @@ const keys = Number(keysArg ?? 60);
 
 /**
  * A GET's body with node:http, as the provider itself reads Prometheus: `fetch` would load undici and
- * its WebAssembly HTTP parser into this process (a 16 MB memory and the module's code), counted in the
- * console's RSS though the console never uses it.
+ * its WebAssembly HTTP parser into this process (16 MB more RSS, measured in a bare node), counted
+ * in the console's RSS though the console never uses it.
  */
 function httpText(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
