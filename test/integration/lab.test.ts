@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,13 +79,18 @@ test('every host answers OpenSSH with its pinned host key and has its own hostna
 });
 
 test('a host whose key is not in known_hosts is refused', { skip }, async () => {
-  const empty = join(mkdtempSync(join(tmpdir(), 'remlite-lab-kh-')), 'known_hosts');
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-lab-kh-'));
+  const empty = join(dir, 'known_hosts');
   writeFileSync(empty, '');
   const host = info().hosts[0];
   assert.ok(host);
-  const r = await openssh(host.address, empty, 'true');
-  assert.equal(r.code, 255);
-  assert.match(r.stderr, /Host key verification failed/);
+  try {
+    const r = await openssh(host.address, empty, 'true');
+    assert.equal(r.code, 255);
+    assert.match(r.stderr, /Host key verification failed/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('each web host runs apache2 and answers HTTP on its own address', { skip }, async () => {

@@ -1,17 +1,19 @@
 // A console core over some lab hosts (from the lab's inventory), for fault tests that watch the
 // poller while something breaks on a host.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabInfo } from './lab.js';
 import { loadFleet } from '../../providers/index.js';
 import { createConsole, type ConsoleOptions, type RemliteConsole } from '../../src/app/console.js';
 
+/** The console's audit log goes to a directory of its own, removed when the console is closed. */
 export async function labConsole(lab: LabInfo, ids: string[], opts: Partial<ConsoleOptions> = {}): Promise<RemliteConsole> {
   const fleet = await loadFleet({ inventoryPath: lab.inventoryPath, noSshConfig: true, includeLocal: false });
-  return createConsole({
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-labcore-'));
+  const core = createConsole({
     machines: fleet.machines.filter((m) => ids.includes(m.id)),
-    auditPath: join(mkdtempSync(join(tmpdir(), 'remlite-labcore-')), 'audit.log'),
+    auditPath: join(dir, 'audit.log'),
     pollIntervalMs: 500,
     probeTimeoutMs: 3000,
     slowThresholdMs: 2500,
@@ -19,6 +21,9 @@ export async function labConsole(lab: LabInfo, ids: string[], opts: Partial<Cons
     logScrollback: 100,
     ...opts,
   });
+  const close = core.close.bind(core);
+  core.close = () => close().finally(() => rmSync(dir, { recursive: true, force: true }));
+  return core;
 }
 
 /** True for a poll in which the host answered its probe. */
