@@ -1,4 +1,4 @@
-import type { PromSample } from './http-query.js';
+import { forEachSeries, setLabel, type Answer, type SampleSource, type SeriesLabels } from './vector-scan.js';
 
 /**
  * An answer's samples kept between refreshes in flat arrays: each sample's label names and values one
@@ -14,42 +14,55 @@ export interface CompactSamples {
 }
 
 /**
- * The samples in flat arrays. `strings` is shared by the answers kept together: a label name or value
- * they repeat (every host's name is on each of its answers) is held once.
+ * The answer's samples in flat arrays. `strings` is shared by the answers kept together: a label name or
+ * value they repeat (every host's name is on each of its answers) is held once.
  */
-export function compactSamples(samples: readonly PromSample[], strings: Map<string, string>): CompactSamples {
-  const ends = new Uint32Array(samples.length);
+export function compactSamples(answer: Answer, strings: Map<string, string>): CompactSamples {
+  const ends: number[] = [];
   const labels: string[] = [];
-  const values = new Float64Array(samples.length);
+  const values: number[] = [];
   const once = (s: string): string => {
     const held = strings.get(s);
     if (held !== undefined) return held;
     strings.set(s, s);
     return s;
   };
-  samples.forEach((s, i) => {
-    for (const name of Object.keys(s.metric)) labels.push(once(name), once(s.metric[name]!));
-    ends[i] = labels.length;
-    values[i] = s.value;
+  forEachSeries(answer, (series, value) => {
+    const metric = series.all();
+    for (const name of Object.keys(metric)) labels.push(once(name), once(metric[name]!));
+    ends.push(labels.length);
+    values.push(value);
   });
-  return { ends, labels, values };
+  return { ends: Uint32Array.from(ends), labels, values: Float64Array.from(values) };
 }
 
-/** The samples again, as parseVector gave them: the same label names, in the same order, and values. */
-export function expandSamples(c: CompactSamples): PromSample[] {
-  const out: PromSample[] = new Array(c.ends.length);
-  let from = 0;
-  for (let i = 0; i < c.ends.length; i++) {
-    const metric: Record<string, string> = {};
-    const to = c.ends[i]!;
-    for (let j = from; j < to; j += 2) {
-      const name = c.labels[j]!;
-      // JSON.parse makes "__proto__" an own property; an assignment would set the prototype instead.
-      if (name === '__proto__') Object.defineProperty(metric, name, { value: c.labels[j + 1], enumerable: true, writable: true, configurable: true });
-      else metric[name] = c.labels[j + 1]!;
-    }
-    from = to;
-    out[i] = { metric, value: c.values[i]! };
+/** Labels of one kept sample: `labels[from .. to)`, name then value. */
+class CompactLabels implements SeriesLabels {
+  labels: readonly string[] = [];
+  from = 0;
+  to = 0;
+
+  get(name: string): string | undefined {
+    for (let j = this.to - 2; j >= this.from; j -= 2) if (this.labels[j] === name) return this.labels[j + 1];
+    return undefined;
   }
-  return out;
+
+  all(): Record<string, string> {
+    const metric: Record<string, string> = {};
+    for (let j = this.from; j < this.to; j += 2) setLabel(metric, this.labels[j]!, this.labels[j + 1]!);
+    return metric;
+  }
+}
+
+/** The kept samples as a source: the same label names, in the same order, and values as the answer they came from. */
+export function compactSource(c: CompactSamples): SampleSource {
+  return (visit) => {
+    const labels = new CompactLabels();
+    labels.labels = c.labels;
+    for (let i = 0; i < c.ends.length; i++) {
+      labels.from = i === 0 ? 0 : c.ends[i - 1]!;
+      labels.to = c.ends[i]!;
+      visit(labels, c.values[i]!);
+    }
+  };
 }

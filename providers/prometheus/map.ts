@@ -2,10 +2,11 @@ import type { HostProbe, Machine, PollResult, ServiceStatus, SshTarget, VolumeSt
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { defaultIdentityFiles, defaultKnownHostsFiles, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
-import type { PromSample } from './http-query.js';
 import { FS_PARTS, HOST_PARTS, SLOW_QUERIES, type FsPart, type HostPart, type QueryName } from './queries.js';
+import { forEachSeries, type Answer, type SeriesLabels } from './vector-scan.js';
 
-export type FleetAnswers = Record<QueryName, PromSample[]>;
+/** Each query's answer: parsed samples, or a source that reads them from the answer's text. */
+export type FleetAnswers = Record<QueryName, Answer>;
 
 /** A host name or address as it may reach the grid, a known_hosts line and an SSH dial. */
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
@@ -47,7 +48,7 @@ interface HostSeries {
   scrapeSec?: number;
   scrapedAtSec?: number;
   scalars: Partial<Record<HostPart, number>>;
-  uname?: Record<string, string>;
+  uname?: { nodename: string | undefined; release: string | undefined };
   cpus?: number;
   filesystems: Map<string, Filesystem>;
   units: Map<string, { state: string; restarts?: number; startSec?: number }>;
@@ -92,29 +93,35 @@ export function fleetDefaults(cfg: PrometheusConfig, server: string, env: Provid
 export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: string, defaults: FleetDefaults, nowMs: number): MappedFleet {
   const hosts = new Map<string, HostSeries>();
   const bad = new Set<string>();
-  // Each host's label value comes back on each of its 30-odd series: checked once.
+  const hostLabel = cfg.labels.name;
+  // Each host's label value comes back on each of its 30-odd series: checked once, then one lookup
+  // finds the host by the label's value as it came.
   const names = new Map<string, string | undefined>();
-  const keyOf = (metric: Record<string, string>): string | undefined => {
-    const raw = metric[cfg.labels.name];
-    if (raw === undefined) {
-      bad.add(`(no ${cfg.labels.name} label)`);
-      return undefined;
-    }
+  const byRaw = new Map<string, HostSeries>();
+  const keyOf = (raw: string): string | undefined => {
     if (names.has(raw)) return names.get(raw);
-    const name = cfg.labels.name === 'instance' ? stripPort(raw) : raw;
+    const name = hostLabel === 'instance' ? stripPort(raw) : raw;
     const ok = HOST_NAME.test(name) ? name : undefined;
     if (!ok) bad.add(text(raw));
     names.set(raw, ok);
     return ok;
   };
-  const hostOf = (metric: Record<string, string>, create: boolean): HostSeries | undefined => {
-    const key = keyOf(metric);
+  const hostOf = (labels: SeriesLabels, create: boolean): HostSeries | undefined => {
+    const raw = labels.get(hostLabel);
+    if (raw === undefined) {
+      bad.add(`(no ${hostLabel} label)`);
+      return undefined;
+    }
+    let h = byRaw.get(raw);
+    if (h) return h;
+    const key = keyOf(raw);
     if (key === undefined) return undefined;
-    let h = hosts.get(key);
+    h = hosts.get(key);
     if (!h && create) {
-      h = { labels: metric, scalars: {}, filesystems: new Map(), units: new Map(), expected: new Set() };
+      h = { labels: labels.all(), scalars: {}, filesystems: new Map(), units: new Map(), expected: new Set() };
       hosts.set(key, h);
     }
+    if (h) byRaw.set(raw, h);
     return h;
   };
 
@@ -122,75 +129,75 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
   // (honor_labels exporters). The slow answers (uname, totals, sizes: SLOW_QUERIES) may be minutes
   // old, so they only join onto hosts and filesystems the fresh answers name: a host or filesystem
   // gone since is not brought back by them.
-  for (const s of answers.targets) {
-    const h = hostOf(s.metric, true);
-    if (!h) continue;
-    h.labels = s.metric;
-    h.up = Math.max(h.up ?? 0, s.value);
-  }
-  for (const s of answers.scrapeSec) {
-    const h = hostOf(s.metric, true);
-    if (h) h.scrapeSec = s.value;
-  }
-  for (const s of answers.scrapedAt) {
-    const h = hostOf(s.metric, false);
-    if (h) h.scrapedAtSec = Math.max(h.scrapedAtSec ?? 0, s.value);
-  }
+  forEachSeries(answers.targets, (labels, value) => {
+    const h = hostOf(labels, true);
+    if (!h) return;
+    h.labels = labels.all();
+    h.up = Math.max(h.up ?? 0, value);
+  });
+  forEachSeries(answers.scrapeSec, (labels, value) => {
+    const h = hostOf(labels, true);
+    if (h) h.scrapeSec = value;
+  });
+  forEachSeries(answers.scrapedAt, (labels, value) => {
+    const h = hostOf(labels, false);
+    if (h) h.scrapedAtSec = Math.max(h.scrapedAtSec ?? 0, value);
+  });
   // The clock first: it names the hosts that have no up series of their own.
   for (const code of HOST_ORDER) {
-    for (const s of answers[`host.${code}`]) {
-      const h = hostOf(s.metric, code === 't');
-      if (h) h.scalars[code] = s.value;
-    }
+    forEachSeries(answers[`host.${code}`], (labels, value) => {
+      const h = hostOf(labels, code === 't');
+      if (h) h.scalars[code] = value;
+    });
   }
-  for (const s of answers.uname) {
-    const h = hostOf(s.metric, false);
-    if (h) h.uname = s.metric;
-  }
-  for (const s of answers.expected) {
-    const h = hostOf(s.metric, false);
-    const svc = s.metric['service'];
-    if (h && s.value > 0 && svc && SERVICE_NAME.test(svc)) h.expected.add(svc);
-  }
-  for (const s of answers.cpus) {
-    const h = hostOf(s.metric, false);
-    if (h) h.cpus = s.value;
-  }
+  forEachSeries(answers.uname, (labels) => {
+    const h = hostOf(labels, false);
+    if (h) h.uname = { nodename: labels.get('nodename'), release: labels.get('release') };
+  });
+  forEachSeries(answers.expected, (labels, value) => {
+    const h = hostOf(labels, false);
+    const svc = labels.get('service');
+    if (h && value > 0 && svc && SERVICE_NAME.test(svc)) h.expected.add(svc);
+  });
+  forEachSeries(answers.cpus, (labels, value) => {
+    const h = hostOf(labels, false);
+    if (h) h.cpus = value;
+  });
   // The fresh values (free, avail, free inodes, read-only) name the filesystems; size (which brings
   // the type) and inode total join them by mountpoint and device.
   for (const code of FS_ORDER) {
     const joins = fsJoins(code);
-    for (const s of answers[`fs.${code}`]) {
-      const h = hostOf(s.metric, false);
-      const mount = s.metric['mountpoint'];
-      if (!h || !mount) continue;
-      const device = s.metric['device'] ?? '';
+    forEachSeries(answers[`fs.${code}`], (labels, value) => {
+      const h = hostOf(labels, false);
+      const mount = labels.get('mountpoint');
+      if (!h || !mount) return;
+      const device = labels.get('device') ?? '';
       const key = `${mount}\0${device}`;
       let fs = h.filesystems.get(key);
       if (!fs) {
-        if (joins) continue;
+        if (joins) return;
         fs = { mount: text(mount, 512), device: text(device, 512), fstype: '', values: {} };
         h.filesystems.set(key, fs);
       }
-      if (code === 's') fs.fstype = text(s.metric['fstype']);
-      fs.values[code] = s.value;
-    }
+      if (code === 's') fs.fstype = text(labels.get('fstype'));
+      fs.values[code] = value;
+    });
   }
-  for (const s of answers.units) {
-    const h = hostOf(s.metric, false);
-    const name = s.metric['name'];
-    const state = s.metric['state'];
-    if (!h || !name || !UNIT_NAME.test(name) || !state || !SYSTEMD_ACTIVE.has(state)) continue;
+  forEachSeries(answers.units, (labels) => {
+    const h = hostOf(labels, false);
+    const name = labels.get('name');
+    const state = labels.get('state');
+    if (!h || !name || !UNIT_NAME.test(name) || !state || !SYSTEMD_ACTIVE.has(state)) return;
     h.units.set(name, { ...h.units.get(name), state });
-  }
-  for (const s of answers['unit.r']) {
-    const unit = hostOf(s.metric, false)?.units.get(s.metric['name'] ?? '');
-    if (unit) unit.restarts = s.value;
-  }
-  for (const s of answers['unit.s']) {
-    const unit = hostOf(s.metric, false)?.units.get(s.metric['name'] ?? '');
-    if (unit && s.value > 0) unit.startSec = s.value;
-  }
+  });
+  forEachSeries(answers['unit.r'], (labels, value) => {
+    const unit = hostOf(labels, false)?.units.get(labels.get('name') ?? '');
+    if (unit) unit.restarts = value;
+  });
+  forEachSeries(answers['unit.s'], (labels, value) => {
+    const unit = hostOf(labels, false)?.units.get(labels.get('name') ?? '');
+    if (unit && value > 0) unit.startSec = value;
+  });
 
   const uncovered: string[] = [];
   for (const [name, h] of hosts) {

@@ -1,8 +1,9 @@
-import { compactSamples, expandSamples, type CompactSamples } from './compact-samples.js';
+import { compactSamples, compactSource, type CompactSamples } from './compact-samples.js';
 import type { PrometheusConfig } from './config.js';
-import { parseVector, queryAnswer, type PromSample, type QueryTarget } from './http-query.js';
+import { queryAnswer, type QueryTarget } from './http-query.js';
 import { mapFleet, type FleetAnswers, type FleetDefaults, type MappedFleet } from './map.js';
 import { fleetQueries, SLOW_QUERIES, SLOW_QUERY_MAX_AGE_MS, type QueryName } from './queries.js';
+import { scanVector, type SampleSource } from './vector-scan.js';
 
 /** One server's slow answers (SLOW_QUERIES), parsed and kept compact, and when they were read. */
 interface KeptAnswers {
@@ -28,9 +29,8 @@ export function forgetSlowAnswers(): void {
  * One server's part of a refresh: the fleet queries, in parallel, mapped onto machines and polls. Throws
  * one line naming the query that failed. The slow queries' answers are reused while younger than
  * SLOW_QUERY_MAX_AGE_MS; when the fresh answers name a host or filesystem they do not cover, the
- * refresh reads everything again at once. The answers are kept as text until the mapping reads each
- * (once, in its order), so only one fresh answer is ever held parsed: at 10,000 hosts each parsed
- * answer is several times the size of its text.
+ * refresh reads everything again at once. Each answer is read from its text as the mapping visits it
+ * (once, in its order, see vector-scan.ts): no answer is held parsed.
  */
 export async function queryServer(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults, now = Date.now()): Promise<MappedFleet> {
   const queries = fleetQueries(cfg.job, cfg.labels.name);
@@ -61,23 +61,25 @@ async function readAndMap(
   const failed = (n: QueryName) => (err: Error) => Promise.reject(new Error(`${n} query: ${err.message}`));
   const bodies = await Promise.all(names.map((n) => queryAnswer(target, queries[n]).catch(failed(n))));
   const answers = {} as FleetAnswers;
-  // Each answer is made when the mapping reads it, and not held by `answers` after.
-  for (const [n, samples] of reused ?? []) Object.defineProperty(answers, n, { enumerable: true, get: () => expandSamples(samples) });
+  // Each answer's source is made when the mapping reads it, and not held by `answers` after.
+  for (const [n, samples] of reused ?? []) Object.defineProperty(answers, n, { enumerable: true, get: () => compactSource(samples) });
   const strings = new Map<string, string>();
   names.forEach((n, i) => {
     Object.defineProperty(answers, n, {
       enumerable: true,
-      get: () => {
+      get: (): SampleSource => {
         const body = bodies[i]!;
         bodies[i] = '';
-        let samples: PromSample[];
+        let source: SampleSource;
         try {
-          samples = parseVector(body);
+          source = scanVector(body);
         } catch (err) {
           throw new Error(`${n} query: ${(err as Error).message}`);
         }
-        if (keep && SLOW_QUERIES.includes(n)) keep.set(n, compactSamples(samples, strings));
-        return samples;
+        if (!keep || !SLOW_QUERIES.includes(n)) return source;
+        const kept = compactSamples(source, strings);
+        keep.set(n, kept);
+        return compactSource(kept);
       },
     });
   });

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compactSamples, expandSamples } from '../../providers/prometheus/compact-samples.js';
+import { compactSamples, compactSource, type CompactSamples } from '../../providers/prometheus/compact-samples.js';
+import { samplesOf } from '../../providers/prometheus/vector-scan.js';
 import { parseVector } from '../../providers/prometheus/http-query.js';
 
+const expandSamples = (c: CompactSamples) => samplesOf(compactSource(c));
 const answer = (result: unknown[]) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
 
 test('compact samples expand to what parseVector gave: the same labels in the same order, the same values, none, one or many labels', () => {

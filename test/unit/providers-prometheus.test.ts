@@ -4,7 +4,7 @@ import type { Finding, Machine, PollResult } from '../../src/model/index.js';
 import { DEFAULT_THRESHOLDS, detectAll } from '../../src/matrix/index.js';
 import { fleetDefaults, mapFleet, stripPort, type FleetAnswers } from '../../providers/prometheus/map.js';
 import { checkUrl, resolvePrometheusConfig, PrometheusConfigError } from '../../providers/prometheus/config.js';
-import { fleetQueries } from '../../providers/prometheus/queries.js';
+import { fleetQueries, type QueryName } from '../../providers/prometheus/queries.js';
 import { authorization, parseVector, type PromSample } from '../../providers/prometheus/http-query.js';
 import { mergeMetricsFleet } from '../../src/app/metrics-merge.js';
 import { alertsByHost, alertSeverity, markStale } from '../../providers/prometheus/alertmanager.js';
@@ -16,11 +16,13 @@ const env = { home: '/home/op', localUser: 'op', fileExists: () => false };
 const cfg = resolvePrometheusConfig({ labels: { name: 'host' }, services: ['apache2'] }, ['http://127.0.0.1:9090/'], env)!;
 const SERVER = cfg.urls[0]!;
 
+/** The answers as parsed samples (FleetAnswers also takes sources read from an answer's text). */
+type Samples = Record<QueryName, PromSample[]>;
 const sample = (metric: Record<string, string>, value: number): PromSample => ({ metric, value });
 const target = (host: string) => ({ job: 'node', instance: `127.0.1.${host.slice(-1)}:9100`, host, pool: 'web' });
 
 /** What Prometheus answers for a fleet of two hosts: web1 healthy but for the faults given, web2 not scraped. */
-function answers(faults: { rootFreeBytes?: number; filesFree?: number; readonlyVar?: boolean; apache?: string; load5?: number; memAvail?: number; clockAheadSec?: number } = {}): FleetAnswers {
+function answers(faults: { rootFreeBytes?: number; filesFree?: number; readonlyVar?: boolean; apache?: string; load5?: number; memAvail?: number; clockAheadSec?: number } = {}): Samples {
   const w1 = target('web1');
   const w2 = target('web2');
   const scrape = NOW / 1000 - 2;
@@ -28,7 +30,7 @@ function answers(faults: { rootFreeBytes?: number; filesFree?: number; readonlyV
   const fs = (mount: string, device: string, v: number, fstype?: string) => sample({ ...w1, mountpoint: mount, device, ...(fstype ? { fstype } : {}) }, v);
   const one = (v: number) => [sample(w1, v)];
   const rootFree = faults.rootFreeBytes ?? 60 * GiB;
-  const answers: FleetAnswers = {
+  const answers: Samples = {
     targets: [sample({ __name__: 'up', ...w1 }, 1), sample({ __name__: 'up', ...w2 }, 0)],
     scrapeSec: [sample(w1, 0.02)],
     scrapedAt: [sample(w1, scrape), sample(w2, scrape)],
@@ -301,7 +303,7 @@ test('the mapping reads no label the aggregated queries drop', () => {
         return sample(Object.fromEntries(Object.entries(s.metric).filter(([k]) => labels.has(k))), s.value);
       }),
     ]),
-  ) as FleetAnswers;
+  ) as Samples;
   const map = (a: FleetAnswers) => mapFleet(a, cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW);
   assert.deepEqual(map(slim), map(full));
   assert.ok(map(slim).polls.find((p) => p.machineId === 'web1')!.probe!.services.some((s) => s.name === 'apache2' && s.active === 'failed'));
