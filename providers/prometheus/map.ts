@@ -1,7 +1,9 @@
-import type { HostProbe, Machine, PollResult, ServiceStatus, SshTarget, VolumeStatus } from '../../src/model/index.js';
+import type { Machine, PollResult, SshTarget } from '../../src/model/index.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { defaultIdentityFiles, defaultKnownHostsFiles, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
+import { FS_COLUMNS, FS_TEXT, FsColumn, HOST_COLUMNS, HOST_TEXT, HostColumn, pollsOf, UNIT_COLUMNS, UNIT_TEXT, type FleetColumns } from './fleet-columns.js';
+import { HostItems } from './host-items.js';
 import { FS_PARTS, HOST_PARTS, SLOW_QUERIES, type FsPart, type HostPart, type QueryName } from './queries.js';
 import { forEachSeries, type Answer, type SeriesLabels } from './vector-scan.js';
 
@@ -14,8 +16,6 @@ const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
 const UNIT_NAME = /^[A-Za-z0-9:_.@\\-]{1,200}\.service$/;
 const SERVICE_NAME = /^[A-Za-z0-9:_.@-]{1,200}$/;
 const SYSTEMD_ACTIVE = new Set(['active', 'inactive', 'failed', 'activating', 'deactivating', 'reloading']);
-/** node_exporter has no SubState: the usual one for each ActiveState, so the lines read as the SSH probe's do. */
-const SUB_OF: Record<string, string> = { active: 'running', inactive: 'dead', failed: 'failed', activating: 'start', deactivating: 'stop', reloading: 'reload' };
 
 /** "host:9100" → "host", "[::1]:9100" → "::1"; other label values unchanged. */
 export function stripPort(value: string): string {
@@ -26,11 +26,18 @@ export function stripPort(value: string): string {
 
 const text = (v: string | undefined, max = 64) => (v === undefined ? '' : sanitizeLine(v).slice(0, max));
 
-interface Filesystem {
-  mount: string;
-  device: string;
-  fstype: string;
-  values: Partial<Record<FsPart, number>>;
+/** text() for values a fleet repeats (mounts, devices, filesystem types, kernels): each distinct one sanitized once a refresh. */
+function repeatedText(max: number): (v: string | undefined) => string {
+  const done = new Map<string, string>();
+  return (v) => {
+    if (v === undefined) return '';
+    let t = done.get(v);
+    if (t === undefined) {
+      t = text(v, max);
+      done.set(v, t);
+    }
+    return t;
+  };
 }
 
 /** Filesystem parts that only join a filesystem the fresh parts named (their answers may be minutes old). */
@@ -38,32 +45,26 @@ const fsJoins = (code: FsPart) => SLOW_QUERIES.includes(`fs.${code}`);
 /** The filesystem parts in the order the mapping reads them: the fresh ones, which name filesystems, first. */
 const FS_ORDER = (Object.keys(FS_PARTS) as FsPart[]).sort((a, b) => Number(fsJoins(a)) - Number(fsJoins(b)));
 
-/** The host parts in the order the mapping reads them: node_time_seconds first (see mapFleet). */
+/** The host parts in the order the mapping reads them: node_time_seconds first (see mapColumns). */
 const HOST_ORDER = (Object.keys(HOST_PARTS) as HostPart[]).sort((a, b) => Number(b === 't') - Number(a === 't'));
 
-/** Everything the answers say about one host. */
-interface HostSeries {
-  labels: Record<string, string>;
-  up?: number;
-  scrapeSec?: number;
-  scrapedAtSec?: number;
-  scalars: Partial<Record<HostPart, number>>;
-  uname?: { nodename: string | undefined; release: string | undefined };
-  cpus?: number;
-  filesystems: Map<string, Filesystem>;
-  units: Map<string, { state: string; restarts?: number; startSec?: number }>;
-  expected: Set<string>;
-}
-
-export interface MappedFleet {
+/** What one server's answers map to: the machines, their polls as columns, and what the refresh noticed. */
+export interface MappedColumns {
   machines: Machine[];
-  polls: PollResult[];
+  columns: FleetColumns;
   /** Series skipped because their host label is missing or not a host name (counted, shown once). */
   warnings: string[];
   /**
    * Live hosts without a uname series and filesystems without a size (as "host" and "host mount"):
    * what the slow answers did not cover, new since they were read when they were reused.
    */
+  uncovered: string[];
+}
+
+export interface MappedFleet {
+  machines: Machine[];
+  polls: PollResult[];
+  warnings: string[];
   uncovered: string[];
 }
 
@@ -85,151 +86,294 @@ export function fleetDefaults(cfg: PrometheusConfig, server: string, env: Provid
   };
 }
 
-/**
- * Query answers of one server → machines and one poll per machine. Pure: `nowMs` is the query's
- * evaluation time; `defaults` come from fleetDefaults (plain data, so this can run in a worker).
- * Each answer is read once, in a fixed order (the caller may parse it only when it is read).
- */
+/** Query answers of one server → machines and one poll per machine (see mapColumns). */
 export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: string, defaults: FleetDefaults, nowMs: number): MappedFleet {
-  const hosts = new Map<string, HostSeries>();
+  const { machines, columns, warnings, uncovered } = mapColumns(answers, cfg, server, defaults, nowMs);
+  return { machines, polls: pollsOf(columns), warnings, uncovered };
+}
+
+/**
+ * Query answers of one server → machines and their polls as columns. Pure: `nowMs` is the query's
+ * evaluation time; `defaults` come from fleetDefaults (plain data, so this can run in a worker).
+ * Each answer is read once, in a fixed order (the caller may read it from its text only then).
+ * Hosts, filesystems and units are numbered as they come and their numbers kept in flat arrays, not
+ * an object each: at 10,000 hosts those objects were most of what the worker's collector copied.
+ */
+export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server: string, defaults: FleetDefaults, nowMs: number): MappedColumns {
   const bad = new Set<string>();
   const hostLabel = cfg.labels.name;
+  // Hosts by number: their name, target labels, uname, expected services, HOST_COLUMNS numbers each.
+  const hostIds = new Map<string, number>();
+  const names: string[] = [];
+  const labelsOf: Record<string, string>[] = [];
+  const nodename: (string | undefined)[] = [];
+  const release: (string | undefined)[] = [];
+  const expected: (Set<string> | undefined)[] = [];
+  const hv: number[] = [];
   // Each host's label value comes back on each of its 30-odd series: checked once, then one lookup
   // finds the host by the label's value as it came.
-  const names = new Map<string, string | undefined>();
-  const byRaw = new Map<string, HostSeries>();
+  const checked = new Map<string, string | undefined>();
+  const byRaw = new Map<string, number>();
   const keyOf = (raw: string): string | undefined => {
-    if (names.has(raw)) return names.get(raw);
+    if (checked.has(raw)) return checked.get(raw);
     const name = hostLabel === 'instance' ? stripPort(raw) : raw;
     const ok = HOST_NAME.test(name) ? name : undefined;
     if (!ok) bad.add(text(raw));
-    names.set(raw, ok);
+    checked.set(raw, ok);
     return ok;
   };
-  const hostOf = (labels: SeriesLabels, create: boolean): HostSeries | undefined => {
+  /** The host's number, or -1: a series without a usable host label, or (create false) of a host not named yet. */
+  const hostOf = (labels: SeriesLabels, create: boolean): number => {
     const raw = labels.get(hostLabel);
     if (raw === undefined) {
       bad.add(`(no ${hostLabel} label)`);
-      return undefined;
+      return -1;
     }
     let h = byRaw.get(raw);
-    if (h) return h;
+    if (h !== undefined) return h;
     const key = keyOf(raw);
-    if (key === undefined) return undefined;
-    h = hosts.get(key);
-    if (!h && create) {
-      h = { labels: labels.all(), scalars: {}, filesystems: new Map(), units: new Map(), expected: new Set() };
-      hosts.set(key, h);
+    if (key === undefined) return -1;
+    h = hostIds.get(key);
+    if (h === undefined) {
+      if (!create) return -1;
+      h = names.length;
+      hostIds.set(key, h);
+      names.push(key);
+      labelsOf.push(labels.all());
+      nodename.push(undefined);
+      release.push(undefined);
+      expected.push(undefined);
+      for (let c = 0; c < HOST_COLUMNS; c++) hv.push(Number.NaN);
     }
-    if (h) byRaw.set(raw, h);
+    byRaw.set(raw, h);
     return h;
   };
+  const setHost = (h: number, col: number, value: number) => {
+    hv[h * HOST_COLUMNS + col] = value;
+  };
+  const hostValue = (h: number, col: number) => hv[h * HOST_COLUMNS + col]!;
 
   // The fleet: every scrape target of the job, and every host whose node_exporter reports its clock
   // (honor_labels exporters). The slow answers (uname, totals, sizes: SLOW_QUERIES) may be minutes
   // old, so they only join onto hosts and filesystems the fresh answers name: a host or filesystem
   // gone since is not brought back by them.
   forEachSeries(answers.targets, (labels, value) => {
+    const known = names.length;
     const h = hostOf(labels, true);
-    if (!h) return;
-    h.labels = labels.all();
-    h.up = Math.max(h.up ?? 0, value);
+    if (h < 0) return;
+    if (h < known) labelsOf[h] = labels.all();
+    const up = hostValue(h, HostColumn.up);
+    setHost(h, HostColumn.up, Number.isNaN(up) ? Math.max(0, value) : Math.max(up, value));
   });
   forEachSeries(answers.scrapeSec, (labels, value) => {
     const h = hostOf(labels, true);
-    if (h) h.scrapeSec = value;
+    if (h >= 0) setHost(h, HostColumn.latency, value);
   });
   forEachSeries(answers.scrapedAt, (labels, value) => {
     const h = hostOf(labels, false);
-    if (h) h.scrapedAtSec = Math.max(h.scrapedAtSec ?? 0, value);
+    if (h < 0) return;
+    const at = hostValue(h, HostColumn.at);
+    setHost(h, HostColumn.at, Number.isNaN(at) ? Math.max(0, value) : Math.max(at, value));
   });
   // The clock first: it names the hosts that have no up series of their own.
   for (const code of HOST_ORDER) {
+    const col = HostColumn[code];
     forEachSeries(answers[`host.${code}`], (labels, value) => {
       const h = hostOf(labels, code === 't');
-      if (h) h.scalars[code] = value;
+      if (h >= 0) setHost(h, col, value);
     });
   }
   forEachSeries(answers.uname, (labels) => {
     const h = hostOf(labels, false);
-    if (h) h.uname = { nodename: labels.get('nodename'), release: labels.get('release') };
+    if (h < 0) return;
+    nodename[h] = labels.get('nodename') ?? '';
+    release[h] = labels.get('release') ?? '';
   });
   forEachSeries(answers.expected, (labels, value) => {
     const h = hostOf(labels, false);
     const svc = labels.get('service');
-    if (h && value > 0 && svc && SERVICE_NAME.test(svc)) h.expected.add(svc);
+    if (h >= 0 && value > 0 && svc && SERVICE_NAME.test(svc)) (expected[h] ??= new Set()).add(svc);
   });
   forEachSeries(answers.cpus, (labels, value) => {
     const h = hostOf(labels, false);
-    if (h) h.cpus = value;
+    if (h >= 0) setHost(h, HostColumn.cpus, value);
   });
-  // The fresh values (free, avail, free inodes, read-only) name the filesystems; size (which brings
-  // the type) and inode total join them by mountpoint and device.
+
+  // Filesystems by number: host, the raw key (mount and device), text, FS_COLUMNS numbers each. The
+  // fresh values (free, avail, free inodes, read-only) name them; size (which brings the type) and
+  // inode total join them by mountpoint and device.
+  const pathText = repeatedText(512);
+  const shortText = repeatedText(64);
+  const fsItems = new HostItems();
+  const fsHost: number[] = [];
+  const fsMountRaw: string[] = [];
+  const fsDeviceRaw: string[] = [];
+  const fsMount: string[] = [];
+  const fsDevice: string[] = [];
+  const fsType: string[] = [];
+  const fv: number[] = [];
   for (const code of FS_ORDER) {
     const joins = fsJoins(code);
+    const col = FsColumn[code];
     forEachSeries(answers[`fs.${code}`], (labels, value) => {
       const h = hostOf(labels, false);
       const mount = labels.get('mountpoint');
-      if (!h || !mount) return;
+      if (h < 0 || !mount) return;
       const device = labels.get('device') ?? '';
-      const key = `${mount}\0${device}`;
-      let fs = h.filesystems.get(key);
-      if (!fs) {
+      let f = fsItems.find(h, mount, device);
+      if (f < 0) {
         if (joins) return;
-        fs = { mount: text(mount, 512), device: text(device, 512), fstype: '', values: {} };
-        h.filesystems.set(key, fs);
+        f = fsItems.add(h, mount, device);
+        fsHost.push(h);
+        fsMountRaw.push(mount);
+        fsDeviceRaw.push(device);
+        fsMount.push(pathText(mount));
+        fsDevice.push(pathText(device));
+        fsType.push('');
+        for (let c = 0; c < FS_COLUMNS; c++) fv.push(Number.NaN);
       }
-      if (code === 's') fs.fstype = text(labels.get('fstype'));
-      fs.values[code] = value;
+      if (code === 's') fsType[f] = shortText(labels.get('fstype'));
+      fv[f * FS_COLUMNS + col] = value;
     });
   }
+
+  // Units by number: host, name, state, start time and restarts.
+  const unitItems = new HostItems();
+  const unitHost: number[] = [];
+  const unitName: string[] = [];
+  const unitState: string[] = [];
+  const uv: number[] = [];
   forEachSeries(answers.units, (labels) => {
     const h = hostOf(labels, false);
     const name = labels.get('name');
     const state = labels.get('state');
-    if (!h || !name || !UNIT_NAME.test(name) || !state || !SYSTEMD_ACTIVE.has(state)) return;
-    h.units.set(name, { ...h.units.get(name), state });
+    if (h < 0 || !name || !UNIT_NAME.test(name) || !state || !SYSTEMD_ACTIVE.has(state)) return;
+    const u = unitItems.find(h, name);
+    if (u >= 0) {
+      unitState[u] = state;
+      return;
+    }
+    unitItems.add(h, name);
+    unitHost.push(h);
+    // Named as the SSH probe names them ("apache2"), so the grid's counts and the findings read the same.
+    unitName.push(name.replace(/\.service$/, ''));
+    unitState.push(state);
+    uv.push(Number.NaN, Number.NaN);
   });
+  const unitOf = (labels: SeriesLabels): number => {
+    const h = hostOf(labels, false);
+    return h < 0 ? -1 : unitItems.find(h, labels.get('name') ?? '');
+  };
   forEachSeries(answers['unit.r'], (labels, value) => {
-    const unit = hostOf(labels, false)?.units.get(labels.get('name') ?? '');
-    if (unit) unit.restarts = value;
+    const u = unitOf(labels);
+    if (u >= 0) uv[u * UNIT_COLUMNS + 1] = value;
   });
   forEachSeries(answers['unit.s'], (labels, value) => {
-    const unit = hostOf(labels, false)?.units.get(labels.get('name') ?? '');
-    if (unit && value > 0) unit.startSec = value;
+    const u = unitOf(labels);
+    if (u >= 0 && value > 0) uv[u * UNIT_COLUMNS] = value;
   });
 
   const uncovered: string[] = [];
-  for (const [name, h] of hosts) {
-    if (h.scalars.t !== undefined && h.uname === undefined) uncovered.push(name);
-    for (const [key, fs] of h.filesystems) if (fs.values.s === undefined) uncovered.push(`${name} ${key}`);
-  }
-  const machines: Machine[] = [];
-  const polls: PollResult[] = [];
-  for (const [name, h] of [...hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const machine = toMachine(name, h, cfg, server, defaults);
-    machines.push(machine);
-    polls.push(toPoll(machine, h, nowMs));
-  }
-  const warnings = bad.size ? [`prometheus ${server}: ${bad.size} target(s) skipped: no usable "${cfg.labels.name}" label (${[...bad].slice(0, 3).join(', ')})`] : [];
-  return { machines, polls, warnings, uncovered };
+  const fsByHost = groupByHost(fsHost, Int32Array.from(names, (_, h) => h), names.length);
+  names.forEach((name, h) => {
+    if (!Number.isNaN(hostValue(h, HostColumn.t)) && nodename[h] === undefined) uncovered.push(name);
+    for (let at = fsByHost.start[h]!; at < fsByHost.start[h + 1]!; at++) {
+      const f = fsByHost.order[at]!;
+      if (Number.isNaN(fv[f * FS_COLUMNS + FsColumn.s]!)) uncovered.push(`${name} ${fsMountRaw[f]}\0${fsDeviceRaw[f]}`);
+    }
+  });
+
+  // The columns, hosts in name order; each host's filesystems and units together, in the order they came.
+  const order = names.map((_, h) => h).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  const rank = new Int32Array(names.length);
+  order.forEach((h, r) => (rank[h] = r));
+  const strings: string[] = [];
+  const stringIds = new Map<string, number>();
+  const str = (s: string): number => {
+    let id = stringIds.get(s);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(s);
+      stringIds.set(s, id);
+    }
+    return id;
+  };
+  const kernelText = repeatedText(128);
+  const n = names.length;
+  const hostValues = new Float64Array(n * HOST_COLUMNS);
+  const hostText = new Int32Array(n * HOST_TEXT);
+  const hostnames: string[] = new Array(n);
+  const machines: Machine[] = new Array(n);
+  const sortedNames: string[] = new Array(n);
+  order.forEach((h, r) => {
+    const name = names[h]!;
+    sortedNames[r] = name;
+    machines[r] = toMachine(name, labelsOf[h]!, expected[h], cfg, server, defaults);
+    for (let c = 0; c < HOST_COLUMNS; c++) hostValues[r * HOST_COLUMNS + c] = hv[h * HOST_COLUMNS + c]!;
+    // A poll is dated by the scrape it comes from: it saw the host as it was then, not at query time.
+    const at = hostValue(h, HostColumn.at);
+    const latency = hostValue(h, HostColumn.latency);
+    hostValues[r * HOST_COLUMNS + HostColumn.at] = Number.isNaN(at) ? nowMs : Math.round(at * 1000);
+    hostValues[r * HOST_COLUMNS + HostColumn.latency] = Number.isNaN(latency) ? 0 : Math.round(latency * 1000);
+    hostnames[r] = text(nodename[h], 253);
+    hostText[r * HOST_TEXT] = str(kernelText(release[h]));
+    // The scrape target, for the error of a host Prometheus cannot scrape.
+    hostText[r * HOST_TEXT + 1] = hostValue(h, HostColumn.up) === 0 ? str(text(ownLabel(labelsOf[h]!, 'instance'), 200)) : str('');
+  });
+  const fs = groupByHost(fsHost, rank, n);
+  const fsText = new Int32Array(fsHost.length * FS_TEXT);
+  const fsValues = new Float64Array(fsHost.length * FS_COLUMNS);
+  fs.order.forEach((f, at) => {
+    fsText[at * FS_TEXT] = str(fsMount[f]!);
+    fsText[at * FS_TEXT + 1] = str(fsDevice[f]!);
+    fsText[at * FS_TEXT + 2] = str(fsType[f]!);
+    for (let c = 0; c < FS_COLUMNS; c++) fsValues[at * FS_COLUMNS + c] = fv[f * FS_COLUMNS + c]!;
+  });
+  const units = groupByHost(unitHost, rank, n);
+  const unitText = new Int32Array(unitHost.length * UNIT_TEXT);
+  const unitValues = new Float64Array(unitHost.length * UNIT_COLUMNS);
+  units.order.forEach((u, at) => {
+    unitText[at * UNIT_TEXT] = str(unitName[u]!);
+    unitText[at * UNIT_TEXT + 1] = str(unitState[u]!);
+    for (let c = 0; c < UNIT_COLUMNS; c++) unitValues[at * UNIT_COLUMNS + c] = uv[u * UNIT_COLUMNS + c]!;
+  });
+  const columns: FleetColumns = { names: sortedNames, hostnames, hostValues, hostText, fsStart: fs.start, fsText, fsValues, unitStart: units.start, unitText, unitValues, strings };
+  const warnings = bad.size ? [`prometheus ${server}: ${bad.size} target(s) skipped: no usable "${hostLabel}" label (${[...bad].slice(0, 3).join(', ')})`] : [];
+  return { machines, columns, warnings, uncovered };
 }
 
-function toMachine(name: string, h: HostSeries, cfg: PrometheusConfig, server: string, defaults: FleetDefaults): Machine {
-  const l = h.labels;
-  const ssh = sshTarget(l[cfg.labels.address], cfg, defaults);
-  const services = [...new Set([...cfg.services, ...h.expected])];
+/**
+ * Items (filesystems, units) grouped by their host's rank, in the order they came within a host:
+ * `order` lists the items so, and host r's are order[start[r] .. start[r + 1]].
+ */
+function groupByHost(hostOfItem: readonly number[], rank: Int32Array, hosts: number): { start: Int32Array; order: number[] } {
+  const start = new Int32Array(hosts + 1);
+  for (const h of hostOfItem) start[rank[h]! + 1]!++;
+  for (let r = 0; r < hosts; r++) start[r + 1]! += start[r]!;
+  const next = start.slice(0, hosts);
+  const order: number[] = new Array(hostOfItem.length);
+  hostOfItem.forEach((h, item) => (order[next[rank[h]!]!++] = item));
+  return { start, order };
+}
+
+/** A label's value when the series has it as its own (a label named like an Object method is no label). */
+const ownLabel = (labels: Record<string, string>, name: string): string | undefined => (Object.hasOwn(labels, name) ? labels[name] : undefined);
+
+function toMachine(name: string, labels: Record<string, string>, expected: Set<string> | undefined, cfg: PrometheusConfig, server: string, defaults: FleetDefaults): Machine {
+  const l = (label: string) => ownLabel(labels, label);
+  const ssh = sshTarget(l(cfg.labels.address), cfg, defaults);
+  const services = [...new Set([...cfg.services, ...(expected ?? [])])];
   return {
     id: name,
     name,
     provider: 'prometheus',
-    site: text(l[cfg.labels.site]) || defaults.site,
-    pool: text(l[cfg.labels.pool]) || text(l['job']) || 'prometheus',
-    role: text(l[cfg.labels.role]),
+    site: text(l(cfg.labels.site)) || defaults.site,
+    pool: text(l(cfg.labels.pool)) || text(l('job')) || 'prometheus',
+    role: text(l(cfg.labels.role)),
     ...(ssh ? { ssh } : {}),
     services,
     logs: [],
-    origin: sanitizeLine(`prometheus ${server} job=${l['job'] ?? '?'} instance=${l['instance'] ?? '?'}`).slice(0, 300),
+    origin: sanitizeLine(`prometheus ${server} job=${l('job') ?? '?'} instance=${l('instance') ?? '?'}`).slice(0, 300),
     probedBy: 'prometheus',
   };
 }
@@ -248,67 +392,3 @@ function sshTarget(label: string | undefined, cfg: PrometheusConfig, defaults: F
   };
 }
 
-function toPoll(machine: Machine, h: HostSeries, nowMs: number): PollResult {
-  // A poll is dated by the scrape it comes from: it saw the host as it was then, not at query time.
-  const at = h.scrapedAtSec !== undefined ? Math.round(h.scrapedAtSec * 1000) : nowMs;
-  const latencyMs = h.scrapeSec !== undefined ? Math.round(h.scrapeSec * 1000) : 0;
-  if (h.up === 0) {
-    return { machineId: machine.id, at, reach: 'unreachable', latencyMs, error: `Prometheus cannot scrape ${text(h.labels['instance'], 200) || machine.name} (up == 0)` };
-  }
-  return { machineId: machine.id, at, reach: 'ok', latencyMs, probe: toProbe(machine.name, h) };
-}
-
-function toProbe(name: string, h: HostSeries): HostProbe {
-  const n = (part: HostPart) => h.scalars[part] ?? 0;
-  const nodeTime = h.scalars.t;
-  const boot = h.scalars.bt;
-  const services: ServiceStatus[] = [...h.units].map(([unit, u]) => ({
-    // Named as the SSH probe names them ("apache2"), so the grid's counts and the findings read the same.
-    name: unit.replace(/\.service$/, ''),
-    active: u.state,
-    sub: SUB_OF[u.state] ?? u.state,
-    load: 'loaded',
-    ...(u.startSec !== undefined ? { sinceMs: Math.round(u.startSec * 1000) } : {}),
-    ...(u.restarts !== undefined ? { restarts: u.restarts } : {}),
-    init: 'systemd',
-  }));
-  const warnings: string[] = [];
-  if (n('tx') > 0) warnings.push('node_exporter textfile collector: a .prom file could not be read');
-  return {
-    hostname: text(h.uname?.['nodename'], 253) || name,
-    // The clock detector adds back half a second for `date +%s` truncation; node_time_seconds is exact.
-    remoteTimeMs: nodeTime !== undefined ? Math.round(nodeTime * 1000) - 500 : 0,
-    uptimeSec: nodeTime !== undefined && boot !== undefined ? Math.max(0, Math.round(nodeTime - boot)) : 0,
-    load1: n('l1'),
-    load5: n('l5'),
-    load15: n('l15'),
-    cpus: h.cpus ?? 0,
-    memTotalBytes: n('mt'),
-    memAvailableBytes: n('ma'),
-    swapTotalBytes: n('st'),
-    swapFreeBytes: n('sf'),
-    kernel: text(h.uname?.['release'], 128),
-    init: services.length ? 'systemd' : 'unknown',
-    volumes: [...h.filesystems.values()].map(toVolume),
-    services,
-    warnings,
-  };
-}
-
-function toVolume(fs: Filesystem): VolumeStatus {
-  const v = (part: FsPart) => Math.max(0, fs.values[part] ?? 0);
-  const size = v('s');
-  const files = v('i');
-  // df's "used" is size minus free (root's reserve counts as used for nobody); avail is what users may still write.
-  return {
-    mount: fs.mount,
-    device: fs.device,
-    fstype: fs.fstype,
-    sizeBytes: size,
-    usedBytes: Math.max(0, size - v('f')),
-    availBytes: v('a'),
-    inodesTotal: files,
-    inodesUsed: Math.max(0, files - v('if')),
-    readOnly: (fs.values.ro ?? 0) > 0,
-  };
-}

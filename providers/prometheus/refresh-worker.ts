@@ -1,21 +1,22 @@
 // The Prometheus provider's worker thread: runs one server's fleet queries, parses the answers (tens
 // of MB of JSON at 10,000 hosts) and maps them, off the console's main thread, so keys are not held
-// behind a refresh. Its replies are JSON text (see WorkerReply); the machines are left out when they
-// are the ones the console already holds.
+// behind a refresh. Its replies hold the polls as columns (see WorkerReply), and the machines as JSON
+// text unless they are the ones the console already holds.
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
-import { queryServer } from './server-query.js';
+import { columnBuffers } from './fleet-columns.js';
+import { queryServerColumns } from './server-query.js';
 import type { WorkerReply, WorkerRequest } from './query-worker.js';
 
 parentPort?.on('message', (req: WorkerRequest) => {
-  queryServer(req.target, req.cfg, req.defaults).then(
+  queryServerColumns(req.target, req.cfg, req.defaults).then(
     (fleet) => {
       const machines = JSON.stringify(fleet.machines);
       const machinesKey = createHash('sha256').update(machines).digest('base64');
-      const reply: WorkerReply = { id: req.id, polls: JSON.stringify(fleet.polls), warnings: fleet.warnings, machinesKey, ...(machinesKey === req.machinesKey ? {} : { machines }) };
-      parentPort?.postMessage(reply);
+      const reply: WorkerReply = { id: req.id, columns: fleet.columns, warnings: fleet.warnings, machinesKey, ...(machinesKey === req.machinesKey ? {} : { machines }) };
+      parentPort?.postMessage(reply, columnBuffers(fleet.columns));
     },
     (err: unknown) => parentPort?.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),
   ).finally(() => setImmediate(collectGarbage));

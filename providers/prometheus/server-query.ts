@@ -1,7 +1,8 @@
 import { compactSamples, compactSource, type CompactSamples } from './compact-samples.js';
 import type { PrometheusConfig } from './config.js';
 import { queryAnswer, type QueryTarget } from './http-query.js';
-import { mapFleet, type FleetAnswers, type FleetDefaults, type MappedFleet } from './map.js';
+import { pollsOf } from './fleet-columns.js';
+import { mapColumns, type FleetAnswers, type FleetDefaults, type MappedColumns, type MappedFleet } from './map.js';
 import { fleetQueries, SLOW_QUERIES, SLOW_QUERY_MAX_AGE_MS, type QueryName } from './queries.js';
 import { scanVector, type SampleSource } from './vector-scan.js';
 
@@ -33,6 +34,12 @@ export function forgetSlowAnswers(): void {
  * (once, in its order, see vector-scan.ts): no answer is held parsed.
  */
 export async function queryServer(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults, now = Date.now()): Promise<MappedFleet> {
+  const { machines, columns, warnings, uncovered } = await queryServerColumns(target, cfg, defaults, now);
+  return { machines, polls: pollsOf(columns), warnings, uncovered };
+}
+
+/** queryServer with the polls as columns (what the query worker sends the console). */
+export async function queryServerColumns(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults, now = Date.now()): Promise<MappedColumns> {
   const queries = fleetQueries(cfg.job, cfg.labels.name);
   const key = [target.url, ...SLOW_QUERIES.map((n) => queries[n])].join('\n');
   const reuse = kept.get(key);
@@ -56,7 +63,7 @@ async function readAndMap(
   now: number,
   reused?: ReadonlyMap<QueryName, CompactSamples>,
   keep?: Map<QueryName, CompactSamples>,
-): Promise<MappedFleet> {
+): Promise<MappedColumns> {
   const names = (Object.keys(queries) as QueryName[]).filter((n) => !reused?.has(n));
   const failed = (n: QueryName) => (err: Error) => Promise.reject(new Error(`${n} query: ${err.message}`));
   const bodies = await Promise.all(names.map((n) => queryAnswer(target, queries[n]).catch(failed(n))));
@@ -83,5 +90,5 @@ async function readAndMap(
       },
     });
   });
-  return mapFleet(answers, cfg, target.url, defaults, now);
+  return mapColumns(answers, cfg, target.url, defaults, now);
 }
