@@ -47,6 +47,10 @@ class CompactLabels implements SeriesLabels {
     return undefined;
   }
 
+  is(name: string, value: string): boolean {
+    return this.get(name) === value;
+  }
+
   all(): Record<string, string> {
     const metric: Record<string, string> = {};
     for (let j = this.from; j < this.to; j += 2) setLabel(metric, this.labels[j]!, this.labels[j + 1]!);

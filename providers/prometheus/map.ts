@@ -122,8 +122,22 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     checked.set(raw, ok);
     return ok;
   };
+  // The host label's value each host was first named by. A host's series come together in an answer,
+  // and hosts in the same order answer after answer: the last series' host and the one after it are
+  // tried first, by comparing that value in place (no string made, no lookup), nearly always a match.
+  const rawOf: string[] = [];
+  let last = -1;
   /** The host's number, or -1: a series without a usable host label, or (create false) of a host not named yet. */
   const hostOf = (labels: SeriesLabels, create: boolean): number => {
+    if (last >= 0) {
+      if (labels.is(hostLabel, rawOf[last]!)) return last;
+      if (last + 1 < rawOf.length && labels.is(hostLabel, rawOf[last + 1]!)) return ++last;
+    }
+    const h = lookUpHost(labels, create);
+    if (h >= 0) last = h;
+    return h;
+  };
+  const lookUpHost = (labels: SeriesLabels, create: boolean): number => {
     const raw = labels.get(hostLabel);
     if (raw === undefined) {
       bad.add(`(no ${hostLabel} label)`);
@@ -139,6 +153,7 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
       h = names.length;
       hostIds.set(key, h);
       names.push(key);
+      rawOf.push(raw);
       labelsOf.push(labels.all());
       nodename.push(undefined);
       release.push(undefined);

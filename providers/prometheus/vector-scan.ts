@@ -4,6 +4,8 @@ import { parseVector, type PromSample } from './http-query.js';
 export interface SeriesLabels {
   /** The label's value, or undefined when the series has no such label. */
   get(name: string): string | undefined;
+  /** Whether the label's value is `value` (as get(name) === value, without making the value a string). */
+  is(name: string, value: string): boolean;
   /** Every label, in a new object as JSON.parse would give them (own properties; a repeated name keeps its last value). */
   all(): Record<string, string>;
 }
@@ -73,6 +75,16 @@ class TextLabels implements SeriesLabels {
     return this.text.slice(start, this.text.indexOf('"', start));
   }
 
+  is(name: string, value: string): boolean {
+    const needle = needleOf(name);
+    if (!needle) return this.get(name) === value;
+    const at = this.text.lastIndexOf(needle, this.to - needle.length);
+    if (at < this.from) return false;
+    const start = at + needle.length;
+    // The value ends at the next quote: `value` must be all of it, not its start.
+    return this.text.startsWith(value, start) && this.text.charCodeAt(start + value.length) === 34;
+  }
+
   all(): Record<string, string> {
     const metric: Record<string, string> = {};
     // '{', name, ':', value, ',', name, ':', value, '}'
@@ -88,6 +100,10 @@ class ObjectLabels implements SeriesLabels {
 
   get(name: string): string | undefined {
     return Object.hasOwn(this.metric, name) ? this.metric[name] : undefined;
+  }
+
+  is(name: string, value: string): boolean {
+    return this.get(name) === value;
   }
 
   all(): Record<string, string> {

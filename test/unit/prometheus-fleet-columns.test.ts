@@ -65,14 +65,14 @@ function answers(): FleetAnswers {
     'host.t': per(() => NOW / 1000),
     'host.tx': none,
     'fs.s': fsEach(() => 1000, { fstype: 'ext4' }),
-    'fs.f': fsEach((h, m) => 100 + m),
-    'fs.a': fsEach((h, m) => 50 + m),
+    'fs.f': fsEach((_h, m) => 100 + m),
+    'fs.a': fsEach((_h, m) => 50 + m),
     'fs.i': fsEach(() => 10),
     'fs.if': fsEach(() => 5),
     'fs.ro': fsEach(() => 1).filter((x) => x.metric['mountpoint'] === '/d7'),
-    units: unitEach(() => 1, (h, u) => (u === 9 ? 'failed' : 'active')),
-    'unit.s': unitEach((h, u) => 1_600_000_000 + u),
-    'unit.r': unitEach((h, u) => u).filter((x) => x.value > 0),
+    units: unitEach(() => 1, (_h, u) => (u === 9 ? 'failed' : 'active')),
+    'unit.s': unitEach((_h, u) => 1_600_000_000 + u),
+    'unit.r': unitEach((_h, u) => u).filter((x) => x.value > 0),
   };
   return a;
 }

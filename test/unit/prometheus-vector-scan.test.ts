@@ -10,7 +10,18 @@ const series = (metric: Record<string, unknown>, v: string, ts = 1796250530.018)
 /** What the mapping would read: each series' labels by name, all of them, and its value. */
 function visited(body: string, names: string[]) {
   const out: { got: (string | undefined)[]; all: Record<string, string>; value: number }[] = [];
-  scanVector(body)((labels: SeriesLabels, value) => out.push({ got: names.map((n) => labels.get(n)), all: labels.all(), value }));
+  scanVector(body)((labels: SeriesLabels, value) => {
+    const got = names.map((n) => labels.get(n));
+    // is() agrees with get(): the whole value, not a start or a longer one.
+    names.forEach((n, i) => {
+      const v = got[i];
+      if (v === undefined) return assert.equal(labels.is(n, ''), false, `no ${n}: is('') is false`);
+      assert.equal(labels.is(n, v), true, `is(${n}, ${v})`);
+      assert.equal(labels.is(n, `${v}x`), false);
+      if (v) assert.equal(labels.is(n, v.slice(0, -1)), false);
+    });
+    out.push({ got, all: labels.all(), value });
+  });
   return out;
 }
 
