@@ -38,12 +38,18 @@ const PLAIN_SERIES = /\{"metric":\{(?:"[^"\\\u0000-\u001f]*":"[^"\\\u0000-\u001f
  * match across a name and a value (one holding a quote, a colon, a comma, a brace or an escape).
  */
 const needles = new Map<string, string>();
+let lastName = '';
+let lastNeedle = '';
 const needleOf = (name: string): string => {
+  // Most series are asked for one label (the host's), series after series.
+  if (name === lastName && lastNeedle) return lastNeedle;
   let n = needles.get(name);
   if (n === undefined) {
     n = /["\\:,}\u0000-\u001f]/.test(name) ? '' : `"${name}":"`;
     needles.set(name, n);
   }
+  lastName = name;
+  lastNeedle = n;
   return n;
 };
 
@@ -59,30 +65,41 @@ class TextLabels implements SeriesLabels {
   from = 0;
   to = 0;
 
+  /** The last label looked for in this series, and where its value starts (-1: none): the host label is asked for twice. */
+  private memoNeedle = '';
+  private memoFrom = -1;
+  private memoStart = -1;
+
+  /** Where the value of the label `"name":"` starts in this series, or -1. */
+  private valueStart(needle: string): number {
+    if (needle === this.memoNeedle && this.from === this.memoFrom) return this.memoStart;
+    // The last one: JSON.parse keeps the last value of a repeated name. In a label set with no escape,
+    // `"name":"` starts at a quote: not a value's (a value is followed by `,` or `}`, never by `:`),
+    // not a closing one (followed by `:`, `,` or `}`, which the name does not start with): at that
+    // name's key.
+    const at = this.text.lastIndexOf(needle, this.to - needle.length);
+    this.memoNeedle = needle;
+    this.memoFrom = this.from;
+    this.memoStart = at < this.from ? -1 : at + needle.length;
+    return this.memoStart;
+  }
+
   get(name: string): string | undefined {
     const needle = needleOf(name);
     if (!needle) {
       const all = this.all();
       return Object.hasOwn(all, name) ? all[name] : undefined;
     }
-    // The last one: JSON.parse keeps the last value of a repeated name. In a label set with no escape,
-    // `"name":"` starts at a quote: not a value's (a value is followed by `,` or `}`, never by `:`),
-    // not a closing one (followed by `:`, `,` or `}`, which the name does not start with): at that
-    // name's key.
-    const at = this.text.lastIndexOf(needle, this.to - needle.length);
-    if (at < this.from) return undefined;
-    const start = at + needle.length;
-    return this.text.slice(start, this.text.indexOf('"', start));
+    const start = this.valueStart(needle);
+    return start < 0 ? undefined : this.text.slice(start, this.text.indexOf('"', start));
   }
 
   is(name: string, value: string): boolean {
     const needle = needleOf(name);
     if (!needle) return this.get(name) === value;
-    const at = this.text.lastIndexOf(needle, this.to - needle.length);
-    if (at < this.from) return false;
-    const start = at + needle.length;
+    const start = this.valueStart(needle);
     // The value ends at the next quote: `value` must be all of it, not its start.
-    return this.text.startsWith(value, start) && this.text.charCodeAt(start + value.length) === 34;
+    return start >= 0 && this.text.startsWith(value, start) && this.text.charCodeAt(start + value.length) === 34;
   }
 
   all(): Record<string, string> {
@@ -128,31 +145,49 @@ export function samplesOf(answer: Answer): PromSample[] {
   return out;
 }
 
+/** Where each series' label set lies in an answer's text (from, to: two numbers a series), and its value. */
+export interface SeriesIndex {
+  count: number;
+  bounds: Int32Array;
+  values: Float64Array;
+}
+
 /**
- * Where each series of an answer Prometheus wrote the usual way lies in its text (label set from, to,
- * value from, to; four numbers a series), or undefined for an answer written any other way (exported
- * for its tests: which answers are read from their text).
+ * The series of an answer Prometheus wrote the usual way, or undefined for an answer written any
+ * other way (exported for its tests: which answers are read from their text).
  */
-export function indexSeries(body: string): number[] | undefined {
+export function indexSeries(body: string): SeriesIndex | undefined {
   if (!body.startsWith(HEAD)) return undefined;
-  const at: number[] = [];
+  const index: SeriesIndex = { count: 0, bounds: new Int32Array(2048), values: new Float64Array(1024) };
   let pos = HEAD.length;
-  if (body.startsWith(TAIL, pos)) return pos + TAIL.length === body.length ? at : undefined;
+  if (body.startsWith(TAIL, pos)) return pos + TAIL.length === body.length ? index : undefined;
   for (;;) {
     PLAIN_SERIES.lastIndex = pos;
     if (!PLAIN_SERIES.test(body)) return undefined;
     const end = PLAIN_SERIES.lastIndex;
     const labelsFrom = pos + METRIC.length;
+    const n = index.count++;
+    if (n === index.values.length) grow(index);
+    index.bounds[2 * n] = labelsFrom;
     // The first `},"value":[` after the label set's start ends it: with no escape in it, a quote inside is a delimiter.
-    const labelsTo = body.indexOf(VALUE, labelsFrom) + 1;
+    index.bounds[2 * n + 1] = body.indexOf(VALUE, labelsFrom) + 1;
     // The value string's closing quote is at end - 3 ('"]}'); it holds no quote.
-    at.push(labelsFrom, labelsTo, body.lastIndexOf('"', end - 4) + 1, end - 3);
+    index.values[n] = Number(body.slice(body.lastIndexOf('"', end - 4) + 1, end - 3));
     if (body.charCodeAt(end) === 44 /* , */) {
       pos = end + 1;
       continue;
     }
-    return body.startsWith(TAIL, end) && end + TAIL.length === body.length ? at : undefined;
+    return body.startsWith(TAIL, end) && end + TAIL.length === body.length ? index : undefined;
   }
+}
+
+function grow(index: SeriesIndex): void {
+  const bounds = new Int32Array(index.bounds.length * 2);
+  bounds.set(index.bounds);
+  const values = new Float64Array(index.values.length * 2);
+  values.set(index.values);
+  index.bounds = bounds;
+  index.values = values;
 }
 
 /**
@@ -164,20 +199,21 @@ export function indexSeries(body: string): number[] | undefined {
  * mapped: most of the query worker's time went into making and collecting them.
  */
 export function scanVector(body: string): SampleSource {
-  const at = indexSeries(body);
-  if (!at) {
+  const index = indexSeries(body);
+  if (!index) {
     const samples = parseVector(body);
     return (visit) => forEachSeries(samples, visit);
   }
   return (visit) => {
     const labels = new TextLabels();
     labels.text = body;
-    for (let i = 0; i < at.length; i += 4) {
+    const { count, bounds, values } = index;
+    for (let i = 0; i < count; i++) {
       // "NaN", "+Inf" (a broken exporter) say nothing a detector can use: as if absent (as parseVector).
-      const value = Number(body.slice(at[i + 2]!, at[i + 3]!));
+      const value = values[i]!;
       if (!Number.isFinite(value)) continue;
-      labels.from = at[i]!;
-      labels.to = at[i + 1]!;
+      labels.from = bounds[2 * i]!;
+      labels.to = bounds[2 * i + 1]!;
       visit(labels, value);
     }
   };
