@@ -2,7 +2,7 @@ import type { Machine, PollResult, SshTarget } from '../../src/model/index.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { defaultIdentityFiles, defaultKnownHostsFiles, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
-import { FS_COLUMNS, FS_TEXT, FsColumn, HOST_COLUMNS, HOST_TEXT, HostColumn, pollsOf, UNIT_COLUMNS, UNIT_TEXT, type FleetColumns } from './fleet-columns.js';
+import { FS_COLUMNS, FsColumn, HOST_COLUMNS, HOST_TEXT, HostColumn, pollsOf, UNIT_COLUMNS, type FleetColumns } from './fleet-columns.js';
 import { HostItems } from './host-items.js';
 import { FS_PARTS, HOST_PARTS, SLOW_QUERIES, type FsPart, type HostPart, type QueryName } from './queries.js';
 import { forEachSeries, type Answer, type SeriesLabels } from './vector-scan.js';
@@ -335,24 +335,22 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     // The scrape target, for the error of a host Prometheus cannot scrape.
     hostText[r * HOST_TEXT + 1] = hostValue(h, HostColumn.up) === 0 ? str(text(ownLabel(labelsOf[h]!, 'instance'), 200)) : str('');
   });
-  const fs = groupByHost(fsHost, rank, n);
-  const fsText = new Int32Array(fsHost.length * FS_TEXT);
-  const fsValues = new Float64Array(fsHost.length * FS_COLUMNS);
-  fs.order.forEach((f, at) => {
-    fsText[at * FS_TEXT] = str(fsMount[f]!);
-    fsText[at * FS_TEXT + 1] = str(fsDevice[f]!);
-    fsText[at * FS_TEXT + 2] = str(fsType[f]!);
-    for (let c = 0; c < FS_COLUMNS; c++) fsValues[at * FS_COLUMNS + c] = fv[f * FS_COLUMNS + c]!;
-  });
-  const units = groupByHost(unitHost, rank, n);
-  const unitText = new Int32Array(unitHost.length * UNIT_TEXT);
-  const unitValues = new Float64Array(unitHost.length * UNIT_COLUMNS);
-  units.order.forEach((u, at) => {
-    unitText[at * UNIT_TEXT] = str(unitName[u]!);
-    unitText[at * UNIT_TEXT + 1] = str(unitState[u]!);
-    for (let c = 0; c < UNIT_COLUMNS; c++) unitValues[at * UNIT_COLUMNS + c] = uv[u * UNIT_COLUMNS + c]!;
-  });
-  const columns: FleetColumns = { names: sortedNames, hostnames, hostValues, hostText, fsStart: fs.start, fsText, fsValues, unitStart: units.start, unitText, unitValues, strings };
+  // Texts in the order of FS_TEXT and UNIT_TEXT (fleet-columns.ts).
+  const fs = itemColumns(fsHost, rank, [fsMount, fsDevice, fsType], fv, FS_COLUMNS, str);
+  const units = itemColumns(unitHost, rank, [unitName, unitState], uv, UNIT_COLUMNS, str);
+  const columns: FleetColumns = {
+    names: sortedNames,
+    hostnames,
+    hostValues,
+    hostText,
+    fsStart: fs.start,
+    fsText: fs.text,
+    fsValues: fs.values,
+    unitStart: units.start,
+    unitText: units.text,
+    unitValues: units.values,
+    strings,
+  };
   const warnings = bad.size ? [`prometheus ${server}: ${bad.size} target(s) skipped: no usable "${hostLabel}" label (${[...bad].slice(0, 3).join(', ')})`] : [];
   return { machines, columns, warnings, uncovered };
 }
@@ -369,6 +367,18 @@ function groupByHost(hostOfItem: readonly number[], rank: Int32Array, hosts: num
   const order: number[] = new Array(hostOfItem.length);
   hostOfItem.forEach((h, item) => (order[next[rank[h]!]!++] = item));
   return { start, order };
+}
+
+/** Items (filesystems, units) as columns, grouped by their host's rank: their texts as string ids, `width` numbers each. */
+function itemColumns(hostOfItem: readonly number[], rank: Int32Array, texts: readonly (readonly string[])[], values: readonly number[], width: number, str: (s: string) => number) {
+  const { start, order } = groupByHost(hostOfItem, rank, rank.length);
+  const text = new Int32Array(order.length * texts.length);
+  const out = new Float64Array(order.length * width);
+  order.forEach((item, at) => {
+    texts.forEach((column, t) => (text[at * texts.length + t] = str(column[item]!)));
+    for (let c = 0; c < width; c++) out[at * width + c] = values[item * width + c]!;
+  });
+  return { start, text, values: out };
 }
 
 /** A label's value when the series has it as its own (a label named like an Object method is no label). */
