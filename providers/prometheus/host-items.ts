@@ -14,10 +14,12 @@ export class HostItems {
   private readonly maps: (Map<string, number> | undefined)[] = [];
   private readonly keyA: string[] = [];
   private readonly keyB: string[] = [];
+  /** The host of each item; items are numbered 0 .. hosts.length - 1 in the order they were added. */
+  readonly hosts: number[] = [];
 
-  /** How many items there are, numbered 0 .. count - 1 in the order they were added. */
-  get count(): number {
-    return this.keyA.length;
+  /** An item's key, as added. */
+  key(item: number): [a: string, b: string] {
+    return [this.keyA[item]!, this.keyB[item]!];
   }
 
   /** The item of host `h` with key (a, b), or -1. */
@@ -32,7 +34,8 @@ export class HostItems {
 
   /** Adds an item for host `h` with key (a, b), which find() did not find; returns its number. */
   add(h: number, a: string, b = ''): number {
-    const item = this.keyA.length;
+    const item = this.hosts.length;
+    this.hosts.push(h);
     this.keyA.push(a);
     this.keyB.push(b);
     const map = this.maps[h];

@@ -214,15 +214,12 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     if (h >= 0) setHost(h, HostColumn.cpus, value);
   });
 
-  // Filesystems by number: host, the raw key (mount and device), text, FS_COLUMNS numbers each. The
+  // Filesystems by number (fsItems: host and raw key, mount and device): text, FS_COLUMNS numbers each. The
   // fresh values (free, avail, free inodes, read-only) name them; size (which brings the type) and
   // inode total join them by mountpoint and device.
   const pathText = repeatedText(512);
   const shortText = repeatedText(64);
   const fsItems = new HostItems();
-  const fsHost: number[] = [];
-  const fsMountRaw: string[] = [];
-  const fsDeviceRaw: string[] = [];
   const fsMount: string[] = [];
   const fsDevice: string[] = [];
   const fsType: string[] = [];
@@ -239,9 +236,6 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
       if (f < 0) {
         if (joins) return;
         f = fsItems.add(h, mount, device);
-        fsHost.push(h);
-        fsMountRaw.push(mount);
-        fsDeviceRaw.push(device);
         fsMount.push(pathText(mount));
         fsDevice.push(pathText(device));
         fsType.push('');
@@ -252,9 +246,8 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     });
   }
 
-  // Units by number: host, name, state, start time and restarts.
+  // Units by number (unitItems: host and unit name): name as shown, state, start time and restarts.
   const unitItems = new HostItems();
-  const unitHost: number[] = [];
   const unitName: string[] = [];
   const unitState: string[] = [];
   const uv: number[] = [];
@@ -269,7 +262,6 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
       return;
     }
     unitItems.add(h, name);
-    unitHost.push(h);
     // Named as the SSH probe names them ("apache2"), so the grid's counts and the findings read the same.
     unitName.push(name.replace(/\.service$/, ''));
     unitState.push(state);
@@ -289,12 +281,12 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
   });
 
   const uncovered: string[] = [];
-  const fsByHost = groupByHost(fsHost, Int32Array.from(names, (_, h) => h), names.length);
+  const fsByHost = groupByHost(fsItems.hosts, Int32Array.from(names, (_, h) => h), names.length);
   names.forEach((name, h) => {
     if (!Number.isNaN(hostValue(h, HostColumn.t)) && nodename[h] === undefined) uncovered.push(name);
     for (let at = fsByHost.start[h]!; at < fsByHost.start[h + 1]!; at++) {
       const f = fsByHost.order[at]!;
-      if (Number.isNaN(fv[f * FS_COLUMNS + FsColumn.s]!)) uncovered.push(`${name} ${fsMountRaw[f]}\0${fsDeviceRaw[f]}`);
+      if (Number.isNaN(fv[f * FS_COLUMNS + FsColumn.s]!)) uncovered.push(`${name} ${fsItems.key(f).join('\0')}`);
     }
   });
 
@@ -336,8 +328,8 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     hostText[r * HOST_TEXT + 1] = hostValue(h, HostColumn.up) === 0 ? str(text(ownLabel(labelsOf[h]!, 'instance'), 200)) : str('');
   });
   // Texts in the order of FS_TEXT and UNIT_TEXT (fleet-columns.ts).
-  const fs = itemColumns(fsHost, rank, [fsMount, fsDevice, fsType], fv, FS_COLUMNS, str);
-  const units = itemColumns(unitHost, rank, [unitName, unitState], uv, UNIT_COLUMNS, str);
+  const fs = itemColumns(fsItems.hosts, rank, [fsMount, fsDevice, fsType], fv, FS_COLUMNS, str);
+  const units = itemColumns(unitItems.hosts, rank, [unitName, unitState], uv, UNIT_COLUMNS, str);
   const columns: FleetColumns = {
     names: sortedNames,
     hostnames,

@@ -138,7 +138,7 @@ export function forEachSeries(answer: Answer, visit: SeriesVisit): void {
   }
 }
 
-/** The samples of an answer, as parseVector gives them (tests; the kept slow answers). */
+/** The samples of an answer, as parseVector gives them (for tests). */
 export function samplesOf(answer: Answer): PromSample[] {
   const out: PromSample[] = [];
   forEachSeries(answer, (labels, value) => out.push({ metric: labels.all(), value }));

@@ -11,7 +11,8 @@ test('host items: found by host and key, one or two strings, a short list or (pa
   const items = new HostItems();
   const a = items.add(0, '/', '/dev/vda1');
   const b = items.add(1, '/', '/dev/vda1');
-  assert.deepEqual([a, b, items.count], [0, 1, 2]);
+  assert.deepEqual([a, b, items.hosts], [0, 1, [0, 1]]);
+  assert.deepEqual(items.key(a), ['/', '/dev/vda1']);
   assert.equal(items.find(0, '/', '/dev/vda1'), a);
   assert.equal(items.find(1, '/', '/dev/vda1'), b, 'the same key on another host is another item');
   assert.equal(items.find(2, '/', '/dev/vda1'), -1, 'a host with no items');
