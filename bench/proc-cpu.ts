@@ -134,3 +134,35 @@ export function readMachineCpu(): MachineCpu {
   if (!m) throw new Error('/proc/stat has no cpu line');
   return m;
 }
+
+/** CPU ticks of each thread of process `pid` now, by thread id (the main thread's id is the pid). */
+export function threadTicks(pid = process.pid): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const name of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const s = parseProcStat(readFileSync(`/proc/${pid}/task/${name}/stat`, 'utf8'));
+      if (s) out.set(s.pid, s.ownTicks);
+    } catch {
+      // ended
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a process's CPU went between two threadTicks readings, in ms: its main thread, its busiest
+ * other thread (a worker doing the heavy part) and every other thread together (V8's concurrent
+ * collector and compilers, libuv's pool), threads that started in between counted from zero.
+ */
+export function threadSplitMs(before: Map<number, number>, after: Map<number, number>, mainTid: number): { main: number; busiest: number; rest: number } {
+  let main = 0;
+  let busiest = 0;
+  let total = 0;
+  for (const [tid, ticks] of after) {
+    const used = ((ticks - (before.get(tid) ?? 0)) * 1000) / CLOCK_TICKS;
+    total += used;
+    if (tid === mainTid) main = used;
+    else busiest = Math.max(busiest, used);
+  }
+  return { main, busiest, rest: total - main - busiest };
+}

@@ -6,13 +6,14 @@ import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { installLeanImports } from '../views/terminal/lean-imports.js';
 import { createConsole } from '../src/app/console.js';
 import { SETTINGS_DEFAULTS } from '../src/persist/settings.js';
 import { PrometheusProvider, resolvePrometheusConfig } from '../providers/prometheus/index.js';
 import { instantQuery } from '../providers/prometheus/http-query.js';
 import { FakeTtyIn, FakeTtyOut } from './fake-tty.js';
-import { treeCpuMs } from './proc-cpu.js';
+import { threadSplitMs, threadTicks, treeCpuMs } from './proc-cpu.js';
 import { promFleet } from './prom-fleet.js';
 import { frameAfter } from './ui-fleet.js';
 import { figure, percentile, sleep, type Figure } from './stats.js';
@@ -92,6 +93,7 @@ async function main(): Promise<Figure[]> {
     const asked: number[] = [];
     const promCpuMs: number[] = [];
     const wallMs: number[] = [];
+    const split: ReturnType<typeof threadSplitMs>[] = [];
     let seen = 0;
     for (let r = 0; r < runs; r++) {
       const end = Date.now() + 180_000;
@@ -108,6 +110,7 @@ async function main(): Promise<Figure[]> {
       };
       const queries0 = await queriesAnswered();
       const prom0 = promPid ? treeCpuMs([promPid]) : 0;
+      const threads0 = threadTicks();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await core.metricsRefresh!.refreshNow();
@@ -118,12 +121,13 @@ async function main(): Promise<Figure[]> {
       });
       await frameAfter(out, performance.now() - 1, () => true, 2000);
       const cpu = process.cpuUsage(cpu0);
+      split.push(threadSplitMs(threads0, threadTicks(), process.pid));
       wallMs.push(performance.now() - t0);
       cpuMs.push((cpu.user + cpu.system) / 1000);
       if (promPid) promCpuMs.push(treeCpuMs([promPid]) - prom0);
       asked.push((await queriesAnswered()) - queries0);
     }
-    const note = `runs (cpu ms): ${cpuMs.map((c) => c.toFixed(0)).join(' ')}; queries each asked (Prometheus' own count): ${asked.join(' ')}, fewer while the slow queries' answers are kept (5 min); the first run also composes the fleet (${hosts} new rows); each run waits for a new scrape first`;
+    const note = `runs (cpu ms): ${cpuMs.map((c) => c.toFixed(0)).join(' ')}; queries each asked (Prometheus' own count): ${asked.join(' ')}, fewer while the slow queries' answers are kept (5 min); the first run also composes the fleet (${hosts} new rows); each run waits for a new scrape first; by thread (ms, from /proc, 10 ms ticks; main / busiest other, the query worker / the rest, V8's collector and compiler helpers): ${split.map((t) => `${t.main.toFixed(0)}/${t.busiest.toFixed(0)}/${t.rest.toFixed(0)}`).join(' ')}`;
     figures.push(
       figure(`prometheus: one refresh of ${hosts} hosts, console CPU (query+parse+detect+store+frame)`, '<= 1000 ms', 'ms', cpuMs, (m) => m <= 1000, note),
       figure(`prometheus: one refresh of ${hosts} hosts, wall`, 'info', 'ms', wallMs, undefined, 'includes Prometheus answering the queries and the poller batch (250 ms)'),
@@ -170,6 +174,8 @@ async function main(): Promise<Figure[]> {
       await sleep(1000);
     }
     const m = process.memoryUsage();
+    // BENCH_PROM_HEAP_SNAPSHOT=FILE: what the main thread holds with the fleet shown (for finding what the RSS is).
+    if (process.env['BENCH_PROM_HEAP_SNAPSHOT']) writeHeapSnapshot(process.env['BENCH_PROM_HEAP_SNAPSHOT']);
     figures.push(
       figure(`prometheus: console RSS, ${hosts} hosts (no forced GC)`, '<= 300 MB', 'MB', rss, () => Math.max(...rss) <= 300, `max ${Math.max(...rss).toFixed(0)} MB; heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} MB used/committed, external ${(m.external / MB).toFixed(0)} MB; node flags as npm start`),
     );

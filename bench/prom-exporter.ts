@@ -1,6 +1,6 @@
 // The Prometheus bench's synthetic exporter, its own process (its CPU is not the console's): serves
 // the node_exporter series of N hosts (prom-fleet.ts) at /metrics on a free loopback port, and prints
-// {"port": P} once listening. Usage: node prom-exporter.js HOSTS
+// {"port": P} once listening. Load, memory, free space and the clock change from one scrape to the next. Usage: node prom-exporter.js HOSTS
 import http from 'node:http';
 import { exposition, promFleet } from './prom-fleet.js';
 
@@ -17,7 +17,7 @@ const server = http.createServer((req, res) => {
   scrapes++;
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   res.write(fixed);
-  res.end(body.time(Date.now() / 1000));
+  res.end(body.changing(scrapes, Date.now() / 1000));
 });
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGnuTime, parseMachineCpu, parseProcStat, treeTicks, type ProcStat } from '../../bench/proc-cpu.js';
+import { parseGnuTime, parseMachineCpu, parseProcStat, threadSplitMs, threadTicks, treeTicks, type ProcStat } from '../../bench/proc-cpu.js';
 import { diffBytes, parseOpenSshTransferred, parseSsBytes, socketsOf } from '../../bench/socket-bytes.js';
 import { describeNegotiated, opensshMatchingOptions, parseSshdKex } from '../../bench/sshd-kex.js';
 import { fleetAddresses } from '../../bench/sshd-fleet.js';
@@ -104,4 +104,12 @@ test('fleet addresses: 250 per third octet, the CIDR ss looks in', () => {
   assert.equal(big.addresses[250], '127.78.1.1');
   assert.equal(big.addresses[599], '127.78.2.100');
   assert.equal(big.cidr, '127.78.0.0/16');
+});
+
+test('threadSplitMs: the main thread, the busiest other one, and the rest (threads born in between from zero)', () => {
+  const before = new Map([[100, 50], [101, 10], [102, 7]]);
+  const after = new Map([[100, 80], [101, 90], [102, 9], [103, 4]]);
+  assert.deepEqual(threadSplitMs(before, after, 100), { main: 300, busiest: 800, rest: 60 });
+  const own = threadTicks();
+  assert.ok(own.has(process.pid), 'this process\'s main thread is among its threads');
 });
