@@ -56,6 +56,10 @@ class CompactLabels implements SeriesLabels {
     for (let j = this.from; j < this.to; j += 2) setLabel(metric, this.labels[j]!, this.labels[j + 1]!);
     return metric;
   }
+
+  source(): string {
+    return JSON.stringify(this.all());
+  }
 }
 
 /** The kept samples as a source: the same label names, in the same order, and values as the answer they came from. */

@@ -50,7 +50,10 @@ const HOST_ORDER = (Object.keys(HOST_PARTS) as HostPart[]).sort((a, b) => Number
 
 /** What one server's answers map to: the machines, their polls as columns, and what the refresh noticed. */
 export interface MappedColumns {
-  machines: Machine[];
+  /** Makes the machines (a fleet's targets rarely change: a caller holding the ones of the same machinesInput need not). */
+  makeMachines: () => Machine[];
+  /** What the machines are made of (their names, target labels and declared services, the settings): equal text, equal machines. */
+  machinesInput: string;
   columns: FleetColumns;
   /** Series skipped because their host label is missing or not a host name (counted, shown once). */
   warnings: string[];
@@ -88,8 +91,8 @@ export function fleetDefaults(cfg: PrometheusConfig, server: string, env: Provid
 
 /** Query answers of one server → machines and one poll per machine (see mapColumns). */
 export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: string, defaults: FleetDefaults, nowMs: number): MappedFleet {
-  const { machines, columns, warnings, uncovered } = mapColumns(answers, cfg, server, defaults, nowMs);
-  return { machines, polls: pollsOf(columns), warnings, uncovered };
+  const { makeMachines, columns, warnings, uncovered } = mapColumns(answers, cfg, server, defaults, nowMs);
+  return { machines: makeMachines(), polls: pollsOf(columns), warnings, uncovered };
 }
 
 /**
@@ -98,14 +101,16 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
  * Each answer is read once, in a fixed order (the caller may read it from its text only then).
  * Hosts, filesystems and units are numbered as they come and their numbers kept in flat arrays, not
  * an object each: at 10,000 hosts those objects were most of what the worker's collector copied.
+ * A host's target labels stay text until its machine is made (makeMachines): a fleet's targets
+ * rarely change, and a caller that holds the machines of the same machinesInput need not make them.
  */
 export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server: string, defaults: FleetDefaults, nowMs: number): MappedColumns {
   const bad = new Set<string>();
   const hostLabel = cfg.labels.name;
-  // Hosts by number: their name, target labels, uname, expected services, HOST_COLUMNS numbers each.
+  // Hosts by number: their name, target labels (as JSON text), uname, expected services, HOST_COLUMNS numbers each.
   const hostIds = new Map<string, number>();
   const names: string[] = [];
-  const labelsOf: Record<string, string>[] = [];
+  const labelsOf: string[] = [];
   const nodename: (string | undefined)[] = [];
   const release: (string | undefined)[] = [];
   const expected: (Set<string> | undefined)[] = [];
@@ -154,7 +159,7 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
       hostIds.set(key, h);
       names.push(key);
       rawOf.push(raw);
-      labelsOf.push(labels.all());
+      labelsOf.push(labels.source());
       nodename.push(undefined);
       release.push(undefined);
       expected.push(undefined);
@@ -176,7 +181,7 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     const known = names.length;
     const h = hostOf(labels, true);
     if (h < 0) return;
-    if (h < known) labelsOf[h] = labels.all();
+    if (h < known) labelsOf[h] = labels.source();
     const up = hostValue(h, HostColumn.up);
     setHost(h, HostColumn.up, Number.isNaN(up) ? Math.max(0, value) : Math.max(up, value));
   });
@@ -229,17 +234,22 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     const col = FsColumn[code];
     forEachSeries(answers[`fs.${code}`], (labels, value) => {
       const h = hostOf(labels, false);
-      const mount = labels.get('mountpoint');
-      if (h < 0 || !mount) return;
-      const device = labels.get('device') ?? '';
-      let f = fsItems.find(h, mount, device);
+      if (h < 0) return;
+      // A filesystem the host already has is recognised in the series' text; a new one is read out.
+      let f = fsItems.findIn(h, labels, 'mountpoint', 'device') ?? -1;
       if (f < 0) {
-        if (joins) return;
-        f = fsItems.add(h, mount, device);
-        fsMount.push(pathText(mount));
-        fsDevice.push(pathText(device));
-        fsType.push('');
-        for (let c = 0; c < FS_COLUMNS; c++) fv.push(Number.NaN);
+        const mount = labels.get('mountpoint');
+        if (!mount) return;
+        const device = labels.get('device') ?? '';
+        f = fsItems.find(h, mount, device);
+        if (f < 0) {
+          if (joins) return;
+          f = fsItems.add(h, mount, device);
+          fsMount.push(pathText(mount));
+          fsDevice.push(pathText(device));
+          fsType.push('');
+          for (let c = 0; c < FS_COLUMNS; c++) fv.push(Number.NaN);
+        }
       }
       if (code === 's') fsType[f] = shortText(labels.get('fstype'));
       fv[f * FS_COLUMNS + col] = value;
@@ -269,7 +279,8 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
   });
   const unitOf = (labels: SeriesLabels): number => {
     const h = hostOf(labels, false);
-    return h < 0 ? -1 : unitItems.find(h, labels.get('name') ?? '');
+    if (h < 0) return -1;
+    return unitItems.findIn(h, labels, 'name') ?? unitItems.find(h, labels.get('name') ?? '');
   };
   forEachSeries(answers['unit.r'], (labels, value) => {
     const u = unitOf(labels);
@@ -310,12 +321,12 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
   const hostValues = new Float64Array(n * HOST_COLUMNS);
   const hostText = new Int32Array(n * HOST_TEXT);
   const hostnames: string[] = new Array(n);
-  const machines: Machine[] = new Array(n);
   const sortedNames: string[] = new Array(n);
+  const input = [`${server}\u0001${JSON.stringify(cfg)}\u0001${JSON.stringify(defaults)}`];
   order.forEach((h, r) => {
     const name = names[h]!;
     sortedNames[r] = name;
-    machines[r] = toMachine(name, labelsOf[h]!, expected[h], cfg, server, defaults);
+    input.push(name, labelsOf[h]!, expected[h] ? [...expected[h]].join(',') : '');
     for (let c = 0; c < HOST_COLUMNS; c++) hostValues[r * HOST_COLUMNS + c] = hv[h * HOST_COLUMNS + c]!;
     // A poll is dated by the scrape it comes from: it saw the host as it was then, not at query time.
     const at = hostValue(h, HostColumn.at);
@@ -325,8 +336,11 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     hostnames[r] = text(nodename[h], 253);
     hostText[r * HOST_TEXT] = str(kernelText(release[h]));
     // The scrape target, for the error of a host Prometheus cannot scrape.
-    hostText[r * HOST_TEXT + 1] = hostValue(h, HostColumn.up) === 0 ? str(text(ownLabel(labelsOf[h]!, 'instance'), 200)) : str('');
+    hostText[r * HOST_TEXT + 1] = hostValue(h, HostColumn.up) === 0 ? str(text(ownLabel(labelSet(labelsOf[h]!), 'instance'), 200)) : str('');
   });
+  // Names hold no NUL, label text no raw control character, service names no comma: one reading only.
+  const machinesInput = input.join('\u0000');
+  const makeMachines = () => order.map((h, r) => toMachine(sortedNames[r]!, labelSet(labelsOf[h]!), expected[h], cfg, server, defaults));
   // Texts in the order of FS_TEXT and UNIT_TEXT (fleet-columns.ts).
   const fs = itemColumns(fsItems.hosts, rank, [fsMount, fsDevice, fsType], fv, FS_COLUMNS, str);
   const units = itemColumns(unitItems.hosts, rank, [unitName, unitState], uv, UNIT_COLUMNS, str);
@@ -344,7 +358,7 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     strings,
   };
   const warnings = bad.size ? [`prometheus ${server}: ${bad.size} target(s) skipped: no usable "${hostLabel}" label (${[...bad].slice(0, 3).join(', ')})`] : [];
-  return { machines, columns, warnings, uncovered };
+  return { makeMachines, machinesInput, columns, warnings, uncovered };
 }
 
 /**
@@ -372,6 +386,9 @@ function itemColumns(hostOfItem: readonly number[], rank: Int32Array, texts: rea
   });
   return { start, text, values: out };
 }
+
+/** A label set's JSON text (SeriesLabels.source) as its object. */
+const labelSet = (source: string): Record<string, string> => JSON.parse(source) as Record<string, string>;
 
 /** A label's value when the series has it as its own (a label named like an Object method is no label). */
 const ownLabel = (labels: Record<string, string>, name: string): string | undefined => (Object.hasOwn(labels, name) ? labels[name] : undefined);

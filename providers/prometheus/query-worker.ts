@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { PrometheusConfig } from './config.js';
-import { pollsOf, type FleetColumns } from './fleet-columns.js';
+import { pollsOf, type FleetColumns, type PreviousPolls } from './fleet-columns.js';
 import type { QueryTarget } from './http-query.js';
 import type { FleetDefaults, MappedFleet } from './map.js';
 import { queryServer } from './server-query.js';
@@ -63,7 +63,9 @@ export class QueryWorker {
   private worker: Worker | undefined;
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly waiting = new Map<number, { resolve(f: WorkerFleet): void; reject(e: Error): void; known?: KnownMachines | undefined }>();
+  private readonly waiting = new Map<number, { url: string; resolve(f: WorkerFleet): void; reject(e: Error): void; known?: KnownMachines | undefined }>();
+  /** Each server's last columns and polls: what did not change since is not made again (see pollsOf). */
+  private readonly previous = new Map<string, PreviousPolls>();
 
   /** `script` false: the queries run on the main thread. */
   constructor(
@@ -88,7 +90,7 @@ export class QueryWorker {
     if (!worker) return queryServer(target, cfg, defaults).then(({ machines, polls, warnings }) => ({ machines, polls, warnings }));
     const id = this.nextId++;
     return new Promise<WorkerFleet>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, known });
+      this.waiting.set(id, { url: target.url, resolve, reject, known });
       worker.ref();
       worker.postMessage({ id, target, cfg, defaults, ...(known ? { machinesKey: known.key } : {}) } satisfies WorkerRequest);
     });
@@ -98,6 +100,7 @@ export class QueryWorker {
     clearTimeout(this.idleTimer);
     const w = this.worker;
     this.worker = undefined;
+    this.previous.clear();
     this.failAll(new Error('the console is closing'));
     return w ? w.terminate().then(() => undefined) : Promise.resolve();
   }
@@ -122,7 +125,9 @@ export class QueryWorker {
         if (reply.machines !== undefined) machines = JSON.parse(reply.machines) as MappedFleet['machines'];
         else if (wait.known && wait.known.key === reply.machinesKey) machines = wait.known.machines;
         else throw new Error('the query worker sent no machines');
-        wait.resolve({ machines, polls: pollsOf(reply.columns), warnings: reply.warnings, machinesKey: reply.machinesKey });
+        const polls = pollsOf(reply.columns, this.previous.get(wait.url));
+        this.previous.set(wait.url, { columns: reply.columns, polls });
+        wait.resolve({ machines, polls, warnings: reply.warnings, machinesKey: reply.machinesKey });
       } catch (err) {
         wait.reject(err as Error);
       }
@@ -142,6 +147,7 @@ export class QueryWorker {
   private stopIdle(w: Worker): void {
     if (this.worker !== w || this.waiting.size > 0) return;
     this.worker = undefined;
+    this.previous.clear();
     void w.terminate();
   }
 

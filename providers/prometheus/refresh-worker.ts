@@ -10,12 +10,24 @@ import { columnBuffers } from './fleet-columns.js';
 import { queryServerColumns } from './server-query.js';
 import type { WorkerReply, WorkerRequest } from './query-worker.js';
 
+/**
+ * Each server's machines as last sent: what they were made of and their key. Made of the same text
+ * again, the console's machines (of that key) are these: none is made, written or hashed.
+ */
+const sent = new Map<string, { input: string; key: string }>();
+
 parentPort?.on('message', (req: WorkerRequest) => {
   queryServerColumns(req.target, req.cfg, req.defaults).then(
     (fleet) => {
-      const machines = JSON.stringify(fleet.machines);
-      const machinesKey = createHash('sha256').update(machines).digest('base64');
-      const reply: WorkerReply = { id: req.id, columns: fleet.columns, warnings: fleet.warnings, machinesKey, ...(machinesKey === req.machinesKey ? {} : { machines }) };
+      const last = sent.get(req.target.url);
+      let reply: WorkerReply;
+      if (last && last.input === fleet.machinesInput && last.key === req.machinesKey) reply = { id: req.id, columns: fleet.columns, warnings: fleet.warnings, machinesKey: last.key };
+      else {
+        const machines = JSON.stringify(fleet.makeMachines());
+        const machinesKey = createHash('sha256').update(machines).digest('base64');
+        sent.set(req.target.url, { input: fleet.machinesInput, key: machinesKey });
+        reply = { id: req.id, columns: fleet.columns, warnings: fleet.warnings, machinesKey, ...(machinesKey === req.machinesKey ? {} : { machines }) };
+      }
       parentPort?.postMessage(reply, columnBuffers(fleet.columns));
     },
     (err: unknown) => parentPort?.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),

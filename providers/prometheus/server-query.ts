@@ -34,8 +34,8 @@ export function forgetSlowAnswers(): void {
  * (once, in its order, see vector-scan.ts): no answer is held parsed.
  */
 export async function queryServer(target: QueryTarget, cfg: PrometheusConfig, defaults: FleetDefaults, now = Date.now()): Promise<MappedFleet> {
-  const { machines, columns, warnings, uncovered } = await queryServerColumns(target, cfg, defaults, now);
-  return { machines, polls: pollsOf(columns), warnings, uncovered };
+  const { makeMachines, columns, warnings, uncovered } = await queryServerColumns(target, cfg, defaults, now);
+  return { machines: makeMachines(), polls: pollsOf(columns), warnings, uncovered };
 }
 
 /** queryServer with the polls as columns (what the query worker sends the console). */

@@ -8,6 +8,8 @@ export interface SeriesLabels {
   is(name: string, value: string): boolean;
   /** Every label, in a new object as JSON.parse would give them (own properties; a repeated name keeps its last value). */
   all(): Record<string, string>;
+  /** The label set as JSON text that JSON.parse reads back into all(): the answer's own text where it can be. */
+  source(): string;
 }
 
 export type SeriesVisit = (labels: SeriesLabels, value: number) => void;
@@ -109,6 +111,10 @@ class TextLabels implements SeriesLabels {
     for (let i = 1; i + 2 < parts.length; i += 4) setLabel(metric, parts[i]!, parts[i + 2]!);
     return metric;
   }
+
+  source(): string {
+    return this.text.slice(this.from, this.to);
+  }
 }
 
 /** Labels of a parsed sample. */
@@ -125,6 +131,10 @@ class ObjectLabels implements SeriesLabels {
 
   all(): Record<string, string> {
     return this.metric;
+  }
+
+  source(): string {
+    return JSON.stringify(this.metric);
   }
 }
 
@@ -158,7 +168,10 @@ export interface SeriesIndex {
  */
 export function indexSeries(body: string): SeriesIndex | undefined {
   if (!body.startsWith(HEAD)) return undefined;
-  const index: SeriesIndex = { count: 0, bounds: new Int32Array(2048), values: new Float64Array(1024) };
+  // Sized once: each series opens with `{"metric":`, which no JSON string holds unescaped.
+  let capacity = 0;
+  for (let at = body.indexOf(METRIC, HEAD.length); at >= 0; at = body.indexOf(METRIC, at + METRIC.length)) capacity++;
+  const index: SeriesIndex = { count: 0, bounds: new Int32Array(2 * capacity), values: new Float64Array(capacity) };
   let pos = HEAD.length;
   if (body.startsWith(TAIL, pos)) return pos + TAIL.length === body.length ? index : undefined;
   for (;;) {
@@ -167,12 +180,12 @@ export function indexSeries(body: string): SeriesIndex | undefined {
     const end = PLAIN_SERIES.lastIndex;
     const labelsFrom = pos + METRIC.length;
     const n = index.count++;
-    if (n === index.values.length) grow(index);
+    if (n === capacity) return undefined; // not an answer as counted: JSON.parse says what it is
     index.bounds[2 * n] = labelsFrom;
     // The first `},"value":[` after the label set's start ends it: with no escape in it, a quote inside is a delimiter.
     index.bounds[2 * n + 1] = body.indexOf(VALUE, labelsFrom) + 1;
     // The value string's closing quote is at end - 3 ('"]}'); it holds no quote.
-    index.values[n] = Number(body.slice(body.lastIndexOf('"', end - 4) + 1, end - 3));
+    index.values[n] = numberIn(body, body.lastIndexOf('"', end - 4) + 1, end - 3);
     if (body.charCodeAt(end) === 44 /* , */) {
       pos = end + 1;
       continue;
@@ -181,13 +194,34 @@ export function indexSeries(body: string): SeriesIndex | undefined {
   }
 }
 
-function grow(index: SeriesIndex): void {
-  const bounds = new Int32Array(index.bounds.length * 2);
-  bounds.set(index.bounds);
-  const values = new Float64Array(index.values.length * 2);
-  values.set(index.values);
-  index.bounds = bounds;
-  index.values = values;
+/** 10^k for k = 0..22: every one exact in a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Number(text.slice(from, to)) without making the string, for the plain decimals Prometheus writes
+ * ("0.42", "8589934592", "1764750000.123"): with at most 15 digits, the digits are an exact integer
+ * and 10^(fraction digits) an exact double, so one division is the correctly rounded value, as
+ * Number() gives (Clinger's fast path). Anything else (an exponent, NaN, Inf, more digits) goes to Number().
+ */
+export function numberIn(text: string, from: number, to: number): number {
+  let at = from;
+  const negative = text.charCodeAt(at) === 45; /* - */
+  if (negative) at++;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; at < to; at++) {
+    const c = text.charCodeAt(at);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === 46 /* . */ && fraction < 0) fraction = 0;
+    else return Number(text.slice(from, to));
+  }
+  if (digits === 0 || digits > 15) return Number(text.slice(from, to));
+  const value = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
+  return negative ? -value : value;
 }
 
 /**

@@ -10,5 +10,10 @@ export { DEFAULT_THRESHOLDS, type DetectContext, type Detector, type Thresholds 
 
 /** Runs every check of the catalogue, in catalogue order. */
 export function detectAll(ctx: DetectContext): Finding[] {
-  return CHECKS.flatMap((check) => check.detect(ctx));
+  const out: Finding[] = [];
+  for (const check of CHECKS) {
+    const found = check.detect(ctx);
+    for (const f of found) out.push(f);
+  }
+  return out;
 }

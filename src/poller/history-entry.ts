@@ -1,5 +1,8 @@
 import type { HostProbe, PollResult } from '../model/index.js';
 
+/** The slim probe's lists: one frozen empty array, not three new ones a host a poll (nothing reads them). */
+const NONE = Object.freeze([]) as unknown as never[];
+
 /**
  * What the poller keeps of an earlier poll: its time and reachability, and the numbers the sustained
  * detectors read (load, CPUs, memory) and the same-scrape check compares (alerts). Not its volumes,
@@ -23,9 +26,9 @@ export function historyEntry(poll: PollResult): PollResult {
     swapFreeBytes: p.swapFreeBytes,
     kernel: p.kernel,
     init: p.init,
-    volumes: [],
-    services: [],
-    warnings: [],
+    volumes: NONE,
+    services: NONE,
+    warnings: NONE,
     ...(p.alerts ? { alerts: p.alerts } : {}),
   };
   return { ...poll, probe: slim };

@@ -54,8 +54,12 @@ export class TrendRecorder implements TrendReader {
     // The slot may hold an older sample's values (the ring wrapped, or the newest is replaced): a filesystem this poll does not report has none there.
     for (const column of rings.volumes.values()) column[slot] = Number.NaN;
     if (!p) return;
-    const volumes = p.volumes.filter((v) => v.sizeBytes > 0).sort((a, b) => b.usedBytes / b.sizeBytes - a.usedBytes / a.sizeBytes);
+    // The fullest first only when there are more than can be tracked: which ones get a column.
+    let sized = 0;
+    for (const v of p.volumes) if (v.sizeBytes > 0) sized++;
+    const volumes = sized > TREND_VOLUMES ? p.volumes.filter((v) => v.sizeBytes > 0).sort((a, b) => b.usedBytes / b.sizeBytes - a.usedBytes / a.sizeBytes) : p.volumes;
     for (const v of volumes) {
+      if (v.sizeBytes <= 0) continue;
       let column = rings.volumes.get(v.mount);
       if (!column) {
         if (rings.volumes.size >= TREND_VOLUMES) continue;
@@ -64,8 +68,8 @@ export class TrendRecorder implements TrendReader {
       column[slot] = v.usedBytes;
     }
     // A filesystem unmounted since stops taking room.
-    if (rings.volumes.size > volumes.length || volumes.length > TREND_VOLUMES) {
-      const mounted = new Set(volumes.map((v) => v.mount));
+    if (rings.volumes.size > sized || sized > TREND_VOLUMES) {
+      const mounted = new Set(volumes.filter((v) => v.sizeBytes > 0).map((v) => v.mount));
       for (const [mount, column] of rings.volumes) {
         if (mounted.has(mount)) continue;
         rings.volumes.delete(mount);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostItems } from '../../providers/prometheus/host-items.js';
+import { scanVector } from '../../providers/prometheus/vector-scan.js';
 import { pollsOf } from '../../providers/prometheus/fleet-columns.js';
 import { resolvePrometheusConfig } from '../../providers/prometheus/config.js';
 import { fleetDefaults, mapColumns, mapFleet, type FleetAnswers } from '../../providers/prometheus/map.js';
@@ -100,4 +101,78 @@ test('the columns carry each distinct string once, and their polls are the mappi
   assert.deepEqual([...columns.fsStart], [0, 12, 14, 16], 'db2 12 filesystems, web1 2, web3 2');
   assert.deepEqual([...columns.unitStart], [0, 10, 12, 14]);
   assert.deepEqual(pollsOf(columns), mapFleet(answers(), cfg, SERVER, fleetDefaults(cfg, SERVER, env), NOW).polls);
+});
+
+test('what machines are made of: the same text for the same targets at another time, another for a changed label or setting', () => {
+  const defaults = fleetDefaults(cfg, SERVER, env);
+  const first = mapColumns(answers(), cfg, SERVER, defaults, NOW);
+  assert.deepEqual(first.makeMachines(), mapFleet(answers(), cfg, SERVER, defaults, NOW).machines);
+  assert.equal(mapColumns(answers(), cfg, SERVER, defaults, NOW + 15_000).machinesInput, first.machinesInput, 'a later refresh of the same targets');
+  const moved = answers();
+  moved.targets = (moved.targets as PromSample[]).map((t) => (t.metric['instance'] === 'web1:9100' ? s({ ...t.metric, pool: 'edge' }, t.value) : t));
+  const changed = mapColumns(moved, cfg, SERVER, defaults, NOW);
+  assert.notEqual(changed.machinesInput, first.machinesInput);
+  assert.deepEqual(changed.makeMachines().map((m) => m.pool), ['node', 'edge', 'node']);
+  const otherSsh = mapColumns(answers(), { ...cfg, ssh: { ...cfg.ssh, port: 2222 } }, SERVER, defaults, NOW);
+  assert.notEqual(otherSsh.machinesInput, first.machinesInput, 'other settings, other machines');
+  const declared = answers();
+  declared.expected = [s({ instance: 'web1:9100', service: 'nginx' }, 1)];
+  assert.notEqual(mapColumns(declared, cfg, SERVER, defaults, NOW).machinesInput, first.machinesInput, 'a service declared since');
+});
+
+test('polls made with the previous ones keep a host\'s services array while its units are as they were, and only then', () => {
+  const defaults = fleetDefaults(cfg, SERVER, env);
+  const first = mapColumns(answers(), cfg, SERVER, defaults, NOW).columns;
+  const before = pollsOf(first);
+  const again = mapColumns(answers(), cfg, SERVER, defaults, NOW + 15_000).columns;
+  const after = pollsOf(again, { columns: first, polls: before });
+  assert.deepEqual(after, pollsOf(again), 'the same polls as made afresh');
+  after.forEach((p, i) => p.probe && assert.equal(p.probe.services, before[i]!.probe!.services, `${p.machineId}: the same array`));
+  // One unit of web1 failed since: its services are made anew, the other hosts' kept.
+  const failed = answers();
+  failed.units = (failed.units as PromSample[]).map((u) => (u.metric['instance'] === 'web1:9100' && u.metric['name'] === 'cron.service' ? s({ ...u.metric, state: 'failed' }, u.value) : u));
+  const changed = mapColumns(failed, cfg, SERVER, defaults, NOW + 30_000).columns;
+  const next = pollsOf(changed, { columns: again, polls: after });
+  assert.deepEqual(next, pollsOf(changed));
+  const web1 = next.findIndex((p) => p.machineId === 'web1');
+  assert.notEqual(next[web1]!.probe!.services, after[web1]!.probe!.services);
+  assert.equal(next[web1]!.probe!.services.find((u) => u.name === 'cron')?.active, 'failed');
+  next.forEach((p, i) => i !== web1 && p.probe && assert.equal(p.probe.services, after[i]!.probe!.services));
+  // Another host list: nothing is taken from the previous polls.
+  const fewer = { columns: { ...again, names: again.names.slice(1) }, polls: after.slice(1) };
+  pollsOf(again, fewer).forEach((p, i) => p.probe && assert.notEqual(p.probe.services, after[i]!.probe!.services));
+});
+
+test('host items found in a series\' text are the ones find() gives for its labels; a host with a Map is left to find()', () => {
+  const items = new HostItems();
+  items.add(0, '/', '/dev/vda1');
+  items.add(0, '/data', '');
+  items.add(0, '/x', 'a"b');
+  for (let i = 0; i < 9; i++) items.add(1, `/m${i}`, '');
+  const body = JSON.stringify({
+    status: 'success',
+    data: {
+      resultType: 'vector',
+      result: [
+        { mountpoint: '/', device: '/dev/vda1' },
+        { mountpoint: '/', device: '/dev/vda' },
+        { mountpoint: '/', device: '/dev/vda12' },
+        { mountpoint: '/data' },
+        { mountpoint: '/data', device: '' },
+        { mountpoint: '/data', device: 'x' },
+        { device: '/dev/vda1' },
+        { mountpoint: '/dat' },
+        { mountpoint: '/x', device: 'a"b' },
+      ].map((metric) => ({ metric, value: [1, '1'] })),
+    },
+  });
+  for (const host of [0, 2]) {
+    scanVector(body)((labels) => {
+      const found = items.findIn(host, labels, 'mountpoint', 'device');
+      const mount = labels.get('mountpoint');
+      const want = mount === undefined ? -1 : items.find(host, mount, labels.get('device') ?? '');
+      assert.equal(found, want, `host ${host}: ${JSON.stringify(labels.all())}`);
+    });
+  }
+  scanVector(body)((labels) => assert.equal(items.findIn(1, labels, 'mountpoint'), undefined, 'a host of more than 8 items: find() answers'));
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseVector } from '../../providers/prometheus/http-query.js';
-import { indexSeries, samplesOf, scanVector, type SeriesLabels } from '../../providers/prometheus/vector-scan.js';
+import { indexSeries, numberIn, samplesOf, scanVector, type SeriesLabels } from '../../providers/prometheus/vector-scan.js';
 
 /** An answer as Prometheus writes it (Go's encoder and JSON.stringify write the same bytes for these). */
 const answer = (result: unknown[]) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
@@ -20,7 +20,11 @@ function visited(body: string, names: string[]) {
       assert.equal(labels.is(n, `${v}x`), false);
       if (v) assert.equal(labels.is(n, v.slice(0, -1)), false);
     });
-    out.push({ got, all: labels.all(), value });
+    const all = labels.all();
+    // source() is the label set's JSON: read back, the same labels in the same order.
+    const back = JSON.parse(labels.source()) as Record<string, string>;
+    assert.deepEqual(Object.entries(back), Object.entries(all), `source() of ${labels.source().slice(0, 80)}`);
+    out.push({ got, all, value });
   });
   return out;
 }
@@ -135,4 +139,31 @@ test('random label sets (quotes, backslashes, braces, commas, colons, non-ASCII)
     assertSameAsParse(body, names);
   }
   assert.ok(plain > 30, `both ways are exercised (${plain} of 300 read from the text)`);
+});
+
+test('numberIn reads a value as Number() does, for the decimals Prometheus writes and for anything else', () => {
+  const fixed = ['0.42', '8589934592', '1764750000.123', '-0', '-0.5', '.5', '1.', '00012', '', '-', '.', 'NaN', '+Inf', '-Inf', '1e5', '1E-7', ' 1', '0x10', '1.2.3', '--1', '123456789012345', '1234567890123456', '0.1', '0.3', '9007199254740993', '4.35', '1.005', '123.456789012345'];
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const random = Array.from({ length: 20000 }, () => {
+    const alphabet = rand(10) === 0 ? '0123456789.-e+ aN' : '0123456789';
+    let s = rand(4) === 0 ? '-' : '';
+    const len = 1 + rand(18);
+    for (let i = 0; i < len; i++) s += alphabet[rand(alphabet.length)];
+    if (rand(2)) s = `${s.slice(0, 1 + rand(s.length))}.${s.slice(1 + rand(s.length))}`;
+    return s;
+  });
+  for (const v of [...fixed, ...random]) {
+    const text = `"x":"${v}"]`;
+    assert.ok(Object.is(numberIn(text, 5, 5 + v.length), Number(v)), `${JSON.stringify(v)}: ${numberIn(text, 5, 5 + v.length)} against ${Number(v)}`);
+  }
+});
+
+test('indexSeries sizes its arrays to the series the answer holds', () => {
+  const body = answer(Array.from({ length: 3000 }, (_, i) => ({ metric: { instance: `h${i}:9100` }, value: [1, String(i / 7)] })));
+  const index = indexSeries(body)!;
+  assert.equal(index.count, 3000);
+  assert.equal(index.values.length, 3000);
+  assert.equal(index.bounds.length, 6000);
+  assert.deepEqual([...index.values.slice(0, 3)], [0, 1 / 7, 2 / 7].map((v) => Number(String(v))));
 });
