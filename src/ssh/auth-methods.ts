@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
 import type { AnyAuthMethod } from 'ssh2';
+import { loadSsh2 } from './load-ssh2.js';
 import type { SshTarget } from '../model/index.js';
 import { tildePath } from './errors.js';
 
@@ -31,7 +31,7 @@ export async function planAuth(target: SshTarget, agentSocket: string | undefine
       plan.skipped.push(code === 'ENOENT' ? `${shown} does not exist` : `${shown} unreadable (${code ?? (err as Error).message})`);
       continue;
     }
-    const parsed = ssh2.utils.parseKey(data);
+    const parsed = (await loadSsh2()).utils.parseKey(data);
     if (parsed instanceof Error) {
       plan.skipped.push(
         /encrypted|passphrase/i.test(parsed.message)

@@ -1,8 +1,8 @@
-import ssh2 from 'ssh2';
 import type { Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import type { HostKeyInfo, SshTarget } from '../model/index.js';
 import { planAuth } from './auth-methods.js';
+import { loadSsh2 } from './load-ssh2.js';
 import { SshError, describeTarget, untrustedMessage } from './errors.js';
 import { hostKeyAlgorithmOrder } from './host-key-algorithms.js';
 import {
@@ -40,6 +40,7 @@ export async function openClient(target: SshTarget, settings: ClientSettings, so
   const entries = known.entries.filter((e) => entryMatchesName(e, name));
   const knownTypes = knownKeyTypes(entries, name);
   const auth = await planAuth(target, settings.agentSocket);
+  const ssh2 = await loadSsh2();
 
   return new Promise<Client>((resolve, reject) => {
     const client = new ssh2.Client();
