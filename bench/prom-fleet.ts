@@ -44,7 +44,7 @@ const GB = 1024 ** 3;
  * ranges no detector flags: load5 at most 3 on 4 CPUs, at least 37% of memory available, filesystems
  * 30-60% used and inodes 5-20% used, apart from the planned faults.
  */
-export function changing(i: number, scrape: number): { load: [number, number, number]; memAvail: number; swapFree: number; fsUsed: number; inodeUsed: number } {
+export function valuesAt(i: number, scrape: number): { load: [number, number, number]; memAvail: number; swapFree: number; fsUsed: number; inodeUsed: number } {
   const spread = (salt: number, steps: number) => ((Math.imul(i + 1, 2_654_435_761) ^ Math.imul(scrape * 7 + salt, 40_503)) >>> 0) % steps;
   return {
     load: [spread(1, 300) / 100, spread(2, 300) / 100, spread(3, 300) / 100],
@@ -61,13 +61,14 @@ export function changing(i: number, scrape: number): { load: [number, number, nu
  * exporter's target (another job), so each host's reachability is the series we serve. A host that is
  * down has `up 0` and no node_* series, as a federated Prometheus would show it. `fixed` holds what a
  * machine keeps (totals, units, kernel); `changing(scrape, now)` what moves between scrapes: load,
- * available memory and swap, free space and inodes (changing()), and the clock (the bench's own).
+ * available memory and swap, free space and inodes (valuesAt()), and the clock (the bench's own).
  */
 export function exposition(fleet: readonly PromHost[]): { fixed: string; changing: (scrape: number, nowSec: number) => string } {
   const id = (h: PromHost) => `instance="${h.address}:9100",job="node",pool="${h.pool}",site="${h.site}"`;
   const live = fleet.map((h, i) => ({ h, i, id: id(h) })).filter(({ h }) => h.fault !== 'unreachable');
   const family = (name: string, type: string, lines: string[]) => `# TYPE ${name} ${type}\n${lines.join('')}`;
-  const perHost = (name: string, type: string, value: (h: PromHost) => number | string) => family(name, type, live.map(({ h, id }) => `${name}{${id}} ${value(h)}\n`));
+  /** One series per live host; `value` gets the host and its place among the live ones. */
+  const perHost = (name: string, type: string, value: (h: PromHost, n: number) => number | string) => family(name, type, live.map(({ h, id }, n) => `${name}{${id}} ${value(h, n)}\n`));
   const fixed = [
     family('up', 'gauge', fleet.map((h) => `up{${id(h)}} ${h.fault === 'unreachable' ? 0 : 1}\n`)),
     family('node_uname_info', 'gauge', live.map(({ h, id }) => `node_uname_info{${id},nodename="${h.address}",release="6.1.0-bench"} 1\n`)),
@@ -83,13 +84,12 @@ export function exposition(fleet: readonly PromHost[]): { fixed: string; changin
   return {
     fixed,
     changing: (scrape, nowSec) => {
-      const now = live.map(({ i }) => changing(i, scrape));
-      const perLive = (name: string, value: (n: number) => number | string) => family(name, 'gauge', live.map(({ id }, n) => `${name}{${id}} ${value(n)}\n`));
+      const now = live.map(({ i }) => valuesAt(i, scrape));
       return [
-        ...(['node_load1', 'node_load5', 'node_load15'] as const).map((name, k) => perLive(name, (n) => now[n]!.load[k]!)),
-        perLive('node_memory_MemAvailable_bytes', (n) => now[n]!.memAvail),
-        perLive('node_memory_SwapFree_bytes', (n) => now[n]!.swapFree),
-        perLive('node_time_seconds', (n) => (nowSec + (live[n]!.h.fault === 'clock-skew' ? 120 : 0)).toFixed(3)),
+        ...(['node_load1', 'node_load5', 'node_load15'] as const).map((name, k) => perHost(name, 'gauge', (_, n) => now[n]!.load[k]!)),
+        perHost('node_memory_MemAvailable_bytes', 'gauge', (_, n) => now[n]!.memAvail),
+        perHost('node_memory_SwapFree_bytes', 'gauge', (_, n) => now[n]!.swapFree),
+        perHost('node_time_seconds', 'gauge', (h) => (nowSec + (h.fault === 'clock-skew' ? 120 : 0)).toFixed(3)),
         ...filesystemFamilies(live, ['avail_bytes', 'free_bytes', 'files_free'], (n) => now[n]!),
       ].join('');
     },
@@ -102,7 +102,7 @@ function unitState(h: PromHost, unit: string): string {
 
 type LiveHost = { h: PromHost; id: string };
 
-function filesystemFamilies(live: LiveHost[], metrics: string[], now: (n: number) => ReturnType<typeof changing> | undefined): string[] {
+function filesystemFamilies(live: LiveHost[], metrics: string[], now: (n: number) => ReturnType<typeof valuesAt> | undefined): string[] {
   const mounts = [
     { mount: '/', device: '/dev/vda1' },
     { mount: '/data', device: '/dev/vdb1' },

@@ -1,4 +1,5 @@
 import type { HostProbe, PollResult, ServiceStatus, VolumeStatus } from '../../src/model/index.js';
+import { samePlainData } from '../../src/util/same-plain-data.js';
 
 /**
  * One server's mapped polls as columns: what the query worker sends the console. Its typed arrays move
@@ -63,7 +64,7 @@ export interface PreviousPolls {
  * service objects made again each refresh lived just long enough for the collector to promote them.
  */
 export function pollsOf(c: FleetColumns, previous?: PreviousPolls): PollResult[] {
-  const same = previous && sameList(previous.columns.names, c.names) ? previous : undefined;
+  const same = previous && samePlainData(previous.columns.names, c.names) ? previous : undefined;
   const polls: PollResult[] = new Array(c.names.length);
   for (let i = 0; i < c.names.length; i++) {
     const v = (col: number) => c.hostValues[i * HOST_COLUMNS + col]!;
@@ -77,12 +78,6 @@ export function pollsOf(c: FleetColumns, previous?: PreviousPolls): PollResult[]
     polls[i] = { machineId, at, reach: 'ok', latencyMs, probe: probeOf(c, i, machineId, same && servicesAsBefore(c, i, same)) };
   }
   return polls;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Host i's services of the previous polls when its units (names, states, start times, restarts) are all as they were there. */
@@ -100,13 +95,10 @@ function servicesAsBefore(c: FleetColumns, i: number, previous: PreviousPolls): 
   return services;
 }
 
-function probeOf(c: FleetColumns, i: number, name: string, unchanged: ServiceStatus[] | undefined): HostProbe {
-  const v = (col: number) => c.hostValues[i * HOST_COLUMNS + col]!;
-  const n = (col: number) => (Number.isNaN(v(col)) ? 0 : v(col));
-  const nodeTime = v(HostColumn.t);
-  const boot = v(HostColumn.bt);
-  const services: ServiceStatus[] = unchanged ?? [];
-  for (let u = c.unitStart[i]!; !unchanged && u < c.unitStart[i + 1]!; u++) {
+/** Host i's units as the SSH probe reports services. */
+function servicesOf(c: FleetColumns, i: number): ServiceStatus[] {
+  const services: ServiceStatus[] = [];
+  for (let u = c.unitStart[i]!; u < c.unitStart[i + 1]!; u++) {
     const state = c.strings[c.unitText[u * UNIT_TEXT + 1]!]!;
     const since = c.unitValues[u * UNIT_COLUMNS]!;
     const restarts = c.unitValues[u * UNIT_COLUMNS + 1]!;
@@ -120,6 +112,15 @@ function probeOf(c: FleetColumns, i: number, name: string, unchanged: ServiceSta
       init: 'systemd',
     });
   }
+  return services;
+}
+
+function probeOf(c: FleetColumns, i: number, name: string, unchanged: ServiceStatus[] | undefined): HostProbe {
+  const v = (col: number) => c.hostValues[i * HOST_COLUMNS + col]!;
+  const n = (col: number) => (Number.isNaN(v(col)) ? 0 : v(col));
+  const nodeTime = v(HostColumn.t);
+  const boot = v(HostColumn.bt);
+  const services = unchanged ?? servicesOf(c, i);
   const volumes: VolumeStatus[] = [];
   for (let f = c.fsStart[i]!; f < c.fsStart[i + 1]!; f++) volumes.push(volumeOf(c, f));
   const warnings: string[] = [];

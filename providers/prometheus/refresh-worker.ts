@@ -19,15 +19,14 @@ const sent = new Map<string, { input: string; key: string }>();
 parentPort?.on('message', (req: WorkerRequest) => {
   queryServerColumns(req.target, req.cfg, req.defaults).then(
     (fleet) => {
-      const last = sent.get(req.target.url);
-      let reply: WorkerReply;
-      if (last && last.input === fleet.machinesInput && last.key === req.machinesKey) reply = { id: req.id, columns: fleet.columns, warnings: fleet.warnings, machinesKey: last.key };
-      else {
-        const machines = JSON.stringify(fleet.makeMachines());
-        const machinesKey = createHash('sha256').update(machines).digest('base64');
-        sent.set(req.target.url, { input: fleet.machinesInput, key: machinesKey });
-        reply = { id: req.id, columns: fleet.columns, warnings: fleet.warnings, machinesKey, ...(machinesKey === req.machinesKey ? {} : { machines }) };
+      let made = sent.get(req.target.url);
+      let machines: string | undefined;
+      if (!made || made.input !== fleet.machinesInput || made.key !== req.machinesKey) {
+        machines = JSON.stringify(fleet.makeMachines());
+        made = { input: fleet.machinesInput, key: createHash('sha256').update(machines).digest('base64') };
+        sent.set(req.target.url, made);
       }
+      const reply: WorkerReply = { id: req.id, columns: fleet.columns, warnings: fleet.warnings, machinesKey: made.key, ...(made.key === req.machinesKey ? {} : { machines }) };
       parentPort?.postMessage(reply, columnBuffers(fleet.columns));
     },
     (err: unknown) => parentPort?.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),

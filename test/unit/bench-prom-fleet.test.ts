@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changing, exposition, promFleet } from '../../bench/prom-fleet.js';
+import { exposition, promFleet, valuesAt } from '../../bench/prom-fleet.js';
 import { scaleConfig } from '../../bench/prometheus-scale.js';
 
 test('the synthetic fleet: unique loopback addresses, one fault at most per host, each fault present', () => {
@@ -49,7 +49,7 @@ test('the changing values move between scrapes for nearly every host and stay wh
   assert.ok(moved > a.size * 0.9, `${moved} of ${a.size} series changed`);
   for (let i = 0; i < 1000; i++)
     for (const s of [1, 2, 3, 500]) {
-      const c = changing(i, s);
+      const c = valuesAt(i, s);
       assert.ok(Math.max(...c.load) < 3 && c.memAvail >= 3 * 1024 ** 3 && c.fsUsed < 0.61 && c.inodeUsed < 0.21, `host ${i} scrape ${s}: ${JSON.stringify(c)}`);
     }
 });
