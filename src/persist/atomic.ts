@@ -1,6 +1,5 @@
 import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 const TEMP_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
@@ -27,7 +26,9 @@ function tempName(file: string): string {
     exitHookInstalled = true;
     process.on('exit', removeLiveTemps);
   }
-  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  // The global Web Crypto, not node:crypto: importing that costs a first frame ~5 ms for a reader of the cache.
+  const suffix = Buffer.from(crypto.getRandomValues(new Uint8Array(4))).toString('hex');
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${suffix}`);
 }
 
 /** Temp files of atomic writes still in progress in this process (for tests and the exit hook). */

@@ -290,8 +290,18 @@ function sortValue(r: HostRow, key: SortKey): number | string | undefined {
   }
 }
 
-/** localeCompare's own order, with one collator instead of one per comparison. */
-const byLocale = new Intl.Collator(undefined).compare;
+let collator: Intl.Collator | undefined;
+
+/**
+ * localeCompare's own order, with one collator instead of one per comparison, made on the first
+ * comparison of two different strings: making it costs ~10 ms, and the name sort of a first frame
+ * (lower-cased names, then this only for ties) usually never needs it.
+ */
+function byLocale(a: string, b: string): number {
+  if (a === b) return 0;
+  collator ??= new Intl.Collator(undefined);
+  return collator.compare(a, b);
+}
 
 /** Rows sorted by key; each row's sort value is worked out once, not per comparison (10,000 rows sort 140,000 times). */
 function sortRows(rows: HostRow[], key: SortKey, desc: boolean): HostRow[] {

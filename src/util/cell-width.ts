@@ -1,20 +1,16 @@
-import stringWidth from 'string-width';
+import { graphemes, stringWidth } from './string-width.js';
 
 // Widths are terminal cells, not code points: an East Asian wide character or an emoji takes two,
 // a combining mark none, so columns stay aligned whatever the names hold.
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-const segmenter = new Intl.Segmenter();
 
 /** How many terminal cells `text` takes. */
 export function cellWidth(text: string): number {
   return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
 }
 
-/** The grapheme clusters of `text` (what a terminal draws as one character). */
-export function graphemes(text: string): string[] {
-  return PRINTABLE_ASCII.test(text) ? text.split('') : Array.from(segmenter.segment(text), (s) => s.segment);
-}
+export { graphemes };
 
 /** The longest prefix of whole characters that fits in `width` cells. */
 function prefixWithin(text: string, width: number): string {
