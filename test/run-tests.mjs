@@ -2,7 +2,8 @@
 // Node 20 takes no globs on --test, so the compiled files are listed here.
 // The lab is started once for the run and stopped at the end; when it cannot run here
 // (not root, no debootstrap/unshare/overlayfs), lab tests skip and say why.
-import { readdirSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -19,6 +20,11 @@ if (files.length === 0) {
 }
 
 const env = { ...process.env };
+// Every temporary file of the run (tests, the CLIs they spawn) goes under one directory removed at
+// the end, whatever a test left behind. Mode 1777 as /tmp, for tests that run commands as other users.
+const runTmp = mkdtempSync(join(tmpdir(), 'remlite-test-'));
+chmodSync(runTmp, 0o1777);
+env.TMPDIR = runTmp;
 // Ink renders only its last frame when it believes it runs in CI; the view tests drive a live UI.
 delete env.CI;
 delete env.CONTINUOUS_INTEGRATION;
@@ -43,5 +49,6 @@ try {
   status = r.status ?? 1;
 } finally {
   if (labStarted && !process.env.REMLITE_LAB_KEEP) spawnSync('bash', ['test/lab/lab.sh', 'stop'], { stdio: 'inherit' });
+  rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
 }
 process.exit(status);

@@ -4,13 +4,17 @@
 // signal waits for the syscall). So each check runs in the background with its output in a file in a
 // private state directory, the probe reads what finished by a short deadline, and a check still
 // blocked from an earlier poll is reported (and left alone) instead of starting another one: at most
-// one stuck process per mount, whatever the poll rate.
+// one stuck process per mount, whatever the poll rate (two for a while when two consoles poll a host
+// at once: a check begun within the deadline is another probe's, running, not a blocked one).
 import { NETWORK_FS_TYPES } from '../util/network-fs.js';
 
 export { NETWORK_FS_TYPES };
 
 /** How long the probe waits for the detached checks, in tenths of a second. */
 export const NETMOUNT_DEADLINE_TENTHS = 20;
+
+/** The deadline in whole seconds, rounded up: a check begun longer ago than this is blocked. */
+const DEADLINE_SECONDS = Math.ceil(NETMOUNT_DEADLINE_TENTHS / 10);
 
 /** `case` pattern matching a network filesystem type. */
 export const NETWORK_FS_CASE = NETWORK_FS_TYPES.join('|');
@@ -57,8 +61,12 @@ if [ -n "$ND" ]; then
       p=\${f##*/}; p=\${p%.mnt}
       case $p in ''|*[!0-9]*) rm -f "$f"; continue ;; esac
       c=''; read -r c 2>/dev/null </proc/$p/comm
-      if [ "$c" = stat ] && [ -z "$old" ]; then old=$p; since=\${ot%%-*}
-      else rm -f "$f" "$ND/$ot.out"; fi
+      if [ "$c" != stat ]; then rm -f "$f" "$ND/$ot.out"; continue; fi
+      s0=\${ot%%-*}; case $s0 in ''|*[!0-9]*) s0=0 ;; esac
+      # Begun within the deadline: another probe's check, running now (two consoles polling this
+      # host), not a blocked one. Left to that probe; this one checks for itself.
+      if [ -n "$e" ] && [ $((e - s0)) -le ${DEADLINE_SECONDS} ]; then continue; fi
+      if [ -z "$old" ]; then old=$p; since=$s0; else rm -f "$f" "$ND/$ot.out"; fi
     done
     set -f
     if [ -n "$old" ]; then

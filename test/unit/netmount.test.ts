@@ -2,7 +2,10 @@
 // likely cause across the fleet, the store's derived findings and the netmount.remount repair.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CATALOGUE } from '../../src/actions/catalogue/index.js';
 import { DEFAULT_THRESHOLDS, detectAll, netmountCauseFindings, SERVED_MOUNTS_SUBJECT } from '../../src/matrix/index.js';
 import { detectNetmountUnavailable } from '../../src/matrix/netmount-unavailable.js';
@@ -10,6 +13,7 @@ import type { Finding, HostProbe, Machine, NetMountStatus, PollResult } from '..
 import { parseProbeOutput } from '../../src/probe/parse.js';
 import { parseNetMounts, serverOfDevice } from '../../src/probe/parse-netmounts.js';
 import { buildProbeScript } from '../../src/probe/script.js';
+import { netmountsScript } from '../../src/probe/script-netmounts.js';
 import { createFleetStore } from '../../src/store/index.js';
 
 const NOW = 1_700_000_000_000;
@@ -105,6 +109,42 @@ test('the probe script never gives a network mount to df and checks them detache
   assert.match(r.stdout, /\n@@remlite netmounts\n/);
   const parsed = parseProbeOutput(r.stdout);
   assert.ok(parsed.ok);
+});
+
+test('a check begun within the deadline by another probe (two consoles polling one host) is not reported hung; one begun before it is, and no second check starts', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'remlite-netmount-race-'));
+  // A process named stat that stays blocked: what a check of a hung mount looks like in /proc.
+  const fakeStat = path.join(dir, 'stat');
+  copyFileSync('/bin/sleep', fakeStat);
+  const blocked = spawn(fakeStat, ['60'], { stdio: 'ignore' });
+  try {
+    const mount = path.join(dir, 'mnt');
+    const state = path.join(dir, 'state');
+    mkdirSync(mount);
+    const section = netmountsScript();
+    const ownState = section.replace('ND=/tmp/.remlite-netmounts-$(id -u 2>/dev/null)', `ND=${state}`);
+    assert.notEqual(ownState, section, 'the state directory is set where the test can see it');
+    const run = (checkBegan: (now: number) => number): { out: string; foreignKept: boolean } => {
+      rmSync(state, { recursive: true, force: true });
+      mkdirSync(state, { mode: 0o700 });
+      const now = Math.floor(Date.now() / 1000);
+      const foreign = path.join(state, `${blocked.pid}.mnt`);
+      writeFileSync(foreign, `${mount} ${checkBegan(now)}-1\n`);
+      const script = `NL='\n'\ne=${now}\nput() { printf '%s\\n' "$1"; }\nwarn() { printf 'warn %s\\n' "$*"; }\nsection() { printf '@@ %s\\n' "$1"; }\nNM='srv:/export ${mount} fuse.sshfs'\n${ownState}`;
+      const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return { out: r.stdout, foreignKept: existsSync(foreign) };
+    };
+    const young = run((now) => now - 1);
+    assert.match(young.out, new RegExp(`^ok fuse\\.sshfs srv:/export ${mount} \\d+ \\d+ \\d+ \\d+$`, 'm'), young.out);
+    assert.ok(young.foreignKept, "the other probe's check is left to it");
+    const old = run((now) => now - 30);
+    assert.match(old.out, new RegExp(`^hung fuse\\.sshfs srv:/export ${mount} since=\\d+$`, 'm'), old.out);
+    assert.doesNotMatch(old.out, /^ok /m, 'no second check of a blocked mount');
+  } finally {
+    blocked.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('detector: hung is critical with the server named and no repair; stale and missing offer netmount.remount; ok and unchecked are quiet', () => {
