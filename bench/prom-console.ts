@@ -3,7 +3,6 @@
 // real Prometheus provider and the grid rendered by Ink to a recording terminal. Prints one JSON line
 // {figures: Figure[]}. Usage: node prom-console.js PROMETHEUS_URL HOSTS RUNS KEYS
 import { mkdtempSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
@@ -12,6 +11,7 @@ import { createConsole } from '../src/app/console.js';
 import { SETTINGS_DEFAULTS } from '../src/persist/settings.js';
 import { PrometheusProvider, resolvePrometheusConfig } from '../providers/prometheus/index.js';
 import { instantQuery } from '../providers/prometheus/http-query.js';
+import { httpText } from '../providers/prometheus/http-text.js';
 import { FakeTtyIn, FakeTtyOut } from './fake-tty.js';
 import { threadSplitMs, threadTicks, treeCpuMs } from './proc-cpu.js';
 import { promFleet } from './prom-fleet.js';
@@ -31,20 +31,6 @@ const keys = Number(keysArg ?? 60);
  * its WebAssembly HTTP parser into this process (16 MB more RSS, measured in a bare node), counted
  * in the console's RSS though the console never uses it.
  */
-function httpText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        res.setEncoding('utf8');
-        let body = '';
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
 async function until(cond: () => boolean, limitMs: number, what: string): Promise<void> {
   const end = Date.now() + limitMs;
   while (!cond()) {
@@ -61,7 +47,8 @@ async function main(): Promise<Figure[]> {
   // Instant queries Prometheus has answered so far, from its own counter: how many a refresh asked
   // (fewer while the slow queries' answers are kept, see providers/prometheus/server-query.ts).
   const queriesAnswered = async () => {
-    const text = await httpText(`${target.url}/metrics`);
+    const { status, text } = await httpText(target, { path: '/metrics', maxChars: 256 * 1024 * 1024 });
+    if (status !== 200) throw new Error(`GET ${target.url}/metrics: HTTP ${status}`);
     let n = 0;
     for (const m of text.matchAll(/^prometheus_http_requests_total\{[^}]*handler="\/api\/v1\/query"[^}]*\} (\d+)$/gm)) n += Number(m[1]);
     return n;

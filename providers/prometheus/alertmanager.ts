@@ -1,8 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { HostAlert } from '../../src/model/index.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
-import { authorization, type QueryTarget } from './http-query.js';
+import { firstLine, httpText, type QueryTarget } from './http-text.js';
 import { stripPort } from './map.js';
 
 /** One alert as GET /api/v2/alerts gives it (the fields used). */
@@ -13,7 +11,7 @@ export interface RawAlert {
   fingerprint?: unknown;
 }
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_BODY_CHARS = 64 * 1024 * 1024;
 const text = (v: unknown, max: number) => (typeof v === 'string' ? sanitizeLine(v).slice(0, max) : '');
 
 export function alertSeverity(label: unknown): HostAlert['severity'] {
@@ -59,35 +57,16 @@ export function markStale(byHost: ReadonlyMap<string, readonly HostAlert[]>, las
 }
 
 /** GET /api/v2/alerts of the active alerts only: silenced and inhibited ones are left out by Alertmanager itself. */
-export function fetchActiveAlerts(target: QueryTarget): Promise<RawAlert[]> {
-  const url = new URL(target.url + '/api/v2/alerts?active=true&silenced=false&inhibited=false&unprocessed=false');
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const auth = authorization(target.auth);
-  if (auth) headers['authorization'] = auth;
-  const mod = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = mod.get(url, { headers, agent: false, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY_BYTES) req.destroy(new Error('answer too large'));
-        else chunks.push(c);
-      });
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 0) !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${sanitizeLine(body.split('\n')[0] ?? '').slice(0, 200)}`));
-        try {
-          const doc: unknown = JSON.parse(body);
-          if (!Array.isArray(doc)) throw new Error('not a list');
-          resolve(doc.filter((a): a is RawAlert => typeof a === 'object' && a !== null));
-        } catch {
-          reject(new Error('the answer is not a list of alerts (is this an Alertmanager URL?)'));
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${Math.round(target.timeoutMs / 1000)} s`)));
-    req.on('error', (err) => reject(new Error(sanitizeLine(err.message))));
-  });
+export async function fetchActiveAlerts(target: QueryTarget): Promise<RawAlert[]> {
+  const path = '/api/v2/alerts?active=true&silenced=false&inhibited=false&unprocessed=false';
+  const { status, text } = await httpText(target, { path, maxChars: MAX_BODY_CHARS });
+  if (status !== 200) throw new Error(`HTTP ${status}: ${firstLine(text)}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  if (!Array.isArray(doc)) throw new Error('the answer is not a list of alerts (is this an Alertmanager URL?)');
+  return doc.filter((a): a is RawAlert => typeof a === 'object' && a !== null);
 }

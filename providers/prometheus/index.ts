@@ -5,7 +5,7 @@ import { alertsByHost, fetchActiveAlerts, markStale } from './alertmanager.js';
 import { sanitizeLine } from '../../src/util/sanitize.js';
 import { systemEnv, type ProviderEnv } from '../ssh-defaults.js';
 import type { PrometheusConfig } from './config.js';
-import type { QueryTarget } from './http-query.js';
+import type { QueryTarget } from './http-text.js';
 import { fleetDefaults } from './map.js';
 import { QueryWorker, type KnownMachines } from './query-worker.js';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { PrometheusConfig } from './config.js';
 import { pollsOf, type FleetColumns, type PreviousPolls } from './fleet-columns.js';
-import type { QueryTarget } from './http-query.js';
+import type { QueryTarget } from './http-text.js';
 import type { FleetDefaults, MappedFleet } from './map.js';
 import { queryServer } from './server-query.js';
 import { SLOW_QUERY_MAX_AGE_MS } from './queries.js';

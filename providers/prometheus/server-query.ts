@@ -1,6 +1,7 @@
 import { compactSamples, compactSource, type CompactSamples } from './compact-samples.js';
 import type { PrometheusConfig } from './config.js';
-import { queryAnswer, type QueryTarget } from './http-query.js';
+import { queryAnswer } from './http-query.js';
+import type { QueryTarget } from './http-text.js';
 import { pollsOf } from './fleet-columns.js';
 import { mapColumns, type FleetAnswers, type FleetDefaults, type MappedColumns, type MappedFleet } from './map.js';
 import { fleetQueries, SLOW_QUERIES, SLOW_QUERY_MAX_AGE_MS, type QueryName } from './queries.js';

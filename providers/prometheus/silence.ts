@@ -1,7 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
 import { sanitizeLine } from '../../src/util/sanitize.js';
-import { authorization, type QueryTarget } from './http-query.js';
+import { firstLine, httpText, type QueryTarget } from './http-text.js';
 
 /** What a silence is made of; every value is checked by validateSilence before it is used. */
 export interface SilenceRequest {
@@ -53,30 +51,14 @@ export function silenceBody(r: SilenceRequest, nowMs: number): object {
 }
 
 /** POST /api/v2/silences; resolves with the new silence's id. */
-export function postSilence(target: QueryTarget, body: object): Promise<string> {
-  const url = new URL(target.url + '/api/v2/silences');
-  const data = JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) };
-  const auth = authorization(target.auth);
-  if (auth) headers['authorization'] = auth;
-  const mod = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: 'POST', headers, agent: false, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (d: string) => (text += d.slice(0, 4096)));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${sanitizeLine(text).slice(0, 200)}`));
-        try {
-          const id = (JSON.parse(text) as { silenceID?: unknown }).silenceID;
-          if (typeof id === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(id)) return resolve(id);
-        } catch {
-          // fall through
-        }
-        reject(new Error('Alertmanager did not answer with a silence id'));
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${Math.round(target.timeoutMs / 1000)} s`)));
-    req.on('error', (err) => reject(new Error(sanitizeLine(err.message))));
-    req.end(data);
-  });
+export async function postSilence(target: QueryTarget, body: object): Promise<string> {
+  const { status, text } = await httpText(target, { path: '/api/v2/silences', body: { type: 'application/json', text: JSON.stringify(body) }, maxChars: 64 * 1024 });
+  if (status !== 200) throw new Error(`HTTP ${status}: ${firstLine(text)}`);
+  try {
+    const id = (JSON.parse(text) as { silenceID?: unknown }).silenceID;
+    if (typeof id === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(id)) return id;
+  } catch {
+    // fall through
+  }
+  throw new Error('Alertmanager did not answer with a silence id');
 }

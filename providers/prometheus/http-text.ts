@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { sanitizeLine } from '../../src/util/sanitize.js';
+import type { PrometheusAuth } from './config.js';
+
+/** A Prometheus or Alertmanager server, as one request needs it. */
+export interface QueryTarget {
+  url: string;
+  auth: PrometheusAuth;
+  /** The CA bundle's PEM text, read once per refresh. */
+  ca?: string;
+  timeoutMs: number;
+}
+
+/** The Authorization header, with the secret read now from its file or environment variable. */
+export function authorization(auth: PrometheusAuth, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const secret = (file: string | undefined, name: string | undefined, what: string): string => {
+    if (file) {
+      try {
+        return readFileSync(file, 'utf8').trim();
+      } catch (err) {
+        throw new Error(`cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    const value = name ? env[name] : undefined;
+    if (!value) throw new Error(`the ${what} environment variable ${name} is not set`);
+    return value.trim();
+  };
+  if (auth.kind === 'basic') return 'Basic ' + Buffer.from(`${auth.user}:${secret(auth.passwordFile, auth.passwordEnv, 'password')}`).toString('base64');
+  if (auth.kind === 'bearer') return 'Bearer ' + secret(auth.file, auth.env, 'bearer token');
+  return undefined;
+}
+
+export interface HttpTextRequest {
+  /** Path and query, appended to the server's URL. */
+  path: string;
+  /** A POST with this body when given, else a GET. */
+  body?: { type: string; text: string };
+  /** An answer longer than this is refused: the request fails with one line saying so. */
+  maxChars: number;
+}
+
+/** What a server answered: its status and body, whatever the status. */
+export interface HttpText {
+  status: number;
+  text: string;
+}
+
+/**
+ * One request to `target` with its authorization and CA, on a fresh connection (no kept-alive
+ * socket: a restarted or stopped server must answer, or refuse, afresh). Fails with one sanitized
+ * line for a refused connection, a timeout or an answer over `maxChars`.
+ */
+export function httpText(target: QueryTarget, req: HttpTextRequest): Promise<HttpText> {
+  const url = new URL(target.url + req.path);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (req.body) {
+    headers['content-type'] = req.body.type;
+    headers['content-length'] = String(Buffer.byteLength(req.body.text));
+  }
+  const auth = authorization(target.auth);
+  if (auth) headers['authorization'] = auth;
+  const mod = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const options = { method: req.body ? 'POST' : 'GET', headers, agent: false, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs };
+    const request = mod.request(url, options, (res) => {
+      // Decoded as it comes (a character split across chunks is kept for the next): the answer is
+      // built in V8's heap, whose large strings go back to the system when collected, not in one
+      // Buffer of its whole size copied again to text; freed, that left the process' RSS grown.
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (c: string) => {
+        // Checked before it grows: V8 refuses a string of 2^29 characters or more (a RangeError here).
+        if (text.length + c.length > req.maxChars) return void request.destroy(new Error(`answer longer than ${req.maxChars} characters`));
+        text += c;
+      });
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer in ${Math.round(target.timeoutMs / 1000)} s`)));
+    request.on('error', (err) => reject(new Error(sanitizeLine(err.message))));
+    request.end(req.body?.text);
+  });
+}
+
+/** The first line of an error answer, sanitized and cut, for a one-line message. */
+export function firstLine(text: string): string {
+  return sanitizeLine(text.split('\n')[0] ?? '').slice(0, 200);
+}
