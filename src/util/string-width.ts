@@ -1,12 +1,12 @@
 import { eastAsianWidth } from 'get-east-asian-width';
 import stripAnsi from 'strip-ansi';
 
-// The width rules of string-width 8.3.0 (MIT, Sindre Sorhus), the version Ink measures with, with
-// its grapheme segmenter and Unicode-property regexes built on the first text that needs them.
-// string-width builds them when it is imported, which costs about 35 ms on a 2-core machine (the
-// \p{RGI_Emoji} class alone 20 ms): a third of the console's first frame, which measures only
-// printable ASCII and a few box-drawing glyphs. test/unit/string-width.test.ts checks every
-// answer against string-width itself.
+// The width rules of string-width 8.3.0, the version Ink measures with (Copyright (c) Sindre Sorhus,
+// MIT License: its text is in node_modules/string-width/license), with its grapheme segmenter and
+// Unicode-property regexes built on the first text that needs them. string-width builds them when
+// it is imported, which costs about 35 ms on a 2-core machine (the \p{RGI_Emoji} class alone 20 ms):
+// a third of the console's first frame, which measures only printable ASCII and a few box-drawing
+// glyphs. test/unit/string-width.test.ts checks every answer against string-width itself.
 
 interface Measure {
   segmenter: Intl.Segmenter;

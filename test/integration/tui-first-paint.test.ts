@@ -91,7 +91,8 @@ test('a start that fails after the first frame gives the terminal back and print
   const { screen, stty } = await exited(t, sttyFile);
   assert.match(screen, /REMLITE-EXIT=2/);
   assert.ok(screen.includes('SHELL-BEFORE'), `main screen back:\n${screen}`);
-  assert.match(screen, /inventory\.yaml:\d+:\d+: .*prot/);
+  // One line of the message, soft-wrapped by the terminal where the temporary path makes it long.
+  assert.match(screen.replace(/\n/g, ''), /inventory\.yaml:\d+:\d+: .*prot/);
   assert.match(stty, /(^|\s)icanon(\s|$)/, 'cooked mode restored');
   assert.match(stty, /(^|\s)echo(\s|$)/, 'echo restored');
 });
