@@ -26,11 +26,6 @@ const hosts = Number(hostsArg ?? 10_000);
 const runs = Number(runsArg ?? 5);
 const keys = Number(keysArg ?? 60);
 
-/**
- * A GET's body with node:http, as the provider itself reads Prometheus: `fetch` would load undici and
- * its WebAssembly HTTP parser into this process (16 MB more RSS, measured in a bare node), counted
- * in the console's RSS though the console never uses it.
- */
 async function until(cond: () => boolean, limitMs: number, what: string): Promise<void> {
   const end = Date.now() + limitMs;
   while (!cond()) {
@@ -47,6 +42,8 @@ async function main(): Promise<Figure[]> {
   // Instant queries Prometheus has answered so far, from its own counter: how many a refresh asked
   // (fewer while the slow queries' answers are kept, see providers/prometheus/server-query.ts).
   const queriesAnswered = async () => {
+    // node:http, as the provider reads Prometheus: `fetch` would load undici and its WebAssembly HTTP
+    // parser into this process (16 MB more RSS in a bare node), counted though the console never uses it.
     const { status, text } = await httpText(target, { path: '/metrics', maxChars: 256 * 1024 * 1024 });
     if (status !== 200) throw new Error(`GET ${target.url}/metrics: HTTP ${status}`);
     let n = 0;
