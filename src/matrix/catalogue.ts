@@ -130,7 +130,7 @@ export const CHECKS: readonly CheckEntry[] = [
     id: 'fs.read-only',
     class: 'fs-read-only',
     description: 'A filesystem that should be writable is mounted read-only',
-    how: '/proc/mounts option ro on a non-tmpfs/squashfs/iso9660 mount; / is critical',
+    how: 'mount or its filesystem read-only, not tmpfs/squashfs/iso9660; / is critical',
     severities: ['warning', 'critical'],
     repairs: ['fs.remount-rw'],
     detect: detectFsReadOnly,

@@ -6,6 +6,7 @@ import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-n
 import { mailqueueScript } from './script-mailqueue.js';
 import { logfwdScript, logsendersScript } from './script-logfwd.js';
 import { fsStateScript } from '../util/fsstate-script.js';
+import { MOUNT_TABLE_SCRIPT } from '../util/mount-table-script.js';
 import { DEFAULT_HEAVY_INTERVAL_SEC, heavyScript, PRIVATE_DIR_SCRIPT } from './script-heavy.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
@@ -111,7 +112,7 @@ export function buildProbeScript(services: string[], checks: HostChecks = NO_CHE
 
   return `# remlite probe: read-only, one exec per poll
 # Cheap by design (200 hosts may run it at once on one machine): shell builtins over commands,
-# no pipeline where a variable will do, /proc read directly. Execs: date, one df, systemctl.
+# no pipeline where a variable will do, /proc read directly. Execs: date, cat (the mount table), one df, systemctl.
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\${PATH:+:$PATH}
 LC_ALL=C
 export PATH LC_ALL
@@ -198,21 +199,31 @@ else warn '/proc/meminfo unreadable'
 fi
 
 section mounts
+${MOUNT_TABLE_SCRIPT}
 # NM: network mounts, never given to df (see netmounts); LM: the others, for a df without -x.
+# From mountinfo: "ID PARENT MAJ:MIN ROOT MOUNT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPEROPTIONS"; read-only
+# when the mount or its filesystem is (as /proc/mounts says it).
 NM=''; LM=''
-if [ -r /proc/mounts ]; then
+if [ -n "$MT" ]; then
   o=''
-  while read -r dev mnt fstype opts rest; do
+  IFS=$NL
+  for l in $MT; do
+    unset IFS
+    case $l in *' - '*) ;; *) continue ;; esac
+    set -- \${l%% - *}; mnt=$5; rw=\${6%%,*}
+    set -- \${l#* - }; fstype=$1; dev=$2
+    case \${3%%,*} in ro) rw=ro ;; esac
     case $fstype in ${fsCase}) continue ;; esac
     case $mnt in /dev|/dev/*|/sys|/sys/*|/proc|/proc/*|/run/*) continue ;; esac
-    o="$o$dev $mnt $fstype \${opts%%,*}$NL"
+    o="$o$dev $mnt $fstype $rw$NL"
     case $fstype in
       ${NETWORK_FS_CASE}) NM="$NM$dev $mnt $fstype$NL" ;;
       *) case $mnt in *\\*) ;; *) LM="$LM$mnt$NL" ;; esac ;;
     esac
-  done </proc/mounts
+  done
+  unset IFS
   [ -z "$o" ] || put "\${o%"$NL"}"
-else warn '/proc/mounts unreadable: filesystem types and ro/rw unknown'
+else warn 'the mount table (/proc/self/mountinfo) is unreadable: filesystem types and ro/rw unknown'
 fi
 
 # GNU df gives space and inodes in one call (dfboth); other dfs (busybox) take -P -k and -P -i.
@@ -290,7 +301,7 @@ ${extra.text}
 ${reachScript(reach.checks)}
 ${PRIVATE_DIR_SCRIPT}
 section fsstate
-${fsStateScript({ kernelLog: true, ...(fsCache ? { cache: fsCache } : {}) })}
+${fsStateScript({ kernelLog: true, mountTableRead: true, ...(fsCache ? { cache: fsCache } : {}) })}
 ${heavyText}
 section warnings
 [ -z "$W" ] || put "\${W%"$NL"}"

@@ -14,6 +14,7 @@
 // says their answer may have changed (see fsStateCacheScript): they cost tens of ms per poll where
 // everything else costs a few.
 import { createHash } from 'node:crypto';
+import { MOUNT_TABLE_SCRIPT } from './mount-table-script.js';
 
 /** Most ext2/3/4 filesystems checked per poll. */
 export const FSSTATE_MAX_DEVICES = 16;
@@ -50,9 +51,10 @@ export interface FsStateCache {
  * then, with `kernelLog`, (with `cache`: `fsread klog fresh|cached EPOCH`) `fsklogsrc dmesg|journalctl`
  * and `fsk LINE` per kernel log line naming a device (at most KERNEL_LOG_MAX_LINES, the newest), or
  * `fsklog! WHY`. Self-contained POSIX sh; with `cache` it expects NOW (the host's epoch) and HD/HDOK
- * (the private state directory, see PRIVATE_DIR_SCRIPT in src/probe/script-heavy.ts).
+ * (the private state directory, see PRIVATE_DIR_SCRIPT in src/probe/script-heavy.ts); with
+ * `mountTableRead`, MT already set (the mount table, see MOUNT_TABLE_SCRIPT), else it reads it.
  */
-export function fsStateScript(opts: { kernelLog: boolean; cache?: FsStateCache }): string {
+export function fsStateScript(opts: { kernelLog: boolean; cache?: FsStateCache; mountTableRead?: boolean }): string {
   const cache = opts.cache && opts.cache.intervalSec >= 1 ? opts.cache : undefined;
   const body = `${cache ? fsStateCacheScript(Math.floor(cache.intervalSec)) : ''}fsdev() {
   d=/sys/fs/ext4/$1
@@ -105,9 +107,13 @@ ${cache ? `  if [ -n "$ff" ]; then
     printf '%s\\n%s %s %s\\n%s.\\n' "$FSK $FSB $3 $b$fc" "$FSE" "$fs" "$fn" "$fp" 2>/dev/null >"$ff.$$" && mv -f "$ff.$$" "$ff" 2>/dev/null
   fi
 ` : ''}}
-if [ -r /proc/self/mountinfo ]; then
-  while read -r _ _ mm _ mnt _ rest; do
-    case " $rest" in *' - '*) r=\${rest#*- } ;; *) continue ;; esac
+${opts.mountTableRead ? '' : `${MOUNT_TABLE_SCRIPT}
+`}if [ -n "$MT" ]; then
+  IFS=$FSNL
+  for l in $MT; do
+    unset IFS
+    case $l in *' - '*) r=\${l#* - } ;; *) continue ;; esac
+    set -- $l; mm=$3; mnt=$5
     set -- $r
     case $1 in ext2|ext3|ext4) ;; *) continue ;; esac
     t=$1; src=$2
@@ -123,7 +129,8 @@ if [ -r /proc/self/mountinfo ]; then
     FSN="$FSN$k "
     printf 'fsdev %s %s %s %s\\n' "$k" "$t" "$mnt" "$src"
     fsdev "$k" "$src" "$mm"
-  done 2>/dev/null </proc/self/mountinfo
+  done 2>/dev/null
+  unset IFS
 else
   printf 'fsnote /proc/self/mountinfo unreadable: filesystem state not checked\\n'
 fi

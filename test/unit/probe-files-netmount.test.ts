@@ -1,6 +1,6 @@
 // Declared files on a network mount are never stat'ed or read by the probe (a hung NFS/FUSE server
 // would block the call where no timeout can end it): the real probe script, run by /bin/sh with its
-// mount table read from a file that lists a temp dir as an sshfs mount.
+// mount table (mountinfo) read from a file that lists a temp dir as an sshfs mount.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,11 +24,12 @@ test('a declared file under a network mount is skipped with a note; files beside
     writeFileSync(remote, 'hello\n');
     writeFileSync(local, 'x\n');
     writeFileSync(sibling, 'y\n');
-    const mounts = join(dir, 'mounts');
-    writeFileSync(mounts, `/dev/root / ext4 rw 0 0\nfiles@lab-fs1:/srv/share ${share} fuse.sshfs rw,nosuid 0 0\n`);
+    const mountinfo = join(dir, 'mountinfo');
+    writeFileSync(mountinfo, `1 0 0:1 / / rw,relatime - ext4 /dev/root rw\n2 1 0:50 / ${share} rw,nosuid shared:7 - fuse.sshfs files@lab-fs1:/srv/share rw\n`);
     const script = buildProbeScript([], { ...NO_CHECKS, configs: [{ path: local }], dataPaths: [remote, sibling, share] }, undefined, { intervalSec: 86_400 });
-    assert.ok(script.includes('done </proc/mounts'));
-    const r = spawnSync('sh', ['-s'], { input: script.replace('done </proc/mounts', `done <${mounts}`), encoding: 'utf8', timeout: 60_000 });
+    const read = 'MT=$(cat /proc/self/mountinfo 2>/dev/null)';
+    assert.ok(script.includes(read));
+    const r = spawnSync('sh', ['-s'], { input: script.replace(read, `MT=$(cat ${mountinfo})`), encoding: 'utf8', timeout: 60_000 });
     const parsed = parseProbeOutput(r.stdout);
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
     const probe = parsed.probe;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProbeScript, unitNameFor } from '../../src/probe/script.js';
+import { buildProbeScript, PSEUDO_FS_TYPES, unitNameFor } from '../../src/probe/script.js';
 import { parseProbeOutput } from '../../src/probe/parse.js';
 import { busyboxRootUnavailable, makeBusyboxRoot, which } from '../support/busybox-root.js';
 
@@ -110,6 +110,49 @@ test('put prints text as is unless a line starts with @@, which then goes throug
   assert.equal(r.stdout, 'plain a@@b\nx\n!@@remlite end\n!@@\nlast\n');
 });
 
+
+test('the mounts section reads mountinfo once and gives the lines /proc/mounts gives: escaped names, read-only by the mount or by its filesystem, 300 mounts', (t) => {
+  const unshare = which('unshare');
+  if (process.getuid?.() !== 0 || !unshare) {
+    t.skip('needs root and unshare (a private mount namespace)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-mounttable-'));
+  try {
+    writeFileSync(join(dir, 'probe.sh'), buildProbeScript([]));
+    const inner = [
+      'set -e',
+      'B=$1',
+      'i=0; while [ $i -lt 300 ]; do i=$((i + 1)); mkdir -p "$B/m$i"; mount -t tmpfs -o size=64k none "$B/m$i"; done',
+      'mkdir -p "$B/with space" "$B/bindro" "$B/fsro" "$B/sbro"',
+      'mount -t tmpfs -o size=64k none "$B/with space"',
+      // Read-only by the mount (a read-only bind) and by the filesystem: sbro is a bind of fsro, whose
+      // filesystem is then made read-only; mountinfo says rw for sbro's own mount, /proc/mounts ro.
+      'mount --bind "$B/m1" "$B/bindro"; mount -o remount,bind,ro "$B/bindro"',
+      'mount -t tmpfs -o size=64k none "$B/fsro"; mount --bind "$B/fsro" "$B/sbro"; mount -o remount,ro "$B/fsro"',
+      'sh "$B/probe.sh"',
+      'echo @@proc-mounts',
+      'cat /proc/self/mounts',
+    ].join('\n');
+    const r = spawnSync(unshare, ['--mount', '--propagation', 'private', '--fork', '/bin/sh', '-c', inner, 'sh', dir], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const [probeOut = '', procMounts = ''] = r.stdout.split('@@proc-mounts\n');
+    const want = procMounts
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+      .filter(([, mnt = '', type = '']) => !PSEUDO_FS_TYPES.includes(type) && !/^\/(dev|sys|proc)(\/|$)|^\/run\//.test(mnt))
+      .map(([dev, mnt, type, opts = '']) => `${dev} ${mnt} ${type} ${opts.split(',')[0]}`);
+    const got = section(probeOut, 'mounts');
+    assert.deepEqual(got, want);
+    assert.ok(got.length > 300, `${got.length} lines`);
+    assert.ok(got.includes(`none ${dir}/with\\040space tmpfs rw`), 'a space stays escaped as /proc/mounts has it');
+    assert.ok(got.includes(`none ${dir}/bindro tmpfs ro`) && got.includes(`none ${dir}/sbro tmpfs ro`), 'both kinds of read-only');
+    assert.ok(got.includes(`none ${dir}/m2 tmpfs rw`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('in a busybox-only root (no getconf, no systemctl, no init.d) it degrades with warnings', (t) => {
   const unavailable = busyboxRootUnavailable();
