@@ -72,8 +72,12 @@ const nameOf = (instanceId: string, region: string) => s().hosts[`ec2:default:${
 test('throttling storm in one region, another region down: SSH hosts and the healthy region keep updating; the throttled region recovers', { skip }, async () => {
   core.poller.start();
   await core.providerRefresh!.start();
-  await waitFor('every host and region up', () =>
-    SSH_IDS.every((id) => s().hosts[id]?.last?.reach === 'ok') && [HEALTHY, THROTTLED, DOWN].every((r) => s().providers[part(r)]?.ok) && nameOf(aps.id, DOWN) === 'ap-web',
+  await waitFor(
+    'every host and region up',
+    () => SSH_IDS.every((id) => s().hosts[id]?.last?.reach === 'ok') && [HEALTHY, THROTTLED, DOWN].every((r) => s().providers[part(r)]?.ok) && nameOf(aps.id, DOWN) === 'ap-web',
+    60_000,
+    50,
+    () => JSON.stringify({ ssh: SSH_IDS.map((id) => [id, s().hosts[id]?.last?.reach, s().hosts[id]?.last?.error]), providers: s().providers, apWeb: nameOf(aps.id, DOWN) }),
   );
 
   const stormAt = Date.now();

@@ -113,6 +113,11 @@ export async function startSshd(opts: SshdOptions): Promise<PlainSshd> {
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'LogLevel VERBOSE',
+      // Sessions run root's shell, and bash reads ~/.bashrc when it finds itself started by sshd: this
+      // machine's file, not the fixture's. One here (pyenv's) waits up to 60 s on a lock that a session
+      // killed in its middle leaves behind, and then every session of every later test waited. bash
+      // counts itself started by sshd only at shell level 1: an inherited SHLVL=1 makes it 2.
+      'SetEnv SHLVL=1',
       '',
     ].join('\n'),
   );
