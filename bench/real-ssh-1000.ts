@@ -111,6 +111,9 @@ export async function benchRealSsh1000(tmp: string, hosts = Number(process.env['
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'MaxStartups 300:30:400',
+      // Sessions start root's bash without this machine's ~/.bashrc (see test/support/plain-sshd.ts):
+      // a heavy one would cost every tool per session, and remlite's one resident shell least.
+      'SetEnv SHLVL=1',
       'LogLevel ERROR',
       '',
     ].join('\n'),

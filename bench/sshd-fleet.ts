@@ -93,6 +93,9 @@ export async function startSshdFleet(dir: string, hosts: number, base: string): 
       'MaxStartups 300:30:400',
       // ansible and the ControlMaster fan-out open a session per poll over one connection.
       'MaxSessions 20',
+      // Sessions start root's bash without this machine's ~/.bashrc (see test/support/plain-sshd.ts):
+      // a heavy one would cost every tool per session, and remlite's one resident shell least.
+      'SetEnv SHLVL=1',
       'LogLevel ERROR',
       '',
     ].join('\n'),
