@@ -123,9 +123,9 @@ function trailingWidth(visibleSegment: string, m: Measure): number {
 
 /** How many terminal cells `input` takes, as string-width 8.3.0 counts them (ambiguous characters narrow, ANSI escapes none). */
 export function stringWidth(input: string): number {
-  if (input.length === 0) return 0;
+  // Printable ASCII (most of what a console measures) holds no escape: its width is its length.
+  if (PRINTABLE_ASCII.test(input)) return input.length;
   const text = input.includes('\u001B') || input.includes('\u009B') ? stripAnsi(input) : input;
-  if (PRINTABLE_ASCII.test(text)) return text.length;
   const plain = plainWidth(text);
   if (plain >= 0) return plain;
   const m = built();
