@@ -137,6 +137,9 @@ test('log.reopen: SIGHUP to the main process for rsyslog, reload for others; the
   assert.match(r.plan.command, /systemctl kill --kill-whom=main --signal=SIGHUP -- rsyslog\.service/);
   assert.match(r.plan.command, /\[ -d \/var\/log \] && \[ ! -L \/var\/log \]/);
   assert.deepEqual(r.plan.preconditions, ['rsyslog.service is running', 'rsyslog.service reopens its logs on SIGHUP', '/var/log is a directory, not a symbolic link']);
+  const at = (re: RegExp) => r.plan.command.search(re);
+  const [hup, held, mark] = [at(/--signal=SIGHUP/), at(/fd 2>\/dev\/null \| grep -qF -- .*-> \/var\/log\/syslog \(deleted\)/), at(/logger -t remlite/)];
+  assert.ok(hup >= 0 && hup < held && held < mark, 'the mark is logged after the daemon let go of the deleted file, not into it');
   const other = plan('apache2', '/var/log/apache2/error.log');
   assert.ok('plan' in other);
   assert.match(other.plan.command, /CanReload --value -- apache2\.service\)" = yes/);

@@ -24,8 +24,8 @@ function conditions(service: string, file: string): { test: string; words: strin
 /**
  * A log file deleted under a running service: the service keeps writing into the deleted file.
  * rsyslog (and syslog-ng) reopen on SIGHUP to the main process, as logrotate does it; any other unit
- * only through its own reload. One line through logger marks the repair in the syslog (and makes
- * rsyslog write, so the file is there again).
+ * only through its own reload. Once the daemon has let go of the deleted file, one line through
+ * logger marks the repair in the syslog (and makes rsyslog write, so the file is there again).
  */
 export const LOG_REOPEN_ENTRIES: Record<string, CatalogueEntry> = {
   'log.reopen': {
@@ -42,11 +42,16 @@ export const LOG_REOPEN_ENTRIES: Record<string, CatalogueEntry> = {
       const reopen = REOPEN_ON_HUP.includes(unit)
         ? shCommand('systemctl', 'kill', '--kill-whom=main', '--signal=SIGHUP', '--', unit)
         : shCommand('systemctl', 'reload', '--', unit);
+      // The signal is handled when the daemon gets to it: until it has closed the deleted file, a line
+      // logged now would still go there. Wait for that (5 s at most, never fail on it), then mark.
+      const held = shQuote(`-> ${p['path'] ?? ''} (deleted)`);
+      const pid = `$(systemctl show -p MainPID --value -- ${shQuote(unit)})`;
+      const closed = `{ pid=${pid}; i=0; while [ $i -lt 50 ] && ls -l /proc/"$pid"/fd 2>/dev/null | grep -qF -- ${held}; do sleep 0.1; i=$((i + 1)); done; }`;
       const mark = `{ ${shCommand('logger', '-t', 'remlite', '--', `log.reopen: ${unit} reopened its logs`)} 2>/dev/null || :; }`;
       // The daemon opens the file again on its next write: wait for it a little (5 s at most), never fail on it.
       const file = shQuote(p['path'] ?? '');
       const settle = `{ i=0; while [ ! -e ${file} ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }`;
-      return inPosixShell(ctx.machine, [...guards, reopen, mark, settle].join(' && '));
+      return inPosixShell(ctx.machine, [...guards, reopen, closed, mark, settle].join(' && '));
     },
     expected: (p) => `${p['service']} writes to a new ${p['path']}; the next probe finds the file again`,
   },
