@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildFleetCache, fleetCachePath } from '../src/persist/fleet-cache.js';
+import { buildFleetCache, fleetCachePath, type FleetCache } from '../src/persist/fleet-cache.js';
+import { detectAll, DEFAULT_THRESHOLDS } from '../src/matrix/index.js';
 import type { Machine, PollResult } from '../src/model/index.js';
 import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { figure, type Figure } from './stats.js';
@@ -25,6 +26,13 @@ export function inventory(n: number): { yaml: string; machines: Machine[] } {
     machines.push({ id: name, name, provider: 'datacenter', site: 'dc1', pool: 'web', role: '', services: ['nginx', 'rsyslog'], logs: [], origin: 'bench' });
   }
   return { yaml: lines.join('\n') + '\n', machines };
+}
+
+/** The cache a console leaves after polling these hosts: their polls and the findings it showed for them. */
+export function cachedFleet(machines: Machine[], polls: PollResult[]): FleetCache {
+  const byId = new Map(machines.map((m) => [m.id, m]));
+  const findings = Object.fromEntries(polls.map((poll) => [poll.machineId, { own: detectAll({ machine: byId.get(poll.machineId)!, poll, now: poll.at, thresholds: DEFAULT_THRESHOLDS, history: [] }) }]));
+  return buildFleetCache(machines, polls, { findings });
 }
 
 /** Runs a command under `script` (a real pseudo-terminal, 120x40) and times it until its stderr says `marker`. */
@@ -62,7 +70,7 @@ export async function benchStartup(tmp: string, runs: number, hosts = 200): Prom
   writeFileSync(inv, yaml);
   const now = Date.now();
   const polls: PollResult[] = machines.map((m, i) => ({ machineId: m.id, at: now - 20_000, reach: 'ok', latencyMs: 20 + (i % 30), probe: cannedProbe(m.name, i) }));
-  const cache = buildFleetCache(machines, polls);
+  const cache = cachedFleet(machines, polls);
   const write = () => writeFileSync(fleetCachePath(stateDir), JSON.stringify(cache));
   const env: NodeJS.ProcessEnv = {
     ...process.env,

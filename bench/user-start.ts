@@ -5,13 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildFleetCache, fleetCachePath } from '../src/persist/fleet-cache.js';
+import { fleetCachePath } from '../src/persist/fleet-cache.js';
 import type { PollResult } from '../src/model/index.js';
 import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { isLabSkip, labInfo } from '../test/support/lab.js';
 import { cannedProbe } from './canned-probe.js';
 import { runUnderPty } from './pty-run.js';
-import { inventory } from './startup.js';
+import { cachedFleet, inventory } from './startup.js';
 import { figure, median, type Figure } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -26,7 +26,7 @@ export async function benchUserStart(tmp: string, runs: number, hosts = 200): Pr
   writeFileSync(inv, yaml);
   const now = Date.now();
   const polls: PollResult[] = machines.map((m, i) => ({ machineId: m.id, at: now - 20_000, reach: 'ok', latencyMs: 20 + (i % 30), probe: cannedProbe(m.name, i) }));
-  const cache = JSON.stringify(buildFleetCache(machines, polls));
+  const cache = JSON.stringify(cachedFleet(machines, polls));
   const withCache = () => writeFileSync(fleetCachePath(stateDir), cache);
   const noCache = () => rmSync(fleetCachePath(stateDir), { force: true });
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, REMLITE_CONFIG_DIR: path.join(home, 'config'), REMLITE_STATE_DIR: stateDir, TERM: 'xterm-256color' };

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { CloudProvider, Machine, MetricsProvider, UserAction } from '../model/index.js';
+import type { CloudProvider, Machine, MetricsProvider, PollResult, UserAction } from '../model/index.js';
 import { createFleetStore, type FleetStore, type Intents } from '../store/index.js';
 import { SshPool } from '../ssh/pool.js';
 import { HostExec } from '../exec/host-exec.js';
@@ -15,8 +15,8 @@ import { BaselineStore } from '../baseline/store.js';
 import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';
-import { buildFleetCache, FleetCacheWriter, loadFleetCache, type FleetCacheLoad } from '../persist/fleet-cache.js';
-import { cachedPolls } from './cache-restore.js';
+import { buildFleetCache, FleetCacheWriter, loadFleetCache, type CachedFindings, type FleetCacheLoad } from '../persist/fleet-cache.js';
+import { cachedPolls, type RedetectCached } from './cache-restore.js';
 import { diffFleet, type FleetChange } from './fleet-diff.js';
 import { MetricsRefresh } from '../poller/metrics-refresh.js';
 import { mergeMetricsFleet } from './metrics-merge.js';
@@ -240,10 +240,12 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
   };
 }
 
-/** Seeds the store from the fleet cache (findings recomputed, no history) and saves it again as polls land. */
+/** Seeds the store from the fleet cache (the findings shown when it was saved) and saves it again as polls land. */
 function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?: number; preloaded?: FleetCacheLoad }): FleetCacheWriter {
   const loaded = cache.preloaded ?? loadFleetCache(cache.file);
-  if (loaded.ok) store.getState().restoreCached(cachedPolls(store.getState().hosts, loaded.cache));
+  const now = Date.now();
+  const redetect: RedetectCached = (machine, poll) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS, history: [] });
+  if (loaded.ok) store.getState().restoreCached(cachedPolls(store.getState().hosts, loaded.cache, redetect));
   else if (!loaded.missing) {
     const where = loaded.movedTo ? `moved to ${loaded.movedTo}` : 'left in place';
     store.getState().notify(`fleet cache ignored (${loaded.reason}); ${where}`, 'warning');
@@ -254,11 +256,16 @@ function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?
     snapshot: () => {
       const s = store.getState();
       const machines = s.order.flatMap((id) => (s.hosts[id] ? [s.hosts[id].machine] : []));
-      const polls = s.order.flatMap((id) => {
+      const polls: PollResult[] = [];
+      const findings: Record<string, CachedFindings> = {};
+      for (const id of s.order) {
         const h = s.hosts[id];
-        return h?.last ? [h.last] : [];
-      });
-      return buildFleetCache(machines, polls);
+        if (!h?.last) continue;
+        polls.push(h.last);
+        const derived = h.derived ?? [];
+        findings[id] = { own: derived.length ? h.findings.filter((f) => !derived.includes(f)) : h.findings, ...(derived.length ? { derived } : {}) };
+      }
+      return buildFleetCache(machines, polls, { findings });
     },
     onError: (err) => store.getState().notify(`fleet cache not saved: ${err.message}`, 'warning'),
   });

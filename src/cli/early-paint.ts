@@ -46,7 +46,7 @@ export async function paintCachedFleet(args: CliArgs): Promise<EarlyScreen> {
   // A theme file means the YAML parser: loaded only for it.
   const resolved = isBuiltinTheme(name) ? { name, palette: BUILTIN_PALETTES[name] } : (await import('../theme/load-theme.js')).resolveTheme(name, configDir());
   const theme = pickTheme(resolved);
-  const store = storeFromCache(cache.cache, { readOnly: args.readOnly });
+  const store = await storeFromCache(cache.cache, { readOnly: args.readOnly });
   const writer = new FrameWriter(out);
   writer.frame(firstPaintFrame({ data: store.getState(), theme, columns: out.columns, rows: out.rows, now: Date.now(), depth: out.getColorDepth() }));
   return {

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import type { Machine, PollResult } from '../model/index.js';
+import { SEVERITY_RANK, type Finding, type Machine, type PollResult } from '../model/index.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 import { FileTooLarge, readNoFollow, StatePathRefused } from './no-follow.js';
 
@@ -19,6 +19,19 @@ export interface FleetCache {
   machines: Machine[];
   /** The latest poll of each machine, without raw output. */
   polls: PollResult[];
+  /**
+   * What the console showed for each machine when it saved: the first frame draws these instead of
+   * running the detectors again (which cannot see the baselines, history and fleet they came from).
+   * Absent in caches of earlier versions: the findings are then recomputed from the polls.
+   */
+  findings?: Record<string, CachedFindings>;
+}
+
+export interface CachedFindings {
+  /** From the machine's own poll. */
+  own: Finding[];
+  /** From other machines' polls (a file server named by its clients' mounts). */
+  derived?: Finding[];
 }
 
 export type FleetCacheLoad =
@@ -30,15 +43,44 @@ export function fleetCachePath(stateDir: string): string {
   return path.join(stateDir, FLEET_CACHE_FILE);
 }
 
-/** Builds the cache content: machines and their latest polls, with raw probe output dropped. */
-export function buildFleetCache(machines: Machine[], polls: PollResult[], savedAt = Date.now()): FleetCache {
+/** Builds the cache content: machines, their latest polls (raw probe output dropped) and what was shown for them. */
+export function buildFleetCache(machines: Machine[], polls: PollResult[], opts: { savedAt?: number; findings?: Record<string, CachedFindings> } = {}): FleetCache {
   const ids = new Set(machines.map((m) => m.id));
-  return {
+  const cache: FleetCache = {
     version: VERSION,
-    savedAt,
+    savedAt: opts.savedAt ?? Date.now(),
     machines,
     polls: polls.filter((p) => ids.has(p.machineId)).map(({ raw: _raw, ...rest }) => rest),
   };
+  if (opts.findings) {
+    const polled = new Set(cache.polls.map((p) => p.machineId));
+    cache.findings = Object.fromEntries(Object.entries(opts.findings).filter(([id]) => polled.has(id)));
+  }
+  return cache;
+}
+
+const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+function checkFinding(f: unknown, machineId: string): void {
+  const v = f as Partial<Finding> | null;
+  if (!v || typeof v !== 'object' || v.machineId !== machineId) throw new Error(`a finding of ${machineId} names another machine`);
+  if (typeof v.class !== 'string' || typeof v.summary !== 'string' || !Object.hasOwn(SEVERITY_RANK, v.severity ?? ''))
+    throw new Error(`a finding of ${machineId} has no class, summary or severity`);
+  if (!isStringList(v.evidence) || (v.subject !== undefined && typeof v.subject !== 'string')) throw new Error(`a finding of ${machineId} has bad evidence or subject`);
+  const repairs = v.repairs as unknown;
+  const goodRepair = (r: { action?: unknown; label?: unknown; params?: unknown } | null) =>
+    !!r && typeof r.action === 'string' && typeof r.label === 'string' && !!r.params && typeof r.params === 'object' && isStringList(Object.values(r.params));
+  if (!Array.isArray(repairs) || !repairs.every(goodRepair)) throw new Error(`a finding of ${machineId} has a bad repair`);
+}
+
+function checkFindings(findings: unknown): void {
+  if (findings === undefined) return;
+  if (!findings || typeof findings !== 'object' || Array.isArray(findings)) throw new Error('findings is not a map');
+  for (const [id, entry] of Object.entries(findings)) {
+    const e = entry as Partial<CachedFindings> | null;
+    if (!e || !Array.isArray(e.own) || (e.derived !== undefined && !Array.isArray(e.derived))) throw new Error(`the findings of ${id} are not lists`);
+    for (const f of [...e.own, ...(e.derived ?? [])]) checkFinding(f, id);
+  }
 }
 
 function checkShape(value: unknown): FleetCache {
@@ -54,6 +96,7 @@ function checkShape(value: unknown): FleetCache {
     if (!p || typeof p !== 'object' || typeof p.machineId !== 'string' || typeof p.at !== 'number' || typeof p.reach !== 'string')
       throw new Error('a poll has no machineId, at or reach');
   }
+  checkFindings(v.findings);
   return v as FleetCache;
 }
 

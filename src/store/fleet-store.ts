@@ -31,6 +31,13 @@ export interface HostState {
   derived?: Finding[];
 }
 
+/** A poll of an earlier run with the findings shown for it then: its own, and those derived from other hosts. */
+export interface CachedPoll {
+  result: PollResult;
+  findings: Finding[];
+  derived?: Finding[];
+}
+
 /** Findings of each host derived from the whole fleet after a batch (see applyPolls). */
 export type DeriveFindings = (hosts: readonly HostState[]) => Map<string, Finding[]>;
 
@@ -131,7 +138,7 @@ export interface FleetActions {
   /** Apply a batch of poll results and their findings in one update (one render). */
   applyPolls(batch: { result: PollResult; findings: Finding[] }[], derive?: DeriveFindings): void;
   /** Seed hosts with the polls of the last-known fleet (marked cached); hosts polled since are left alone. */
-  restoreCached(batch: { result: PollResult; findings: Finding[] }[]): void;
+  restoreCached(batch: CachedPoll[]): void;
   actionStarted(run: ActionRun): void;
   actionFinished(id: string, result: ActionResult): void;
   /** `hosts`: a log followed across these machines (machineId is then POOL_LOG_ID); lines then come with their origins. */
@@ -236,10 +243,12 @@ export function createFleetStore(
     restoreCached(batch) {
       const hosts = { ...get().hosts };
       let changed = false;
-      for (const { result, findings } of batch) {
+      for (const { result, findings: own, derived } of batch) {
         const old = hosts[result.machineId];
         if (!old || old.last) continue;
+        const findings = derived ? [...own, ...derived] : own;
         const next: HostState = { ...old, last: result, findings, severity: worstSeverity(findings.map((f) => f.severity)), cached: true };
+        if (derived) next.derived = derived;
         if (result.probe) {
           next.probe = result.probe;
           next.probeAt = result.at;

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PollResult } from '../../src/model/index.js';
+import { spawnSync } from 'node:child_process';
+import type { Finding, Machine, PollResult } from '../../src/model/index.js';
 import {
   buildFleetCache,
   FLEET_CACHE_MAX_BYTES,
+  type FleetCache,
   FleetCacheWriter,
   fleetCachePath,
   loadFleetCache,
@@ -32,7 +34,7 @@ test('the cache keeps machines and latest polls but never raw output, and round-
   const file = fleetCachePath(dir);
   const web1 = machine('web1', 'web');
   const unreadable: PollResult = { machineId: 'db1', at: 5, reach: 'unreadable', error: 'no end marker', raw: 'SECRET-LOOKING RAW TEXT' };
-  const cache = buildFleetCache([web1, machine('db1', 'db')], [okPoll('web1', 10), unreadable, okPoll('gone', 3)], 99);
+  const cache = buildFleetCache([web1, machine('db1', 'db')], [okPoll('web1', 10), unreadable, okPoll('gone', 3)], { savedAt: 99 });
   assert.equal(cache.polls.length, 2, 'polls of machines no longer in the fleet are dropped');
   await saveFleetCache(file, cache);
   assert.ok(!readFileSync(file, 'utf8').includes('SECRET-LOOKING'));
@@ -69,7 +71,7 @@ test('the writer writes only when something changed, and closeSync writes what i
   const writer = new FleetCacheWriter({
     file,
     everyMs: 60_000,
-    snapshot: () => buildFleetCache([machine('web1', 'web')], [okPoll('web1', ++snapshots)], snapshots),
+    snapshot: () => buildFleetCache([machine('web1', 'web')], [okPoll('web1', ++snapshots)], { savedAt: snapshots }),
   });
   await writer.flush();
   assert.equal(snapshots, 0, 'nothing changed: nothing written');
@@ -193,4 +195,111 @@ test('a symlinked cache is not followed: not read, not moved, its target untouch
   assert.equal(load.ok, false);
   assert.match(!load.ok && !load.missing ? load.reason : '', /is a symbolic link, not followed/);
   assert.ok(lstatSync(file).isSymbolicLink(), 'not moved aside');
+});
+
+const consoleOver = (file: string, machines: Machine[]) =>
+  createConsole({
+    machines,
+    auditPath: path.join(path.dirname(file), 'audit.log'),
+    pollIntervalMs: 60_000,
+    probeTimeoutMs: 1000,
+    slowThresholdMs: 1000,
+    maxConcurrent: 4,
+    logScrollback: 100,
+    fleetCache: { file },
+  });
+
+const shown = (id: string, summary: string, severity: Finding['severity'] = 'critical'): Finding => ({
+  machineId: id,
+  class: 'config-drift',
+  severity,
+  summary,
+  evidence: ['seen then'],
+  repairs: [{ action: 'config.restore', params: { path: '/etc/x.conf' }, label: 'Restore /etc/x.conf' }],
+});
+
+test('the console saves what it showed (own and derived findings apart) and the next start shows the same before any poll', async () => {
+  const dir = tmp();
+  const file = fleetCachePath(dir);
+  const m = machine('web1', 'web', { ssh: undefined, provider: 'datacenter' });
+  const first = consoleOver(file, [m]);
+  const own = shown('web1', 'drift the detectors need the baseline to see');
+  const derived = shown('web1', 'clients cannot reach its export', 'warning');
+  first.store.getState().applyPolls([{ result: okPoll('web1', Date.now()), findings: [own] }], () => new Map([['web1', [derived]]]));
+  await first.close();
+  const saved = loadFleetCache(file);
+  assert.ok(saved.ok);
+  assert.deepEqual(saved.cache.findings, { web1: { own: [own], derived: [derived] } });
+
+  const second = consoleOver(file, [m]);
+  const h = second.store.getState().hosts['web1']!;
+  assert.equal(h.cached, true);
+  assert.deepEqual(h.findings, [own, derived], 'as saved, not recomputed (php-fpm failed in the poll is not among them)');
+  assert.deepEqual(h.derived, [derived]);
+  assert.equal(h.severity, 'critical');
+  // The first fresh poll replaces them, and the derived ones go with the fleet that derived them.
+  second.store.getState().applyPolls([{ result: okPoll('web1', Date.now() + 1), findings: [] }], () => new Map());
+  assert.deepEqual(second.store.getState().hosts['web1']!.findings, []);
+  await second.close();
+});
+
+test('a machine declared differently since the save gets its findings recomputed from the cached poll', async () => {
+  const dir = tmp();
+  const file = fleetCachePath(dir);
+  const before = machine('web1', 'web', { ssh: undefined, provider: 'datacenter' });
+  await saveFleetCache(file, buildFleetCache([before], [okPoll('web1', Date.now() - 30_000)], { findings: { web1: { own: [shown('web1', 'from the old declaration')] } } }));
+  const same = consoleOver(file, [before]);
+  assert.deepEqual(same.store.getState().hosts['web1']!.findings.map((f) => f.summary), ['from the old declaration']);
+  await same.close();
+  await saveFleetCache(file, buildFleetCache([before], [okPoll('web1', Date.now() - 30_000)], { findings: { web1: { own: [shown('web1', 'from the old declaration')] } } }));
+  const changed = consoleOver(file, [{ ...before, pool: 'edge' }]);
+  const findings = changed.store.getState().hosts['web1']!.findings;
+  assert.ok(!findings.some((f) => f.summary === 'from the old declaration'));
+  assert.ok(findings.some((f) => f.summary.includes('php-fpm')), 'recomputed: php-fpm failed in the cached poll');
+  await changed.close();
+});
+
+test('cached findings of the wrong shape make the cache unreadable (moved aside), never half-drawn', () => {
+  const dir = tmp();
+  const file = fleetCachePath(dir);
+  const good = buildFleetCache([machine('web1', 'web')], [okPoll('web1', 1)], { findings: { web1: { own: [shown('web1', 'x')] } } });
+  const bad: [string, (c: FleetCache) => void][] = [
+    ['findings is not a map', (c) => (c.findings = [] as never)],
+    ['are not lists', (c) => (c.findings!['web1']!.own = {} as never)],
+    ['names another machine', (c) => (c.findings!['web1']!.own[0]!.machineId = 'db1')],
+    ['no class, summary or severity', (c) => (c.findings!['web1']!.own[0]!.severity = 'dire' as never)],
+    ['bad evidence or subject', (c) => (c.findings!['web1']!.own[0]!.evidence = [1] as never)],
+    ['a bad repair', (c) => (c.findings!['web1']!.own[0]!.repairs[0]!.params = { path: 7 } as never)],
+  ];
+  for (const [reason, spoil] of bad) {
+    const c = structuredClone(good);
+    spoil(c);
+    writeFileSync(file, JSON.stringify(c));
+    const r = loadFleetCache(file, 5);
+    assert.ok(!r.ok && !r.missing, reason);
+    assert.match(r.reason, new RegExp(reason));
+    assert.equal(r.movedTo, `${file}.corrupt-5`);
+  }
+});
+
+test('the first paint of a cache with findings loads no detector; a cache without them does', () => {
+  const dir = tmp();
+  const withFindings = path.join(dir, 'with.json');
+  const without = path.join(dir, 'without.json');
+  const m = machine('web1', 'web');
+  writeFileSync(withFindings, JSON.stringify(buildFleetCache([m], [okPoll('web1', 1)], { findings: { web1: { own: [shown('web1', 'as saved')] } } })));
+  writeFileSync(without, JSON.stringify(buildFleetCache([m], [okPoll('web1', 1)])));
+  // A resolve hook refusing every module of src/matrix: a paint that needs the detectors fails on it.
+  const hook = `data:text/javascript,${encodeURIComponent(
+    `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent("export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('/src/matrix/')) throw new Error('detectors loaded: ' + r.url); return r; }"));`,
+  )}`;
+  const restore = new URL('../../src/app/cache-restore.js', import.meta.url).href;
+  const paint = (cacheFile: string) =>
+    spawnSync(process.execPath, ['--import', hook, '--input-type=module', '-e', `const { storeFromCache } = await import(${JSON.stringify(restore)}); const s = await storeFromCache(JSON.parse((await import('node:fs')).readFileSync(${JSON.stringify(cacheFile)}, 'utf8'))); console.log(s.getState().hosts.web1.findings.map((f) => f.summary).join('|'));`], { encoding: 'utf8' });
+  const fast = paint(withFindings);
+  assert.equal(fast.status, 0, fast.stderr);
+  assert.equal(fast.stdout.trim(), 'as saved');
+  const slow = paint(without);
+  assert.notEqual(slow.status, 0);
+  assert.match(slow.stderr, /detectors loaded: .*\/src\/matrix\//);
 });
