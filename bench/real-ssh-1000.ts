@@ -141,7 +141,7 @@ export async function benchRealSsh1000(tmp: string, hosts = Number(process.env['
     delete env['CI'];
     const run = async (label: string, extra: string, windowS: number) => {
       writeFileSync(answered, '');
-      const cmd = `${process.execPath} ${MEMORY_FLAGS.join(' ')} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${path.join(ROOT, 'dist/bundle/remlite.mjs')} --no-ssh-config --no-local --inventory ${inv} ${extra}`;
+      const cmd = `${process.execPath} ${MEMORY_FLAGS.join(' ')} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${path.join(ROOT, 'dist/bundle/remlite.cjs')} --no-ssh-config --no-local --inventory ${inv} ${extra}`;
       const script = spawn('script', ['-qec', `stty cols 120 rows 40; exec ${cmd}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
       script.stdout!.on('data', () => undefined);
       script.stdin!.on('error', () => undefined);

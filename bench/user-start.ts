@@ -15,7 +15,7 @@ import { cachedFleet, inventory } from './startup.js';
 import { figure, median, type Figure } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const BUNDLE = path.join(ROOT, 'dist/bundle/remlite.mjs');
+const BUNDLE = path.join(ROOT, 'dist/bundle/remlite.cjs');
 
 export async function benchUserStart(tmp: string, runs: number, hosts = 200): Promise<Figure[]> {
   const home = path.join(tmp, 'user-start-home');

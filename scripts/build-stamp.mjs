@@ -8,7 +8,7 @@ import path from 'node:path';
 export const SOURCE_DIRS = ['src', 'views', 'providers', 'test', 'bench', 'tools'];
 export const SOURCE_FILES = ['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/bundle.mjs', 'scripts/build.mjs', 'scripts/build-stamp.mjs'];
 export const STAMP = 'dist/.build-stamp.json';
-export const OUTPUTS = ['dist/bundle/remlite.mjs', 'dist/src/cli/main.js'];
+export const OUTPUTS = ['dist/bundle/remlite.cjs', 'dist/src/cli/main.js'];
 
 function walk(root, rel, out) {
   let entries;

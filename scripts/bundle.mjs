@@ -1,7 +1,12 @@
-// Bundles the console's start path into dist/bundle (one file plus lazily loaded chunks): Node's ESM
-// loader resolving and compiling several hundred small modules (Ink and its dependencies) is most
-// of the start-up time on a 2-core machine. Run after tsc; it bundles tsc's output, so types stay
-// tsc's job. The AWS SDK and ssh2 stay in node_modules (loaded on demand / native code).
+// Bundles tsc's output into dist/bundle, in two parts (types stay tsc's job; the AWS SDK and ssh2
+// stay in node_modules, loaded on demand / native code):
+// - remlite.cjs, the start: src/cli/main.js and everything it imports statically, up to the first
+//   frame, in one CommonJS file. Node then runs it without its ESM loader (about a dozen built-in
+//   modules compiled at start) and without resolving and linking one file per module.
+// - the rest as ESM with shared chunks: each module the start imports dynamically (the commands,
+//   the detectors for an old cache, theme files) is an entry, `<its path under dist, dashed>.mjs`,
+//   loaded when reached. Resolving several hundred small modules (Ink and its dependencies) one by
+//   one is what the chunks spare.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -22,29 +27,56 @@ const inkPatches = {
 };
 
 rmSync('dist/bundle', { recursive: true, force: true });
-await build({
-  // The Prometheus provider's worker thread is its own entry (providers/prometheus/query-worker.ts finds it).
-  entryPoints: { remlite: 'dist/src/cli/main.js', 'prometheus-worker': 'dist/providers/prometheus/refresh-worker.js' },
-  outdir: 'dist/bundle',
+const shared = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
   external: ['@aws-sdk/*', 'ssh2', 'cpu-features', 'react-devtools-core'],
   // React and Ink pick their production builds from NODE_ENV: only those are bundled.
   define: { 'process.env.NODE_ENV': '"production"', 'process.env.REMLITE_BUNDLED_VERSION': JSON.stringify(pkg.version) },
   logOverride: { 'assign-to-define': 'silent' },
-  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __remliteRequire } from 'node:module'; const require = __remliteRequire(import.meta.url);" },
   minify: !process.env.BUNDLE_NO_MINIFY,
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [inkPatches],
-}).then((r) => {
-  const out = Object.entries(r.metafile.outputs).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(0)} KiB`);
-  if (process.env.BUNDLE_VERBOSE) console.log(out.join('\n'));
+};
+
+// The start's dynamic imports: each becomes an external import of the ESM entry built below.
+const lazy = new Map();
+const lazyEntries = {
+  name: 'lazy-entries',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const file = path.resolve(args.resolveDir, args.path);
+      const name = path.relative('dist', file).replace(/\.js$/, '').replaceAll(path.sep, '-');
+      lazy.set(name, file);
+      return { path: `./${name}.mjs`, external: true };
+    });
+  },
+};
+const start = await build({
+  ...shared,
+  entryPoints: { remlite: 'dist/src/cli/main.js' },
+  outdir: 'dist/bundle',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  plugins: [lazyEntries],
 });
+const rest = await build({
+  ...shared,
+  // The Prometheus provider's worker thread is its own entry (providers/prometheus/query-worker.ts finds it).
+  entryPoints: { ...Object.fromEntries(lazy), 'prometheus-worker': 'dist/providers/prometheus/refresh-worker.js' },
+  outdir: 'dist/bundle',
+  splitting: true,
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __remliteRequire } from 'node:module'; const require = __remliteRequire(import.meta.url);" },
+  plugins: [inkPatches],
+});
+if (process.env.BUNDLE_VERBOSE) {
+  const outputs = { ...start.metafile.outputs, ...rest.metafile.outputs };
+  console.log(Object.entries(outputs).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(0)} KiB`).join('\n'));
+}

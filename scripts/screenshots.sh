@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 
 command -v tmux >/dev/null || { echo "screenshots: tmux is not installed (apt-get install tmux)" >&2; exit 3; }
-[[ -f dist/bundle/remlite.mjs && -f dist/tools/ansi-svg-main.js ]] || npm run build
+[[ -f dist/bundle/remlite.cjs && -f dist/tools/ansi-svg-main.js ]] || npm run build
 if ! lab exec "$HOST" -- true 2>/dev/null; then lab start; fi
 
 screen() { tmux capture-pane -p -t "$SESSION"; }
@@ -61,7 +61,7 @@ lab exec "$HOST" -- systemctl start apache2
 # A fresh state and config dir, so no settings or baselines of yours show up.
 tmux new-session -d -s "$SESSION" -x 80 -y 24 \
   "export REMLITE_STATE_DIR='$WORK/state' REMLITE_CONFIG_DIR='$WORK/config' HOME='$WORK/home' TERM=xterm-256color TZ=UTC; unset NO_COLOR; \
-   node dist/bundle/remlite.mjs --inventory '$LAB_DIR/inventory.yaml' --no-ssh-config --no-local --interval 2; sleep 600"
+   node dist/bundle/remlite.cjs --inventory '$LAB_DIR/inventory.yaml' --no-ssh-config --no-local --interval 2; sleep 600"
 
 wait_for 'every lab host ok' "^$HOST .* ok .* 3/3"
 lab exec "$HOST" -- systemctl stop apache2

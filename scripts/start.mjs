@@ -13,4 +13,4 @@ if (reason) {
   const r = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-await import(pathToFileURL(path.join(root, 'dist/bundle/remlite.mjs')).href);
+await import(pathToFileURL(path.join(root, 'dist/bundle/remlite.cjs')).href);

@@ -7,7 +7,9 @@ import { configDir, settingsFilePath, stateDir } from '../persist/paths.js';
 import { readNoFollow } from '../persist/no-follow.js';
 import { storeFromCache } from '../app/cache-restore.js';
 import { BUILTIN_PALETTES, isBuiltinTheme } from '../theme/palettes.js';
-import type { FrameWriter } from '../../views/terminal/frame-writer.js';
+import { FrameWriter } from '../../views/terminal/frame-writer.js';
+import { firstPaintFrame } from '../../views/terminal/first-paint.js';
+import { pickTheme } from '../../views/theme.js';
 
 export interface EarlyScreen {
   /** The fleet cache as read (the console restores it without reading or moving it again). */
@@ -37,11 +39,6 @@ export async function paintCachedFleet(args: CliArgs): Promise<EarlyScreen> {
   if (!cache.ok || cache.cache.machines.length === 0) return none;
   // Keys typed before the console is live wait in the terminal instead of being echoed over the frame.
   input.setRawMode(true);
-  const [{ FrameWriter }, { firstPaintFrame }, { pickTheme }] = await Promise.all([
-    import('../../views/terminal/frame-writer.js'),
-    import('../../views/terminal/first-paint.js'),
-    import('../../views/theme.js'),
-  ]);
   const name = args.theme ?? settingsTheme();
   // A theme file means the YAML parser: loaded only for it.
   const resolved = isBuiltinTheme(name) ? { name, palette: BUILTIN_PALETTES[name] } : (await import('../theme/load-theme.js')).resolveTheme(name, configDir());

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BUNDLE = join(process.cwd(), 'dist', 'bundle', 'remlite.mjs');
+const BUNDLE = join(process.cwd(), 'dist', 'bundle', 'remlite.cjs');
 
 function bundled(args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'remlite-bundle-'));
@@ -20,7 +20,7 @@ test('the bundle reports the package version', () => {
   const r = bundled(['--version']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), `remlite ${pkg.version}`);
-  assert.equal(pkg.bin['remlite'], 'dist/bundle/remlite.mjs');
+  assert.equal(pkg.bin['remlite'], 'dist/bundle/remlite.cjs');
 });
 
 test('the bundle probes this machine headless, like tsc output does', () => {

@@ -21,7 +21,7 @@ test('npm start rebuilds only when a source changed', { timeout: 600_000 }, () =
     for (const f of COPIED) cpSync(f, path.join(root, f), { recursive: true, preserveTimestamps: true });
     symlinkSync(path.resolve('node_modules'), path.join(root, 'node_modules'));
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
-    const bundle = path.join(root, 'dist/bundle/remlite.mjs');
+    const bundle = path.join(root, 'dist/bundle/remlite.cjs');
 
     // The test run built this checkout (npm test / npm run build write the stamp); the copy is the same tree.
     const before = statSync(bundle).mtimeMs;
@@ -31,7 +31,7 @@ test('npm start rebuilds only when a source changed', { timeout: 600_000 }, () =
     assert.doesNotMatch(fresh.stderr, /building/);
     assert.equal(statSync(bundle).mtimeMs, before, 'the bundle was rewritten on an unchanged tree');
 
-    const main = path.join(root, 'src/cli/main.ts');
+    const main = path.join(root, 'src/cli/run-command.ts');
     writeFileSync(main, readFileSync(main, 'utf8').replace('`remlite ${await version()}\\n`', '`remlite-edited ${await version()}\\n`'));
     const edited = npmStart(root, ['--version']);
     assert.equal(edited.status, 0, edited.stderr);

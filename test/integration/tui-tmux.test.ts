@@ -26,7 +26,7 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   const dir = mkdtempSync(join(tmpdir(), 'remlite-tmux-'));
   const sttyFile = join(dir, 'stty.txt');
   // The bundle: what `npm start` and the installed `remlite` run.
-  const main = join(process.cwd(), 'dist/bundle/remlite.mjs');
+  const main = join(process.cwd(), 'dist/bundle/remlite.cjs');
   tmux = TmuxSession.start(
     `remlite-test-${process.pid}`,
     `${process.execPath} ${main} --inventory ${lab.inventoryPath} --no-ssh-config --no-local --interval 1; echo REMLITE-EXIT=$?; stty -a > ${sttyFile}; sleep 120`,

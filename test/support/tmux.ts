@@ -48,7 +48,7 @@ export class TmuxSession {
  * every second, with its state, config and HOME in `dir`; `then` runs in the session after it exits.
  */
 export function tmuxLabConsole(name: string, inventoryPath: string, dir: string, then = 'sleep 120'): TmuxSession {
-  const main = `${process.cwd()}/dist/bundle/remlite.mjs`;
+  const main = `${process.cwd()}/dist/bundle/remlite.cjs`;
   return TmuxSession.start(name, `${process.execPath} ${main} --inventory ${inventoryPath} --no-ssh-config --no-local --interval 1; ${then}`, {
     REMLITE_STATE_DIR: `${dir}/state`,
     REMLITE_CONFIG_DIR: `${dir}/config`,

@@ -29,7 +29,7 @@ function tree(): string {
   writeFileSync(path.join(root, 'tsconfig.json'), '{}\n');
   writeFileSync(path.join(root, 'scripts/bundle.mjs'), '// bundler\n');
   writeFileSync(path.join(root, 'README.md'), 'readme\n');
-  writeFileSync(path.join(root, 'dist/bundle/remlite.mjs'), '// built\n');
+  writeFileSync(path.join(root, 'dist/bundle/remlite.cjs'), '// built\n');
   writeFileSync(path.join(root, 'dist/src/cli/main.js'), '// built\n');
   return root;
 }
@@ -98,6 +98,6 @@ test('a deleted bundle or a corrupt stamp makes the build stale', () => {
   writeFileSync(path.join(root, 'dist/.build-stamp.json'), 'not json');
   assert.equal(stamps.checkBuild(root), 'no build stamp');
   const other = built();
-  rmSync(path.join(other, 'dist/bundle/remlite.mjs'));
+  rmSync(path.join(other, 'dist/bundle/remlite.cjs'));
   assert.equal(stamps.checkBuild(other), 'no build output');
 });

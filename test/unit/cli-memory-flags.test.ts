@@ -19,6 +19,6 @@ test('npm start and npm run bench run node with the memory flags', () => {
 });
 
 test('the bundle keeps the #! line, so the installed remlite gets the flags too', () => {
-  const first = readFileSync('dist/bundle/remlite.mjs', 'utf8').split('\n')[0];
+  const first = readFileSync('dist/bundle/remlite.cjs', 'utf8').split('\n')[0];
   assert.equal(first, `#!/usr/bin/env -S node ${flags}`);
 });
