@@ -1,19 +1,29 @@
 import type { Finding, Machine, PollResult } from '../model/index.js';
 import { createFleetStore, type FleetStore } from '../store/index.js';
 import type { CachedPoll, HostState } from '../store/fleet-store.js';
-import type { FleetCache } from '../persist/fleet-cache.js';
+import type { CachedFindings, FleetCache } from '../persist/fleet-cache.js';
 
 /** The detectors, run on one cached poll (no history): for caches without findings or a changed machine. */
 export type RedetectCached = (machine: Machine, poll: PollResult) => Finding[];
 
 const sameMachine = (a: Machine | undefined, b: Machine): boolean => a === b || (a !== undefined && JSON.stringify(a) === JSON.stringify(b));
 
-/** The machines of `cache` whose cached findings cannot be shown as saved (none saved, or the machine changed since). */
-export function needsRedetect(hosts: Readonly<Record<string, HostState>>, cache: FleetCache): boolean {
+/** Reads the findings a cache saved for its machines, where they can be shown as saved. */
+function savedFindings(cache: FleetCache): (id: string, now: Machine) => CachedFindings | undefined {
   const saved = new Map(cache.machines.map((m) => [m.id, m]));
+  // A machine declared differently since (inventory edited, instance changed) gets them recomputed.
+  return (id, now) => {
+    const shown = cache.findings?.[id];
+    return shown && sameMachine(saved.get(id), now) ? shown : undefined;
+  };
+}
+
+/** Whether some cached poll of a machine in `hosts` has no findings that can be shown as saved. */
+export function needsRedetect(hosts: Readonly<Record<string, HostState>>, cache: FleetCache): boolean {
+  const saved = savedFindings(cache);
   return cache.polls.some((p) => {
     const h = hosts[p.machineId];
-    return h !== undefined && !(cache.findings?.[p.machineId] && sameMachine(saved.get(p.machineId), h.machine));
+    return h !== undefined && !saved(p.machineId, h.machine);
   });
 }
 
@@ -22,13 +32,13 @@ export function needsRedetect(hosts: Readonly<Record<string, HostState>>, cache:
  * saved; recomputed by `redetect` for a machine declared differently now, or when the cache has none.
  */
 export function cachedPolls(hosts: Readonly<Record<string, HostState>>, cache: FleetCache, redetect: RedetectCached): CachedPoll[] {
-  const saved = new Map(cache.machines.map((m) => [m.id, m]));
+  const saved = savedFindings(cache);
   return cache.polls.flatMap((poll) => {
     const h = hosts[poll.machineId];
     if (!h) return [];
-    const shown = cache.findings?.[poll.machineId];
-    if (shown && sameMachine(saved.get(poll.machineId), h.machine)) return [{ result: poll, findings: shown.own, ...(shown.derived?.length ? { derived: shown.derived } : {}) }];
-    return [{ result: poll, findings: redetect(h.machine, poll) }];
+    const shown = saved(poll.machineId, h.machine);
+    if (!shown) return [{ result: poll, findings: redetect(h.machine, poll) }];
+    return [{ result: poll, findings: shown.own, ...(shown.derived?.length ? { derived: shown.derived } : {}) }];
   });
 }
 
