@@ -29,6 +29,19 @@ const okPoll = (id: string, at: number): PollResult => ({
   probe: probe(id, { services: [service('nginx'), service('php-fpm', 'failed')] }),
 });
 
+/** A console over these machines whose fleet cache is `file` (its audit log beside it), polling rarely. */
+const consoleOver = (file: string, machines: Machine[]) =>
+  createConsole({
+    machines,
+    auditPath: path.join(path.dirname(file), 'audit.log'),
+    pollIntervalMs: 60_000,
+    probeTimeoutMs: 1000,
+    slowThresholdMs: 1000,
+    maxConcurrent: 4,
+    logScrollback: 100,
+    fleetCache: { file },
+  });
+
 test('the cache keeps machines and latest polls but never raw output, and round-trips through the file', async () => {
   const dir = tmp();
   const file = fleetCachePath(dir);
@@ -119,16 +132,7 @@ test('the console loads the cache into its store with findings, and saves it aga
   const file = fleetCachePath(dir);
   const m = machine('web1', 'web', { ssh: undefined, provider: 'datacenter' });
   await saveFleetCache(file, buildFleetCache([m], [okPoll('web1', Date.now() - 30_000)]));
-  const core = createConsole({
-    machines: [m, machine('web2', 'web', { ssh: undefined })],
-    auditPath: path.join(dir, 'audit.log'),
-    pollIntervalMs: 60_000,
-    probeTimeoutMs: 1000,
-    slowThresholdMs: 1000,
-    maxConcurrent: 4,
-    logScrollback: 100,
-    fleetCache: { file },
-  });
+  const core = consoleOver(file, [m, machine('web2', 'web', { ssh: undefined })]);
   const h = core.store.getState().hosts['web1']!;
   assert.equal(h.cached, true);
   assert.equal(h.probe?.hostname, 'web1');
@@ -146,16 +150,7 @@ test('a corrupt cache does not stop the console: it is moved aside and the opera
   const dir = tmp();
   const file = fleetCachePath(dir);
   writeFileSync(file, 'not json');
-  const core = createConsole({
-    machines: [machine('web1', 'web', { ssh: undefined })],
-    auditPath: path.join(dir, 'audit.log'),
-    pollIntervalMs: 60_000,
-    probeTimeoutMs: 1000,
-    slowThresholdMs: 1000,
-    maxConcurrent: 4,
-    logScrollback: 100,
-    fleetCache: { file },
-  });
+  const core = consoleOver(file, [machine('web1', 'web', { ssh: undefined })]);
   assert.match(core.store.getState().notice?.text ?? '', /fleet cache ignored/);
   assert.ok(readdirSync(dir).some((f) => f.startsWith('fleet-cache.json.corrupt-')));
   await core.close();
@@ -169,16 +164,7 @@ test('a cache over the size cap is not read: the console says so and leaves it f
   truncateSync(file, FLEET_CACHE_MAX_BYTES + 1);
   const load = loadFleetCache(file);
   assert.deepEqual(load, { ok: false, missing: false, reason: `${file} is ${FLEET_CACHE_MAX_BYTES + 1} bytes, over the ${FLEET_CACHE_MAX_BYTES}-byte cap: not read` });
-  const core = createConsole({
-    machines: [machine('web1', 'web', { ssh: undefined })],
-    auditPath: path.join(dir, 'audit.log'),
-    pollIntervalMs: 60_000,
-    probeTimeoutMs: 1000,
-    slowThresholdMs: 1000,
-    maxConcurrent: 4,
-    logScrollback: 100,
-    fleetCache: { file },
-  });
+  const core = consoleOver(file, [machine('web1', 'web', { ssh: undefined })]);
   assert.match(core.store.getState().notice?.text ?? '', /fleet cache ignored \(.* over the 33554432-byte cap: not read\); left in place/);
   assert.equal(statSync(file).size, FLEET_CACHE_MAX_BYTES + 1, 'left in place');
   await core.close();
@@ -196,18 +182,6 @@ test('a symlinked cache is not followed: not read, not moved, its target untouch
   assert.match(!load.ok && !load.missing ? load.reason : '', /is a symbolic link, not followed/);
   assert.ok(lstatSync(file).isSymbolicLink(), 'not moved aside');
 });
-
-const consoleOver = (file: string, machines: Machine[]) =>
-  createConsole({
-    machines,
-    auditPath: path.join(path.dirname(file), 'audit.log'),
-    pollIntervalMs: 60_000,
-    probeTimeoutMs: 1000,
-    slowThresholdMs: 1000,
-    maxConcurrent: 4,
-    logScrollback: 100,
-    fleetCache: { file },
-  });
 
 const shown = (id: string, summary: string, severity: Finding['severity'] = 'critical'): Finding => ({
   machineId: id,
