@@ -1,6 +1,6 @@
 import type { Finding, Machine, PollResult } from '../model/index.js';
 import { createFleetStore, type FleetStore } from '../store/index.js';
-import type { CachedPoll, HostState } from '../store/fleet-store.js';
+import { hostOf, type CachedPoll, type HostState } from '../store/fleet-store.js';
 import type { CachedFindings, FleetCache } from '../persist/fleet-cache.js';
 
 /** The detectors, run on one cached poll (no history): for caches without findings or a changed machine. */
@@ -13,7 +13,8 @@ function savedFindings(cache: FleetCache): (id: string, now: Machine) => CachedF
   const saved = new Map(cache.machines.map((m) => [m.id, m]));
   // A machine declared differently since (inventory edited, instance changed) gets them recomputed.
   return (id, now) => {
-    const shown = cache.findings?.[id];
+    // Own keys only: a host named "constructor" has no saved findings from Object.prototype.
+    const shown = cache.findings && Object.hasOwn(cache.findings, id) ? cache.findings[id] : undefined;
     return shown && sameMachine(saved.get(id), now) ? shown : undefined;
   };
 }
@@ -22,7 +23,7 @@ function savedFindings(cache: FleetCache): (id: string, now: Machine) => CachedF
 export function needsRedetect(hosts: Readonly<Record<string, HostState>>, cache: FleetCache): boolean {
   const saved = savedFindings(cache);
   return cache.polls.some((p) => {
-    const h = hosts[p.machineId];
+    const h = hostOf(hosts, p.machineId);
     return h !== undefined && !saved(p.machineId, h.machine);
   });
 }
@@ -34,7 +35,7 @@ export function needsRedetect(hosts: Readonly<Record<string, HostState>>, cache:
 export function cachedPolls(hosts: Readonly<Record<string, HostState>>, cache: FleetCache, redetect: RedetectCached): CachedPoll[] {
   const saved = savedFindings(cache);
   return cache.polls.flatMap((poll) => {
-    const h = hosts[poll.machineId];
+    const h = hostOf(hosts, poll.machineId);
     if (!h) return [];
     const shown = saved(poll.machineId, h.machine);
     if (!shown) return [{ result: poll, findings: redetect(h.machine, poll) }];

@@ -15,7 +15,7 @@ import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
 import { trustHostKey } from './trust-host-key.js';
 import { runRollout } from '../actions/rollout.js';
 import { healthFindingOf } from '../actions/rollout-plan.js';
-import { appliedPollAfter } from '../store/index.js';
+import { appliedPollAfter, hostOf } from '../store/index.js';
 import { poolRepairHosts } from '../store/pool-hosts.js';
 import { userCatalogue } from '../actions/user/user-catalogue.js';
 import { openShellSession } from './shell-session.js';
@@ -50,7 +50,7 @@ export function createIntents(d: IntentDeps): Intents {
     const s = d.store.getState();
     const id = intent.machineId;
     const store = d.baselines.store;
-    return planAction(intent, s.hosts[id], s.readOnly, {
+    return planAction(intent, hostOf(s.hosts, id), s.readOnly, {
       baseline: d.baselines.get(id),
       hasCopy: (sha) => store.hasCopy(id, sha),
       newestDump: (db) => store.newestDump(id, db),
@@ -72,14 +72,14 @@ export function createIntents(d: IntentDeps): Intents {
     },
 
     openLog(machineId, sourceId) {
-      const host = d.store.getState().hosts[machineId];
+      const host = hostOf(d.store.getState().hosts, machineId);
       if (!host) return;
       d.logs.open(host.machine, sourceId);
     },
 
     openPoolLog(machineIds, sourceId) {
       const hosts = d.store.getState().hosts;
-      d.logs.openMany(machineIds.flatMap((id) => (hosts[id] ? [hosts[id].machine] : [])), sourceId);
+      d.logs.openMany(machineIds.flatMap((id) => hostOf(hosts, id)?.machine ?? []), sourceId);
     },
 
     closeLog() {
@@ -111,7 +111,7 @@ export function createIntents(d: IntentDeps): Intents {
         s.notify('a pool repair is already running; wait for it to end', 'warning');
         return;
       }
-      const hosts = req.hosts?.filter((id) => s.hosts[id]) ?? poolRepairHosts(s, req.machineId, req.clears);
+      const hosts = req.hosts?.filter((id) => hostOf(s.hosts, id)) ?? poolRepairHosts(s, req.machineId, req.clears);
       // Marked hosts were picked by hand: a service verb is checked by its own service, not by every critical finding.
       const clears = req.clears ?? (req.hosts ? healthFindingOf(req.action, req.params) : undefined);
       await runRollout(
@@ -143,7 +143,7 @@ export function createIntents(d: IntentDeps): Intents {
       }
       const machines =
         'machineId' in scope
-          ? [s.hosts[scope.machineId]?.machine]
+          ? [hostOf(s.hosts, scope.machineId)?.machine]
           : s.order.map((id) => s.hosts[id]?.machine).filter((m) => m?.pool === scope.pool);
       const targets = machines.filter((m) => m !== undefined);
       const label = 'machineId' in scope ? (targets[0]?.name ?? scope.machineId) : `pool ${scope.pool}`;
@@ -176,7 +176,7 @@ export function createIntents(d: IntentDeps): Intents {
     },
 
     async preview(plan) {
-      const host = d.store.getState().hosts[plan.intent.machineId];
+      const host = hostOf(d.store.getState().hosts, plan.intent.machineId);
       if (!plan.preview) return 'this action has no preview';
       if (!host) return `unknown host "${plan.intent.machineId}"`;
       const r = await d.hostExec.exec(host.machine, plan.preview.command, PREVIEW_TIMEOUT_MS);

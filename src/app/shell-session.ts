@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Machine } from '../model/index.js';
 import type { FleetStore, ForegroundRunner } from '../store/index.js';
+import { hostOf } from '../store/index.js';
 import type { Poller } from '../poller/poller.js';
 import type { AuditLog } from '../persist/audit-log.js';
 import { sshShellArgv, type ShellArgv } from '../ssh/shell-argv.js';
@@ -37,7 +38,7 @@ export function shellArgvFor(machine: Machine): ShellArgv {
 export async function openShellSession(d: ShellDeps, machineId: string, foreground: ForegroundRunner): Promise<{ refused: string } | { exitCode: number | null }> {
   const s = d.store.getState();
   if (s.readOnly) return { refused: 'read-only mode: actions are disabled' };
-  const host = s.hosts[machineId];
+  const host = hostOf(s.hosts, machineId);
   if (!host) return { refused: `unknown host "${sanitizeLine(machineId)}"` };
   const planned = shellArgvFor(host.machine);
   if ('refused' in planned) return planned;

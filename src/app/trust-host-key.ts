@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HostKeyInfo, SshTarget } from '../model/index.js';
 import type { FleetStore, ReviewedHostKey, TrustOutcome } from '../store/index.js';
+import { hostOf } from '../store/index.js';
 import type { SshPool } from '../ssh/pool.js';
 import type { AuditLog } from '../persist/audit-log.js';
 import { appendKnownHost, checkHostKey, hostKeyLookupName, isLiteralKnownHostsName, readKnownHostsFiles } from '../ssh/known-hosts.js';
@@ -37,7 +38,7 @@ export function trustRefusal(live: HostKeyInfo | undefined, reviewed: ReviewedHo
 /** Writes the reviewed host key to the machine's first known_hosts file after every check passes; audited either way. */
 export async function trustHostKey(d: TrustDeps, machineId: string, reviewed: ReviewedHostKey): Promise<TrustOutcome> {
   const s = d.store.getState();
-  const host = s.hosts[machineId];
+  const host = hostOf(s.hosts, machineId);
   const live = d.pool.trustOffered(machineId);
   // The offer may come from a jump host on the way: its key belongs in that hop's known_hosts.
   const files = (host?.machine.ssh && live ? hopNamed(host.machine.ssh, live.knownHostsName) : host?.machine.ssh)?.knownHostsFiles ?? [];

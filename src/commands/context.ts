@@ -1,4 +1,5 @@
 import type { FleetData } from '../store/fleet-store.js';
+import { hostOf } from '../store/fleet-store.js';
 import { SORT_KEYS } from '../store/selectors.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { isSafeServiceName } from '../util/shell-quote.js';
@@ -42,7 +43,7 @@ export function commandContext(
   at: { machineId?: string; selectedService?: string } = {},
 ): CommandContext {
   const list = state.order.map((id) => state.hosts[id]).filter((h) => h !== undefined);
-  const open = at.machineId ? state.hosts[at.machineId] : undefined;
+  const open = at.machineId ? hostOf(state.hosts, at.machineId) : undefined;
   const uniq = (names: string[]) => [...new Set(names.map(sanitizeLine).filter((n) => n !== ''))];
   return {
     screen: open ? 'host' : 'grid',
@@ -56,7 +57,7 @@ export function commandContext(
     sortKeys: SORT_KEYS,
     ...(open && at.selectedService ? { selectedService: sanitizeLine(at.selectedService) } : {}),
     poolMembers: poolMembers(list),
-    marked: markedIds(state).filter((id) => state.hosts[id]),
+    marked: markedIds(state).filter((id) => hostOf(state.hosts, id)),
   };
 }
 

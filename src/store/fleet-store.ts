@@ -38,6 +38,14 @@ export interface CachedPoll {
   derived?: Finding[];
 }
 
+/**
+ * hosts[id] when `id` names a host: never a property every object has ("constructor", "toString"),
+ * for ids that come from elsewhere (polls of a removed host, a cache, an intent).
+ */
+export function hostOf(hosts: Readonly<Record<string, HostState>>, id: string): HostState | undefined {
+  return Object.hasOwn(hosts, id) ? hosts[id] : undefined;
+}
+
 /** Findings of each host derived from the whole fleet after a batch (see applyPolls). */
 export type DeriveFindings = (hosts: readonly HostState[]) => Map<string, Finding[]>;
 
@@ -205,13 +213,15 @@ export function createFleetStore(
 
     setMachines(machines) {
       const prev = get().hosts;
-      const hosts: Record<string, HostState> = {};
-      for (const m of machines) {
-        const old = prev[m.id];
-        hosts[m.id] = old ? { ...old, machine: m } : { machine: m, findings: [], severity: 'ok' };
-      }
+      // Made as own properties (fromEntries, not assignment): a host named "__proto__" is a host, not the object's prototype.
+      const hosts: Record<string, HostState> = Object.fromEntries(
+        machines.map((m) => {
+          const old = hostOf(prev, m.id);
+          return [m.id, old ? { ...old, machine: m } : { machine: m, findings: [], severity: 'ok' }];
+        }),
+      );
       const marked = get().marked;
-      const kept = [...marked].filter((id) => hosts[id]);
+      const kept = [...marked].filter((id) => hostOf(hosts, id));
       set({ hosts, order: machines.map((m) => m.id), ...(kept.length === marked.size ? {} : { marked: new Set(kept) }) });
     },
 
@@ -224,7 +234,7 @@ export function createFleetStore(
       const hosts = { ...get().hosts };
       let at = 0;
       for (const { result, findings } of batch) {
-        const old = hosts[result.machineId];
+        const old = hostOf(hosts, result.machineId);
         if (!old) continue;
         const next: HostState = { ...old, last: result, findings, severity: worstSeverity(findings.map((f) => f.severity)) };
         delete next.cached;
@@ -244,7 +254,7 @@ export function createFleetStore(
       const hosts = { ...get().hosts };
       let changed = false;
       for (const { result, findings: own, derived } of batch) {
-        const old = hosts[result.machineId];
+        const old = hostOf(hosts, result.machineId);
         if (!old || old.last) continue;
         const findings = derived ? [...own, ...derived] : own;
         const next: HostState = { ...old, last: result, findings, severity: worstSeverity(findings.map((f) => f.severity)), cached: true };
@@ -261,7 +271,7 @@ export function createFleetStore(
 
     actionStarted(run) {
       const hosts = { ...get().hosts };
-      const h = hosts[run.plan.intent.machineId];
+      const h = hostOf(hosts, run.plan.intent.machineId);
       if (h) hosts[run.plan.intent.machineId] = { ...h, busyAction: run.id };
       set({ hosts, actions: [run, ...get().actions].slice(0, MAX_ACTION_HISTORY) });
     },
@@ -275,7 +285,7 @@ export function createFleetStore(
       const run = actions.find((a) => a.id === id);
       const hosts = { ...get().hosts };
       if (run) {
-        const h = hosts[run.plan.intent.machineId];
+        const h = hostOf(hosts, run.plan.intent.machineId);
         if (h && h.busyAction === id) hosts[run.plan.intent.machineId] = { ...h, busyAction: undefined };
       }
       set({ actions, hosts });
@@ -338,14 +348,14 @@ export function createFleetStore(
     toggleMark(machineId) {
       const marked = new Set(get().marked);
       if (marked.has(machineId)) marked.delete(machineId);
-      else if (get().hosts[machineId]) marked.add(machineId);
+      else if (hostOf(get().hosts, machineId)) marked.add(machineId);
       else return;
       set({ marked });
     },
 
     mark(machineIds) {
       const hosts = get().hosts;
-      const added = machineIds.filter((id) => hosts[id] && !get().marked.has(id));
+      const added = machineIds.filter((id) => hostOf(hosts, id) && !get().marked.has(id));
       if (added.length) set({ marked: new Set([...get().marked, ...added]) });
     },
 

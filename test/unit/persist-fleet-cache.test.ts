@@ -233,6 +233,18 @@ test('a machine declared differently since the save gets its findings recomputed
   await changed.close();
 });
 
+test('a host named like an Object property ("constructor") without saved findings gets them recomputed, not the prototype\'s', async () => {
+  const dir = tmp();
+  const file = fleetCachePath(dir);
+  const m = machine('constructor', 'web', { ssh: undefined, provider: 'datacenter' });
+  await saveFleetCache(file, buildFleetCache([m], [okPoll('constructor', Date.now() - 30_000)], { findings: {} }));
+  const core = consoleOver(file, [m]);
+  const h = core.store.getState().hosts['constructor']!;
+  assert.equal(h.cached, true);
+  assert.ok(h.findings.some((f) => f.summary.includes('php-fpm')), 'recomputed from the cached poll');
+  await core.close();
+});
+
 test('cached findings of the wrong shape make the cache unreadable (moved aside), never half-drawn', () => {
   const dir = tmp();
   const file = fleetCachePath(dir);

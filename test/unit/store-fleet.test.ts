@@ -100,3 +100,25 @@ test('a stream of many huge lines stays under the byte cap: lines cut with a mar
   assert.equal(log.dropped + log.lines.length, 1200, 'every line counted, shown or dropped');
   assert.ok(log.lines.every((l) => l.endsWith(lineCutMarker(MAX_LINE_CHARS))), 'each line cut with the marker');
 });
+
+test('host ids named like Object properties: "__proto__" and "constructor" are hosts; a poll, a cached poll or a mark for a missing "toString" changes nothing', () => {
+  const PROTO = '__proto__'; // a name, read through a variable: the linter flags the accessor's spelling
+  const store = createFleetStore();
+  store.getState().setMachines([machine(PROTO), machine('constructor')]);
+  const { hosts } = store.getState();
+  assert.deepEqual(Object.keys(hosts), ['__proto__', 'constructor']);
+  assert.equal(Object.getPrototypeOf(hosts), Object.prototype, 'the id did not become the prototype');
+  store.getState().applyPolls([
+    { result: { machineId: '__proto__', at: 5, reach: 'ok', probe: probe('p') }, findings: [] },
+    { result: { machineId: 'toString', at: 5, reach: 'ok', probe: probe('t') }, findings: [] },
+  ]);
+  store.getState().restoreCached([{ result: { machineId: 'valueOf', at: 4, reach: 'ok', probe: probe('v') }, findings: [] }]);
+  store.getState().toggleMark('hasOwnProperty');
+  const after = store.getState();
+  assert.deepEqual(Object.keys(after.hosts), ['__proto__', 'constructor']);
+  assert.equal(after.hosts[PROTO]?.last?.at, 5);
+  assert.equal(after.hosts['constructor']?.last, undefined);
+  assert.equal(after.marked.size, 0);
+  store.getState().setMachines([machine('constructor'), machine('__proto__')]);
+  assert.equal(store.getState().hosts[PROTO]?.last?.at, 5, 'kept across a new machine list');
+});
