@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildFleetCache, fleetCachePath, type FleetCache } from '../src/persist/fleet-cache.js';
 import { detectAll, DEFAULT_THRESHOLDS } from '../src/matrix/index.js';
+import { redetectWith } from '../src/app/cache-restore.js';
 import type { Machine, PollResult } from '../src/model/index.js';
 import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { figure, type Figure } from './stats.js';
@@ -31,7 +32,7 @@ export function inventory(n: number): { yaml: string; machines: Machine[] } {
 /** The cache a console leaves after polling these hosts: their polls and the findings it showed for them. */
 export function cachedFleet(machines: Machine[], polls: PollResult[]): FleetCache {
   const byId = new Map(machines.map((m) => [m.id, m]));
-  const findings = Object.fromEntries(polls.map((poll) => [poll.machineId, { own: detectAll({ machine: byId.get(poll.machineId)!, poll, now: poll.at, thresholds: DEFAULT_THRESHOLDS, history: [] }) }]));
+  const findings = Object.fromEntries(polls.map((poll) => [poll.machineId, { own: redetectWith({ detectAll, DEFAULT_THRESHOLDS }, poll.at)(byId.get(poll.machineId)!, poll) }]));
   return buildFleetCache(machines, polls, { findings });
 }
 

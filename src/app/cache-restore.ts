@@ -6,26 +6,36 @@ import type { CachedFindings, FleetCache } from '../persist/fleet-cache.js';
 /** The detectors, run on one cached poll (no history): for caches without findings or a changed machine. */
 export type RedetectCached = (machine: Machine, poll: PollResult) => Finding[];
 
-const sameMachine = (a: Machine | undefined, b: Machine): boolean => a === b || (a !== undefined && JSON.stringify(a) === JSON.stringify(b));
-
-/** Reads the findings a cache saved for its machines, where they can be shown as saved. */
-function savedFindings(cache: FleetCache): (id: string, now: Machine) => CachedFindings | undefined {
-  const saved = new Map(cache.machines.map((m) => [m.id, m]));
-  // A machine declared differently since (inventory edited, instance changed) gets them recomputed.
-  return (id, now) => {
-    // Own keys only: a host named "constructor" has no saved findings from Object.prototype.
-    const shown = cache.findings && Object.hasOwn(cache.findings, id) ? cache.findings[id] : undefined;
-    return shown && sameMachine(saved.get(id), now) ? shown : undefined;
-  };
+/** RedetectCached from the detectors module (passed in: the first frame loads it only when needed), as of `now`. */
+export function redetectWith(matrix: Pick<typeof import('../matrix/index.js'), 'detectAll' | 'DEFAULT_THRESHOLDS'>, now = Date.now()): RedetectCached {
+  return (machine, poll) => matrix.detectAll({ machine, poll, now, thresholds: matrix.DEFAULT_THRESHOLDS, history: [] });
 }
 
-/** Whether some cached poll of a machine in `hosts` has no findings that can be shown as saved. */
-export function needsRedetect(hosts: Readonly<Record<string, HostState>>, cache: FleetCache): boolean {
-  const saved = savedFindings(cache);
-  return cache.polls.some((p) => {
-    const h = hostOf(hosts, p.machineId);
-    return h !== undefined && !saved(p.machineId, h.machine);
+const sameMachine = (a: Machine | undefined, b: Machine): boolean => a === b || (a !== undefined && JSON.stringify(a) === JSON.stringify(b));
+
+/** A cached poll of a machine in the fleet, with the findings saved for it when they can be shown as saved. */
+interface SavedPoll {
+  poll: PollResult;
+  machine: Machine;
+  shown: CachedFindings | undefined;
+}
+
+function savedPolls(hosts: Readonly<Record<string, HostState>>, cache: FleetCache): SavedPoll[] {
+  const saved = new Map(cache.machines.map((m) => [m.id, m]));
+  return cache.polls.flatMap((poll) => {
+    const h = hostOf(hosts, poll.machineId);
+    if (!h) return [];
+    // Own keys only: a host named "constructor" has no saved findings from Object.prototype.
+    const shown = cache.findings && Object.hasOwn(cache.findings, poll.machineId) ? cache.findings[poll.machineId] : undefined;
+    // A machine declared differently since (inventory edited, instance changed) gets them recomputed.
+    return [{ poll, machine: h.machine, shown: shown && sameMachine(saved.get(poll.machineId), h.machine) ? shown : undefined }];
   });
+}
+
+function withFindings(list: SavedPoll[], redetect: RedetectCached): CachedPoll[] {
+  return list.map(({ poll, machine, shown }) =>
+    shown ? { result: poll, findings: shown.own, ...(shown.derived?.length ? { derived: shown.derived } : {}) } : { result: poll, findings: redetect(machine, poll) },
+  );
 }
 
 /**
@@ -33,14 +43,7 @@ export function needsRedetect(hosts: Readonly<Record<string, HostState>>, cache:
  * saved; recomputed by `redetect` for a machine declared differently now, or when the cache has none.
  */
 export function cachedPolls(hosts: Readonly<Record<string, HostState>>, cache: FleetCache, redetect: RedetectCached): CachedPoll[] {
-  const saved = savedFindings(cache);
-  return cache.polls.flatMap((poll) => {
-    const h = hostOf(hosts, poll.machineId);
-    if (!h) return [];
-    const shown = saved(poll.machineId, h.machine);
-    if (!shown) return [{ result: poll, findings: redetect(h.machine, poll) }];
-    return [{ result: poll, findings: shown.own, ...(shown.derived?.length ? { derived: shown.derived } : {}) }];
-  });
+  return withFindings(savedPolls(hosts, cache), redetect);
 }
 
 /**
@@ -50,13 +53,8 @@ export function cachedPolls(hosts: Readonly<Record<string, HostState>>, cache: F
 export async function storeFromCache(cache: FleetCache, opts: { readOnly?: boolean } = {}): Promise<FleetStore> {
   const store = createFleetStore(opts.readOnly ? { readOnly: true } : {});
   store.getState().setMachines(cache.machines);
-  const hosts = store.getState().hosts;
-  let redetect: RedetectCached = () => [];
-  if (needsRedetect(hosts, cache)) {
-    const { detectAll, DEFAULT_THRESHOLDS } = await import('../matrix/index.js');
-    const now = Date.now();
-    redetect = (machine, poll) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS, history: [] });
-  }
-  store.getState().restoreCached(cachedPolls(hosts, cache, redetect));
+  const saved = savedPolls(store.getState().hosts, cache);
+  const redetect: RedetectCached = saved.every((s) => s.shown) ? () => [] : redetectWith(await import('../matrix/index.js'));
+  store.getState().restoreCached(withFindings(saved, redetect));
   return store;
 }

@@ -16,7 +16,7 @@ import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';
 import { buildFleetCache, FleetCacheWriter, loadFleetCache, type CachedFindings, type FleetCacheLoad } from '../persist/fleet-cache.js';
-import { cachedPolls, type RedetectCached } from './cache-restore.js';
+import { cachedPolls, redetectWith } from './cache-restore.js';
 import { diffFleet, type FleetChange } from './fleet-diff.js';
 import { MetricsRefresh } from '../poller/metrics-refresh.js';
 import { mergeMetricsFleet } from './metrics-merge.js';
@@ -243,9 +243,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
 /** Seeds the store from the fleet cache (the findings shown when it was saved) and saves it again as polls land. */
 function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?: number; preloaded?: FleetCacheLoad }): FleetCacheWriter {
   const loaded = cache.preloaded ?? loadFleetCache(cache.file);
-  const now = Date.now();
-  const redetect: RedetectCached = (machine, poll) => detectAll({ machine, poll, now, thresholds: DEFAULT_THRESHOLDS, history: [] });
-  if (loaded.ok) store.getState().restoreCached(cachedPolls(store.getState().hosts, loaded.cache, redetect));
+  if (loaded.ok) store.getState().restoreCached(cachedPolls(store.getState().hosts, loaded.cache, redetectWith({ detectAll, DEFAULT_THRESHOLDS })));
   else if (!loaded.missing) {
     const where = loaded.movedTo ? `moved to ${loaded.movedTo}` : 'left in place';
     store.getState().notify(`fleet cache ignored (${loaded.reason}); ${where}`, 'warning');

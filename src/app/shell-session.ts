@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Machine } from '../model/index.js';
-import type { FleetStore, ForegroundRunner } from '../store/index.js';
-import { hostOf } from '../store/index.js';
+import { hostOf, type FleetStore, type ForegroundRunner } from '../store/index.js';
 import type { Poller } from '../poller/poller.js';
 import type { AuditLog } from '../persist/audit-log.js';
 import { sshShellArgv, type ShellArgv } from '../ssh/shell-argv.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HostKeyInfo, SshTarget } from '../model/index.js';
-import type { FleetStore, ReviewedHostKey, TrustOutcome } from '../store/index.js';
-import { hostOf } from '../store/index.js';
+import { hostOf, type FleetStore, type ReviewedHostKey, type TrustOutcome } from '../store/index.js';
 import type { SshPool } from '../ssh/pool.js';
 import type { AuditLog } from '../persist/audit-log.js';
 import { appendKnownHost, checkHostKey, hostKeyLookupName, isLiteralKnownHostsName, readKnownHostsFiles } from '../ssh/known-hosts.js';
