@@ -14,20 +14,28 @@ BASE="$CACHE/base-$SUITE-$KEY"
 # --path: where the base for this package list lives (built or not), for lab.sh to tell a lab on an older base.
 if [[ "${1:-}" == --path ]]; then echo "$BASE"; exit 0; fi
 
-if [[ -f "$BASE/.remlite-base-ok" ]]; then
-  echo "$BASE"
-  exit 0
-fi
+exit_if_built() {
+  if [[ -f "$BASE/.remlite-base-ok" ]]; then
+    echo "$BASE"
+    exit 0
+  fi
+}
+exit_if_built
 
 command -v debootstrap >/dev/null || { echo "build-base: debootstrap is not installed (apt-get install debootstrap)" >&2; exit 3; }
 [[ $(id -u) -eq 0 ]] || { echo "build-base: must run as root" >&2; exit 3; }
 
 mkdir -p "$CACHE"
+# Two labs starting at once on a machine without the base (two CI runs side by side) would each
+# remove and refill the other's .partial tree: one builds, the other waits and then finds it built.
+exec 8>>"$CACHE/build.lock"
+flock 8
+exit_if_built
 TMP="$BASE.partial"
 rm -rf "$TMP"
 echo "build-base: debootstrap $SUITE into $TMP (a few minutes, once)" >&2
 debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$TMP" "$MIRROR" >"$CACHE/debootstrap-$KEY.log" 2>&1 || {
-  echo "build-base: debootstrap failed, see $CACHE/debootstrap.log" >&2
+  echo "build-base: debootstrap failed, see $CACHE/debootstrap-$KEY.log" >&2
   tail -20 "$CACHE/debootstrap-$KEY.log" >&2
   exit 1
 }
