@@ -44,7 +44,7 @@ async function main(): Promise<Figure[]> {
   const queriesAnswered = async () => {
     // node:http, as the provider reads Prometheus: `fetch` would load undici and its WebAssembly HTTP
     // parser into this process (16 MB more RSS in a bare node), counted though the console never uses it.
-    const { status, text } = await httpText(target, { path: '/metrics', maxChars: 256 * 1024 * 1024 });
+    const { status, text } = await httpText(target, { path: '/metrics', maxBytes: 256 * 1024 * 1024 });
     if (status !== 200) throw new Error(`GET ${target.url}/metrics: HTTP ${status}`);
     let n = 0;
     for (const m of text.matchAll(/^prometheus_http_requests_total\{[^}]*handler="\/api\/v1\/query"[^}]*\} (\d+)$/gm)) n += Number(m[1]);

@@ -11,7 +11,7 @@ export interface RawAlert {
   fingerprint?: unknown;
 }
 
-const MAX_BODY_CHARS = 64 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const text = (v: unknown, max: number) => (typeof v === 'string' ? sanitizeLine(v).slice(0, max) : '');
 
 export function alertSeverity(label: unknown): HostAlert['severity'] {
@@ -59,7 +59,7 @@ export function markStale(byHost: ReadonlyMap<string, readonly HostAlert[]>, las
 /** GET /api/v2/alerts of the active alerts only: silenced and inhibited ones are left out by Alertmanager itself. */
 export async function fetchActiveAlerts(target: QueryTarget): Promise<RawAlert[]> {
   const path = '/api/v2/alerts?active=true&silenced=false&inhibited=false&unprocessed=false';
-  const { status, text } = await httpText(target, { path, maxChars: MAX_BODY_CHARS });
+  const { status, text } = await httpText(target, { path, maxBytes: MAX_BODY_BYTES });
   if (status !== 200) throw new Error(`HTTP ${status}: ${firstLine(text)}`);
   let doc: unknown;
   try {

@@ -8,7 +8,7 @@ export interface PromSample {
 }
 
 /** A query answer longer than this is refused (a runaway series count, not a fleet). */
-const MAX_BODY_CHARS = 256 * 1024 * 1024;
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 /** Parses an /api/v1/query answer into samples; throws with Prometheus' own error when it has one. Pure. */
 export function parseVector(body: string): PromSample[] {
@@ -45,9 +45,9 @@ export async function instantQuery(target: QueryTarget, promql: string): Promise
  * Runs one instant query and returns its answer's text, not parsed yet (a caller with several large
  * answers parses them one at a time); an HTTP error throws with Prometheus' own reason when it gave one.
  */
-export async function queryAnswer(target: QueryTarget, promql: string, maxChars = MAX_BODY_CHARS): Promise<string> {
+export async function queryAnswer(target: QueryTarget, promql: string, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const body = { type: 'application/x-www-form-urlencoded', text: new URLSearchParams({ query: promql }).toString() };
-  const { status, text } = await httpText(target, { path: '/api/v1/query', body, maxChars });
+  const { status, text } = await httpText(target, { path: '/api/v1/query', body, maxBytes });
   if (status >= 200 && status < 300) return text;
   // Prometheus answers 400/422/503 with its JSON error: prefer its own reason.
   try {

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -37,8 +38,8 @@ export interface HttpTextRequest {
   path: string;
   /** A POST with this body when given, else a GET. */
   body?: { type: string; text: string };
-  /** An answer longer than this is refused: the request fails with one line saying so. */
-  maxChars: number;
+  /** An answer longer than this many bytes is refused: the request fails with one line saying so. */
+  maxBytes: number;
 }
 
 /** What a server answered: its status and body, whatever the status. */
@@ -50,7 +51,7 @@ export interface HttpText {
 /**
  * One request to `target` with its authorization and CA, on a fresh connection (no kept-alive
  * socket: a restarted or stopped server must answer, or refuse, afresh). Fails with one sanitized
- * line for a refused connection, a timeout or an answer over `maxChars`.
+ * line for a refused connection, a timeout or an answer over `maxBytes`.
  */
 export function httpText(target: QueryTarget, req: HttpTextRequest): Promise<HttpText> {
   const url = new URL(target.url + req.path);
@@ -65,23 +66,28 @@ export function httpText(target: QueryTarget, req: HttpTextRequest): Promise<Htt
   return new Promise((resolve, reject) => {
     const options = { method: req.body ? 'POST' : 'GET', headers, agent: false, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs };
     const request = mod.request(url, options, (res) => {
-      // Decoded as it comes (a character split across chunks is kept for the next): the answer is
-      // built in V8's heap, whose large strings go back to the system when collected, not in one
-      // Buffer of its whole size copied again to text; freed, that left the process' RSS grown.
-      res.setEncoding('utf8');
-      let text = '';
-      res.on('data', (c: string) => {
-        // Checked before it grows: V8 refuses a string of 2^29 characters or more (a RangeError here).
-        if (text.length + c.length > req.maxChars) return void request.destroy(new Error(`answer longer than ${req.maxChars} characters`));
-        text += c;
+      // Kept as the chunks that came and joined once: decoding each chunk to a string and
+      // appending made a rope V8 flattened later, each piece a fresh allocation (measured slower on
+      // a 10,000-host answer, and no smaller once collected).
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (bytes > req.maxBytes) return void request.destroy(new Error(`answer longer than ${req.maxBytes} bytes`));
+        chunks.push(c);
       });
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: decode(Buffer.concat(chunks, bytes)) }));
     });
     request.on('timeout', () => request.destroy(new Error(`no answer in ${Math.round(target.timeoutMs / 1000)} s`)));
     request.on('error', (err) => reject(new Error(sanitizeLine(err.message))));
     request.end(req.body?.text);
   });
+}
+
+/** An all-ASCII answer (the usual JSON) is read as latin1, V8's one-byte string, without a UTF-8 decoder pass. */
+function decode(body: Buffer): string {
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }
 
 /** The first line of an error answer, sanitized and cut, for a one-line message. */

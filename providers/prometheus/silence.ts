@@ -52,7 +52,7 @@ export function silenceBody(r: SilenceRequest, nowMs: number): object {
 
 /** POST /api/v2/silences; resolves with the new silence's id. */
 export async function postSilence(target: QueryTarget, body: object): Promise<string> {
-  const { status, text } = await httpText(target, { path: '/api/v2/silences', body: { type: 'application/json', text: JSON.stringify(body) }, maxChars: 64 * 1024 });
+  const { status, text } = await httpText(target, { path: '/api/v2/silences', body: { type: 'application/json', text: JSON.stringify(body) }, maxBytes: 64 * 1024 });
   if (status !== 200) throw new Error(`HTTP ${status}: ${firstLine(text)}`);
   try {
     const id = (JSON.parse(text) as { silenceID?: unknown }).silenceID;

@@ -1,5 +1,5 @@
-// queryAnswer reads an answer as text as it comes: a character split across two chunks of the
-// answer arrives whole, and an answer longer than the limit is refused with one line, not kept.
+// queryAnswer keeps an answer's bytes and decodes them once: a character split across two chunks of
+// the answer arrives whole, and an answer longer than the limit (in bytes) is refused with one line, not kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -38,7 +38,7 @@ test('a multi-byte character split between two chunks of an answer is read whole
 test('an answer longer than the limit is refused with one line saying so', async () => {
   const srv = await serveParts([Buffer.from('{"status":"success","data":'), Buffer.from('x'.repeat(5000)), Buffer.from('}')]);
   try {
-    await assert.rejects(queryAnswer(target(srv.url), 'up', 1000), /answer longer than 1000 characters/);
+    await assert.rejects(queryAnswer(target(srv.url), 'up', 1000), /answer longer than 1000 bytes/);
     assert.match(await queryAnswer(target(srv.url), 'up', 10_000), /^\{"status":"success","data":x+\}$/, 'under the limit the same answer is read');
   } finally {
     srv.close();
