@@ -115,7 +115,10 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
         now,
         thresholds,
         baseline: extra.baseline,
-        history: extra.history,
+        // Read through: the poller builds the history only if a detector asks for it.
+        get history() {
+          return extra.history;
+        },
         fillRate: (mount) => estimateFillRate(trends.volume(machine.id, mount, now)),
       }),
     {

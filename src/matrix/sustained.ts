@@ -14,7 +14,8 @@ export interface Sustained {
  */
 export function sustained(ctx: DetectContext, level: (p: HostProbe) => Severity | undefined): Sustained | undefined {
   const current = ctx.poll.probe;
-  if (!current) return undefined;
+  // The current poll first: a calm host's history is never read (nor built).
+  if (!current || !level(current)) return undefined;
   const n = Math.max(1, ctx.thresholds.sustainPolls);
   const earlier = (ctx.history ?? []).filter((p) => p !== ctx.poll && p.at !== ctx.poll.at && p.at < ctx.poll.at);
   const probes = [...earlier.flatMap((p) => (p.probe ? [p.probe] : [])), current].slice(-n);

@@ -3,7 +3,7 @@ import type { DeriveFindings, FleetStore } from '../store/index.js';
 import type { HostExec } from '../exec/host-exec.js';
 import { probeHost, type ProbeOptions } from './probe-host.js';
 import type { TrendRecorder } from './trend-recorder.js';
-import { historyEntry } from './history-entry.js';
+import { PollHistory } from './poll-history.js';
 
 export interface PollerOptions extends ProbeOptions {
   intervalMs: number;
@@ -21,10 +21,14 @@ export interface PollerOptions extends ProbeOptions {
   trends?: TrendRecorder;
 }
 
-/** What a detector gets besides the poll: the host's baseline and its previous polls (oldest first, without this one). */
+/**
+ * What a detector gets besides the poll: the host's baseline and its previous polls (oldest first,
+ * without this one). `history` is built when first read, and only during the detection call: most
+ * hosts' detectors never read it (nothing sustained to check), and it is not kept past the call.
+ */
 export interface DetectExtra {
   baseline?: HostBaseline;
-  history: PollResult[];
+  readonly history: PollResult[];
 }
 
 /** The whole failure matrix run over one poll (detectAll over a DetectContext); each failure class is one matrix Detector. */
@@ -43,7 +47,7 @@ export class Poller {
   private stopped = false;
   private waiters: { machineId: string; resolve: (r: PollResult) => void }[] = [];
   private unsubscribe: (() => void) | undefined;
-  private history = new Map<string, PollResult[]>();
+  private readonly history: PollHistory;
   /** While paused (an interactive shell owns the terminal), the hosts that were due are held here. */
   private held: Set<string> | undefined;
 
@@ -52,7 +56,9 @@ export class Poller {
     private readonly hostExec: HostExec,
     private readonly detect: DetectFindings,
     private readonly opts: PollerOptions,
-  ) {}
+  ) {
+    this.history = new PollHistory(opts.historyLength ?? 10);
+  }
 
   /**
    * Starts polling every machine in the store, spreading first probes over a short window, and
@@ -69,9 +75,8 @@ export class Poller {
         if (present.has(id)) continue;
         clearTimeout(timer);
         this.timers.delete(id);
-        this.history.delete(id);
       }
-      for (const id of this.history.keys()) if (!present.has(id)) this.history.delete(id);
+      this.history.keepOnly(present);
       this.opts.trends?.keepOnly(present);
       this.scheduleNew(order.filter((id) => !this.timers.has(id) && !this.inFlight.has(id)));
     });
@@ -156,19 +161,17 @@ export class Poller {
     for (const result of results) {
       const host = this.store.getState().hosts[result.machineId];
       if (!host) continue;
-      const history = this.history.get(result.machineId) ?? [];
-      const last = history[history.length - 1];
       // The same scrape again (the refresh outran the scrape interval): nothing new, unless its alerts changed.
-      if (last && last.at >= result.at && last.reach === result.reach && JSON.stringify(last.probe?.alerts) === JSON.stringify(result.probe?.alerts)) continue;
-      this.record(host.machine, result, history);
+      if (this.history.isRepeat(result)) continue;
+      this.record(host.machine, result);
     }
   }
 
-  private record(machine: Machine, result: PollResult, history: PollResult[]): void {
+  private record(machine: Machine, result: PollResult): void {
     const id = machine.id;
     this.opts.trends?.record(result);
-    const findings = this.detect(machine, result, Date.now(), { baseline: this.opts.baselineOf?.(id), history: [...history] });
-    this.history.set(id, [...history, historyEntry(result)].slice(-(this.opts.historyLength ?? 10)));
+    const findings = this.detectWithHistory(machine, result);
+    this.history.push(result);
     this.pending.push({ result, findings });
     this.scheduleFlush();
     this.waiters = this.waiters.filter((w) => {
@@ -176,6 +179,25 @@ export class Poller {
       w.resolve(result);
       return false;
     });
+  }
+
+  private detectWithHistory(machine: Machine, result: PollResult): Finding[] {
+    const history = this.history;
+    let during = true;
+    let list: PollResult[] | undefined;
+    const extra: DetectExtra = {
+      baseline: this.opts.baselineOf?.(machine.id),
+      get history(): PollResult[] {
+        if (!during) throw new Error('DetectExtra.history is only readable during the detection call');
+        list ??= history.list(machine.id);
+        return list;
+      },
+    };
+    try {
+      return this.detect(machine, result, Date.now(), extra);
+    } finally {
+      during = false;
+    }
   }
 
   private async pollOne(id: string): Promise<void> {
@@ -205,7 +227,7 @@ export class Poller {
       clearTimeout(deadline);
     }
     this.inFlight.delete(id);
-    this.record(host.machine, result, this.history.get(id) ?? []);
+    this.record(host.machine, result);
     if (this.again.delete(id)) this.schedule(id, 0);
     else this.schedule(id, this.opts.intervalMs);
   }

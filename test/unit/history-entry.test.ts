@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_THRESHOLDS, detectAll } from '../../src/matrix/index.js';
 import type { PollResult } from '../../src/model/index.js';
 import { historyEntry } from '../../src/poller/history-entry.js';
+import { PollHistory } from '../../src/poller/poll-history.js';
 import { machine, probe, service, volume } from './views-fixtures.js';
 
 const T = 1_700_000_000_000;
@@ -34,4 +35,7 @@ test('sustained load and memory findings come out the same from kept history as 
   const full = findings(polls.slice(0, 2));
   assert.ok(full.some(([c]) => c === 'high-load') && full.some(([c]) => c === 'memory-pressure'), JSON.stringify(full));
   assert.deepEqual(findings(polls.slice(0, 2).map(historyEntry)), full);
+  const kept = new PollHistory(2);
+  for (const p of polls.slice(0, 2)) kept.push(p);
+  assert.deepEqual(findings(kept.list('web1')), full, 'the same from the columns PollHistory keeps');
 });
