@@ -1,4 +1,4 @@
-// queryAnswer keeps an answer's bytes and decodes them once: a character split across two chunks of
+// queryAnswer decodes an answer as it comes: a character split across two chunks of
 // the answer arrives whole, and an answer longer than the limit (in bytes) is refused with one line, not kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
