@@ -29,7 +29,7 @@ interface HostRing {
  * The last few polls of every host, as the sustained detectors and the same-scrape check read them
  * (what historyEntry keeps), stored as columns: a Float64Array of numbers and one array of
  * references per host, not an object per poll, per probe and per boxed number. At 10,000 hosts
- * the history was about 40% of the console's heap objects; it is now three per host. A poll with
+ * the history was about 40% of the heap objects the console held per host; it is now three. A poll with
  * more than a probe (an error, a host key, raw output) is kept whole. list() rebuilds the objects
  * for the one host whose detectors read them.
  */
@@ -113,6 +113,7 @@ export class PollHistory {
     const nums = ring.nums;
     const n = slot * STRIDE;
     const alerts = refs[r + REF_ALERTS] as HostAlert[] | undefined;
+    // One literal in NUMS' order (n + 2 is remoteTimeMs ...): every rebuilt probe has one shape.
     const probe: HostProbe = {
       hostname: refs[r + REF_HOSTNAME] as string,
       remoteTimeMs: nums[n + 2] as number,
