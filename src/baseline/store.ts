@@ -128,11 +128,20 @@ export class BaselineStore {
 
   /** Refuses (StatePathRefused) a symbolic link at any directory between the state dir and `dir`. */
   private noLinksDown(dir: string): string {
+    this.presentWithoutLinks(dir);
+    return dir;
+  }
+
+  /**
+   * Whether `dir` exists, refusing (StatePathRefused) a symbolic link at any directory from the
+   * baselines dir down to it. Stops at the first one absent: nothing below it exists to be a link.
+   */
+  private presentWithoutLinks(dir: string): boolean {
     const rel = path.relative(this.root, dir).split(path.sep).filter(Boolean);
     let at = this.root;
-    refuseLink(at);
-    for (const part of rel) refuseLink((at = path.join(at, part)));
-    return dir;
+    if (!refuseLink(at)) return false;
+    for (const part of rel) if (!refuseLink((at = path.join(at, part)))) return false;
+    return true;
   }
 
   private filesDir(machineId: string, create: boolean): string {
@@ -158,7 +167,8 @@ export class BaselineStore {
     const file = path.join(this.hostDir(machineId), 'baseline.json');
     let text: string;
     try {
-      this.noLinksDown(this.hostDir(machineId));
+      // Most hosts have no baseline: no directory, no open of a file that is not there.
+      if (!this.presentWithoutLinks(this.hostDir(machineId))) return {};
       text = readNoFollow(file).toString('utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};

@@ -21,12 +21,9 @@ function code(err: unknown): string | undefined {
 
 /** lstat, or undefined when nothing is there. */
 export function lstatOrNone(file: string): Stats | undefined {
-  try {
-    return lstatSync(file);
-  } catch (err) {
-    if (code(err) === 'ENOENT') return undefined;
-    throw err;
-  }
+  // No error made for an absent file: the console asks for 10,000 hosts' baselines that mostly do
+  // not exist, and an ENOENT thrown and caught costs about 10 us each (a stack trace and a message).
+  return lstatSync(file, { throwIfNoEntry: false });
 }
 
 /** Throws StatePathRefused when `file` is a symbolic link; answers its lstat (undefined: absent). */

@@ -140,3 +140,17 @@ test('a stored copy replaced by a symbolic link is not read through it', async (
   symlinkSync(target, copy);
   assert.throws(() => store.readCopy('web1', sha), /no stored copy .* is a symbolic link/);
 });
+
+test('a host without a baseline loads as none, whether the baselines dir, its host dir or its file is missing; a linked baselines dir is still refused', async () => {
+  const store = fresh();
+  assert.deepEqual(store.load('web1'), {}, 'no baselines dir');
+  await store.save(baseline('web2'));
+  assert.deepEqual(store.load('web1'), {}, 'no host dir');
+  mkdirSync(store.hostDir('web3'));
+  assert.deepEqual(store.load('web3'), {}, 'a host dir without baseline.json');
+  assert.equal(store.load('web2').baseline?.machineId, 'web2');
+  const elsewhere = mkdtempSync(join(tmpdir(), 'remlite-bl-elsewhere-'));
+  const linked = new BaselineStore(mkdtempSync(join(tmpdir(), 'remlite-bl-')));
+  symlinkSync(elsewhere, linked.root);
+  assert.match(linked.load('web1').warning ?? '', /is a symbolic link/, 'refused before asking whether the host has one');
+});
