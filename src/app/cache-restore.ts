@@ -1,5 +1,6 @@
 import type { Finding, Machine, PollResult } from '../model/index.js';
 import { createFleetStore, type FleetStore } from '../store/index.js';
+import { hostRowsOf, type HostRow } from '../store/selectors.js';
 import { hostOf, type CachedPoll, type HostState } from '../store/fleet-store.js';
 import type { CachedFindings, FleetCache } from '../persist/fleet-cache.js';
 
@@ -44,6 +45,20 @@ function withFindings(list: SavedPoll[], redetect: RedetectCached): CachedPoll[]
  */
 export function cachedPolls(hosts: Readonly<Record<string, HostState>>, cache: FleetCache, redetect: RedetectCached): CachedPoll[] {
   return withFindings(savedPolls(hosts, cache), redetect);
+}
+
+/**
+ * The grid rows of the fleet this cache restores, for the next start's first frame (the cache's
+ * screen line): the rows storeFromCache's store would give. None when some findings would have to be
+ * recomputed at the next start (the rows could differ from what the detectors find then).
+ */
+export function restoredRows(cache: FleetCache, now = Date.now()): HostRow[] | undefined {
+  const store = createFleetStore();
+  store.getState().setMachines(cache.machines);
+  const saved = savedPolls(store.getState().hosts, cache);
+  if (!saved.every((s) => s.shown)) return undefined;
+  store.getState().restoreCached(withFindings(saved, () => []));
+  return hostRowsOf(store.getState(), now);
 }
 
 /**

@@ -16,7 +16,7 @@ import { BaselineCache } from '../baseline/cache.js';
 import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';
 import { buildFleetCache, FleetCacheWriter, loadFleetCache, type CachedFindings, type FleetCacheLoad } from '../persist/fleet-cache.js';
-import { cachedPolls, redetectWith } from './cache-restore.js';
+import { cachedPolls, redetectWith, restoredRows } from './cache-restore.js';
 import { diffFleet, type FleetChange } from './fleet-diff.js';
 import { MetricsRefresh } from '../poller/metrics-refresh.js';
 import { mergeMetricsFleet } from './metrics-merge.js';
@@ -268,6 +268,7 @@ function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?
       }
       return buildFleetCache(machines, polls, { findings });
     },
+    screenOnClose: (saved) => restoredRows(saved),
     onError: (err) => store.getState().notify(`fleet cache not saved: ${err.message}`, 'warning'),
   });
   let lastPollAt = store.getState().lastPollAt;

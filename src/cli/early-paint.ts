@@ -2,18 +2,20 @@
 // and Ink are loaded (that takes about a second on a 2-core machine; this takes a few milliseconds).
 // The frame goes through the console's own screen writer, which the console then keeps using.
 import type { CliArgs } from './args.js';
-import { fleetCachePath, loadFleetCache, type FleetCacheLoad } from '../persist/fleet-cache.js';
+import { fleetCachePath, readFleetCache, type FleetCacheLoad } from '../persist/fleet-cache.js';
 import { configDir, settingsFilePath, stateDir } from '../persist/paths.js';
 import { readNoFollow } from '../persist/no-follow.js';
 import { storeFromCache } from '../app/cache-restore.js';
+import { checkScreenRows } from '../store/screen-rows.js';
+import { hostRowsOf } from '../store/selectors.js';
 import { BUILTIN_PALETTES, isBuiltinTheme } from '../theme/palettes.js';
 import { FrameWriter } from '../../views/terminal/frame-writer.js';
-import { firstPaintFrame } from '../../views/terminal/first-paint.js';
+import { firstPaintFrame, type FirstPaintInput } from '../../views/terminal/first-paint.js';
 import { pickTheme } from '../../views/theme.js';
 
 export interface EarlyScreen {
-  /** The fleet cache as read (the console restores it without reading or moving it again). */
-  cache: FleetCacheLoad;
+  /** The fleet cache, parsed on the first call (the console restores it without reading or moving it again). */
+  cache: () => FleetCacheLoad;
   /** The screen writer holding the first frame, when one was drawn. */
   writer?: FrameWriter;
   /** Gives the terminal back (main screen, cooked mode) when the console does not start after all. */
@@ -30,24 +32,37 @@ function settingsTheme(): string {
   }
 }
 
+/**
+ * What the first frame draws: the rows of the cache's screen line, or else (a cache saved without
+ * one: an older version, a console that did not close) the rows of a store restored from the cache.
+ */
+async function cachedScreen(read: ReturnType<typeof readFleetCache>, readOnly: boolean): Promise<Pick<FirstPaintInput, 'data' | 'hostRows'> | undefined> {
+  const rows = read.screen && checkScreenRows(read.screen);
+  if (rows) return { data: { readOnly, providers: {} }, hostRows: rows };
+  const loaded = read.load();
+  if (!loaded.ok) return undefined;
+  const data = (await storeFromCache(loaded.cache, { readOnly })).getState();
+  return { data, hostRows: hostRowsOf(data, Date.now()) };
+}
+
 export async function paintCachedFleet(args: CliArgs): Promise<EarlyScreen> {
-  const cache = loadFleetCache(fleetCachePath(stateDir()));
-  const none: EarlyScreen = { cache, abandon: () => undefined };
+  const read = readFleetCache(fleetCachePath(stateDir()));
+  const none: EarlyScreen = { cache: read.load, abandon: () => undefined };
   const out = process.stdout;
   const input = process.stdin;
   if (!out.isTTY || !input.isTTY || process.env['REMLITE_SCREEN'] === 'inline') return none;
-  if (!cache.ok || cache.cache.machines.length === 0) return none;
+  const screen = await cachedScreen(read, args.readOnly);
+  if (!screen || screen.hostRows.length === 0) return none;
   // Keys typed before the console is live wait in the terminal instead of being echoed over the frame.
   input.setRawMode(true);
   const name = args.theme ?? settingsTheme();
   // A theme file means the YAML parser: loaded only for it.
   const resolved = isBuiltinTheme(name) ? { name, palette: BUILTIN_PALETTES[name] } : (await import('../theme/load-theme.js')).resolveTheme(name, configDir());
   const theme = pickTheme(resolved);
-  const store = await storeFromCache(cache.cache, { readOnly: args.readOnly });
   const writer = new FrameWriter(out);
-  writer.frame(firstPaintFrame({ data: store.getState(), theme, columns: out.columns, rows: out.rows, now: Date.now(), depth: out.getColorDepth() }));
+  writer.frame(firstPaintFrame({ ...screen, theme, columns: out.columns, rows: out.rows, now: Date.now(), depth: out.getColorDepth() }));
   return {
-    cache,
+    cache: read.load,
     writer,
     abandon: () => {
       writer.close();

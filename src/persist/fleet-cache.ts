@@ -11,6 +11,8 @@ export const FLEET_CACHE_FILE = 'fleet-cache.json';
  */
 export const FLEET_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 const VERSION = 1;
+/** The version of the screen's line (the rows of the first frame) in front of the cache. */
+const SCREEN_VERSION = 1;
 
 /** The last-known fleet: what the grid draws at start, before the first fresh poll lands. */
 export interface FleetCache {
@@ -100,24 +102,25 @@ function checkShape(value: unknown): FleetCache {
   return v as FleetCache;
 }
 
-/**
- * Reads the cache. A file that cannot be read as a cache is moved aside
- * (`fleet-cache.json.corrupt-<time>`) and ignored: it is only a cache, the next save replaces it.
- * A symbolic link is never followed and a file over `maxBytes` never read: both are ignored, left
- * in place (the next save replaces the path itself, never what a link points to).
- */
-export function loadFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheLoad {
-  let text: string;
+/** The cache file's bytes, or why there are none (missing, a link, over the cap, unreadable). */
+function readCacheBytes(file: string, maxBytes: number): { ok: true; bytes: Buffer } | Extract<FleetCacheLoad, { ok: false }> {
   try {
-    text = readNoFollow(file, maxBytes).toString('utf8');
+    return { ok: true, bytes: readNoFollow(file, maxBytes) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, missing: true };
     if (err instanceof StatePathRefused) return { ok: false, missing: false, reason: `${file} is a symbolic link, not followed` };
     if (err instanceof FileTooLarge) return { ok: false, missing: false, reason: `${file} is ${err.size} bytes, over the ${maxBytes}-byte cap: not read` };
     return { ok: false, missing: false, reason: (err as Error).message };
   }
+}
+
+const NEWLINE = 0x0a;
+
+/** The cache itself: the file's second line when it has the screen's line first, else the whole file. */
+function parseCacheBody(file: string, bytes: Buffer, now: number): FleetCacheLoad {
   try {
-    return { ok: true, cache: checkShape(JSON.parse(text)) };
+    const eol = bytes.indexOf(NEWLINE);
+    return { ok: true, cache: checkShape(JSON.parse(bytes.toString('utf8', eol < 0 ? 0 : eol + 1))) };
   } catch (err) {
     const reason = (err as Error).message;
     const aside = `${file}.corrupt-${now}`;
@@ -130,14 +133,64 @@ export function loadFleetCache(file: string, now = Date.now(), maxBytes = FLEET_
   }
 }
 
-export async function saveFleetCache(file: string, cache: FleetCache): Promise<void> {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(file, JSON.stringify(cache));
+/**
+ * Reads the cache. A file that cannot be read as a cache is moved aside
+ * (`fleet-cache.json.corrupt-<time>`) and ignored: it is only a cache, the next save replaces it.
+ * A symbolic link is never followed and a file over `maxBytes` never read: both are ignored, left
+ * in place (the next save replaces the path itself, never what a link points to).
+ */
+export function loadFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheLoad {
+  const read = readCacheBytes(file, maxBytes);
+  return read.ok ? parseCacheBody(file, read.bytes, now) : read;
 }
 
-export function saveFleetCacheSync(file: string, cache: FleetCache): void {
+/** The cache file read for the first frame: the screen's rows at once, the cache itself only when asked. */
+export interface FleetCacheRead {
+  /** The rows the console's grid showed when it closed (unchecked JSON values), when the file has them. */
+  screen: unknown[] | undefined;
+  /** The cache, parsed on the first call (the same answer afterwards). */
+  load(): FleetCacheLoad;
+}
+
+/**
+ * Reads the cache file once, parsing only its first line (the screen's rows) now: at 200 hosts the
+ * cache itself is about 500 KB of JSON, and parsing it costs more than the rest of the first frame.
+ */
+export function readFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheRead {
+  const read = readCacheBytes(file, maxBytes);
+  if (!read.ok) return { screen: undefined, load: () => read };
+  let loaded: FleetCacheLoad | undefined;
+  return { screen: screenLine(read.bytes), load: () => (loaded ??= parseCacheBody(file, read.bytes, now)) };
+}
+
+function screenLine(bytes: Buffer): unknown[] | undefined {
+  const eol = bytes.indexOf(NEWLINE);
+  if (eol < 0) return undefined;
+  try {
+    const head = JSON.parse(bytes.toString('utf8', 0, eol)) as { screen?: unknown; rows?: unknown } | null;
+    return head && head.screen === SCREEN_VERSION && Array.isArray(head.rows) ? head.rows : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The file's text: the cache as one JSON line, after a line holding the rows its grid showed (`screen`)
+ * when they are given. JSON.stringify writes no raw line break, so the first one ends the screen's line.
+ */
+export function fleetCacheText(cache: FleetCache, screen?: readonly unknown[]): string {
+  const body = JSON.stringify(cache);
+  return screen ? `${JSON.stringify({ screen: SCREEN_VERSION, rows: screen })}\n${body}` : body;
+}
+
+export async function saveFleetCache(file: string, cache: FleetCache, screen?: readonly unknown[]): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  writeFileAtomicSync(file, JSON.stringify(cache));
+  await writeFileAtomic(file, fleetCacheText(cache, screen));
+}
+
+export function saveFleetCacheSync(file: string, cache: FleetCache, screen?: readonly unknown[]): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomicSync(file, fleetCacheText(cache, screen));
 }
 
 export interface FleetCacheWriterOptions {
@@ -146,18 +199,26 @@ export interface FleetCacheWriterOptions {
   snapshot: () => FleetCache;
   /** At most one write per this many ms while polls land. */
   everyMs: number;
+  /**
+   * The rows the grid shows for this cache once restored, for the next start's first frame: worked
+   * out on close only (at 10,000 hosts it costs a restore of the whole fleet; not worth it every save).
+   */
+  screenOnClose?: (cache: FleetCache) => readonly unknown[] | undefined;
   onError?: (err: Error) => void;
 }
 
 /**
  * Saves the cache at most once per `everyMs` after something changed (markDirty), and once more,
- * synchronously, on close. Writes never overlap.
+ * synchronously, on close (always, when it has the screen's rows to add). Writes never overlap, and
+ * a write still in flight at close cannot land over the close's: the close's is made again after it.
  */
 export class FleetCacheWriter {
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private closed = false;
+  /** The close's write, made again if an earlier write finishes after it. */
+  private closeWrite: (() => void) | undefined;
 
   constructor(private readonly opts: FleetCacheWriterOptions) {}
 
@@ -181,6 +242,9 @@ export class FleetCacheWriter {
       .catch((err: Error) => this.opts.onError?.(err))
       .finally(() => {
         this.writing = undefined;
+        const again = this.closeWrite;
+        this.closeWrite = undefined;
+        again?.();
         if (this.dirty && !this.closed) {
           this.dirty = false;
           this.markDirty();
@@ -194,12 +258,25 @@ export class FleetCacheWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.dirty) return;
+    if (!this.dirty && !this.opts.screenOnClose) return;
     this.dirty = false;
+    const write = (cache: FleetCache, screen: readonly unknown[] | undefined) => {
+      try {
+        saveFleetCacheSync(this.opts.file, cache, screen);
+      } catch (err) {
+        this.opts.onError?.(err as Error);
+      }
+    };
+    let cache: FleetCache;
+    let screen: readonly unknown[] | undefined;
     try {
-      saveFleetCacheSync(this.opts.file, this.opts.snapshot());
+      cache = this.opts.snapshot();
+      screen = this.opts.screenOnClose?.(cache);
     } catch (err) {
       this.opts.onError?.(err as Error);
+      return;
     }
+    write(cache, screen);
+    if (this.writing) this.closeWrite = () => write(cache, screen);
   }
 }

@@ -331,18 +331,22 @@ export function hostsMatching(state: Pick<FleetData, 'hosts' | 'order'>, filter:
 
 /** The grid's rows: filtered, sorted and optionally grouped by pool under header rows. */
 export function fleetRows(state: Pick<FleetData, 'hosts' | 'order'> & { marked?: ReadonlySet<string> }, opts: FleetRowOptions): FleetRow[] {
-  const match = parseFilter(opts.filter ?? '');
-  const key = opts.sortKey ?? 'name';
-  const matched: HostRow[] = [];
+  const rows: HostRow[] = [];
   for (const id of state.order) {
     const h = state.hosts[id];
     if (!h) continue;
     const shared = hostRow(h, opts.now, opts.staleAfterMs);
     // The cached row is shared with other callers: a marked one is a copy.
-    const row = state.marked?.has(id) ? { ...shared, marked: true } : shared;
-    if (match(row)) matched.push(row);
+    rows.push(state.marked?.has(id) ? { ...shared, marked: true } : shared);
   }
-  const rows = sortRows(matched, key, opts.sortDesc ?? defaultSortDesc(key));
+  return arrangeRows(rows, opts);
+}
+
+/** Host rows (in fleet order) as the grid lists them: filtered, sorted and optionally grouped by pool. */
+export function arrangeRows(hostRows: readonly HostRow[], opts: Omit<FleetRowOptions, 'now' | 'staleAfterMs'>): FleetRow[] {
+  const match = parseFilter(opts.filter ?? '');
+  const key = opts.sortKey ?? 'name';
+  const rows = sortRows(hostRows.filter(match), key, opts.sortDesc ?? defaultSortDesc(key));
   if (!opts.groupByPool) return rows;
 
   const pools = new Map<string, HostRow[]>();
@@ -399,11 +403,23 @@ export function hostVerdict(r: HostRow): { verdict: Verdict; word: string } {
 }
 
 export function fleetSummary(state: Pick<FleetData, 'hosts' | 'order'>, now: number): FleetSummary {
-  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, findings: 0, notProbed: 0 };
+  return summaryOfRows(hostRowsOf(state, now));
+}
+
+/** Every host's row, in fleet order. */
+export function hostRowsOf(state: Pick<FleetData, 'hosts' | 'order'>, now: number): HostRow[] {
+  const rows: HostRow[] = [];
   for (const id of state.order) {
     const h = state.hosts[id];
-    if (!h) continue;
-    const r = hostRow(h, now);
+    if (h) rows.push(hostRow(h, now));
+  }
+  return rows;
+}
+
+/** The header counts of these host rows. */
+export function summaryOfRows(rows: readonly HostRow[]): FleetSummary {
+  const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, findings: 0, notProbed: 0 };
+  for (const r of rows) {
     s.total++;
     s[hostVerdict(r).verdict]++;
     if (DOWN_STATES.has(r.state)) s.unreachable++;

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFleetCache, fleetCachePath, saveFleetCacheSync } from '../../src/persist/fleet-cache.js';
+import { restoredRows } from '../../src/app/cache-restore.js';
 import type { Machine, PollResult } from '../../src/model/index.js';
 import { TmuxSession } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
@@ -17,8 +18,11 @@ const BUNDLE = join(process.cwd(), 'dist/bundle/remlite.cjs');
 const sessions: TmuxSession[] = [];
 after(() => sessions.forEach((s) => s.kill()));
 
-/** A state dir with a cached fleet of three hosts, and the inventory naming them (nothing listens there). */
-function cachedFleet(dir: string, withFindings = false): { inventory: string; state: string } {
+/**
+ * A state dir with a cached fleet of three hosts, and the inventory naming them (nothing listens there).
+ * `screen`: with the grid's rows on the first line, as a console leaves it on close.
+ */
+function cachedFleet(dir: string, withFindings = false, screen = false): { inventory: string; state: string } {
   const state = join(dir, 'state');
   mkdirSync(state, { recursive: true });
   const names = ['alpha1', 'bravo2', 'charlie3'];
@@ -42,7 +46,8 @@ function cachedFleet(dir: string, withFindings = false): { inventory: string; st
     probe: probe(name, { load1: 1 + i / 10, load5: 1.23, services: [service('nginx')] }),
   }));
   const findings = withFindings ? { findings: Object.fromEntries(names.map((n) => [n, { own: [] }])) } : {};
-  saveFleetCacheSync(fleetCachePath(state), buildFleetCache(machines, polls, findings));
+  const cache = buildFleetCache(machines, polls, findings);
+  saveFleetCacheSync(fleetCachePath(state), cache, screen ? restoredRows(cache) : undefined);
   const inventory = join(dir, 'inventory.yaml');
   writeFileSync(inventory, ['hosts:', ...names.flatMap((n, i) => [`  - name: ${n}`, `    address: 127.79.9.${i + 1}`, '    pool: web', '    site: dc1', '    services: [nginx]'])].join('\n') + '\n');
   return { inventory, state };
@@ -81,6 +86,9 @@ test('the cached fleet is on screen at start, stale-marked, and the console take
   assert.ok(screen.includes('SHELL-BEFORE') && !screen.includes('alpha1'), `the shell's screen is back:\n${screen}`);
   assert.match(stty, /(^|\s)icanon(\s|$)/);
   assert.match(stty, /(^|\s)echo(\s|$)/);
+  // It closed: the cache now starts with the grid's rows, which the next start's first frame draws.
+  const [line] = readFileSync(fleetCachePath(state), 'utf8').split('\n');
+  assert.ok(line?.startsWith('{"screen":1,"rows":[{"kind":"host"'), line?.slice(0, 80));
 });
 
 test('a start that fails after the first frame gives the terminal back and prints why', async () => {
@@ -98,24 +106,26 @@ test('a start that fails after the first frame gives the terminal back and print
   assert.match(stty, /(^|\s)echo(\s|$)/, 'echo restored');
 });
 
-test('the first frame needs nothing but the start file: remlite.cjs alone, without the ESM part beside it, draws it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'remlite-first-paint-'));
-  const { inventory, state } = cachedFleet(dir, true);
-  const lone = join(dir, 'lone');
-  mkdirSync(lone);
-  copyFileSync(BUNDLE, join(lone, 'remlite.cjs'));
-  const sttyFile = join(dir, 'stty.txt');
-  // The bench's hook: exits 0 as soon as the terminal got a frame holding the cached hosts.
-  const t = TmuxSession.start(
-    `remlite-first-paint-${process.pid}-${sessions.length}`,
-    `clear; REMLITE_BENCH_FIRST_FRAME=charlie3 ${process.execPath} ${join(lone, 'remlite.cjs')} --inventory ${inventory} --no-ssh-config --no-local 2>${join(dir, 'err.txt')}; echo REMLITE-EXIT=$?; stty -a > ${sttyFile}; sleep 120`,
-    { REMLITE_STATE_DIR: state, REMLITE_CONFIG_DIR: join(dir, 'config'), HOME: dir, TERM: 'xterm-256color' },
-  );
-  sessions.push(t);
-  const { screen } = await exited(t, sttyFile);
-  const err = readFileSync(join(dir, 'err.txt'), 'utf8');
-  assert.match(screen, /REMLITE-EXIT=0/, `${screen}\n${err}`);
-  assert.match(err, /^remlite-first-frame-ms \d/m);
-  // The same file with its ESM part missing fails right after the frame, when the console is loaded: the copy was alone.
-  assert.ok(!existsSync(join(lone, 'src-cli-run-command.mjs')));
-});
+for (const withScreen of [true, false]) {
+    test(`the first frame needs nothing but the start file: remlite.cjs alone, without the ESM part beside it, draws it (${withScreen ? 'from the rows line' : 'from the cache itself'})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remlite-first-paint-'));
+    const { inventory, state } = cachedFleet(dir, true, withScreen);
+    const lone = join(dir, 'lone');
+    mkdirSync(lone);
+    copyFileSync(BUNDLE, join(lone, 'remlite.cjs'));
+    const sttyFile = join(dir, 'stty.txt');
+    // The bench's hook: exits 0 as soon as the terminal got a frame holding the cached hosts.
+    const t = TmuxSession.start(
+      `remlite-first-paint-${process.pid}-${sessions.length}`,
+      `clear; REMLITE_BENCH_FIRST_FRAME=charlie3 ${process.execPath} ${join(lone, 'remlite.cjs')} --inventory ${inventory} --no-ssh-config --no-local 2>${join(dir, 'err.txt')}; echo REMLITE-EXIT=$?; stty -a > ${sttyFile}; sleep 120`,
+      { REMLITE_STATE_DIR: state, REMLITE_CONFIG_DIR: join(dir, 'config'), HOME: dir, TERM: 'xterm-256color' },
+    );
+    sessions.push(t);
+    const { screen } = await exited(t, sttyFile);
+    const err = readFileSync(join(dir, 'err.txt'), 'utf8');
+    assert.match(screen, /REMLITE-EXIT=0/, `${screen}\n${err}`);
+    assert.match(err, /^remlite-first-frame-ms \d/m);
+    // The same file with its ESM part missing fails right after the frame, when the console is loaded: the copy was alone.
+    assert.ok(!existsSync(join(lone, 'src-cli-run-command.mjs')));
+  });
+}

@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { Finding, Machine, PollResult } from '../../src/model/index.js';
+import type { Finding, PollResult } from '../../src/model/index.js';
 import {
   buildFleetCache,
   FLEET_CACHE_MAX_BYTES,
@@ -14,33 +14,12 @@ import {
   loadFleetCache,
   saveFleetCache,
 } from '../../src/persist/fleet-cache.js';
-import { createConsole } from '../../src/app/console.js';
+import { consoleOver } from './cache-console.js';
 import { createFleetStore } from '../../src/store/index.js';
 import { hostRow } from '../../src/store/selectors.js';
-import { machine, probe, service } from './views-fixtures.js';
+import { machine, okPoll } from './views-fixtures.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'remlite-fleet-cache-'));
-
-const okPoll = (id: string, at: number): PollResult => ({
-  machineId: id,
-  at,
-  reach: 'ok',
-  latencyMs: 12,
-  probe: probe(id, { services: [service('nginx'), service('php-fpm', 'failed')] }),
-});
-
-/** A console over these machines whose fleet cache is `file` (its audit log beside it), polling rarely. */
-const consoleOver = (file: string, machines: Machine[]) =>
-  createConsole({
-    machines,
-    auditPath: path.join(path.dirname(file), 'audit.log'),
-    pollIntervalMs: 60_000,
-    probeTimeoutMs: 1000,
-    slowThresholdMs: 1000,
-    maxConcurrent: 4,
-    logScrollback: 100,
-    fleetCache: { file },
-  });
 
 test('the cache keeps machines and latest polls but never raw output, and round-trips through the file', async () => {
   const dir = tmp();

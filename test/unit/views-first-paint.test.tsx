@@ -8,6 +8,7 @@ import { firstPaintFrame } from '../../views/terminal/first-paint.js';
 import { styled, colorCode } from '../../views/terminal/ansi-style.js';
 import { DEFAULT_THEME, NO_COLOR_THEME } from '../../views/theme.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
+import { hostRowsOf } from '../../src/store/selectors.js';
 
 afterEach(() => cleanup());
 
@@ -24,7 +25,7 @@ for (const readOnly of [false, true]) {
     const store = fleetStore({ readOnly });
     const r = render(<App store={store} intents={new RecordingIntents(store)} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
     const ink = plain(r.lastFrame() ?? '');
-    const early = plain(firstPaintFrame({ data: store.getState(), theme: NO_COLOR_THEME, columns: 100, rows: 24, now: Date.now() }));
+    const early = plain(firstPaintFrame({ data: store.getState(), hostRows: hostRowsOf(store.getState(), Date.now()), theme: NO_COLOR_THEME, columns: 100, rows: 24, now: Date.now() }));
     // Ink's frame is always rows - 1 high (App pads it); the first paint stops after the footer.
     assert.deepEqual(ink.slice(0, early.length), early);
     assert.ok(ink.slice(early.length).every((l) => l === ''), 'nothing below the footer');
@@ -35,7 +36,7 @@ for (const readOnly of [false, true]) {
 
 test('the first paint colours cells as the theme says: a failed host red, the selected row inverse', () => {
   const store = fleetStore();
-  const frame = firstPaintFrame({ data: store.getState(), theme: DEFAULT_THEME, columns: 100, rows: 24, now: Date.now() });
+  const frame = firstPaintFrame({ data: store.getState(), hostRows: hostRowsOf(store.getState(), Date.now()), theme: DEFAULT_THEME, columns: 100, rows: 24, now: Date.now() });
   const web2 = frame.split('\n').find((l) => l.includes('web2'))!;
   assert.ok(web2.includes(styled('critical'.padEnd(12), { color: 'red' })), JSON.stringify(web2)); // state column (and its gap) in the health colour: a critical host reads "critical", never a red "ok"
   const selected = frame.split('\n').find((l) => l.includes('\u001b[7'))!;

@@ -232,3 +232,8 @@ export async function typeKeys(r: { stdin: { write(data: string): void }; frames
     await new Promise((res) => setImmediate(res));
   }
 }
+
+/** A poll that answered at `at`: nginx active, php-fpm failed. */
+export function okPoll(id: string, at: number): PollResult {
+  return { machineId: id, at, reach: 'ok', latencyMs: 12, probe: probe(id, { services: [service('nginx'), service('php-fpm', 'failed')] }) };
+}

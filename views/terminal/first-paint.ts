@@ -3,7 +3,7 @@
 // draws: the status line, the breadcrumb, the grid with the first host selected, and the footer.
 // It goes through the same FrameWriter, so Ink's first frame rewrites only the rows that differ.
 import type { FleetData } from '../../src/store/index.js';
-import { fleetRows, fleetSummary } from '../../src/store/selectors.js';
+import { arrangeRows, summaryOfRows, type HostRow } from '../../src/store/selectors.js';
 import { formatAge } from '../../src/util/format-age.js';
 import { styled } from './ansi-style.js';
 import { breadcrumbText } from '../breadcrumb.js';
@@ -15,7 +15,10 @@ import { fit } from '../text.js';
 import type { Theme } from '../theme.js';
 
 export interface FirstPaintInput {
-  data: FleetData;
+  /** What the status line reads besides the counts. */
+  data: Pick<FleetData, 'readOnly' | 'lastPollAt' | 'notice' | 'providers'>;
+  /** Every host's grid row, in fleet order (the fleet cache's screen line, or hostRowsOf a store). */
+  hostRows: readonly HostRow[];
   theme: Theme;
   columns: number;
   rows: number;
@@ -26,7 +29,7 @@ export interface FirstPaintInput {
 
 /** The frame's rows, as App would lay out the grid screen (see ../App.tsx, ../FleetGrid.tsx, ../StatusBar.tsx). */
 export function firstPaintFrame(input: FirstPaintInput): string {
-  const { data, theme, columns: width, now } = input;
+  const { data, hostRows, theme, columns: width, now } = input;
   const depth = input.depth ?? 24;
   const s = (text: string, style: Parameters<typeof styled>[1] = {}) => styled(text, style, depth);
   const lines: string[] = [];
@@ -34,7 +37,7 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const badge = data.readOnly ? ' READ-ONLY ' : '';
   const poll = data.lastPollAt ? `poll ${formatAge(now - data.lastPollAt)} ago` : 'poll —';
   const room = Math.max(0, width - badge.length - (badge ? 1 : 0));
-  const summary = summaryParts(fleetSummary(data, now), poll, theme, room)
+  const summary = summaryParts(summaryOfRows(hostRows), poll, theme, room)
     .map((p) => s(p.text, { color: p.color, bold: p.bold ?? false }))
     .join('');
   lines.push((badge ? s(badge, { inverse: true, bold: true, color: theme.warning }) + ' ' : '') + summary);
@@ -48,7 +51,7 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const bodyHeight = Math.max(4, input.rows - 1 - statusLineCount(data, now, width) - 1);
   const tableHeight = Math.max(1, bodyHeight - 2);
   const ui = INITIAL_GRID_UI;
-  const rows = fleetRows(data, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool, now });
+  const rows = arrangeRows(hostRows, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool });
   const selected = initialSelection(rows, ui);
   const layout = layoutColumns(gridColumns(theme, { now, ec2: hasCloudRows(rows) }), width);
   lines.push(s(headerLine(layout), { bold: true }));

@@ -1,0 +1,142 @@
+// The fleet cache's screen line: the grid rows a console leaves on close, which the next start's
+// first frame draws without parsing the cache itself. They must be the rows the full restore gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Finding, Machine } from '../../src/model/index.js';
+import { buildFleetCache, FleetCacheWriter, fleetCachePath, fleetCacheText, loadFleetCache, readFleetCache } from '../../src/persist/fleet-cache.js';
+import { consoleOver } from './cache-console.js';
+import { restoredRows, storeFromCache } from '../../src/app/cache-restore.js';
+import { checkScreenRows } from '../../src/store/screen-rows.js';
+import { hostRowsOf } from '../../src/store/selectors.js';
+import { firstPaintFrame } from '../../views/terminal/first-paint.js';
+import { DEFAULT_THEME } from '../../views/theme.js';
+import { machine, okPoll } from './views-fixtures.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'remlite-cache-screen-'));
+
+const finding = (machineId: string, severity: Finding['severity']): Finding => ({
+  machineId,
+  class: 'service-down',
+  severity,
+  summary: `php-fpm on ${machineId} is failed`,
+  evidence: ['systemctl is-active php-fpm: failed'],
+  repairs: [],
+});
+
+/** A fleet that closed after polls of every kind: answered with findings, unreachable, never polled, a cloud instance. */
+async function closedConsole(file: string): Promise<Machine[]> {
+  const machines = [
+    machine('web1', 'web'),
+    machine('web2', 'web'),
+    machine('db1', 'db'),
+    machine('i-0abc', 'app', { provider: 'ec2', cloud: { instanceId: 'i-0abc', region: 'eu-west-1', account: 'default', state: 'running', stateReason: '', instanceType: 't3.small', az: 'eu-west-1a', launchTime: '2026-12-01T00:00:00Z', tags: {}, volumes: [] } }),
+  ];
+  const c = consoleOver(file, machines);
+  const now = Date.now();
+  c.store.getState().applyPolls(
+    [
+      { result: okPoll('web1', now - 40_000), findings: [finding('web1', 'critical')] },
+      { result: { machineId: 'web2', at: now - 30_000, reach: 'unreachable' }, findings: [] },
+      { result: okPoll('i-0abc', now - 20_000), findings: [finding('i-0abc', 'warning')] },
+    ],
+    () => new Map(),
+  );
+  await c.close();
+  return machines;
+}
+
+test('a console leaves the rows the full restore gives on the cache file first line, and the first frame drawn from them is the same', async () => {
+  const file = fleetCachePath(tmp());
+  await closedConsole(file);
+  const text = readFileSync(file, 'utf8');
+  assert.equal(text.split('\n').length, 2, 'the screen line, then the cache');
+
+  const read = readFleetCache(file);
+  const rows = checkScreenRows(read.screen ?? []);
+  assert.ok(rows, 'the screen line is read back as rows');
+  const loaded = read.load();
+  assert.ok(loaded.ok);
+  assert.deepEqual(loaded, loadFleetCache(file), 'the cache behind it reads as loadFleetCache reads it');
+  const now = Date.now();
+  const store = await storeFromCache(loaded.cache);
+  assert.deepEqual(rows, hostRowsOf(store.getState(), now));
+  assert.deepEqual(rows.map((r) => [r.id, r.state, r.health]), [
+    ['web1', 'stale', 'critical'],
+    ['web2', 'unreachable', 'critical'],
+    ['db1', 'pending', 'unknown'],
+    ['i-0abc', 'stale', 'warning'],
+  ]);
+
+  const paint = (input: Pick<Parameters<typeof firstPaintFrame>[0], 'data' | 'hostRows'>) => firstPaintFrame({ ...input, theme: DEFAULT_THEME, columns: 120, rows: 30, now });
+  assert.equal(paint({ data: { readOnly: false, providers: {} }, hostRows: rows }), paint({ data: store.getState(), hostRows: hostRowsOf(store.getState(), now) }));
+});
+
+test('a cache saved without its findings gets no screen line: the next start recomputes them', () => {
+  const cache = buildFleetCache([machine('web1', 'web')], [okPoll('web1', Date.now() - 1000)]);
+  assert.equal(restoredRows(cache), undefined);
+  assert.ok(restoredRows(buildFleetCache([machine('web1', 'web')], [okPoll('web1', Date.now() - 1000)], { findings: { web1: { own: [] } } })));
+});
+
+test('a damaged screen line is ignored and the cache behind it still loads; a cache of an earlier version has none', () => {
+  const dir = tmp();
+  const file = fleetCachePath(dir);
+  const cache = buildFleetCache([machine('web1', 'web')], [okPoll('web1', 5)], { savedAt: 7, findings: { web1: { own: [] } } });
+  writeFileSync(file, `{"screen":1,"rows":[{"kind":"ho\n${JSON.stringify(cache)}`);
+  const damaged = readFleetCache(file);
+  assert.equal(damaged.screen, undefined);
+  assert.deepEqual(damaged.load(), { ok: true, cache });
+
+  writeFileSync(file, JSON.stringify(cache));
+  const older = readFleetCache(file);
+  assert.equal(older.screen, undefined);
+  assert.deepEqual(older.load(), { ok: true, cache });
+
+  // A good screen line over a damaged cache: the cache is moved aside as ever (the rows only ever fill one frame).
+  writeFileSync(file, fleetCacheText(cache, restoredRows(cache)).replace(/\n.*/, '\n{"version":1,'));
+  const behind = readFleetCache(file, 42);
+  assert.ok(checkScreenRows(behind.screen ?? []));
+  const load = behind.load();
+  assert.ok(!load.ok && !load.missing && load.movedTo === `${file}.corrupt-42`, JSON.stringify(load));
+  assert.equal(behind.load(), load, 'parsed once');
+});
+
+test('checkScreenRows refuses the whole line for one row that is not a grid row', () => {
+  const cache = buildFleetCache([machine('web1', 'web'), machine('web2', 'web')], [okPoll('web1', 5)], { findings: { web1: { own: [] } } });
+  const rows = JSON.parse(JSON.stringify(restoredRows(cache))) as Record<string, unknown>[];
+  assert.equal(checkScreenRows(rows)?.length, 2);
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = JSON.parse(JSON.stringify(rows)) as Record<string, unknown>[];
+    change(copy[1]!);
+    return checkScreenRows(copy);
+  };
+  assert.equal(broken((r) => delete r['name']), undefined);
+  assert.equal(broken((r) => (r['state'] = 'fine')), undefined);
+  assert.equal(broken((r) => (r['health'] = 'great')), undefined);
+  assert.equal(broken((r) => (r['worst'] = 'toString')), undefined);
+  assert.equal(broken((r) => (r['findings'] = -1)), undefined);
+  assert.equal(broken((r) => (r['services'] = ['nginx', 3])), undefined);
+  assert.equal(broken((r) => (r['lastAt'] = '5')), undefined);
+  assert.equal(broken((r) => (r['marked'] = true)), undefined);
+  assert.equal(broken((r) => (r['id'] = 'web1')), undefined, 'two rows of one host');
+  assert.equal(checkScreenRows([null]), undefined);
+});
+
+test('the close writes the screen line even with nothing new to save, and an earlier write still in flight cannot land over it', async () => {
+  const file = fleetCachePath(tmp());
+  const cache = buildFleetCache([machine('web1', 'web')], [okPoll('web1', 5)], { findings: { web1: { own: [] } } });
+  let snapshots = 0;
+  const writer = new FleetCacheWriter({ file, everyMs: 60_000, snapshot: () => (snapshots++, cache), screenOnClose: (c) => restoredRows(c) });
+  writer.markDirty();
+  const inFlight = writer.flush();
+  writer.closeSync();
+  await inFlight;
+  assert.equal(snapshots, 2);
+  assert.ok(checkScreenRows(readFleetCache(file).screen ?? []), 'the close wrote last');
+
+  const quiet = fleetCachePath(tmp());
+  new FleetCacheWriter({ file: quiet, everyMs: 60_000, snapshot: () => cache, screenOnClose: (c) => restoredRows(c) }).closeSync();
+  assert.ok(checkScreenRows(readFleetCache(quiet).screen ?? []));
+});
