@@ -2,7 +2,7 @@ import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { SEVERITY_RANK, type Finding, type Machine, type PollResult } from '../model/index.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
-import { FileTooLarge, readNoFollow, StatePathRefused } from './no-follow.js';
+import { FileTooLarge, NoFollowFile, StatePathRefused } from './no-follow.js';
 
 export const FLEET_CACHE_FILE = 'fleet-cache.json';
 /**
@@ -102,10 +102,12 @@ function checkShape(value: unknown): FleetCache {
   return v as FleetCache;
 }
 
-/** The cache file's bytes, or why there are none (missing, a link, over the cap, unreadable). */
-function readCacheBytes(file: string, maxBytes: number): { ok: true; bytes: Buffer } | Extract<FleetCacheLoad, { ok: false }> {
+type CacheUnread = Extract<FleetCacheLoad, { ok: false }>;
+
+/** The cache file opened, or why it cannot be (missing, a link, over the cap, unreadable). */
+function openCache(file: string, maxBytes: number): { ok: true; file: NoFollowFile } | CacheUnread {
   try {
-    return { ok: true, bytes: readNoFollow(file, maxBytes) };
+    return { ok: true, file: new NoFollowFile(file, maxBytes) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, missing: true };
     if (err instanceof StatePathRefused) return { ok: false, missing: false, reason: `${file} is a symbolic link, not followed` };
@@ -116,11 +118,10 @@ function readCacheBytes(file: string, maxBytes: number): { ok: true; bytes: Buff
 
 const NEWLINE = 0x0a;
 
-/** The cache itself: the file's second line when it has the screen's line first, else the whole file. */
-function parseCacheBody(file: string, bytes: Buffer, now: number): FleetCacheLoad {
+/** The cache itself, from its JSON text; a file that is not one is moved aside. */
+function parseCacheBody(file: string, body: Buffer, now: number): FleetCacheLoad {
   try {
-    const eol = bytes.indexOf(NEWLINE);
-    return { ok: true, cache: checkShape(JSON.parse(bytes.toString('utf8', eol < 0 ? 0 : eol + 1))) };
+    return { ok: true, cache: checkShape(JSON.parse(body.toString('utf8'))) };
   } catch (err) {
     const reason = (err as Error).message;
     const aside = `${file}.corrupt-${now}`;
@@ -133,6 +134,13 @@ function parseCacheBody(file: string, bytes: Buffer, now: number): FleetCacheLoa
   }
 }
 
+/** How the screen's line starts (fleetCacheText writes its key first): any other file is the cache alone. */
+const SCREEN_START = Buffer.from('{"screen":');
+const startsWithScreen = (bytes: Buffer): boolean => bytes.subarray(0, SCREEN_START.length).equals(SCREEN_START);
+
+/** The cache behind the screen's line when the file starts with one, else the whole file. */
+const bodyOf = (bytes: Buffer): Buffer => (startsWithScreen(bytes) ? bytes.subarray(bytes.indexOf(NEWLINE) + 1) : bytes);
+
 /**
  * Reads the cache. A file that cannot be read as a cache is moved aside
  * (`fleet-cache.json.corrupt-<time>`) and ignored: it is only a cache, the next save replaces it.
@@ -140,34 +148,83 @@ function parseCacheBody(file: string, bytes: Buffer, now: number): FleetCacheLoa
  * in place (the next save replaces the path itself, never what a link points to).
  */
 export function loadFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheLoad {
-  const read = readCacheBytes(file, maxBytes);
-  return read.ok ? parseCacheBody(file, read.bytes, now) : read;
+  const opened = openCache(file, maxBytes);
+  if (!opened.ok) return opened;
+  try {
+    return parseCacheBody(file, bodyOf(opened.file.read(0)), now);
+  } catch (err) {
+    return { ok: false, missing: false, reason: (err as Error).message };
+  } finally {
+    opened.file.close();
+  }
 }
 
 /** The cache file read for the first frame: the screen's rows at once, the cache itself only when asked. */
 export interface FleetCacheRead {
   /** The rows the console's grid showed when it closed (unchecked JSON values), when the file has them. */
   screen: unknown[] | undefined;
-  /** The cache, parsed on the first call (the same answer afterwards). */
+  /** The cache, read and parsed on the first call (the same answer afterwards). */
   load(): FleetCacheLoad;
 }
 
 /**
- * Reads the cache file once, parsing only its first line (the screen's rows) now: at 200 hosts the
- * cache itself is about 500 KB of JSON, and parsing it costs more than the rest of the first frame.
+ * Reads the cache file's first line only (the screen's rows) now, and the cache itself from the same
+ * open file when asked: at 200 hosts the cache is about 500 KB of JSON, and reading and parsing it
+ * cost more than the rest of the first frame.
  */
 export function readFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheRead {
-  const read = readCacheBytes(file, maxBytes);
-  if (!read.ok) return { screen: undefined, load: () => read };
+  const opened = openCache(file, maxBytes);
+  if (!opened.ok) return { screen: undefined, load: () => opened };
+  const f = opened.file;
+  let head: Buffer;
+  try {
+    head = firstLine(f);
+  } catch (err) {
+    f.close();
+    const failed: FleetCacheLoad = { ok: false, missing: false, reason: (err as Error).message };
+    return { screen: undefined, load: () => failed };
+  }
+  const screenFirst = startsWithScreen(head) && head[head.length - 1] === NEWLINE;
   let loaded: FleetCacheLoad | undefined;
-  return { screen: screenLine(read.bytes), load: () => (loaded ??= parseCacheBody(file, read.bytes, now)) };
+  const load = (): FleetCacheLoad => {
+    if (loaded) return loaded;
+    try {
+      // Without the screen's line the file is the cache alone (of an earlier version): all of it.
+      const body = screenFirst ? f.read(head.length) : head.length < f.size ? Buffer.concat([head, f.read(head.length)]) : head;
+      loaded = parseCacheBody(file, body, now);
+    } catch (err) {
+      loaded = { ok: false, missing: false, reason: (err as Error).message };
+    } finally {
+      f.close();
+    }
+    return loaded;
+  };
+  return { screen: screenFirst ? screenRows(head.subarray(0, -1)) : undefined, load };
 }
 
-function screenLine(bytes: Buffer): unknown[] | undefined {
-  const eol = bytes.indexOf(NEWLINE);
-  if (eol < 0) return undefined;
+/** The file's bytes up to and with its first line break (all of it when it has none), read in growing parts. */
+function firstLine(f: NoFollowFile): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  let part = 64 * 1024;
+  while (at < f.size) {
+    const bytes = f.read(at, Math.min(f.size, at + part));
+    if (bytes.length === 0) break;
+    const eol = bytes.indexOf(NEWLINE);
+    if (eol >= 0) {
+      parts.push(bytes.subarray(0, eol + 1));
+      break;
+    }
+    parts.push(bytes);
+    at += bytes.length;
+    part *= 2;
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+function screenRows(line: Buffer): unknown[] | undefined {
   try {
-    const head = JSON.parse(bytes.toString('utf8', 0, eol)) as { screen?: unknown; rows?: unknown } | null;
+    const head = JSON.parse(line.toString('utf8')) as { screen?: unknown; rows?: unknown } | null;
     return head && head.screen === SCREEN_VERSION && Array.isArray(head.rows) ? head.rows : undefined;
   } catch {
     return undefined;

@@ -50,22 +50,52 @@ export function openNoFollow(file: string): number {
   }
 }
 
-/** Reads a file without following a link; one larger than `maxBytes` is refused (FileTooLarge) before any of it is read. */
-export function readNoFollow(file: string, maxBytes = Number.MAX_SAFE_INTEGER): Buffer {
-  const fd = openNoFollow(file);
-  try {
-    const { size } = fstatSync(fd);
-    if (size > maxBytes) throw new FileTooLarge(file, size, maxBytes);
-    const buf = Buffer.alloc(size);
+/** A file opened for reading without following a link, read in parts by offset. */
+export class NoFollowFile {
+  private fd: number | undefined;
+  /** Its size when opened. */
+  readonly size: number;
+
+  /** One larger than `maxBytes` is refused (FileTooLarge) before any of it is read. */
+  constructor(file: string, maxBytes = Number.MAX_SAFE_INTEGER) {
+    const fd = openNoFollow(file);
+    try {
+      this.size = fstatSync(fd).size;
+      if (this.size > maxBytes) throw new FileTooLarge(file, this.size, maxBytes);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    this.fd = fd;
+  }
+
+  /** Bytes from `start` up to `end` (or the size it had when opened); fewer if it shrank since. */
+  read(start: number, end = this.size): Buffer {
+    if (this.fd === undefined) throw new Error('read after close');
+    // Not zero-filled first: every byte handed back is one read from the file.
+    const buf = Buffer.allocUnsafe(Math.max(0, end - start));
     let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
+    while (off < buf.length) {
+      const n = readSync(this.fd, buf, off, buf.length - off, start + off);
       if (n === 0) break;
       off += n;
     }
     return buf.subarray(0, off);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Reads a file without following a link; one larger than `maxBytes` is refused (FileTooLarge) before any of it is read. */
+export function readNoFollow(file: string, maxBytes = Number.MAX_SAFE_INTEGER): Buffer {
+  const f = new NoFollowFile(file, maxBytes);
+  try {
+    return f.read(0);
   } finally {
-    closeSync(fd);
+    f.close();
   }
 }
 

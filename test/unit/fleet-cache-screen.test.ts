@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Finding, Machine } from '../../src/model/index.js';
-import { buildFleetCache, FleetCacheWriter, fleetCachePath, fleetCacheText, loadFleetCache, readFleetCache } from '../../src/persist/fleet-cache.js';
+import { buildFleetCache, FleetCacheWriter, fleetCachePath, fleetCacheText, loadFleetCache, readFleetCache, saveFleetCacheSync } from '../../src/persist/fleet-cache.js';
 import { consoleOver } from './cache-console.js';
 import { restoredRows, storeFromCache } from '../../src/app/cache-restore.js';
 import { checkScreenRows } from '../../src/store/screen-rows.js';
@@ -139,4 +139,35 @@ test('the close writes the screen line even with nothing new to save, and an ear
   const quiet = fleetCachePath(tmp());
   new FleetCacheWriter({ file: quiet, everyMs: 60_000, snapshot: () => cache, screenOnClose: (c) => restoredRows(c) }).closeSync();
   assert.ok(checkScreenRows(readFleetCache(quiet).screen ?? []));
+});
+
+test('the cache behind the rows comes from the file the rows came from, even when a save replaces it in between', () => {
+  const file = fleetCachePath(tmp());
+  const first = buildFleetCache([machine('web1', 'web')], [okPoll('web1', 5)], { savedAt: 1, findings: { web1: { own: [] } } });
+  saveFleetCacheSync(file, first, restoredRows(first));
+  const read = readFleetCache(file);
+  const second = buildFleetCache([machine('db1', 'db')], [okPoll('db1', 6)], { savedAt: 2, findings: { db1: { own: [] } } });
+  saveFleetCacheSync(file, second, restoredRows(second));
+  assert.deepEqual(checkScreenRows(read.screen ?? [])?.map((r) => r.id), ['web1']);
+  assert.deepEqual(read.load(), { ok: true, cache: first });
+  assert.deepEqual(loadFleetCache(file), { ok: true, cache: second });
+});
+
+test('a rows line longer than one read, and a cache without one ending in a line break or spread over lines, read whole', () => {
+  const file = fleetCachePath(tmp());
+  const machines = Array.from({ length: 600 }, (_, i) => machine(`web${i}`, 'web'));
+  const cache = buildFleetCache(machines, machines.map((m) => okPoll(m.id, 5)), { savedAt: 3, findings: Object.fromEntries(machines.map((m) => [m.id, { own: [] }])) });
+  saveFleetCacheSync(file, cache, restoredRows(cache));
+  assert.ok(readFileSync(file, 'utf8').indexOf('\n') > 3 * 64 * 1024, 'the rows line spans several reads');
+  const long = readFleetCache(file);
+  assert.equal(checkScreenRows(long.screen ?? [])?.length, 600);
+  assert.deepEqual(long.load(), { ok: true, cache });
+
+  for (const text of [`${JSON.stringify(cache)}\n`, JSON.stringify(cache, null, 2)]) {
+    writeFileSync(file, text);
+    const older = readFleetCache(file);
+    assert.equal(older.screen, undefined);
+    assert.deepEqual(older.load(), { ok: true, cache });
+    assert.deepEqual(loadFleetCache(file), { ok: true, cache });
+  }
 });
