@@ -34,8 +34,8 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   );
   const t = tmux;
 
-  // Live rows: a state word (a busy machine's shared load average can make every lab host "warning").
-  const grid = await t.waitScreen('the fleet grid with every lab host', (s) => lab.hosts.every((h) => s.includes(h.name)) && /\b(ok|warning)\b/.test(s));
+  // Live rows: a state word (a busy machine's shared load average can make every lab host "warning" or "critical").
+  const grid = await t.waitScreen('the fleet grid with every lab host', (s) => lab.hosts.every((h) => s.includes(h.name)) && /\b(ok|warning|critical)\b/.test(s));
   assert.ok(grid.split('\n').every((l) => l.length <= 80), 'fits 80 columns');
   const row = (s: string, name: string) => s.split('\n').find((l) => l.startsWith(name)) ?? '';
 
@@ -80,7 +80,8 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
   t.keys('q');
   await t.waitScreen('the web pool only', (s) => s.includes('lab-web1') && s.includes(HOST) && !s.includes('lab-db1') && /filter:pool:web/.test(s));
   // Green: services complete and the same state and findings as its healthy sibling (on a busy
-  // machine every lab host shares the real load average, and with it a load finding).
+  // machine every lab host shares the real load average, and with it a load finding, which is
+  // critical on both under three CI runs at once: the sibling is the measure, not the word "ok").
   const health = (s: string, name: string) => {
     const r = row(s, name);
     return { state: / (ok|slow|critical|warning) /.exec(r)?.[1], svc: /\b(\d+\/\d+)\b/.exec(r)?.[1], find: /\d+\/\d+\s+(.*?)\s+\d+s\s*$/.exec(r)?.[1] ?? '' };
@@ -89,7 +90,7 @@ test('triage in tmux: grid, filter, drill in, red service, restart, log, Ctrl-C'
     .waitScreen(`${HOST} green in the grid`, (s) => {
       const sick = health(s, HOST);
       const peer = health(s, 'lab-web1');
-      return sick.svc === '3/3' && sick.state !== undefined && sick.state !== 'critical' && sick.state === peer.state && sick.find === peer.find;
+      return sick.svc === '3/3' && sick.state !== undefined && sick.state === peer.state && sick.find === peer.find;
     })
     .catch((e: Error) => {
       throw new Error(e.message + '\n' + t.screen());
