@@ -12,8 +12,6 @@ import { promFleet } from './prom-fleet.js';
 import { figure, type Figure } from './stats.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
-/** The flags `npm start` runs the console with (package.json), and no --expose-gc. */
-const START_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
 
 /** prometheus.yml: the exporter as one target of job "federate"; its series keep their own job="node" (honor_labels). */
 export function scaleConfig(target: string, scrapeSec: number): string {
@@ -66,7 +64,8 @@ export async function benchPrometheusScale(): Promise<Figure[]> {
     const firstScrapeMs = performance.now() - started;
     const scrape = await promQuery(p.url, 'scrape_duration_seconds{job="federate"}');
     const samples = await promQuery(p.url, 'scrape_samples_scraped{job="federate"}');
-    const consoleRun = spawn(process.execPath, [...START_FLAGS, ...profileFlags(), path.join(HERE, 'prom-console.js'), prom.url, String(hosts), process.env['BENCH_PROM_RUNS'] ?? '5', process.env['BENCH_KEYS'] ?? '60', String(prom.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // As `npm start` runs the console: no V8 flags (prom-console.ts applies the heap settings), no --expose-gc.
+    const consoleRun = spawn(process.execPath, [...profileFlags(), path.join(HERE, 'prom-console.js'), prom.url, String(hosts), process.env['BENCH_PROM_RUNS'] ?? '5', process.env['BENCH_KEYS'] ?? '60', String(prom.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
     const { figures } = JSON.parse(await lineOf(consoleRun, 'the console process', 600_000)) as { figures: Figure[] };
     return [
       ...figures,

@@ -7,7 +7,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { BENCH_SERVICES, cannedOutput } from './canned-probe.js';
 import { figure, sleep, type Figure } from './stats.js';
 import { reapOnExit } from './child-reaper.js';
@@ -141,7 +140,7 @@ export async function benchRealSsh1000(tmp: string, hosts = Number(process.env['
     delete env['CI'];
     const run = async (label: string, extra: string, windowS: number) => {
       writeFileSync(answered, '');
-      const cmd = `${process.execPath} ${MEMORY_FLAGS.join(' ')} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${path.join(ROOT, 'dist/bundle/remlite.cjs')} --no-ssh-config --no-local --inventory ${inv} ${extra}`;
+      const cmd = `${process.execPath} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${path.join(ROOT, 'dist/bundle/remlite.cjs')} --no-ssh-config --no-local --inventory ${inv} ${extra}`;
       const script = spawn('script', ['-qec', `stty cols 120 rows 40; exec ${cmd}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
       script.stdout!.on('data', () => undefined);
       script.stdin!.on('error', () => undefined);

@@ -6,7 +6,6 @@ import { buildFleetCache, fleetCachePath, fleetCacheText, type FleetCache } from
 import { detectAll, DEFAULT_THRESHOLDS } from '../src/matrix/index.js';
 import { redetectWith, restoredRows } from '../src/app/cache-restore.js';
 import type { Machine, PollResult } from '../src/model/index.js';
-import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { figure, type Figure } from './stats.js';
 import { cannedProbe } from './canned-probe.js';
 
@@ -37,7 +36,7 @@ export function cachedFleet(machines: Machine[], polls: PollResult[]): FleetCach
 }
 
 /** Runs a command under `script` (a real pseudo-terminal, 120x40) and times it until its stderr says `marker`. */
-function timeUnderPty(cmd: string, env: NodeJS.ProcessEnv, marker: RegExp, timeoutMs = 20_000): Promise<{ wallMs: number; reported?: number; phases: Map<string, number> }> {
+function timeUnderPty(cmd: string, env: NodeJS.ProcessEnv, marker: RegExp, timeoutMs = 20_000): Promise<{ wallMs: number; reported?: number; phases: Map<string, number>; codeCache?: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('script', ['-qec', `stty cols 120 rows 40; exec ${cmd}`, '/dev/null'], {
@@ -57,7 +56,8 @@ function timeUnderPty(cmd: string, env: NodeJS.ProcessEnv, marker: RegExp, timeo
       const m = marker.exec(err);
       if (!m) return reject(new Error(`first frame not reported: ${err.slice(-500)}`));
       const phases = new Map([...err.matchAll(/remlite-startup (\S+) ([\d.]+)/g)].map((p) => [p[1]!, Number(p[2])]));
-      resolve({ wallMs, reported: Number(m[1]), phases });
+      const codeCache = /remlite-startup code-cache (\w+)/.exec(err)?.[1];
+      resolve({ wallMs, reported: Number(m[1]), phases, ...(codeCache ? { codeCache } : {}) });
     });
   });
 }
@@ -93,11 +93,13 @@ export async function benchStartup(tmp: string, runs: number, hosts = 200): Prom
   // which would hide remlite's own cost in the ratio. Both run without it; its cost is shown apart.
   const extraCa = env['NODE_EXTRA_CA_CERTS'];
   delete env['NODE_EXTRA_CA_CERTS'];
-  const cmd = (main: string) => `${process.execPath} ${MEMORY_FLAGS.join(' ')} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${main} --no-ssh-config --no-local --inventory ${inv}`;
+  const cmd = (main: string) => `${process.execPath} ${process.env['BENCH_NODE_ARGS'] ?? ''} ${main} --no-ssh-config --no-local --inventory ${inv}`;
   const wall: number[] = [];
   const inProcess: number[] = [];
   const unbundled: number[] = [];
   const withoutScreen: number[] = [];
+  // What the loader said of the start's V8 code cache, per start (scripts/start-loader.cjs).
+  const codeCache = new Map<string, number>();
   const floor: number[] = [];
   const floorWithCa: number[] = [];
   const phases = new Map<string, number[]>();
@@ -106,6 +108,7 @@ export async function benchStartup(tmp: string, runs: number, hosts = 200): Prom
     const r = await timeUnderPty(cmd(BUNDLE), env, /remlite-first-frame-ms ([\d.]+)/);
     if (i === 0) continue; // warm the page cache
     wall.push(r.wallMs);
+    codeCache.set(r.codeCache ?? 'not said', (codeCache.get(r.codeCache ?? 'not said') ?? 0) + 1);
     inProcess.push(r.reported ?? NaN);
     for (const [name, at] of r.phases) phases.set(name, [...(phases.get(name) ?? []), at]);
     writeWithoutScreen();
@@ -117,7 +120,7 @@ export async function benchStartup(tmp: string, runs: number, hosts = 200): Prom
     if (extraCa) floorWithCa.push((await timeUnderPty(nodeE, { ...env, NODE_EXTRA_CA_CERTS: extraCa }, /x-ms ([\d.]+)/)).wallMs);
   }
   return [
-    figure(`startup: spawn -> first grid frame (${hosts} cached hosts)`, '<= 300 ms', 'ms', wall, (m) => m <= 300, 'wall clock from spawn of `script` (pty) to the frame holding cached rows; includes node boot'),
+    figure(`startup: spawn -> first grid frame (${hosts} cached hosts)`, '<= 300 ms', 'ms', wall, (m) => m <= 300, `wall clock from spawn of \`script\` (pty) to the frame holding cached rows; includes node boot; the start's code cache: ${[...codeCache].map(([k, n]) => `${k} ${n}x`).join(', ')}`),
     figure('startup: same, measured inside node (performance.now)', 'info', 'ms', inProcess),
     ...[...phases].map(([name, at]) => figure(`startup: phase "${name}" reached (in node)`, 'info', 'ms', at)),
     figure('startup: same, from a cache without the screen line (a console killed before it closed)', 'info', 'ms', withoutScreen, undefined, 'the whole cache parsed and restored into a store before the frame'),

@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createConsole } from '../src/app/console.js';
+import { applyHeapSettings } from '../src/util/heap-settings.js';
 import type { Machine } from '../src/model/index.js';
 import { BENCH_SERVICES } from './canned-probe.js';
 import { FakeTtyIn, FakeTtyOut, type Frame } from './fake-tty.js';
@@ -93,6 +94,8 @@ export async function benchUi(tmp: string, opts: { hosts?: number; soakS?: numbe
       origin: 'bench',
     }));
     const scrollback = 2000;
+    // As run-tui.ts does before the console starts.
+    applyHeapSettings();
     core = createConsole({
       machines,
       auditPath: path.join(tmp, 'ui-state', 'audit.log'),

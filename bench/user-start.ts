@@ -7,7 +7,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fleetCachePath } from '../src/persist/fleet-cache.js';
 import type { PollResult } from '../src/model/index.js';
-import { MEMORY_FLAGS } from '../src/cli/memory-flags.js';
 import { isLabSkip, labInfo } from '../test/support/lab.js';
 import { cannedProbe } from './canned-probe.js';
 import { runUnderPty } from './pty-run.js';
@@ -32,7 +31,7 @@ export async function benchUserStart(tmp: string, runs: number, hosts = 200): Pr
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, REMLITE_CONFIG_DIR: path.join(home, 'config'), REMLITE_STATE_DIR: stateDir, TERM: 'xterm-256color' };
   delete env['CI'];
   const args = (inventoryPath: string) => `--no-ssh-config --no-local --inventory ${inventoryPath}`;
-  const bundle = (inventoryPath: string) => `${process.execPath} ${MEMORY_FLAGS.join(' ')} ${BUNDLE} ${args(inventoryPath)}`;
+  const bundle = (inventoryPath: string) => `${process.execPath} ${BUNDLE} ${args(inventoryPath)}`;
   const npmStart = `npm start --silent -- ${args(inv)}`;
   // A stale stamp would make the first `npm start` build: say so rather than time a build.
   const stale = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, encoding: 'utf8' });

@@ -1,15 +1,17 @@
 // Bundles tsc's output into dist/bundle, in two parts (types stay tsc's job; the AWS SDK and ssh2
 // stay in node_modules, loaded on demand / native code):
-// - remlite.cjs, the start: src/cli/main.js and everything it imports statically, up to the first
+// - start.cjs, the start: src/cli/main.js and everything it imports statically, up to the first
 //   frame, in one CommonJS file. Node then runs it without its ESM loader (about a dozen built-in
-//   modules compiled at start) and without resolving and linking one file per module.
+//   modules compiled at start) and without resolving and linking one file per module. remlite.cjs
+//   (scripts/start-loader.cjs) runs it with start.cjs.v8cache, the V8 code cache made here.
 // - the rest as ESM with shared chunks: each module the start imports dynamically (the commands,
 //   the detectors for an old cache, theme files) is an entry, `<its path under dist, dashed>.mjs`,
 //   loaded when reached. Resolving several hundred small modules (Ink and its dependencies) one by
 //   one is what the chunks spare.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Script } from 'node:vm';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -57,12 +59,26 @@ const lazyEntries = {
 };
 const start = await build({
   ...shared,
-  entryPoints: { remlite: 'dist/src/cli/main.js' },
+  entryPoints: { start: 'dist/src/cli/main.js' },
   outdir: 'dist/bundle',
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   plugins: [lazyEntries],
 });
+// The start runs inside the loader's function (scripts/start-loader.cjs): its #! line goes (the
+// loader has it), and its imports of the ESM entries are made by the loader (`__remliteImport`).
+const startFile = 'dist/bundle/start.cjs';
+const startCode = readFileSync(startFile, 'utf8')
+  .replace(/^#!.*\n/, '')
+  .replace(/\bimport\(("\.\/[\w.-]+\.mjs")\)/g, (_, specifier) => `__remliteImport(${specifier})`);
+if (/\bimport\(/.test(startCode)) throw new Error(`${startFile}: an import() the loader does not make (only "./<entry>.mjs" are)`);
+writeFileSync(startFile, startCode);
+// Compiled as the loader compiles it (the same text: V8 checks its length), before it ever ran:
+// the cache holds the top level and what V8 compiles eagerly with it.
+const wrapped = `(function (exports, require, module, __filename, __dirname, __remliteImport) {${startCode}\n})`;
+writeFileSync(`${startFile}.v8cache`, new Script(wrapped, { filename: path.resolve(startFile) }).createCachedData());
+copyFileSync('scripts/start-loader.cjs', 'dist/bundle/remlite.cjs');
+chmodSync('dist/bundle/remlite.cjs', 0o755);
 const rest = await build({
   ...shared,
   // The Prometheus provider's worker thread is its own entry (providers/prometheus/query-worker.ts finds it).

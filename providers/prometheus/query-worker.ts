@@ -7,6 +7,7 @@ import type { QueryTarget } from './http-text.js';
 import type { FleetDefaults, MappedFleet } from './map.js';
 import { queryServer } from './server-query.js';
 import { SLOW_QUERY_MAX_AGE_MS } from './queries.js';
+import { WORKER_RESOURCE_LIMITS } from '../../src/util/heap-settings.js';
 
 export interface WorkerRequest {
   id: number;
@@ -108,7 +109,8 @@ export class QueryWorker {
   private start(): Worker | undefined {
     if (this.worker || this.script === false) return this.worker;
     // SHARE_ENV: a bearer token or password read from the environment at use is the console's own.
-    const w = new Worker(this.script, { env: SHARE_ENV });
+    // Its young generation's cap: a worker does not follow the console's (src/util/heap-settings.ts).
+    const w = new Worker(this.script, { env: SHARE_ENV, resourceLimits: WORKER_RESOURCE_LIMITS });
     w.unref();
     w.on('message', (reply: WorkerReply) => {
       const wait = this.waiting.get(reply.id);

@@ -1,8 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=30
+#!/usr/bin/env node
 // The start: arguments, then the console's first frame drawn from the fleet cache, and only then the
 // rest of remlite (settings, inventory, SSH, Ink; run-command.ts). In the bundle this file is
 // CommonJS and everything it imports up to the frame is inside it (scripts/bundle.mjs): Node's ESM
-// loader and the modules it loads are not paid before the frame.
+// loader and the modules it loads are not paid before the frame. Node runs it without V8 flags, which
+// would cost node's own code cache (the heap settings are applied later: src/util/heap-settings.ts).
 import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { paintCachedFleet, type EarlyScreen } from './early-paint.js';
 import { reportFirstFrame } from './bench-first-frame.js';

@@ -9,6 +9,7 @@ import { startupMark } from './startup-trace.js';
 import { resolveTheme } from '../theme/load-theme.js';
 import { configDir } from '../persist/paths.js';
 import { EVENTS_FILE } from '../persist/events-log.js';
+import { applyHeapSettings } from '../util/heap-settings.js';
 
 /** Opens the interactive console; resolves with the exit code once the operator quits. */
 export async function runTui(startup: Startup, early?: EarlyScreen): Promise<number> {
@@ -16,6 +17,8 @@ export async function runTui(startup: Startup, early?: EarlyScreen): Promise<num
     process.stderr.write('remlite: the console needs a terminal; for scripts use `remlite status --json`\n');
     return 2;
   }
+  // After the first frame: a V8 flag set before it would cost node's code cache for its own modules.
+  applyHeapSettings();
   // The last-known fleet is drawn at once (stale) and replaced as fresh polls land.
   const stateDir = startup.options.stateDir ?? path.dirname(startup.options.auditPath);
   const core = createConsole({ ...startup.options, events: { file: path.join(stateDir, EVENTS_FILE) }, fleetCache: { file: fleetCachePath(stateDir), ...(early ? { preloaded: early.cache() } : {}) } });

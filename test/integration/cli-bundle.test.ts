@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const BUNDLE = join(process.cwd(), 'dist', 'bundle', 'remlite.cjs');
 
@@ -31,4 +31,24 @@ test('the bundle probes this machine headless, like tsc output does', () => {
   assert.equal(out.hosts[0]!.provider, 'local');
   assert.equal(out.hosts[0]!.reach, 'ok');
   assert.equal(out.hosts[0]!.probe?.hostname, hostname());
+});
+
+test('the start runs from the V8 code cache the build made, and without it (refused or missing) runs as well', () => {
+  const traced = (bundle: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'remlite-bundle-'));
+    const env = { ...process.env, REMLITE_STATE_DIR: join(dir, 'state'), REMLITE_CONFIG_DIR: join(dir, 'config'), HOME: dir, REMLITE_STARTUP_TRACE: '1' };
+    const r = spawnSync(process.execPath, [bundle, '--version'], { encoding: 'utf8', env, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^remlite \d/);
+    return /remlite-startup code-cache (\w+)/.exec(r.stderr)?.[1];
+  };
+  assert.equal(traced(BUNDLE), 'used', 'the cache matches the start the build wrote beside it');
+
+  const copy = mkdtempSync(join(tmpdir(), 'remlite-bundle-copy-'));
+  cpSync(dirname(BUNDLE), copy, { recursive: true });
+  const cache = readFileSync(join(copy, 'start.cjs.v8cache'));
+  writeFileSync(join(copy, 'start.cjs.v8cache'), cache.subarray(0, cache.length >> 1));
+  assert.equal(traced(join(copy, 'remlite.cjs')), 'refused');
+  rmSync(join(copy, 'start.cjs.v8cache'));
+  assert.equal(traced(join(copy, 'remlite.cjs')), 'none');
 });

@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildFleetCache, fleetCachePath, saveFleetCacheSync } from '../../src/persist/fleet-cache.js';
 import { restoredRows } from '../../src/app/cache-restore.js';
 import type { Machine, PollResult } from '../../src/model/index.js';
@@ -107,12 +107,12 @@ test('a start that fails after the first frame gives the terminal back and print
 });
 
 for (const withScreen of [true, false]) {
-    test(`the first frame needs nothing but the start file: remlite.cjs alone, without the ESM part beside it, draws it (${withScreen ? 'from the rows line' : 'from the cache itself'})`, async () => {
+    test(`the first frame needs nothing but the start: remlite.cjs and start.cjs alone, without the ESM part beside them, draw it (${withScreen ? 'from the rows line' : 'from the cache itself'})`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'remlite-first-paint-'));
     const { inventory, state } = cachedFleet(dir, true, withScreen);
     const lone = join(dir, 'lone');
     mkdirSync(lone);
-    copyFileSync(BUNDLE, join(lone, 'remlite.cjs'));
+    for (const part of ['remlite.cjs', 'start.cjs', 'start.cjs.v8cache']) copyFileSync(join(dirname(BUNDLE), part), join(lone, part));
     const sttyFile = join(dir, 'stty.txt');
     // The bench's hook: exits 0 as soon as the terminal got a frame holding the cached hosts.
     const t = TmuxSession.start(

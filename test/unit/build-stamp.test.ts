@@ -30,6 +30,7 @@ function tree(): string {
   writeFileSync(path.join(root, 'scripts/bundle.mjs'), '// bundler\n');
   writeFileSync(path.join(root, 'README.md'), 'readme\n');
   writeFileSync(path.join(root, 'dist/bundle/remlite.cjs'), '// built\n');
+  writeFileSync(path.join(root, 'dist/bundle/start.cjs'), '// built\n');
   writeFileSync(path.join(root, 'dist/src/cli/main.js'), '// built\n');
   return root;
 }

@@ -1,0 +1,87 @@
+// The console runs node without V8 flags (they would cost node's own code cache at every start) and
+// applies its heap settings at run time instead (src/util/heap-settings.ts). Each check runs in a
+// fresh node, as the console does, against a control run without the settings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const SETTINGS = path.resolve('dist/src/util/heap-settings.js');
+const MB = 1024 * 1024;
+
+/** Runs `body` (an ES module body) in a fresh node without flags; `apply`: after applyHeapSettings(). */
+function inFreshNode(body: string, apply: boolean): Record<string, number> {
+  const script = `import { applyHeapSettings, newSpaceBytes, WORKER_RESOURCE_LIMITS } from ${JSON.stringify(SETTINGS)};\n${apply ? 'applyHeapSettings();' : ''}\n${body}`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'V8 took every flag without a word');
+  return JSON.parse(r.stdout) as Record<string, number>;
+}
+
+/**
+ * Objects that survive a few scavenges, allocated over many turns of the event loop (as polls land),
+ * the largest new space seen kept in `most`; then `done` runs. Needs `newSpaceBytes()` in scope.
+ */
+const survivors = (rounds: number, done: string) => `
+const keep = [];
+let most = 0;
+const round = (r) => {
+  const batch = [];
+  for (let i = 0; i < 2000; i++) batch.push({ i, s: 'x' + i });
+  keep.push(batch);
+  if (keep.length > 40) keep.shift();
+  most = Math.max(most, newSpaceBytes());
+  if (r < ${rounds}) setImmediate(round, r + 1); else ${done};
+};
+round(0);`;
+
+test('the start runs node without V8 flags: the #! line, the bundle and npm start', () => {
+  assert.equal(readFileSync('src/cli/main.ts', 'utf8').split('\n')[0], '#!/usr/bin/env node');
+  assert.equal(readFileSync('dist/bundle/remlite.cjs', 'utf8').split('\n')[0], '#!/usr/bin/env node');
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  assert.equal(pkg.scripts['start'], 'node scripts/start.mjs');
+});
+
+test('the new space stops growing at two 8 MB semi-spaces, where V8 alone lets it grow further', () => {
+  const body = `const most = await new Promise((done) => {${survivors(3000, 'done(most)')}});\nconsole.log(JSON.stringify({ most }));`;
+  const capped = inFreshNode(body, true)['most']!;
+  const control = inFreshNode(body, false)['most']!;
+  assert.ok(control >= 32 * MB, `the load grows V8's default new space past the cap (${control / MB} MB)`);
+  // Growth is checked after each young GC: one step past the cap can happen before it is stopped.
+  assert.ok(capped <= 20 * MB, `${capped / MB} MB`);
+});
+
+test('the old space grows by 30% over the live heap, not by V8 default factor', () => {
+  const body = `
+const keep = [];
+for (let r = 0; r < 300; r++) {
+  const batch = [];
+  for (let i = 0; i < 3000; i++) batch.push({ i, s: 'x' + i + r });
+  keep.push(batch);
+  if (keep.length > 150) keep.splice(0, 10);
+}
+const v8 = await import('node:v8');
+console.log(JSON.stringify({ total: v8.getHeapStatistics().total_heap_size }));`;
+  const settled = inFreshNode(body, true)['total']!;
+  const control = inFreshNode(body, false)['total']!;
+  assert.ok(settled <= control * 0.92, `${settled / MB} MB against ${control / MB} MB without the settings`);
+});
+
+test('the query worker keeps two 8 MB semi-spaces by its resource limits, where V8 alone lets it grow further', () => {
+  const body = (limits: string) => `
+const { Worker } = await import('node:worker_threads');
+const code = ${JSON.stringify(`
+const { parentPort } = require('node:worker_threads');
+const v8 = require('node:v8');
+const newSpaceBytes = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+${survivors(2000, 'parentPort.postMessage({ most })')}`)};
+const w = new Worker(code, { eval: true, execArgv: [], resourceLimits: ${limits} });
+const seen = await new Promise((resolve) => w.once('message', resolve));
+await w.terminate();
+console.log(JSON.stringify(seen));`;
+  const capped = inFreshNode(body('WORKER_RESOURCE_LIMITS'), true)['most']!;
+  const control = inFreshNode(body('undefined'), true)['most']!;
+  assert.ok(control >= 32 * MB, `the load grows a worker's default new space past the cap (${control / MB} MB)`);
+  assert.ok(capped <= 16 * MB, `${capped / MB} MB`);
+});
