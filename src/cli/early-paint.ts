@@ -37,7 +37,8 @@ function settingsTheme(): string {
  * one: an older version, a console that did not close) the rows of a store restored from the cache.
  */
 async function cachedScreen(read: ReturnType<typeof readFleetCache>, readOnly: boolean): Promise<Pick<FirstPaintInput, 'data' | 'hostRows'> | undefined> {
-  const rows = read.screen && checkScreenRows(read.screen);
+  const screen = read.screen();
+  const rows = screen && checkScreenRows(screen);
   if (rows) return { data: { readOnly, providers: {} }, hostRows: rows };
   const loaded = read.load();
   if (!loaded.ok) return undefined;

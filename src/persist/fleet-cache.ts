@@ -134,13 +134,6 @@ function parseCacheBody(file: string, body: Buffer, now: number): FleetCacheLoad
   }
 }
 
-/** How the screen's line starts (fleetCacheText writes its key first): any other file is the cache alone. */
-const SCREEN_START = Buffer.from('{"screen":');
-const startsWithScreen = (bytes: Buffer): boolean => bytes.subarray(0, SCREEN_START.length).equals(SCREEN_START);
-
-/** The cache behind the screen's line when the file starts with one, else the whole file. */
-const bodyOf = (bytes: Buffer): Buffer => (startsWithScreen(bytes) ? bytes.subarray(bytes.indexOf(NEWLINE) + 1) : bytes);
-
 /**
  * Reads the cache. A file that cannot be read as a cache is moved aside
  * (`fleet-cache.json.corrupt-<time>`) and ignored: it is only a cache, the next save replaces it.
@@ -148,22 +141,14 @@ const bodyOf = (bytes: Buffer): Buffer => (startsWithScreen(bytes) ? bytes.subar
  * in place (the next save replaces the path itself, never what a link points to).
  */
 export function loadFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheLoad {
-  const opened = openCache(file, maxBytes);
-  if (!opened.ok) return opened;
-  try {
-    return parseCacheBody(file, bodyOf(opened.file.read(0)), now);
-  } catch (err) {
-    return { ok: false, missing: false, reason: (err as Error).message };
-  } finally {
-    opened.file.close();
-  }
+  return readFleetCache(file, now, maxBytes).load();
 }
 
 /** The cache file read for the first frame: the screen's rows at once, the cache itself only when asked. */
 export interface FleetCacheRead {
-  /** The rows the console's grid showed when it closed (unchecked JSON values), when the file has them. */
-  screen: unknown[] | undefined;
-  /** The cache, read and parsed on the first call (the same answer afterwards). */
+  /** The rows the console's grid showed when it closed (unchecked JSON values), when the file starts with them. */
+  screen(): unknown[] | undefined;
+  /** The cache, read and parsed on the first call (the same answer afterwards), as loadFleetCache says. */
   load(): FleetCacheLoad;
 }
 
@@ -174,52 +159,60 @@ export interface FleetCacheRead {
  */
 export function readFleetCache(file: string, now = Date.now(), maxBytes = FLEET_CACHE_MAX_BYTES): FleetCacheRead {
   const opened = openCache(file, maxBytes);
-  if (!opened.ok) return { screen: undefined, load: () => opened };
+  if (!opened.ok) return { screen: () => undefined, load: () => opened };
   const f = opened.file;
-  let head: Buffer;
+  const unread = (err: unknown): FleetCacheLoad => ({ ok: false, missing: false, reason: (err as Error).message });
+  let head: Buffer | undefined;
   try {
-    head = firstLine(f);
+    head = screenLine(f);
   } catch (err) {
     f.close();
-    const failed: FleetCacheLoad = { ok: false, missing: false, reason: (err as Error).message };
-    return { screen: undefined, load: () => failed };
+    const failed = unread(err);
+    return { screen: () => undefined, load: () => failed };
   }
-  const screenFirst = startsWithScreen(head) && head[head.length - 1] === NEWLINE;
   let loaded: FleetCacheLoad | undefined;
-  const load = (): FleetCacheLoad => {
-    if (loaded) return loaded;
-    try {
-      // Without the screen's line the file is the cache alone (of an earlier version): all of it.
-      const body = screenFirst ? f.read(head.length) : head.length < f.size ? Buffer.concat([head, f.read(head.length)]) : head;
-      loaded = parseCacheBody(file, body, now);
-    } catch (err) {
-      loaded = { ok: false, missing: false, reason: (err as Error).message };
-    } finally {
-      f.close();
-    }
-    return loaded;
+  return {
+    screen: () => head && screenRows(head.subarray(0, -1)),
+    load: () => {
+      if (loaded) return loaded;
+      try {
+        // Without the screen's line the file is the cache alone (of an earlier version): all of it.
+        loaded = parseCacheBody(file, f.read(head?.length ?? 0), now);
+      } catch (err) {
+        loaded = unread(err);
+      } finally {
+        f.close();
+      }
+      return loaded;
+    },
   };
-  return { screen: screenFirst ? screenRows(head.subarray(0, -1)) : undefined, load };
 }
 
-/** The file's bytes up to and with its first line break (all of it when it has none), read in growing parts. */
-function firstLine(f: NoFollowFile): Buffer {
+/** How the screen's line starts (fleetCacheText writes its key first): any other file is the cache alone. */
+const SCREEN_START = Buffer.from('{"screen":');
+
+/**
+ * The screen's line with its line break, read in growing parts; none when the file does not start
+ * with one (or it never ends).
+ */
+function screenLine(f: NoFollowFile): Buffer | undefined {
   const parts: Buffer[] = [];
   let at = 0;
   let part = 64 * 1024;
   while (at < f.size) {
     const bytes = f.read(at, Math.min(f.size, at + part));
     if (bytes.length === 0) break;
+    if (at === 0 && !bytes.subarray(0, SCREEN_START.length).equals(SCREEN_START)) return undefined;
     const eol = bytes.indexOf(NEWLINE);
     if (eol >= 0) {
       parts.push(bytes.subarray(0, eol + 1));
-      break;
+      return parts.length === 1 ? parts[0] : Buffer.concat(parts);
     }
     parts.push(bytes);
     at += bytes.length;
     part *= 2;
   }
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  return undefined;
 }
 
 function screenRows(line: Buffer): unknown[] | undefined {

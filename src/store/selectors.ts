@@ -70,7 +70,7 @@ export interface FleetRowOptions {
 }
 
 const FAILED: ReadonlySet<Reachability> = new Set(['unreachable', 'timeout', 'untrusted', 'auth-failed', 'unreadable']);
-const HEALTH_RANK: Record<Health, number> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
+export const HEALTH_RANK: Record<Health, number> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
 
 export function memUsedPct(p: HostProbe): number | undefined {
   if (p.memTotalBytes <= 0) return undefined;

@@ -55,7 +55,7 @@ test('a console leaves the rows the full restore gives on the cache file first l
   assert.equal(text.split('\n').length, 2, 'the screen line, then the cache');
 
   const read = readFleetCache(file);
-  const rows = checkScreenRows(read.screen ?? []);
+  const rows = checkScreenRows(read.screen() ?? []);
   assert.ok(rows, 'the screen line is read back as rows');
   const loaded = read.load();
   assert.ok(loaded.ok);
@@ -86,18 +86,18 @@ test('a damaged screen line is ignored and the cache behind it still loads; a ca
   const cache = buildFleetCache([machine('web1', 'web')], [okPoll('web1', 5)], { savedAt: 7, findings: { web1: { own: [] } } });
   writeFileSync(file, `{"screen":1,"rows":[{"kind":"ho\n${JSON.stringify(cache)}`);
   const damaged = readFleetCache(file);
-  assert.equal(damaged.screen, undefined);
+  assert.equal(damaged.screen(), undefined);
   assert.deepEqual(damaged.load(), { ok: true, cache });
 
   writeFileSync(file, JSON.stringify(cache));
   const older = readFleetCache(file);
-  assert.equal(older.screen, undefined);
+  assert.equal(older.screen(), undefined);
   assert.deepEqual(older.load(), { ok: true, cache });
 
   // A good screen line over a damaged cache: the cache is moved aside as ever (the rows only ever fill one frame).
   writeFileSync(file, fleetCacheText(cache, restoredRows(cache)).replace(/\n.*/, '\n{"version":1,'));
   const behind = readFleetCache(file, 42);
-  assert.ok(checkScreenRows(behind.screen ?? []));
+  assert.ok(checkScreenRows(behind.screen() ?? []));
   const load = behind.load();
   assert.ok(!load.ok && !load.missing && load.movedTo === `${file}.corrupt-42`, JSON.stringify(load));
   assert.equal(behind.load(), load, 'parsed once');
@@ -134,11 +134,11 @@ test('the close writes the screen line even with nothing new to save, and an ear
   writer.closeSync();
   await inFlight;
   assert.equal(snapshots, 2);
-  assert.ok(checkScreenRows(readFleetCache(file).screen ?? []), 'the close wrote last');
+  assert.ok(checkScreenRows(readFleetCache(file).screen() ?? []), 'the close wrote last');
 
   const quiet = fleetCachePath(tmp());
   new FleetCacheWriter({ file: quiet, everyMs: 60_000, snapshot: () => cache, screenOnClose: (c) => restoredRows(c) }).closeSync();
-  assert.ok(checkScreenRows(readFleetCache(quiet).screen ?? []));
+  assert.ok(checkScreenRows(readFleetCache(quiet).screen() ?? []));
 });
 
 test('the cache behind the rows comes from the file the rows came from, even when a save replaces it in between', () => {
@@ -148,7 +148,7 @@ test('the cache behind the rows comes from the file the rows came from, even whe
   const read = readFleetCache(file);
   const second = buildFleetCache([machine('db1', 'db')], [okPoll('db1', 6)], { savedAt: 2, findings: { db1: { own: [] } } });
   saveFleetCacheSync(file, second, restoredRows(second));
-  assert.deepEqual(checkScreenRows(read.screen ?? [])?.map((r) => r.id), ['web1']);
+  assert.deepEqual(checkScreenRows(read.screen() ?? [])?.map((r) => r.id), ['web1']);
   assert.deepEqual(read.load(), { ok: true, cache: first });
   assert.deepEqual(loadFleetCache(file), { ok: true, cache: second });
 });
@@ -160,13 +160,13 @@ test('a rows line longer than one read, and a cache without one ending in a line
   saveFleetCacheSync(file, cache, restoredRows(cache));
   assert.ok(readFileSync(file, 'utf8').indexOf('\n') > 3 * 64 * 1024, 'the rows line spans several reads');
   const long = readFleetCache(file);
-  assert.equal(checkScreenRows(long.screen ?? [])?.length, 600);
+  assert.equal(checkScreenRows(long.screen() ?? [])?.length, 600);
   assert.deepEqual(long.load(), { ok: true, cache });
 
   for (const text of [`${JSON.stringify(cache)}\n`, JSON.stringify(cache, null, 2)]) {
     writeFileSync(file, text);
     const older = readFleetCache(file);
-    assert.equal(older.screen, undefined);
+    assert.equal(older.screen(), undefined);
     assert.deepEqual(older.load(), { ok: true, cache });
     assert.deepEqual(loadFleetCache(file), { ok: true, cache });
   }
