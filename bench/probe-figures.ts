@@ -1,5 +1,5 @@
 // The probe part's table rows from its measurements: the fair ratios first (same run, same hosts, same
-// script, same concurrency on both sides), then the floor, every tool's own rows, and why cold is what it is.
+// script, same concurrency on both sides), then the floor, every tool's own rows, and why warm and cold are what they are.
 import { median, type Figure } from './stats.js';
 import type { MachineCpu } from './proc-cpu.js';
 import { runsNote, verdictOf, type ToolRun } from './outcomes.js';
@@ -168,6 +168,24 @@ export function probeFigures(m: ProbeMeasurements): Figure[] {
       toolRow(`warm: remlite steady cycle (maxConcurrent ${tag(w.parallel)})`, w.remlite, m.hosts, ''),
       toolRow(`warm: OpenSSH ControlMaster fan-out, xargs -P ${w.parallel}`, w.mux, m.hosts, first ? `masters opened first; CPU includes the masters; ${describeNegotiated(m.negotiated.mux)}` : 'CPU includes the masters'),
       toolRow(`warm: ansible -m raw -f ${w.parallel}, ControlPersist`, w.ansible, m.hosts, first ? `first run opened the masters (not counted); CPU includes the masters; ssh args: ${m.options.ansible}; ${describeNegotiated(m.negotiated.ansible)}` : 'CPU includes the masters'),
+    );
+  }
+
+  // Why warm is what it is: the hosts' share, which every tool pays, bounds the ratio.
+  if (warmD) {
+    rows.push(
+      derived(
+        "warm: the best ratio a client costing nothing could reach here (hosts' CPU as read per process)",
+        'x',
+        medianOf(warmD.mux, totalCpu) / medianOf(warmD.remlite, (x) => x.hostCpuMs),
+        `(fan-out CPU + hosts' CPU in its cycle) / hosts' CPU in remlite's steady cycle (${medianOf(warmD.remlite, (x) => x.hostCpuMs).toFixed(0)} ms; the floor's own CPU ${medianOf(warmD.floor, totalCpu).toFixed(0)} ms): the script's work on the hosts, paid by both, is the rest`,
+      ),
+      derived(
+        "warm: the best ratio a client costing nothing could reach here (the whole machine's CPU)",
+        'x',
+        medianOf(warmD.mux, machineBusy) / (medianOf(warmD.remlite, machineBusy) - medianOf(warmD.remlite, (x) => x.cpuMs)),
+        "the fan-out's cycle in the machine's busy CPU / (remlite's cycle in it - remlite's own CPU)",
+      ),
     );
   }
 

@@ -1,5 +1,8 @@
 import type { ClientChannel } from 'ssh2';
-import { FrameReader, frameScript, newNonce } from './shell-frame.js';
+import { defineFunction, FrameReader, frameScript, KEEP_AS_FUNCTION_MIN_BYTES, keptFunctionName, newNonce } from './shell-frame.js';
+
+/** Most scripts one shell keeps as functions (a probe's script changes with settings); past it the oldest goes. */
+const KEPT_FUNCTIONS_MAX = 4;
 
 /** The outcome of one run on a resident shell. */
 export type ResidentOutcome =
@@ -23,6 +26,9 @@ export class ResidentShell {
     started: number;
   };
   private ended = false;
+  /** Functions this shell was sent, oldest first (see textFor). */
+  private readonly kept: string[] = [];
+  private last?: { script: string; name: string };
 
   constructor(
     readonly channel: ClientChannel,
@@ -43,11 +49,27 @@ export class ResidentShell {
     return new Promise<ResidentOutcome>((settle) => {
       this.current = { out: new FrameReader(nonce, this.capBytes), err: new FrameReader(nonce, this.capBytes), settle, started: performance.now() };
       try {
-        this.channel.write(frameScript(script, nonce));
+        this.channel.write(this.textFor(script, nonce));
       } catch {
         this.end();
       }
     });
+  }
+
+  /**
+   * What is sent for one run. A long script (the probe: about 23 KB) goes once per shell as a function
+   * and later runs call it by name: the host parses it once, and a poll sends about 200 bytes
+   * instead of the whole script. The call still runs in a subshell with stdin from /dev/null.
+   */
+  private textFor(script: string, nonce: string): string {
+    if (script.length < KEEP_AS_FUNCTION_MIN_BYTES) return frameScript(script, nonce);
+    // The poller hands the same script every poll: compared, not hashed again.
+    const name = script === this.last?.script ? this.last.name : keptFunctionName(script);
+    this.last = { script, name };
+    if (this.kept.includes(name)) return frameScript(name, nonce);
+    const drop = this.kept.splice(0, Math.max(0, this.kept.length - KEPT_FUNCTIONS_MAX + 1));
+    this.kept.push(name);
+    return defineFunction(name, script, drop) + frameScript(name, nonce);
   }
 
   /** Stops using the shell; the caller closes or kills the channel. */

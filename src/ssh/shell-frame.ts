@@ -2,7 +2,7 @@
 // each run's output has to be cut out of one long stream. Every run is wrapped between a start and an
 // end marker carrying a fresh random nonce, on stdout and on stderr; output before the start marker
 // (a late write from an earlier run's background process) and after the end marker is not this run's.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** A fresh nonce: 128 random bits, so neither chance nor the probe's own data can forge a marker. */
 export function newNonce(): string {
@@ -22,6 +22,24 @@ export function frameScript(script: string, nonce: string): string {
   const s = startMark(nonce);
   const e = endMark(nonce);
   return `printf '%s\\n' '${s}'; printf '%s\\n' '${s}' >&2\n(\n${body}) </dev/null\nprintf '\\n%s %s\\n' '${e}' "$?"; printf '\\n%s\\n' '${e}' >&2\n`;
+}
+
+/** Scripts at least this long are sent to a shell once, as a function, and called by name after. */
+export const KEEP_AS_FUNCTION_MIN_BYTES = 1024;
+
+/** The function a script is kept under: named by its content's hash, so a changed script is a new function. */
+export function keptFunctionName(script: string): string {
+  return `remlite_run_${createHash('sha256').update(script).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Shell text that unsets the functions in `drop`, then defines `name` with the script as its body.
+ * It prints nothing; a script with a syntax error ends a non-interactive shell here as it would
+ * when run, so a broken definition never leaves a shell that answers with something else.
+ */
+export function defineFunction(name: string, script: string, drop: readonly string[] = []): string {
+  const body = script.endsWith('\n') ? script : `${script}\n`;
+  return `${drop.map((d) => `unset -f ${d}\n`).join('')}${name}() {\n${body}}\n`;
 }
 
 /**

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { SshTarget } from '../../src/model/index.js';
 import { SshError } from '../../src/ssh/errors.js';
 import { SshPool } from '../../src/ssh/pool.js';
+import { KEEP_AS_FUNCTION_MIN_BYTES, keptFunctionName } from '../../src/ssh/shell-frame.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,18 @@ test('runs on the resident shell give what a plain exec gives, on one shell and 
   assert.equal(a.stdout, b.stdout, 'both runs came from the same resident shell');
   assert.notEqual(a.stdout, plain.stdout, 'the plain exec had its own shell');
   assert.equal(sessions() - before, 1, 'one session for both runs');
+});
+
+test('a long script (the probe) is defined once on the host and called by name after, with the output of a plain exec', { skip }, async (t) => {
+  const pool = newPool();
+  t.after(() => pool.close());
+  const script = `echo "kernel $(uname -s)"; echo err >&2; exit 3\n# ${'pad '.repeat(KEEP_AS_FUNCTION_MIN_BYTES / 4)}\n`;
+  const plain = await pool.exec('l', target(), 'sh -s', { timeoutMs: 60_000, stdin: script });
+  const a = await pool.runResident('l', target(), script, { timeoutMs: 60_000 });
+  const b = await pool.runResident('l', target(), script, { timeoutMs: 60_000 });
+  for (const r of [a, b]) assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: plain.code, stdout: plain.stdout, stderr: plain.stderr });
+  const kept = await pool.runResident('l', target(), `command -v ${keptFunctionName(script)} || echo missing`, { timeoutMs: 60_000 });
+  assert.equal(kept.stdout, `${keptFunctionName(script)}\n`, 'the resident shell on the host holds the script as a function');
 });
 
 test('a run that outlives its timeout fails with kind timeout, and the next run gets a new shell', { skip }, async (t) => {

@@ -133,6 +133,18 @@ test('why cold is slow: connect CPU per host on each side and the bound set by t
   assert.equal(row(rows, 'cold: client CPU ratio').samples[0], 5);
 });
 
+test('why warm is what it is: the bound the hosts\' own share sets, per process and in the whole machine', () => {
+  const m = measurements();
+  const w = m.warm[0]!;
+  w.remlite = [{ ...cyc(115, 30, 100), machine: { busyMs: 150, totalMs: 230 } }];
+  w.mux = [{ ...cyc(300, 120, 110), machine: { busyMs: 260, totalMs: 600 } }];
+  const rows = probeFigures(m);
+  // (120 + 110) / 100: even a client costing nothing leaves the hosts' 100 ms.
+  assert.equal(row(rows, "warm: the best ratio a client costing nothing could reach here (hosts' CPU").samples[0], 230 / 100);
+  // 260 / (150 - 30).
+  assert.equal(row(rows, "warm: the best ratio a client costing nothing could reach here (the whole machine's CPU)").samples[0], 260 / 120);
+});
+
 test('one connection at a time: per-connection rows for both clients, failing when a connection failed', () => {
   const one = (run: ToolRun): Measured => ({ ms: 300, cpuMs: 15, hostCpuMs: 36, run });
   const failed: ToolRun = { hosts: 1, failed: new Map([['10.0.0.1', 'connection 3: timeout: no SSH handshake']]) };
