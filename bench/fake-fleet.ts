@@ -54,9 +54,12 @@ function main(): void {
   }
 }
 
+/** A framed run's body line calling a kept script (see keptFunctionName in src/ssh/shell-frame.ts). */
+const KEPT_CALL = /^remlite_run_[0-9a-f]+$/;
+
 /**
- * Answers as a host's `sh -s` would: framed runs on a resident shell (remlite's probe) get the canned
- * output between their markers, the empty check run gets nothing; a plain exec (stdin, then EOF) gets
+ * Answers as a host's `sh -s` would: framed runs on a resident shell (remlite's probe, sent once as a
+ * function and then called by name) get the canned output between their markers, the empty check run gets nothing; a plain exec (stdin, then EOF) gets
  * the canned output once.
  */
 function answerProbe(ch: ServerChannel, name: string, i: number, poll: number): void {
@@ -64,6 +67,8 @@ function answerProbe(ch: ServerChannel, name: string, i: number, poll: number): 
   let pending = '';
   let nonce = '';
   let bodyLines = 0;
+  /** The run calls a script the shell keeps as a function (remlite sends its probe once per shell). */
+  let callsKept = false;
   const canned = () => {
     // A few hosts change their load each poll; most report the same figures (as in a quiet fleet).
     const load = i % 50 === 0 ? (poll++ % 100) / 10 : (i % 17) / 10;
@@ -80,14 +85,16 @@ function answerProbe(ch: ServerChannel, name: string, i: number, poll: number): 
         framed = true;
         nonce = start[1]!;
         bodyLines = 0;
+        callsKept = false;
         ch.write(`REMLITE-S-${nonce}\n`);
         ch.stderr.write(`REMLITE-S-${nonce}\n`);
       } else if (line.includes(`REMLITE-E-${nonce}`)) {
-        // The check run's body is "(", ":", ") </dev/null"; a probe has many more lines.
-        ch.write(`${bodyLines > 3 ? canned() : ''}\nREMLITE-E-${nonce} 0\n`);
+        // The check run's body is "(", ":", ") </dev/null"; a probe calls its kept function, or has many more lines.
+        ch.write(`${callsKept || bodyLines > 3 ? canned() : ''}\nREMLITE-E-${nonce} 0\n`);
         ch.stderr.write(`\nREMLITE-E-${nonce}\n`);
       } else {
         bodyLines++;
+        if (KEPT_CALL.test(line)) callsKept = true;
       }
     }
   });
