@@ -58,7 +58,7 @@ export class ResidentShell {
 
   /**
    * What is sent for one run. A long script (the probe: about 23 KB) goes once per shell as a function
-   * and later runs call it by name: the host parses it once, and a poll sends about 200 bytes
+   * and later runs call it by name: the host parses it once, and a poll sends about 300 bytes
    * instead of the whole script. The call still runs in a subshell with stdin from /dev/null.
    */
   private textFor(script: string, nonce: string): string {
