@@ -11,18 +11,6 @@ export interface ProbeOptions {
   heavyIntervalSec?: number;
 }
 
-/** The last script built per machine, with what it was built from (compared by identity). */
-const built = new WeakMap<Machine, { services: Machine['services']; checks: Machine['checks']; baseline?: HostBaseline; heavyIntervalSec?: number; script: string }>();
-
-/** The machine's probe script; built again only when its services, checks, baseline or cadence changed. */
-export function probeScriptFor(machine: Machine, baseline: HostBaseline | undefined, heavyIntervalSec: number | undefined): string {
-  const had = built.get(machine);
-  if (had && had.services === machine.services && had.checks === machine.checks && had.baseline === baseline && had.heavyIntervalSec === heavyIntervalSec) return had.script;
-  const script = buildProbeScript(machine.services, machine.checks, baseline?.learned, { intervalSec: heavyIntervalSec, acceptedAt: baseline?.acceptedAt });
-  built.set(machine, { services: machine.services, checks: machine.checks, baseline, heavyIntervalSec, script });
-  return script;
-}
-
 /** Probes one machine with one script run (on its resident shell over SSH) and turns whatever happens into a PollResult. Never throws. */
 export async function probeHost(hostExec: HostExec, machine: Machine, opts: ProbeOptions, baseline?: HostBaseline): Promise<PollResult> {
   const at = Date.now();
@@ -35,7 +23,7 @@ export async function probeHost(hostExec: HostExec, machine: Machine, opts: Prob
   if (!machine.ssh && machine.provider !== 'local') {
     return { machineId: machine.id, at, reach: 'no-ssh', error: 'no address to log in with (see the ssh address setting of its provider)' };
   }
-  const r = await hostExec.runProbe(machine, probeScriptFor(machine, baseline, opts.heavyIntervalSec), opts.timeoutMs);
+  const r = await hostExec.runProbe(machine, buildProbeScript(machine.services, machine.checks, baseline?.learned, { intervalSec: opts.heavyIntervalSec, acceptedAt: baseline?.acceptedAt }), opts.timeoutMs);
   if (r.failure) {
     const hostKey = r.failure.error?.hostKey;
     return { machineId: machine.id, at, reach: r.failure.reach, latencyMs: r.latencyMs, error: sanitizeLine(r.failure.message), hostKey };
