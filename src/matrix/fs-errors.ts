@@ -1,4 +1,4 @@
-import type { Finding, FsDeviceState, HostBaseline, LearnedVolume, Severity } from '../model/index.js';
+import type { Finding, FsDeviceState, HostBaseline, HostProbe, LearnedVolume, Severity } from '../model/index.js';
 import { shQuote } from '../util/shell-quote.js';
 import { fit } from './text.js';
 import type { DetectContext, Detector } from './types.js';
@@ -26,12 +26,10 @@ export const detectFsErrors: Detector = (ctx) => {
     const f = deviceFinding(ctx, d);
     if (f) out.push(f);
   }
-  // Counters of /sys/fs/ext4 the fsstate section did not cover (a probe without it). With it, a
-  // counter of no mount of this host is a filesystem mounted elsewhere on the same kernel.
-  for (const e of probe.fsErrors ?? []) {
+  // Counters of /sys/fs/ext4 the fsstate section did not cover (a probe without it).
+  for (const e of hostFsErrors(probe)) {
     if (probe.fsState?.some((d) => d.device === e.device)) continue;
-    const vol = probe.volumes.find((v) => v.device.split('/').pop() === e.device);
-    if (probe.fsState && !vol) continue;
+    const vol = probe.volumes.find((v) => kernelName(v.device) === e.device);
     out.push({
       machineId: ctx.machine.id,
       class: 'fs-errors',
@@ -44,6 +42,21 @@ export const detectFsErrors: Detector = (ctx) => {
   }
   return out;
 };
+
+const kernelName = (device: string): string => device.split('/').pop() ?? device;
+
+/**
+ * The /sys/fs/ext4 error counters of this host's own filesystems. /sys/fs/ext4 lists every ext4
+ * the kernel has mounted, in any mount namespace: with the fsstate section (which knows this
+ * host's mounts by kernel name) a counter of no mount of this host is a container's or another
+ * host's on the same kernel, and says nothing about this one. Without it every counter counts.
+ */
+export function hostFsErrors(probe: HostProbe): { device: string; count: number }[] {
+  const all = probe.fsErrors ?? [];
+  const fsState = probe.fsState;
+  if (!fsState) return all;
+  return all.filter((e) => fsState.some((d) => d.device === e.device) || probe.volumes.some((v) => kernelName(v.device) === e.device));
+}
 
 /** The volume as the baseline has it: same kernel device, same mount point. */
 function acceptedVolume(baseline: HostBaseline | undefined, d: FsDeviceState): LearnedVolume | undefined {

@@ -1,4 +1,5 @@
 import type { Finding } from '../model/index.js';
+import { hostFsErrors } from './fs-errors.js';
 import { fit } from './text.js';
 import type { Detector } from './types.js';
 
@@ -18,9 +19,10 @@ export const detectFsReadOnly: Detector = (ctx) => {
     if (ctx.thresholds.readOnlyOkMounts.includes(v.mount)) continue;
     const root = v.mount === '/';
     const evidence = [fit(`${v.mount} on ${v.device} (${v.fstype}) mounted ro`), 'often a remount after I/O errors: check dmesg'];
-    // Remounting rw over a damaged filesystem spreads the damage: only offered when the probe saw no errors.
+    // Remounting rw over a damaged filesystem spreads the damage: only offered when the probe saw no
+    // errors on this host's filesystems (another mount namespace's ext4 on the same kernel is not its business).
     const errorsKnown = probe.fsErrors !== undefined;
-    const errors = probe.fsErrors?.length ?? 0;
+    const errors = hostFsErrors(probe).length;
     const damaged = probe.fsState?.find((d) => d.mount === v.mount && (d.superblockError || d.errorsCount));
     if (root) evidence.push('root filesystem: repair it from a console, no automatic remount');
     else if (!errorsKnown) evidence.push('filesystem error counters unknown: no remount offered');

@@ -64,7 +64,10 @@ test('on lab-db1: files, mariadb config test, the mysql schema and an absent mod
     assert.equal(mysql?.ok, true, mysql?.error);
     for (const t of ['user', 'db', 'tables_priv']) assert.ok(mysql!.tables.includes(t), `mysql.${t} listed`);
     assert.deepEqual(p.modules, [], 'the absent module is not reported as loaded');
-    assert.deepEqual(p.fsErrors, []);
+    // /sys/fs/ext4 is the kernel's: another suite on this machine may have a damaged ext4 mounted
+    // in its own namespace. None of this host's filesystems has errors.
+    assert.ok(Array.isArray(p.fsErrors), 'the fserrors section was read');
+    assert.deepEqual(p.fsErrors.filter((e) => p.volumes.some((v) => v.device.split('/').pop() === e.device)), []);
 
     // The matrix over this real probe: without a baseline, the info finding, the failing config
     // test and the absent module, which the lab hosts (no /lib/modules) cannot tell missing from

@@ -219,11 +219,15 @@ export async function startMatrixHarness(): Promise<MatrixHarness> {
   const core = newConsole(fleet.machines, stateDir);
   const extras: RemliteConsole[] = [];
   core.poller.start();
-  await waitFor('both hosts to answer a probe', () => [WEB, DB].every((id) => core.store.getState().hosts[id]?.last?.reach === 'ok'));
-
-  for (const id of [WEB, DB]) {
-    await core.intents.acceptBaseline({ machineId: id });
-    assert.ok(core.store.getState().baselineInfo[id], `baseline of ${id} accepted: ${core.store.getState().notice?.text ?? ''}`);
+  try {
+    await waitFor('both hosts to answer a probe', () => [WEB, DB].every((id) => core.store.getState().hosts[id]?.last?.reach === 'ok'));
+    for (const id of [WEB, DB]) {
+      await core.intents.acceptBaseline({ machineId: id });
+      assert.ok(core.store.getState().baselineInfo[id], `baseline of ${id} accepted: ${core.store.getState().notice?.text ?? ''}`);
+    }
+  } catch (err) {
+    await core.close();
+    throw err;
   }
 
   const h: MatrixHarness = {
@@ -275,14 +279,21 @@ export async function startMatrixHarness(): Promise<MatrixHarness> {
   };
 
   // A clean start: the first poll after the baselines has no finding (but the shared machine's load).
-  const accepted = Date.now();
-  for (const id of [WEB, DB]) {
-    const first = await h.firstPollAfter(id, accepted);
-    assert.deepEqual(
-      ownFindings(first.findings).map((f) => `${f.class} ${f.severity}: ${f.summary}`),
-      [],
-      `${id} is clean after the baseline`,
-    );
+  // A start that fails closes what it opened (here and above): the caller never gets h to close,
+  // and the open connections would keep the test process alive past its failure.
+  try {
+    const accepted = Date.now();
+    for (const id of [WEB, DB]) {
+      const first = await h.firstPollAfter(id, accepted);
+      assert.deepEqual(
+        ownFindings(first.findings).map((f) => `${f.class} ${f.severity}: ${f.summary}`),
+        [],
+        `${id} is clean after the baseline`,
+      );
+    }
+  } catch (err) {
+    await h.close();
+    throw err;
   }
   return h;
 }

@@ -396,6 +396,24 @@ test('fs-read-only: remount-rw only for a non-root mount on a host without fs er
   assert.deepEqual(root[0]?.repairs, []);
 });
 
+test('fs-read-only: an ext4 of another mount namespace on the same kernel (a counter in /sys/fs/ext4 no mount of this host has) does not hold back the remount; one of this host does', () => {
+  const ro = vol('/srv/rofs', { readOnly: true, device: '/dev/remlite-rofs' });
+  const mine = { device: 'loop2', source: '/dev/remlite-rofs', mount: '/srv/rofs', fstype: 'ext4', errorsCount: 0, state: 'clean', kernelErrors: [] };
+  // loop1: random data over a container's mounted ext4 (a garbage counter); this host mounts no loop1.
+  const elsewhere = { device: 'loop1', count: 3029865485 };
+  const offered = detectFsReadOnly(ctx(probe({ volumes: [vol('/'), ro], fsState: [mine], fsErrors: [elsewhere] })));
+  assert.deepEqual(repairs(offered[0]), [['fs.remount-rw', { mount: '/srv/rofs' }]]);
+  assert.ok(!offered[0]?.evidence.some((e) => /report errors/.test(e)), offered[0]?.evidence.join(' | '));
+  assert.deepEqual(detectFsErrors(ctx(probe({ volumes: [vol('/'), ro], fsState: [mine], fsErrors: [elsewhere] }))), [], 'nor is it a finding here');
+
+  const ownErrors = probe({ volumes: [vol('/'), ro], fsState: [mine], fsErrors: [{ device: 'loop2', count: 1 }] });
+  assert.deepEqual(detectFsReadOnly(ctx(ownErrors))[0]?.repairs, [], 'an error counter of this host\'s own device holds it back');
+  const otherOwn = probe({ volumes: [vol('/', { device: '/dev/vda1' }), ro], fsState: [mine], fsErrors: [{ device: 'vda1', count: 1 }] });
+  assert.deepEqual(detectFsReadOnly(ctx(otherOwn))[0]?.repairs, [], 'as does one of another filesystem this host mounts');
+  const legacy = probe({ volumes: [vol('/'), ro], fsState: undefined, fsErrors: [elsewhere] });
+  assert.deepEqual(detectFsReadOnly(ctx(legacy))[0]?.repairs, [], 'without the fsstate section no counter can be told apart: none offered');
+});
+
 test('every new finding fits 80 columns, even with long paths', () => {
   const long = '/srv/' + 'x'.repeat(200);
   const checks: HostChecks = { ...CHECKS, configs: [{ path: long, service: 'apache2' }], dataPaths: [long], permFiles: [long] };
