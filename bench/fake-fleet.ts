@@ -7,6 +7,7 @@ import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { ServerChannel } from 'ssh2';
+import { END_MARK, KEPT_FUNCTION_PREFIX, START_MARK } from '../src/ssh/shell-frame.js';
 import { cannedOutput } from './canned-probe.js';
 
 const { Server, utils } = ssh2;
@@ -55,7 +56,8 @@ function main(): void {
 }
 
 /** A framed run's body line calling a kept script (see keptFunctionName in src/ssh/shell-frame.ts). */
-const KEPT_CALL = /^remlite_run_[0-9a-f]+$/;
+const KEPT_CALL = new RegExp(`^${KEPT_FUNCTION_PREFIX}[0-9a-f]+$`);
+const START_LINE = new RegExp(`${START_MARK}([0-9a-f]{32})`);
 
 /**
  * Answers as a host's `sh -s` would: framed runs on a resident shell (remlite's probe, sent once as a
@@ -80,18 +82,18 @@ function answerProbe(ch: ServerChannel, name: string, i: number, poll: number): 
     for (; nl >= 0; nl = pending.indexOf('\n')) {
       const line = pending.slice(0, nl);
       pending = pending.slice(nl + 1);
-      const start = /REMLITE-S-([0-9a-f]{32})/.exec(line);
+      const start = START_LINE.exec(line);
       if (start) {
         framed = true;
         nonce = start[1]!;
         bodyLines = 0;
         callsKept = false;
-        ch.write(`REMLITE-S-${nonce}\n`);
-        ch.stderr.write(`REMLITE-S-${nonce}\n`);
-      } else if (line.includes(`REMLITE-E-${nonce}`)) {
+        ch.write(`${START_MARK}${nonce}\n`);
+        ch.stderr.write(`${START_MARK}${nonce}\n`);
+      } else if (line.includes(`${END_MARK}${nonce}`)) {
         // The check run's body is "(", ":", ") </dev/null"; a probe calls its kept function, or has many more lines.
-        ch.write(`${callsKept || bodyLines > 3 ? canned() : ''}\nREMLITE-E-${nonce} 0\n`);
-        ch.stderr.write(`\nREMLITE-E-${nonce}\n`);
+        ch.write(`${callsKept || bodyLines > 3 ? canned() : ''}\n${END_MARK}${nonce} 0\n`);
+        ch.stderr.write(`\n${END_MARK}${nonce}\n`);
       } else {
         bodyLines++;
         if (KEPT_CALL.test(line)) callsKept = true;

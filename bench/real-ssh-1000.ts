@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { END_MARK, KEPT_FUNCTION_PREFIX, START_MARK } from '../src/ssh/shell-frame.js';
 import { BENCH_SERVICES, cannedOutput } from './canned-probe.js';
 import { figure, sleep, type Figure } from './stats.js';
 import { reapOnExit } from './child-reaper.js';
@@ -61,12 +62,12 @@ function usage(pid: number): { rssMb: number; hwmMb: number; cpuS: number } {
 /** Speaks the resident shell's framing (see src/ssh/shell-frame.ts) with canned answers (mawk, reading line by line). */
 const RESIDENT_AWK = [
   'function canned(  l) { print "" >> answered; close(answered); while ((getline l < out) > 0) print l; close(out) }',
-  '/REMLITE-S-[0-9a-f]/ { match($0, /REMLITE-S-[0-9a-f]+/); n = substr($0, RSTART + 10, RLENGTH - 10); framed = 1; body = 0; kept = 0',
-  '  printf "REMLITE-S-%s\\n", n; printf "REMLITE-S-%s\\n", n > "/dev/stderr"; fflush(); fflush("/dev/stderr"); next }',
-  'framed && index($0, "REMLITE-E-" n) { if (kept || body > 3) canned()',
-  '  printf "\\nREMLITE-E-%s 0\\n", n; printf "\\nREMLITE-E-%s\\n", n > "/dev/stderr"; fflush(); fflush("/dev/stderr"); next }',
+  `/${START_MARK}[0-9a-f]/ { match($0, /${START_MARK}[0-9a-f]+/); n = substr($0, RSTART + ${START_MARK.length}, RLENGTH - ${START_MARK.length}); framed = 1; body = 0; kept = 0`,
+  `  printf "${START_MARK}%s\\n", n; printf "${START_MARK}%s\\n", n > "/dev/stderr"; fflush(); fflush("/dev/stderr"); next }`,
+  `framed && index($0, "${END_MARK}" n) { if (kept || body > 3) canned()`,
+  `  printf "\\n${END_MARK}%s 0\\n", n; printf "\\n${END_MARK}%s\\n", n > "/dev/stderr"; fflush(); fflush("/dev/stderr"); next }`,
   // A run calling the probe the shell keeps as a function (sent once, defined before its first frame).
-  '/^remlite_run_[0-9a-f]+$/ { kept = 1 }',
+  `/^${KEPT_FUNCTION_PREFIX}[0-9a-f]+$/ { kept = 1 }`,
   '{ body++ }',
   'END { if (!framed) canned() }',
 ].join('\n');

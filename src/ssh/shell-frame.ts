@@ -9,8 +9,11 @@ export function newNonce(): string {
   return randomBytes(16).toString('hex');
 }
 
-const startMark = (nonce: string) => `REMLITE-S-${nonce}`;
-const endMark = (nonce: string) => `REMLITE-E-${nonce}`;
+/** What a framed run's start and end lines begin with, before the run's nonce. */
+export const START_MARK = 'REMLITE-S-';
+export const END_MARK = 'REMLITE-E-';
+const startMark = (nonce: string) => `${START_MARK}${nonce}`;
+const endMark = (nonce: string) => `${END_MARK}${nonce}`;
 
 /**
  * The text sent to the resident shell for one run. The script runs in a subshell with stdin from
@@ -27,9 +30,12 @@ export function frameScript(script: string, nonce: string): string {
 /** Scripts at least this long are sent to a shell once, as a function, and called by name after. */
 export const KEEP_AS_FUNCTION_MIN_BYTES = 1024;
 
+/** What the name of a kept script's function begins with; hex digits follow. */
+export const KEPT_FUNCTION_PREFIX = 'remlite_run_';
+
 /** The function a script is kept under: named by its content's hash, so a changed script is a new function. */
 export function keptFunctionName(script: string): string {
-  return `remlite_run_${createHash('sha256').update(script).digest('hex').slice(0, 32)}`;
+  return `${KEPT_FUNCTION_PREFIX}${createHash('sha256').update(script).digest('hex').slice(0, 32)}`;
 }
 
 /**
