@@ -132,7 +132,9 @@ function freshSsh(host: string): Promise<{ code: number | null; stderr: string }
 test('a stopped ssh is service-down only: sshd -t without /run/sshd fails on the host, yet the first poll has no config-test-failed (the test gets /run/sshd)', { skip }, async () => {
   try {
     // Proof that the plain test gives a false failure while ssh is stopped (systemd removed /run/sshd).
-    const t = await h.inject(DB, 'systemctl stop ssh && rm -rf /run/sshd && ! sshd -t 2>/dev/null');
+    // The proof runs over an empty /run of its own: the console polls this host meanwhile (its
+    // session outlives the stop), and its probe makes /run/sshd again between an rm and the test.
+    const t = await h.inject(DB, "systemctl stop ssh && rm -rf /run/sshd && unshare -m sh -c 'mount -t tmpfs none /run && sshd -t 2>&1 | grep -q \"Missing privilege separation directory\"'");
     const seen = await h.firstPollAfter(DB, t);
     assert.equal(findingOf(seen, 'service-down', 'ssh').severity, 'critical');
     assertCleared(seen, 'config-test-failed');
