@@ -319,8 +319,11 @@ test('module.load and fs.remount-rw: exact commands and their refusals', () => {
   assert.ok(cmd(remount).endsWith(' && mount -o remount,rw -- /srv/data'), cmd(remount));
   assert.match(refused(plan('fs.remount-rw', { mount: '/' })), /root filesystem is not remounted/);
   assert.match(refused(plan('fs.remount-rw', { mount: '/mnt/x' })), /not a mount of web1/);
-  const errors = host({}, { probe: probe({ fsErrors: [{ device: '/dev/vdb', count: 3 }] }) });
+  // As the probe reports it: /sys/fs/ext4 names the device by its kernel name.
+  const errors = host({}, { probe: probe({ fsErrors: [{ device: 'vdb', count: 3 }] }) });
   assert.match(refused(plan('fs.remount-rw', { mount: '/srv/data' }, errors)), /\/dev\/vdb reports 3 filesystem errors/);
+  const elsewhere = host({}, { probe: probe({ fsErrors: [{ device: 'loop1', count: 3029865485 }] }) });
+  assert.equal(refused(plan('fs.remount-rw', { mount: '/srv/data' }, elsewhere)), '(planned)', 'a counter of another device does not refuse it');
 });
 
 test('restore wording: the findings list, the confirmation title and the command agree (reload or restart)', () => {

@@ -48,7 +48,9 @@ export const SYSTEM_ENTRIES: Record<string, CatalogueEntry> = {
       if (mount === '/') return 'the root filesystem is not remounted from the console: a read-only / needs a look at the host (fsck)';
       const volume = ctx.probe?.volumes.find((v) => v.mount === mount);
       if (!volume) return `${mount} is not a mount of ${ctx.machine.name} in the last probe`;
-      const errors = ctx.probe?.fsErrors?.find((e) => e.device === volume.device);
+      // The probe names a counter by the kernel's device name ("vdb"); the volume by its node ("/dev/vdb").
+      const kernelName = volume.device.split('/').pop();
+      const errors = ctx.probe?.fsErrors?.find((e) => e.device === kernelName || e.device === volume.device);
       if (errors) return `${volume.device} reports ${errors.count} filesystem errors: check it (fsck) before writing to it again`;
       const state = ctx.probe?.fsState?.find((d) => d.mount === mount);
       if (state?.superblockError || state?.errorsCount) return `${state.device} (${mount}) is damaged (see fs-errors): check it (fsck) before writing to it again`;
