@@ -15,10 +15,14 @@
  * What each setting does once set at run time (checked on Node 20, 22 and 24):
  * - `--heap-growing-percent` is read by V8 at every old-space limit it sets: it applies as on the
  *   command line.
- * - The new space's cap cannot be changed after start (V8 sizes it when the isolate is made). V8
- *   grows it two-fold from 1 MB per semi-space when objects survive, so `--semi-space-growth-factor`
- *   is set to 1 (no more growth) once it reaches the cap, and back to 2 if V8 shrinks it, checked
- *   after each young-generation GC; at most one step past the cap can happen before the check.
+ * - The new space's cap cannot be changed after start (V8 sizes it when the isolate is made), and
+ *   V8 grows it two-fold (from 1 MB) at a young GC when enough objects survived. Stopping that
+ *   growth from a GC observer is too late: the observer runs between tasks, and one task that makes
+ *   many objects at once (a refresh of 10,000 hosts landing) runs many young GCs, so the new space
+ *   reached V8's own limit (32 MB on Node 20, more on 24) before the observer ran. So V8 never grows
+ *   it on its own here (`--semi-space-growth-factor=1` from the start); the observer grows it one
+ *   step at a time, between tasks, after a young GC while it is under the cap: the factor is 2 only
+ *   for that step, which makes objects that survive until V8 has grown it once, then 1 again.
  * - A worker thread's isolate does not follow the growth factor (measured: it grows to V8's default
  *   either way); the Prometheus query worker, the one worker, gets its cap from its resource limits
  *   (`WORKER_RESOURCE_LIMITS`), as it got it from the flag before.
@@ -49,15 +53,31 @@ export function applyHeapSettings(): void {
   if (applied) return;
   applied = true;
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  let growthStopped = false;
-  const hold = () => {
-    const atCap = newSpaceBytes() >= 2 * MAX_SEMI_SPACE_MB * MB;
-    if (atCap === growthStopped) return;
-    growthStopped = atCap;
-    v8.setFlagsFromString(`--semi-space-growth-factor=${atCap ? 1 : 2}`);
-  };
-  hold();
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
   new PerformanceObserver((list) => {
-    if (list.getEntries().some(isMinorGc)) hold();
+    if (list.getEntries().some(isMinorGc) && newSpaceBytes() < NEW_SPACE_CAP_BYTES) growNewSpaceOneStep();
   }).observe({ entryTypes: ['gc'] });
+}
+
+const NEW_SPACE_CAP_BYTES = 2 * MAX_SEMI_SPACE_MB * MB;
+/** Under V8's large-object size (128 KB), so each is an ordinary new-space object a young GC copies. */
+const STEP_ARRAY_LENGTH = 12_000;
+
+/**
+ * Lets V8 double the new space once, now: with the growth factor at 2, allocates arrays that stay
+ * alive (the newest 6 MB) until the new space has grown, checking after each, then sets the factor
+ * back to 1. Gives up after 64 MB made (V8 at its own limit, or a V8 that grows on other grounds).
+ */
+export function growNewSpaceOneStep(): void {
+  const before = newSpaceBytes();
+  v8.setFlagsFromString('--semi-space-growth-factor=2');
+  try {
+    let kept: unknown[][] = [];
+    for (let made = 0; made < 700 && newSpaceBytes() <= before; made++) {
+      kept.push(new Array(STEP_ARRAY_LENGTH).fill(0));
+      if (kept.length > 64) kept = kept.slice(-32);
+    }
+  } finally {
+    v8.setFlagsFromString('--semi-space-growth-factor=1');
+  }
 }
