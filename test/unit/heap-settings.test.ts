@@ -9,6 +9,8 @@ import path from 'node:path';
 
 const SETTINGS = path.resolve('dist/src/util/heap-settings.js');
 const MB = 1024 * 1024;
+/** Two 8 MB semi-spaces, as V8 sizes them: Node 24's V8 rounds to pages (17.25 MB seen), 20 and 22 do not. */
+const CAP_AS_SIZED = 18 * MB;
 
 /** Runs `body` (an ES module body) in a fresh node without flags; `apply`: after applyHeapSettings(). */
 function inFreshNode(body: string, apply: boolean): Record<string, number> {
@@ -49,7 +51,7 @@ test('the new space stops growing at two 8 MB semi-spaces, where V8 alone lets i
   const control = inFreshNode(body, false)['most']!;
   assert.ok(control >= 32 * MB, `the load grows V8's default new space past the cap (${control / MB} MB)`);
   assert.ok(capped >= 8 * MB, `it grows as objects survive (${capped / MB} MB)`);
-  assert.ok(capped <= 16 * MB, `${capped / MB} MB`);
+  assert.ok(capped <= CAP_AS_SIZED, `${capped / MB} MB`);
 });
 
 test('one task that makes many surviving objects at once (the first refresh of 10,000 hosts landing) leaves the new space at the cap, where V8 alone grows it further', () => {
@@ -68,8 +70,8 @@ console.log(JSON.stringify({ afterBurst, most, kept: burst.length }));`;
   const capped = inFreshNode(body, true);
   const control = inFreshNode(body, false);
   assert.ok(control['afterBurst']! >= 32 * MB, `the burst grows V8's default new space past the cap (${control['afterBurst']! / MB} MB)`);
-  assert.ok(capped['afterBurst']! <= 16 * MB, `after the burst: ${capped['afterBurst']! / MB} MB`);
-  assert.ok(capped['most']! <= 16 * MB, `afterwards: ${capped['most']! / MB} MB`);
+  assert.ok(capped['afterBurst']! <= CAP_AS_SIZED, `after the burst: ${capped['afterBurst']! / MB} MB`);
+  assert.ok(capped['most']! <= CAP_AS_SIZED, `afterwards: ${capped['most']! / MB} MB`);
   assert.ok(capped['most']! >= 8 * MB, `it still grows between tasks as objects survive (${capped['most']! / MB} MB)`);
 });
 
