@@ -1,4 +1,5 @@
 import type { Finding, FsDeviceState, HostBaseline, HostProbe, LearnedVolume, Severity } from '../model/index.js';
+import { kernelDeviceName } from '../util/device-name.js';
 import { shQuote } from '../util/shell-quote.js';
 import { fit } from './text.js';
 import type { DetectContext, Detector } from './types.js';
@@ -29,7 +30,7 @@ export const detectFsErrors: Detector = (ctx) => {
   // Counters of /sys/fs/ext4 the fsstate section did not cover (a probe without it).
   for (const e of hostFsErrors(probe)) {
     if (probe.fsState?.some((d) => d.device === e.device)) continue;
-    const vol = probe.volumes.find((v) => kernelName(v.device) === e.device);
+    const vol = probe.volumes.find((v) => kernelDeviceName(v.device) === e.device);
     out.push({
       machineId: ctx.machine.id,
       class: 'fs-errors',
@@ -43,8 +44,6 @@ export const detectFsErrors: Detector = (ctx) => {
   return out;
 };
 
-const kernelName = (device: string): string => device.split('/').pop() ?? device;
-
 /**
  * The /sys/fs/ext4 error counters of this host's own filesystems. /sys/fs/ext4 lists every ext4
  * the kernel has mounted, in any mount namespace: with the fsstate section (which knows this
@@ -55,7 +54,7 @@ export function hostFsErrors(probe: HostProbe): { device: string; count: number 
   const all = probe.fsErrors ?? [];
   const fsState = probe.fsState;
   if (!fsState) return all;
-  return all.filter((e) => fsState.some((d) => d.device === e.device) || probe.volumes.some((v) => kernelName(v.device) === e.device));
+  return all.filter((e) => fsState.some((d) => d.device === e.device) || probe.volumes.some((v) => kernelDeviceName(v.device) === e.device));
 }
 
 /** The volume as the baseline has it: same kernel device, same mount point. */

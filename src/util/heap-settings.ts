@@ -13,14 +13,14 @@
  * time has the same effect on built-ins loaded afterwards, so this runs after the first frame.
  *
  * What each setting does once set at run time (checked on Node 20, 22 and 24; the stepwise growth
- * below on Node 20 and, where noted in README, on 22 and 24):
+ * below by test/unit/heap-settings.test.ts on the three):
  * - `--heap-growing-percent` is read by V8 at every old-space limit it sets: it applies as on the
  *   command line.
  * - The new space's cap cannot be changed after start (V8 sizes it when the isolate is made), and
  *   V8 grows it two-fold (from 1 MB) at a young GC when enough objects survived. Stopping that
  *   growth from a GC observer is too late: the observer runs between tasks, and one task that makes
  *   many objects at once (a refresh of 10,000 hosts landing) runs many young GCs, so the new space
- *   reached V8's own limit (32 MB on Node 20, more on 24) before the observer ran. So V8 never grows
+ *   reached V8's own limit (32 MB on Node 20) before the observer ran. So V8 never grows
  *   it on its own here (`--semi-space-growth-factor=1` from the start); the observer grows it one
  *   step at a time, between tasks, after a young GC while it is under the cap: the factor is 2 only
  *   for that step, which makes objects that survive until V8 has grown it once, then 1 again.

@@ -1,4 +1,5 @@
 import type { HostProbe, VolumeStatus } from '../model/index.js';
+import { kernelDeviceName } from './device-name.js';
 
 /** The mounted volume holding a path: the longest mount point that is a prefix of it. */
 function volumeOf(volumes: readonly VolumeStatus[], path: string): VolumeStatus | undefined {
@@ -29,7 +30,7 @@ export function writeBlocker(probe: HostProbe | undefined, path: string): string
       : `${path} is unreadable (${stat.unreadable}): check the volume first (fsck / remount)`;
   }
   const vol = volumeOf(probe.volumes, path);
-  const device = vol?.device.split('/').pop();
+  const device = vol ? kernelDeviceName(vol.device) : undefined;
   const errors = device ? probe.fsErrors?.find((e) => e.device === device) : undefined;
   if (vol && errors) return `filesystem errors on ${errors.device} (${vol.mount}): ${errors.count}; check the volume first (fsck / remount)`;
   // The fsstate section knows the device under any node name (a mapper or mknod'ed node).

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { kernelDeviceName } from '../../util/device-name.js';
 import { shCommand, shQuote } from '../../util/shell-quote.js';
 import type { CatalogueEntry, PlanContext } from './types.js';
 import { requireOnHost } from '../guard.js';
@@ -49,8 +50,8 @@ export const SYSTEM_ENTRIES: Record<string, CatalogueEntry> = {
       const volume = ctx.probe?.volumes.find((v) => v.mount === mount);
       if (!volume) return `${mount} is not a mount of ${ctx.machine.name} in the last probe`;
       // The probe names a counter by the kernel's device name ("vdb"); the volume by its node ("/dev/vdb").
-      const kernelName = volume.device.split('/').pop();
-      const errors = ctx.probe?.fsErrors?.find((e) => e.device === kernelName || e.device === volume.device);
+      const device = kernelDeviceName(volume.device);
+      const errors = ctx.probe?.fsErrors?.find((e) => e.device === device);
       if (errors) return `${volume.device} reports ${errors.count} filesystem errors: check it (fsck) before writing to it again`;
       const state = ctx.probe?.fsState?.find((d) => d.mount === mount);
       if (state?.superblockError || state?.errorsCount) return `${state.device} (${mount}) is damaged (see fs-errors): check it (fsck) before writing to it again`;
