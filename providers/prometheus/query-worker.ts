@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { SHARE_ENV, type Worker } from 'node:worker_threads';
 import type { PrometheusConfig } from './config.js';
 import { pollsOf, type FleetColumns, type PreviousPolls } from './fleet-columns.js';
 import type { QueryTarget } from './http-text.js';
 import type { FleetDefaults, MappedFleet } from './map.js';
 import { queryServer } from './server-query.js';
 import { SLOW_QUERY_MAX_AGE_MS } from './queries.js';
-import { WORKER_RESOURCE_LIMITS } from '../../src/util/heap-settings.js';
+import { startWorker } from '../../src/util/heap-settings.js';
 
 export interface WorkerRequest {
   id: number;
@@ -109,8 +109,8 @@ export class QueryWorker {
   private start(): Worker | undefined {
     if (this.worker || this.script === false) return this.worker;
     // SHARE_ENV: a bearer token or password read from the environment at use is the console's own.
-    // Its young generation's cap: a worker does not follow the console's (src/util/heap-settings.ts).
-    const w = new Worker(this.script, { env: SHARE_ENV, resourceLimits: WORKER_RESOURCE_LIMITS });
+    // Its young generation: src/util/heap-settings.ts.
+    const w = startWorker(this.script, { env: SHARE_ENV });
     w.unref();
     w.on('message', (reply: WorkerReply) => {
       const wait = this.waiting.get(reply.id);

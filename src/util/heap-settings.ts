@@ -24,12 +24,18 @@
  *   it on its own here (`--semi-space-growth-factor=1` from the start); the observer grows it one
  *   step at a time, between tasks, after a young GC while it is under the cap: the factor is 2 only
  *   for that step, which makes objects that survive until V8 has grown it once, then 1 again.
- * - A worker thread's isolate does not follow the growth factor (measured: it grows to V8's default
- *   either way); the Prometheus query worker, the one worker, gets its cap from its resource limits
- *   (`WORKER_RESOURCE_LIMITS`), as it got it from the flag before.
+ * - Starting a worker thread sets V8's flags back to their start values on Node 20 and 22 (measured:
+ *   after `new Worker`, the console's own new space grew to 32 MB again; Node 24 keeps them). So
+ *   `startWorker` sets them again once the worker is online, and the observer at every GC it sees.
+ * - The growth factor is the whole process's: kept at 1, a worker's new space would stay at V8's
+ *   first 1 MB semi-spaces (measured: the Prometheus query worker then ran about 85 young GCs a
+ *   refresh of 10,000 hosts). `startWorker` makes its isolate with its semi-spaces at the cap from the
+ *   start (`--min-semi-space-size`, read when an isolate is made, set back once it is online); its
+ *   resource limits (`WORKER_RESOURCE_LIMITS`) keep it there whatever the flags say.
  */
 import v8 from 'node:v8';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 export const HEAP_GROWING_PERCENT = 30;
 /** Per semi-space; the new space holds two. */
@@ -53,13 +59,41 @@ export function newSpaceBytes(): number {
 export function applyHeapSettings(): void {
   if (applied) return;
   applied = true;
-  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  setFlags();
   // A step that did not grow it (V8 already at its own, smaller, limit) is not tried again.
   let growing = true;
   new PerformanceObserver((list) => {
+    setFlags();
     if (growing && list.getEntries().some(isMinorGc) && newSpaceBytes() < NEW_SPACE_CAP_BYTES) growing = growNewSpaceOneStep();
   }).observe({ entryTypes: ['gc'] });
+}
+
+function setFlags(): void {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
+ * A worker thread with WORKER_RESOURCE_LIMITS whose young generation is at that cap from its start,
+ * after whose start this process's flags hold again (set once it is online, before the next GC, so a
+ * refresh landing at once cannot grow the console's new space).
+ */
+export function startWorker(script: string, options: Omit<WorkerOptions, 'resourceLimits'> = {}): Worker {
+  v8.setFlagsFromString(`--min-semi-space-size=${MAX_SEMI_SPACE_MB}`);
+  let worker: Worker;
+  try {
+    worker = new Worker(script, { ...options, resourceLimits: WORKER_RESOURCE_LIMITS });
+  } catch (err) {
+    v8.setFlagsFromString('--min-semi-space-size=0');
+    throw err;
+  }
+  const started = () => {
+    worker.off('online', started).off('exit', started);
+    v8.setFlagsFromString('--min-semi-space-size=0');
+    if (applied) setFlags();
+  };
+  worker.once('online', started).once('exit', started);
+  return worker;
 }
 
 const NEW_SPACE_CAP_BYTES = 2 * MAX_SEMI_SPACE_MB * MB;
