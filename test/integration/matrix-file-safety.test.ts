@@ -174,6 +174,9 @@ test('unreadable, a REAL EIO (the loop device under a mounted ext4 shrunk below 
     await h.sh(WEB, `umount ${EIO_MOUNT} && mount -o ro,noatime ${EIO_NODE} ${EIO_MOUNT}`);
     execFileSync('truncate', ['-s', String(block * 1024), image]);
     execFileSync('losetup', ['-c', loop]);
+    // The console polls meanwhile: a probe that read the file after the remount left its pages in
+    // the host's cache, and `cat` would be answered from them. Dropped: every read now goes to the device.
+    await h.sh(WEB, `dd if=${EIO_FILE} iflag=nocache count=0 status=none`);
     const read = await labExec(WEB, `cat ${EIO_FILE} > /dev/null`);
     assert.match(read.stderr, /Input\/output error/, 'the kernel really answers EIO');
     const t = Date.now();
@@ -191,7 +194,9 @@ test('unreadable, a REAL EIO (the loop device under a mounted ext4 shrunk below 
     const dev = loop.split('/').pop();
     assert.equal((await h.sh(WEB, `cat /sys/fs/ext4/${dev}/errors_count`)).trim(), '0', 'no ext4 error recorded: other hosts see nothing');
   } finally {
-    await labExec(WEB, `if mountpoint -q ${EIO_MOUNT}; then umount ${EIO_MOUNT}; fi; rm -f ${EIO_NODE}; rmdir ${EIO_MOUNT} 2>/dev/null; true`);
+    // A probe of the console (still polling) may hold the file open: then detached lazily, so the
+    // next test's host has no read-only mount left.
+    await labExec(WEB, `if mountpoint -q ${EIO_MOUNT}; then umount ${EIO_MOUNT} 2>/dev/null || umount -l ${EIO_MOUNT}; fi; rm -f ${EIO_NODE}; rmdir ${EIO_MOUNT} 2>/dev/null; true`);
     if (loop) execFileSync('losetup', ['-d', loop]);
     rmSync(imageDir, { recursive: true, force: true });
   }
