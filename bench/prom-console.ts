@@ -15,7 +15,7 @@ import { instantQuery } from '../providers/prometheus/http-query.js';
 import { httpText } from '../providers/prometheus/http-text.js';
 import { FakeTtyIn, FakeTtyOut } from './fake-tty.js';
 import { threadSplitMs, threadTicks, treeCpuMs } from './proc-cpu.js';
-import { promFleet } from './prom-fleet.js';
+import { LAST_SCRAPE_QUERY, promFleet } from './prom-fleet.js';
 import { frameAfter } from './ui-fleet.js';
 import { figure, percentile, sleep, type Figure } from './stats.js';
 
@@ -39,7 +39,7 @@ async function main(): Promise<Figure[]> {
   const cfg = resolvePrometheusConfig({ urls: [url!], timeoutSec: Number(process.env['BENCH_PROM_TIMEOUT_S'] ?? 600) }, [], { home: tmpdir() })!;
   const target = { url: cfg.urls[0]!, auth: cfg.auth, timeoutMs: 30_000 };
   // The latest scrape Prometheus holds (seconds): a measured refresh waits for a new one, or the poller would skip it as already seen.
-  const lastScrape = async () => (await instantQuery(target, 'max(timestamp(up{job="node"}))'))[0]?.value ?? 0;
+  const lastScrape = async () => (await instantQuery(target, LAST_SCRAPE_QUERY))[0]?.value ?? 0;
   // Instant queries Prometheus has answered so far, from its own counter: how many a refresh asked
   // (fewer while the slow queries' answers are kept, see providers/prometheus/server-query.ts).
   const queriesAnswered = async () => {

@@ -11,16 +11,14 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { queryAnswer } from '../providers/prometheus/http-query.js';
 import { fleetQueries } from '../providers/prometheus/queries.js';
 import { promQuery, startPrometheus, waitUntil } from '../test/support/prometheus-stack.js';
-import { scaleConfig } from './prometheus-scale.js';
+import { LAST_SCRAPE_QUERY } from './prom-fleet.js';
+import { lineOf, scaleConfig } from './prometheus-scale.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const SETS = ['A', 'B', 'C'];
-/** What prom-console.ts asks to learn the latest scrape. */
-const LAST_SCRAPE_QUERY = 'max(timestamp(up{job="node"}))';
 /** The answers whose sample values are times: moved on with each replayed scrape. */
 const TIMED = ['scrapedAt', 'host.t'];
 
@@ -36,7 +34,7 @@ export function shiftValues(parts: readonly string[], delta: number): string {
 
 async function capture(dir: string, hosts: number): Promise<void> {
   const exporter = spawn(process.execPath, [path.join(HERE, 'prom-exporter.js'), String(hosts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve) => createInterface({ input: exporter.stdout! }).once('line', resolve));
+  const line = await lineOf(exporter, 'the synthetic exporter', 120_000);
   const prom = await startPrometheus(scaleConfig(`127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, 40));
   try {
     const target = { url: prom.url, auth: { kind: 'none' as const }, timeoutMs: 120_000 };

@@ -28,7 +28,7 @@ export function scaleConfig(target: string, scrapeSec: number): string {
   ].join('\n');
 }
 
-function lineOf(child: ReturnType<typeof spawn>, what: string, limitMs: number): Promise<string> {
+export function lineOf(child: ReturnType<typeof spawn>, what: string, limitMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what}: no answer in ${limitMs / 1000} s`)), limitMs);
     createInterface({ input: child.stdout! }).once('line', (l) => {

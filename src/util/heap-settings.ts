@@ -42,8 +42,8 @@ export const HEAP_GROWING_PERCENT = 30;
 export const MAX_SEMI_SPACE_MB = 8;
 /**
  * A worker's semi-spaces, fixed: the query worker's refresh is one burst, and against a replay of the
- * 10,000-host bench (three rounds each, interleaved) 4 MB kept its RSS 10-15 MB under 8 MB's at no
- * CPU cost the spread could show.
+ * 10,000-host bench (interleaved; medians of 11 and 12 runs) 4 MB kept its RSS about 8 MB under 8 MB's at
+ * no CPU cost the spread could show.
  */
 export const WORKER_SEMI_SPACE_MB = 4;
 /**
@@ -85,17 +85,18 @@ function setFlags(): void {
  * refresh landing at once cannot grow the console's new space).
  */
 export function startWorker(script: string, options: Omit<WorkerOptions, 'resourceLimits'> = {}): Worker {
+  const defaultMinimum = () => v8.setFlagsFromString('--min-semi-space-size=0');
   v8.setFlagsFromString(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
   let worker: Worker;
   try {
     worker = new Worker(script, { ...options, resourceLimits: WORKER_RESOURCE_LIMITS });
   } catch (err) {
-    v8.setFlagsFromString('--min-semi-space-size=0');
+    defaultMinimum();
     throw err;
   }
   const started = () => {
     worker.off('online', started).off('exit', started);
-    v8.setFlagsFromString('--min-semi-space-size=0');
+    defaultMinimum();
     if (applied) setFlags();
   };
   worker.once('online', started).once('exit', started);
