@@ -1,4 +1,4 @@
-import type { SeriesLabels } from './vector-scan.js';
+import type { SeriesLabels } from './series-labels.js';
 
 /** One key for (a, b) that no other pair has: a's length first. */
 const mapKey = (a: string, b: string) => `${a.length}:${a}${b}`;
@@ -35,7 +35,7 @@ export class HostItems {
   }
 
   /**
-   * find(h, labels.get(nameA), labels.get(nameB) ?? '') compared in the series' text, no string made:
+   * find(h, labels.get(nameA), labels.get(nameB) ?? '') by comparing the series' labels, no key string made:
    * the item, -1 when none of the host's few items matches (then find() would say -1 too), or
    * undefined when the host's items are in a Map (ask find()).
    */

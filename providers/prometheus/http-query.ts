@@ -1,5 +1,5 @@
 import { sanitizeLine } from '../../src/util/sanitize.js';
-import { firstLine, httpText, type QueryTarget } from './http-text.js';
+import { firstLine, httpRequest, joinedText, type QueryTarget, type TextSink } from './http-text.js';
 
 /** One sample of an instant vector: its labels and value. */
 export interface PromSample {
@@ -10,13 +10,16 @@ export interface PromSample {
 /** A query answer longer than this is refused (a runaway series count, not a fleet). */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
+/** What parseVector says of an answer that is not JSON. */
+export const NOT_JSON = 'the answer is not JSON (is this a Prometheus URL?)';
+
 /** Parses an /api/v1/query answer into samples; throws with Prometheus' own error when it has one. Pure. */
 export function parseVector(body: string): PromSample[] {
   let doc: unknown;
   try {
     doc = JSON.parse(body);
   } catch {
-    throw new Error('the answer is not JSON (is this a Prometheus URL?)');
+    throw new Error(NOT_JSON);
   }
   const d = doc as { status?: unknown; error?: unknown; errorType?: unknown; data?: { resultType?: unknown; result?: unknown } };
   if (d.status !== 'success') throw new Error(sanitizeLine(`query failed: ${String(d.errorType ?? 'error')}: ${String(d.error ?? 'no reason given')}`).slice(0, 300));
@@ -45,10 +48,17 @@ export async function instantQuery(target: QueryTarget, promql: string): Promise
  * Runs one instant query and returns its answer's text, not parsed yet (a caller with several large
  * answers parses them one at a time); an HTTP error throws with Prometheus' own reason when it gave one.
  */
-export async function queryAnswer(target: QueryTarget, promql: string, maxBytes = MAX_BODY_BYTES): Promise<string> {
+export function queryAnswer(target: QueryTarget, promql: string, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  return queryInto(target, promql, joinedText, maxBytes);
+}
+
+/** Runs one instant query, its answer handed as it comes to the sink `sink()` makes (see queryAnswer). */
+export async function queryInto<T>(target: QueryTarget, promql: string, sink: () => TextSink<T>, maxBytes = MAX_BODY_BYTES): Promise<T> {
   const body = { type: 'application/x-www-form-urlencoded', text: new URLSearchParams({ query: promql }).toString() };
-  const { status, text } = await httpText(target, { path: '/api/v1/query', body, maxBytes });
-  if (status >= 200 && status < 300) return text;
+  const ok = (status: number) => status >= 200 && status < 300;
+  const answer = await httpRequest<T | string>(target, { path: '/api/v1/query', body, maxBytes }, (status) => (ok(status) ? sink() : joinedText()));
+  if (ok(answer.status)) return answer.body as T;
+  const text = answer.body as string;
   // Prometheus answers 400/422/503 with its JSON error: prefer its own reason.
   try {
     parseVector(text);
@@ -56,5 +66,5 @@ export async function queryAnswer(target: QueryTarget, promql: string, maxBytes 
     if (/^query failed/.test((err as Error).message)) throw err;
   }
   const first = firstLine(text);
-  throw new Error(`HTTP ${status}${first ? `: ${first}` : ''}`);
+  throw new Error(`HTTP ${answer.status}${first ? `: ${first}` : ''}`);
 }

@@ -5,9 +5,9 @@ import type { PrometheusConfig } from './config.js';
 import { FS_COLUMNS, FsColumn, HOST_COLUMNS, HOST_TEXT, HostColumn, pollsOf, UNIT_COLUMNS, type FleetColumns } from './fleet-columns.js';
 import { HostItems } from './host-items.js';
 import { FS_PARTS, HOST_PARTS, SLOW_QUERIES, type FsPart, type HostPart, type QueryName } from './queries.js';
-import { forEachSeries, type Answer, type SeriesLabels } from './vector-scan.js';
+import { forEachSeries, type Answer, type SeriesLabels } from './series-labels.js';
 
-/** Each query's answer: parsed samples, or a source that reads them from the answer's text. */
+/** Each query's answer: parsed samples, or a source of them (compact samples, see vector-stream.ts). */
 export type FleetAnswers = Record<QueryName, Answer>;
 
 /** A host name or address as it may reach the grid, a known_hosts line and an SSH dial. */
@@ -98,7 +98,7 @@ export function mapFleet(answers: FleetAnswers, cfg: PrometheusConfig, server: s
 /**
  * Query answers of one server → machines and their polls as columns. Pure: `nowMs` is the query's
  * evaluation time; `defaults` come from fleetDefaults (plain data, so this can run in a worker).
- * Each answer is read once, in a fixed order (the caller may read it from its text only then).
+ * Each answer is read once, in a fixed order.
  * Hosts, filesystems and units are numbered as they come and their numbers kept in flat arrays, not
  * an object each: at 10,000 hosts those objects were most of what the worker's collector copied.
  * A host's target labels stay text until its machine is made (makeMachines): a fleet's targets
@@ -129,7 +129,7 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
   };
   // The host label's value each host was first named by. A host's series come together in an answer,
   // and hosts in the same order answer after answer: the last series' host and the one after it are
-  // tried first, by comparing that value in place (no string made, no lookup), nearly always a match.
+  // tried first, by comparing that value (no lookup), nearly always a match.
   const rawOf: string[] = [];
   let last = -1;
   /** The host's number, or -1: a series without a usable host label, or (create false) of a host not named yet. */
@@ -235,7 +235,7 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     forEachSeries(answers[`fs.${code}`], (labels, value) => {
       const h = hostOf(labels, false);
       if (h < 0) return;
-      // A filesystem the host already has is recognised in the series' text; a new one is read out.
+      // A filesystem the host already has is recognised by comparing its labels; a new one is looked up.
       let f = fsItems.findIn(h, labels, 'mountpoint', 'device') ?? -1;
       if (f < 0) {
         const mount = labels.get('mountpoint');

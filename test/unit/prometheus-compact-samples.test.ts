@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compactSamples, compactSource, type CompactSamples } from '../../providers/prometheus/compact-samples.js';
-import { samplesOf } from '../../providers/prometheus/vector-scan.js';
+import { compactSamples, compactSource, StringTable, type CompactSamples } from '../../providers/prometheus/compact-samples.js';
+import { samplesOf } from '../../providers/prometheus/series-labels.js';
 import { parseVector } from '../../providers/prometheus/http-query.js';
 
 const expandSamples = (c: CompactSamples) => samplesOf(compactSource(c));
@@ -16,26 +16,26 @@ test('compact samples expand to what parseVector gave: the same labels in the sa
       { metric: { device: '/dev/vdb1', instance: 'web1:9100', mountpoint: '/data' }, value: [1, '1e-9'] },
     ]),
   );
-  const c = compactSamples(parsed, new Map());
+  const c = compactSamples(parsed, new StringTable());
   const back = expandSamples(c);
   assert.deepEqual(back, parsed);
   assert.deepEqual(back.map((s) => Object.keys(s.metric)), parsed.map((s) => Object.keys(s.metric)), 'label order kept');
-  assert.deepEqual(expandSamples(compactSamples([], new Map())), []);
+  assert.deepEqual(expandSamples(compactSamples([], new StringTable())), []);
 });
 
 test('compact samples hold each distinct string once across the answers kept together', () => {
-  const strings = new Map<string, string>();
+  const strings = new StringTable();
   const a = compactSamples(parseVector(answer([{ metric: { instance: 'web1:9100', nodename: 'web1' }, value: [1, '1'] }])), strings);
   const b = compactSamples(parseVector(answer([{ metric: { instance: 'web1:9100' }, value: [1, '4'] }, { metric: { instance: 'web1:9100' }, value: [1, '8'] }])), strings);
-  assert.deepEqual([...strings.keys()].sort(), ['instance', 'nodename', 'web1', 'web1:9100']);
-  assert.deepEqual(b.labels, ['instance', 'web1:9100', 'instance', 'web1:9100']);
+  assert.deepEqual([...strings.list].sort(), ['instance', 'nodename', 'web1', 'web1:9100']);
+  assert.deepEqual([...b.labels].map((id) => strings.list[id]), ['instance', 'web1:9100', 'instance', 'web1:9100']);
   assert.deepEqual([...a.values, ...b.values], [1, 4, 8]);
 });
 
 test('a "__proto__" label from a hostile server stays a label: the expanded object keeps its prototype and the label as its own property', () => {
   const parsed = parseVector('{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__proto__":"x","instance":"h:9100"},"value":[1,"2"]}]}}');
   assert.equal(Object.hasOwn(parsed[0]!.metric, '__proto__'), true);
-  const back = expandSamples(compactSamples(parsed, new Map()))[0]!;
+  const back = expandSamples(compactSamples(parsed, new StringTable()))[0]!;
   assert.equal(Object.getPrototypeOf(back.metric), Object.prototype);
   assert.equal(Object.getOwnPropertyDescriptor(back.metric, '__proto__')?.value, 'x');
   assert.equal(back.metric['instance'], 'h:9100');

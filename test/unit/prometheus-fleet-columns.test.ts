@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostItems } from '../../providers/prometheus/host-items.js';
-import { scanVector } from '../../providers/prometheus/vector-scan.js';
+import { compactSource, StringTable } from '../../providers/prometheus/compact-samples.js';
+import { VectorStream } from '../../providers/prometheus/vector-stream.js';
 import { pollsOf } from '../../providers/prometheus/fleet-columns.js';
 import { resolvePrometheusConfig } from '../../providers/prometheus/config.js';
 import { fleetDefaults, mapColumns, mapFleet, type FleetAnswers } from '../../providers/prometheus/map.js';
@@ -143,7 +144,14 @@ test('polls made with the previous ones keep a host\'s services array while its 
   pollsOf(again, fewer).forEach((p, i) => p.probe && assert.notEqual(p.probe.services, after[i]!.probe!.services));
 });
 
-test('host items found in a series\' text are the ones find() gives for its labels; a host with a Map is left to find()', () => {
+/** An answer's series as the worker reads them. */
+function streamed(body: string) {
+  const stream = new VectorStream(new StringTable());
+  stream.write(body);
+  return compactSource(stream.end());
+}
+
+test('host items found through a series\' labels are the ones find() gives for them; a host with a Map is left to find()', () => {
   const items = new HostItems();
   items.add(0, '/', '/dev/vda1');
   items.add(0, '/data', '');
@@ -167,12 +175,12 @@ test('host items found in a series\' text are the ones find() gives for its labe
     },
   });
   for (const host of [0, 2]) {
-    scanVector(body)((labels) => {
+    streamed(body)((labels) => {
       const found = items.findIn(host, labels, 'mountpoint', 'device');
       const mount = labels.get('mountpoint');
       const want = mount === undefined ? -1 : items.find(host, mount, labels.get('device') ?? '');
       assert.equal(found, want, `host ${host}: ${JSON.stringify(labels.all())}`);
     });
   }
-  scanVector(body)((labels) => assert.equal(items.findIn(1, labels, 'mountpoint'), undefined, 'a host of more than 8 items: find() answers'));
+  streamed(body)((labels) => assert.equal(items.findIn(1, labels, 'mountpoint'), undefined, 'a host of more than 8 items: find() answers'));
 });

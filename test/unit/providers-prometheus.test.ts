@@ -17,7 +17,7 @@ const env = { home: '/home/op', localUser: 'op', fileExists: () => false };
 const cfg = resolvePrometheusConfig({ labels: { name: 'host' }, services: ['apache2'] }, ['http://127.0.0.1:9090/'], env)!;
 const SERVER = cfg.urls[0]!;
 
-/** The answers as parsed samples (FleetAnswers also takes sources read from an answer's text). */
+/** The answers as parsed samples (FleetAnswers also takes sources of compact samples). */
 type Samples = Record<QueryName, PromSample[]>;
 const sample = (metric: Record<string, string>, value: number): PromSample => ({ metric, value });
 const target = (host: string) => ({ job: 'node', instance: `127.0.1.${host.slice(-1)}:9100`, host, pool: 'web' });
