@@ -41,3 +41,18 @@ test('a "__proto__" label from a hostile server stays a label: the expanded obje
   assert.equal(back.metric['instance'], 'h:9100');
   assert.deepEqual(Object.keys(back.metric), ['__proto__', 'instance']);
 });
+
+test('the string table numbers each distinct string once, found by the text it is in, however many it holds', () => {
+  const table = new StringTable();
+  const words = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `h${i}` : `host-${i}.example.org:9100`));
+  const ids = words.map((w) => table.id(w));
+  assert.deepEqual(ids, words.map((_, i) => i), 'new strings numbered in order');
+  assert.deepEqual(words.map((w) => table.id(w)), ids, 'the same numbers again, past the table growing');
+  const text = `{"instance":"${words[4321]}","x":""}`;
+  const from = text.indexOf(words[4321]!);
+  assert.equal(table.idIn(text, from, from + words[4321]!.length), 4321, 'found inside a longer text');
+  assert.equal(table.idIn(text, from, from + 4), table.list.length - 1, 'a start of it is another string');
+  assert.equal(table.list.at(-1), 'host');
+  assert.equal(table.idIn(text, text.length - 2, text.length - 2), table.id(''), 'the empty string too');
+  assert.equal(new Set(table.list).size, table.list.length);
+});
