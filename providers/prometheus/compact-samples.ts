@@ -45,8 +45,8 @@ function hashOf(text: string, from: number, to: number, seed: number): number {
 /**
  * Strings held once, by number: each distinct label name and value of the answers read together (every
  * host's name is on each of its 30-odd series). Looked up by the text they are in: no string is made
- * to find one already held (a slice and a Map lookup for each of 200,000 series were a quarter of
- * the query worker's time at 10,000 hosts).
+ * to find one already held (with a slice and a Map lookup for each label of each series, reading the
+ * 25 answers of 10,000 hosts took 165-171 ms; 136-141 ms like this).
  */
 export class StringTable {
   readonly list: string[] = [];
