@@ -2,10 +2,10 @@
 // the node_exporter text format its exporter serves. Pure: the exporter and the bench's correctness
 // check read the same plan, so the findings the bench expects are the ones the series say.
 
-/** The findings a faulty host must produce in one refresh (no sustained detectors: they need 3 polls). */
 /** The console bench's question for the latest scrape Prometheus holds (the replay answers it by this text). */
 export const LAST_SCRAPE_QUERY = 'max(timestamp(up{job="node"}))';
 
+/** The findings a faulty host must produce in one refresh (no sustained detectors: they need 3 polls). */
 export type PromFault = 'unreachable' | 'disk-full' | 'inodes-full' | 'fs-read-only' | 'service-down' | 'clock-skew';
 
 export interface PromHost {

@@ -25,18 +25,25 @@ export function parseVector(body: string): PromSample[] {
   if (d.status !== 'success') throw new Error(sanitizeLine(`query failed: ${String(d.errorType ?? 'error')}: ${String(d.error ?? 'no reason given')}`).slice(0, 300));
   if (d.data?.resultType !== 'vector' || !Array.isArray(d.data.result)) throw new Error('the answer is not an instant vector');
   const out: PromSample[] = [];
-  for (const r of d.data.result as { metric?: unknown; value?: unknown }[]) {
-    if (!r || typeof r.metric !== 'object' || r.metric === null || Array.isArray(r.metric) || !Array.isArray(r.value)) continue;
-    // The parsed label object is used as it is (copying 300,000 of them cost more than parsing them);
-    // a value that is not a string (a hostile server) is dropped from it.
-    const metric = r.metric as Record<string, unknown>;
-    for (const k in metric) if (typeof metric[k] !== 'string') delete metric[k];
-    // "NaN", "+Inf" (a broken exporter, a division by zero upstream) say nothing a detector can use: as if absent.
-    const value = Number(r.value[1]);
-    if (!Number.isFinite(value)) continue;
-    out.push({ metric: metric as Record<string, string>, value });
+  for (const r of d.data.result as unknown[]) {
+    const sample = sampleOf(r);
+    if (sample) out.push(sample);
   }
   return out;
+}
+
+/** One entry of an answer's result, parsed: its sample, or undefined when it is no series or its value says nothing. */
+export function sampleOf(entry: unknown): PromSample | undefined {
+  const r = entry as { metric?: unknown; value?: unknown } | null;
+  if (!r || typeof r.metric !== 'object' || r.metric === null || Array.isArray(r.metric) || !Array.isArray(r.value)) return undefined;
+  // The parsed label object is used as it is (copying 300,000 of them cost more than parsing them);
+  // a value that is not a string (a hostile server) is dropped from it.
+  const metric = r.metric as Record<string, unknown>;
+  for (const k in metric) if (typeof metric[k] !== 'string') delete metric[k];
+  // "NaN", "+Inf" (a broken exporter, a division by zero upstream) say nothing a detector can use: as if absent.
+  const value = Number(r.value[1]);
+  if (!Number.isFinite(value)) return undefined;
+  return { metric: metric as Record<string, string>, value };
 }
 
 /** Runs one instant query (POST /api/v1/query) and returns its samples; every failure throws one line naming the server. */
@@ -45,8 +52,8 @@ export async function instantQuery(target: QueryTarget, promql: string): Promise
 }
 
 /**
- * Runs one instant query and returns its answer's text, not parsed yet (a caller with several large
- * answers parses them one at a time); an HTTP error throws with Prometheus' own reason when it gave one.
+ * Runs one instant query and returns its answer's text, not parsed yet; an HTTP error throws with
+ * Prometheus' own reason when it gave one.
  */
 export function queryAnswer(target: QueryTarget, promql: string, maxBytes = MAX_BODY_BYTES): Promise<string> {
   return queryInto(target, promql, joinedText, maxBytes);

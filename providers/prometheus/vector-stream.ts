@@ -1,5 +1,5 @@
 import { CompactBuilder, type CompactSamples, type StringTable } from './compact-samples.js';
-import { NOT_JSON, parseVector, type PromSample } from './http-query.js';
+import { NOT_JSON, parseVector, sampleOf, type PromSample } from './http-query.js';
 import type { TextSink } from './http-text.js';
 import { numberIn } from './series-labels.js';
 
@@ -177,22 +177,13 @@ export class VectorStream implements TextSink<CompactSamples> {
 
   /** A series in any other form (escapes, spaces, another order of fields), as parseVector reads it. */
   private parsedSeries(json: string): void {
-    let r: { metric?: unknown; value?: unknown };
+    let entry: unknown;
     try {
-      r = JSON.parse(json) as typeof r;
+      entry = JSON.parse(json);
     } catch {
       throw new Error(NOT_JSON);
     }
-    if (!r || typeof r.metric !== 'object' || r.metric === null || Array.isArray(r.metric) || !Array.isArray(r.value)) return;
-    const value = Number(r.value[1]);
-    if (!Number.isFinite(value)) return;
-    const metric = r.metric as Record<string, unknown>;
-    for (const name in metric) {
-      const v = metric[name];
-      if (typeof v !== 'string') continue;
-      this.out.label(this.table.id(name));
-      this.out.label(this.table.id(v));
-    }
-    this.out.series(value);
+    const sample = sampleOf(entry);
+    if (sample) this.out.addAll([sample]);
   }
 }
