@@ -1,5 +1,3 @@
-import type { SeriesLabels } from './series-labels.js';
-
 /** One key for (a, b) that no other pair has: a's length first. */
 const mapKey = (a: string, b: string) => `${a.length}:${a}${b}`;
 
@@ -31,23 +29,6 @@ export class HostItems {
     const list = this.lists[h];
     if (!list) return -1;
     for (const item of list) if (this.keyA[item] === a && this.keyB[item] === b) return item;
-    return -1;
-  }
-
-  /**
-   * find(h, labels.get(nameA), labels.get(nameB) ?? '') by comparing the series' labels, no key string made:
-   * the item, -1 when none of the host's few items matches (then find() would say -1 too), or
-   * undefined when the host's items are in a Map (ask find()).
-   */
-  findIn(h: number, labels: SeriesLabels, nameA: string, nameB?: string): number | undefined {
-    if (this.maps[h]) return undefined;
-    const list = this.lists[h];
-    if (!list) return -1;
-    for (const item of list) {
-      if (!labels.is(nameA, this.keyA[item]!)) continue;
-      const b = this.keyB[item]!;
-      if (nameB === undefined ? b === '' : labels.is(nameB, b) || (b === '' && labels.get(nameB) === undefined)) return item;
-    }
     return -1;
   }
 

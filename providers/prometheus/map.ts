@@ -235,21 +235,17 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
     forEachSeries(answers[`fs.${code}`], (labels, value) => {
       const h = hostOf(labels, false);
       if (h < 0) return;
-      // A filesystem the host already has is recognised by comparing its labels; a new one is looked up.
-      let f = fsItems.findIn(h, labels, 'mountpoint', 'device') ?? -1;
+      const mount = labels.get('mountpoint');
+      if (!mount) return;
+      const device = labels.get('device') ?? '';
+      let f = fsItems.find(h, mount, device);
       if (f < 0) {
-        const mount = labels.get('mountpoint');
-        if (!mount) return;
-        const device = labels.get('device') ?? '';
-        f = fsItems.find(h, mount, device);
-        if (f < 0) {
-          if (joins) return;
-          f = fsItems.add(h, mount, device);
-          fsMount.push(pathText(mount));
-          fsDevice.push(pathText(device));
-          fsType.push('');
-          for (let c = 0; c < FS_COLUMNS; c++) fv.push(Number.NaN);
-        }
+        if (joins) return;
+        f = fsItems.add(h, mount, device);
+        fsMount.push(pathText(mount));
+        fsDevice.push(pathText(device));
+        fsType.push('');
+        for (let c = 0; c < FS_COLUMNS; c++) fv.push(Number.NaN);
       }
       if (code === 's') fsType[f] = shortText(labels.get('fstype'));
       fv[f * FS_COLUMNS + col] = value;
@@ -280,7 +276,7 @@ export function mapColumns(answers: FleetAnswers, cfg: PrometheusConfig, server:
   const unitOf = (labels: SeriesLabels): number => {
     const h = hostOf(labels, false);
     if (h < 0) return -1;
-    return unitItems.findIn(h, labels, 'name') ?? unitItems.find(h, labels.get('name') ?? '');
+    return unitItems.find(h, labels.get('name') ?? '');
   };
   forEachSeries(answers['unit.r'], (labels, value) => {
     const u = unitOf(labels);

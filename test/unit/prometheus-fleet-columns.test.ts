@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostItems } from '../../providers/prometheus/host-items.js';
-import { compactSource, StringTable } from '../../providers/prometheus/compact-samples.js';
-import { VectorStream } from '../../providers/prometheus/vector-stream.js';
 import { pollsOf } from '../../providers/prometheus/fleet-columns.js';
 import { resolvePrometheusConfig } from '../../providers/prometheus/config.js';
 import { fleetDefaults, mapColumns, mapFleet, type FleetAnswers } from '../../providers/prometheus/map.js';
@@ -144,43 +142,3 @@ test('polls made with the previous ones keep a host\'s services array while its 
   pollsOf(again, fewer).forEach((p, i) => p.probe && assert.notEqual(p.probe.services, after[i]!.probe!.services));
 });
 
-/** An answer's series as the worker reads them. */
-function streamed(body: string) {
-  const stream = new VectorStream(new StringTable());
-  stream.write(body);
-  return compactSource(stream.end());
-}
-
-test('host items found through a series\' labels are the ones find() gives for them; a host with a Map is left to find()', () => {
-  const items = new HostItems();
-  items.add(0, '/', '/dev/vda1');
-  items.add(0, '/data', '');
-  items.add(0, '/x', 'a"b');
-  for (let i = 0; i < 9; i++) items.add(1, `/m${i}`, '');
-  const body = JSON.stringify({
-    status: 'success',
-    data: {
-      resultType: 'vector',
-      result: [
-        { mountpoint: '/', device: '/dev/vda1' },
-        { mountpoint: '/', device: '/dev/vda' },
-        { mountpoint: '/', device: '/dev/vda12' },
-        { mountpoint: '/data' },
-        { mountpoint: '/data', device: '' },
-        { mountpoint: '/data', device: 'x' },
-        { device: '/dev/vda1' },
-        { mountpoint: '/dat' },
-        { mountpoint: '/x', device: 'a"b' },
-      ].map((metric) => ({ metric, value: [1, '1'] })),
-    },
-  });
-  for (const host of [0, 2]) {
-    streamed(body)((labels) => {
-      const found = items.findIn(host, labels, 'mountpoint', 'device');
-      const mount = labels.get('mountpoint');
-      const want = mount === undefined ? -1 : items.find(host, mount, labels.get('device') ?? '');
-      assert.equal(found, want, `host ${host}: ${JSON.stringify(labels.all())}`);
-    });
-  }
-  streamed(body)((labels) => assert.equal(items.findIn(1, labels, 'mountpoint'), undefined, 'a host of more than 8 items: find() answers'));
-});
