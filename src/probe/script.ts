@@ -6,7 +6,8 @@ import { DF_EXCLUDE_NETWORK, NETWORK_FS_CASE, netmountsScript } from './script-n
 import { mailqueueScript } from './script-mailqueue.js';
 import { logfwdScript, logsendersScript } from './script-logfwd.js';
 import { fsStateScript } from '../util/fsstate-script.js';
-import { MOUNT_TABLE_SCRIPT } from '../util/mount-table-script.js';
+import { MOUNT_FIELDS_SCRIPT, MOUNT_TABLE_AND_STAT_SCRIPT } from '../util/mount-table-script.js';
+import { HOST_CLOCK_SCRIPT } from './script-clock.js';
 import { DEFAULT_HEAVY_INTERVAL_SEC, heavyScript, PRIVATE_DIR_SCRIPT } from './script-heavy.js';
 
 /** Marker that opens every section of the probe output: `@@remlite <section>`. */
@@ -110,9 +111,10 @@ export function buildProbeScript(services: string[], checks: HostChecks = NO_CHE
   const fsCase = PSEUDO_FS_TYPES.join('|');
   const m = MARKER;
 
-  return `# remlite probe: read-only, one exec per poll
+  return `# remlite probe: read-only, a few execs per poll
 # Cheap by design (200 hosts may run it at once on one machine): shell builtins over commands,
-# no pipeline where a variable will do, /proc read directly. Execs: date, cat (the mount table), one df, systemctl.
+# no pipeline where a variable will do, /proc read directly. Execs: cat (the mount table and /proc/stat),
+# one df, systemctl where systemd runs, and the filesystem state's cmp (each ext device) and dmesg.
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\${PATH:+:$PATH}
 LC_ALL=C
 export PATH LC_ALL
@@ -150,8 +152,9 @@ if [ -z "$h" ] || [ -z "$KREL" ]; then
 fi
 [ -n "$h" ] || warn 'hostname unavailable'
 put "hostname=$h"
-# The clock-skew detector needs the host's own clock: date is the one exec kept for it.
-e=$(date +%s 2>/dev/null) || { e=''; warn 'date +%s failed'; }
+# The mount table and /proc/stat in one cat: MT for the mounts and filesystem sections, btime for the clock.
+${MOUNT_TABLE_AND_STAT_SCRIPT}
+${HOST_CLOCK_SCRIPT}
 printf 'epoch=%s\\n' "$e"
 # NOW keeps it for later sections (check helpers reuse e).
 NOW=$e
@@ -199,7 +202,6 @@ else warn '/proc/meminfo unreadable'
 fi
 
 section mounts
-${MOUNT_TABLE_SCRIPT}
 # NM: network mounts, never given to df (see netmounts); LM: the others, for a df without -x.
 # From mountinfo: "ID PARENT MAJ:MIN ROOT MOUNT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPEROPTIONS"; read-only
 # when the mount or its filesystem is (as /proc/mounts says it).
@@ -209,9 +211,8 @@ if [ -n "$MT" ]; then
   IFS=$NL
   for l in $MT; do
     unset IFS
-    case $l in *' - '*) ;; *) continue ;; esac
-    set -- \${l%% - *}; mnt=$5; rw=\${6%%,*}
-    set -- \${l#* - }; fstype=$1; dev=$2
+    ${MOUNT_FIELDS_SCRIPT}
+    rw=\${mo%%,*}; fstype=$1; dev=$2
     case \${3%%,*} in ro) rw=ro ;; esac
     case $fstype in ${fsCase}) continue ;; esac
     case $mnt in /dev|/dev/*|/sys|/sys/*|/proc|/proc/*|/run/*) continue ;; esac

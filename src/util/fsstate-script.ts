@@ -14,7 +14,7 @@
 // says their answer may have changed (see fsStateCacheScript): they cost tens of ms per poll where
 // everything else costs a few.
 import { createHash } from 'node:crypto';
-import { MOUNT_TABLE_SCRIPT } from './mount-table-script.js';
+import { MOUNT_FIELDS_SCRIPT, MOUNT_TABLE_SCRIPT } from './mount-table-script.js';
 
 /** Most ext2/3/4 filesystems checked per poll. */
 export const FSSTATE_MAX_DEVICES = 16;
@@ -112,9 +112,7 @@ ${opts.mountTableRead ? '' : `${MOUNT_TABLE_SCRIPT}
   IFS=$FSNL
   for l in $MT; do
     unset IFS
-    case $l in *' - '*) r=\${l#* - } ;; *) continue ;; esac
-    set -- $l; mm=$3; mnt=$5
-    set -- $r
+    ${MOUNT_FIELDS_SCRIPT}
     case $1 in ext2|ext3|ext4) ;; *) continue ;; esac
     t=$1; src=$2
     case $mm in *[!0-9:]*|'') continue ;; esac
@@ -201,7 +199,11 @@ fsbkept() {
  */
 function kernelLogScript(cache: boolean): string {
   const keep = `# fsklogtail: the newest kernel log record, as dmesg -S prints it ('' when dmesg cannot say).
-fsklogtail() { FKT=''; o=$(dmesg -S -s ${KERNEL_LOG_TAIL_BYTES} 2>/dev/null) && FKT=\${o##*"$FSNL"}; }
+# (The last line by a loop: dash matches \${o##*"$FSNL"} again from each offset, 0.8 ms for 4 KB against 0.2.)
+fsklogtail() {
+  FKT=''; o=$(dmesg -S -s ${KERNEL_LOG_TAIL_BYTES} 2>/dev/null) || return 1
+  IFS=$FSNL; for fl in $o; do FKT=$fl; done; unset IFS
+}
 # fsklogwho: FKW, what decides whether dmesg may read the log (dmesg_restrict, this shell's capabilities):
 # lines kept from journalctl, because dmesg was refused, are not served once dmesg would answer.
 fsklogwho() {

@@ -27,9 +27,9 @@ test('a declared file under a network mount is skipped with a note; files beside
     const mountinfo = join(dir, 'mountinfo');
     writeFileSync(mountinfo, `1 0 0:1 / / rw,relatime - ext4 /dev/root rw\n2 1 0:50 / ${share} rw,nosuid shared:7 - fuse.sshfs files@lab-fs1:/srv/share rw\n`);
     const script = buildProbeScript([], { ...NO_CHECKS, configs: [{ path: local }], dataPaths: [remote, sibling, share] }, undefined, { intervalSec: 86_400 });
-    const read = 'MT=$(cat /proc/self/mountinfo 2>/dev/null)';
+    const read = 'KT=$(cat /proc/self/mountinfo /proc/stat 2>/dev/null)';
     assert.ok(script.includes(read));
-    const r = spawnSync('sh', ['-s'], { input: script.replace(read, `MT=$(cat ${mountinfo})`), encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('sh', ['-s'], { input: script.replace(read, `KT=$(cat ${mountinfo} /proc/stat)`), encoding: 'utf8', timeout: 60_000 });
     const parsed = parseProbeOutput(r.stdout);
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
     const probe = parsed.probe;

@@ -111,6 +111,36 @@ test('put prints text as is unless a line starts with @@, which then goes throug
 });
 
 
+test('mountinfo lines that are cut short or have a "-" in the wrong place are passed over; the run goes on to the end', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'remlite-badmountinfo-'));
+  try {
+    const mountinfo = join(dir, 'mountinfo');
+    writeFileSync(
+      mountinfo,
+      [
+        '1 0 0:1 / / rw,relatime - ext4 /dev/root rw',
+        '7 1 0:9 / /short - tmpfs',
+        '8 1 0:10 - /early rw,relatime - tmpfs none ro',
+        '9 1 0:11 - /nodash rw shared:1 tmpfs none rw',
+        '10 1 0:12 / /opt\\040x ro,relatime shared:3 master:2 - tmpfs none rw',
+        '',
+      ].join('\n'),
+    );
+    const script = buildProbeScript([]);
+    const read = 'KT=$(cat /proc/self/mountinfo /proc/stat 2>/dev/null)';
+    assert.ok(script.includes(read));
+    const r = runWith(['/bin/sh'], script.replace(read, `KT=$(cat ${mountinfo} /proc/stat)`));
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /\n@@remlite end\n$/);
+    // The early "-" is an odd root, not the separator; the optional fields are stepped over.
+    assert.deepEqual(section(r.stdout, 'mounts'), ['/dev/root / ext4 rw', 'none /early tmpfs ro', 'none /opt\\040x tmpfs ro']);
+    assert.ok(parseProbeOutput(r.stdout).ok);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the mounts section reads mountinfo once and gives the lines /proc/mounts gives: escaped names, read-only by the mount or by its filesystem, 300 mounts', (t) => {
   const unshare = which('unshare');
   if (process.getuid?.() !== 0 || !unshare) {
