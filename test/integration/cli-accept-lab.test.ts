@@ -83,6 +83,16 @@ before(async () => {
   if (skip) return;
   writeFileSync(inventory, inventoryYaml());
   await sh(`mkdir -p /etc/remlite-accept /srv/remlite-accept && printf 'a=1\\n' > ${CONF} && head -c 4096 /dev/urandom > ${DATA} && head -c 2048 /dev/urandom > ${NEW_DATA}`);
+  // rsyslog opens a log file at its first message, and the first test compares two accepts made
+  // one after the other: the log files open then must not change between them (cron's first message
+  // came between them once, and only the second accept learned /var/log/cron.log). One message on
+  // each facility, waited for in every file Debian's rsyslog.conf writes them to.
+  const token = `remlite-accept-warmup-${process.pid}`;
+  await sh(
+    `for f in auth cron daemon mail user; do logger -p "$f.info" ${token}; done; ` +
+      `i=0; until grep -qs ${token} /var/log/syslog && grep -qs ${token} /var/log/auth.log && grep -qs ${token} /var/log/cron.log && grep -qs ${token} /var/log/mail.log && grep -qs ${token} /var/log/user.log; do ` +
+      `i=$((i + 1)); [ $i -lt 300 ] || { echo "rsyslog wrote no ${token} line in 30 s" >&2; exit 1; }; sleep 0.1; done`,
+  );
 });
 
 after(async () => {
