@@ -67,7 +67,7 @@ function checkOutputs(run: ToolRun, ok: Set<string>, outputOf: (host: string) =>
 }
 
 /** parallel-ssh -p P: a fresh ssh per host, the script on stdin to `sh -s`. `verbose` adds LogLevel=VERBOSE (byte counts). */
-export async function psshCycle(env: BaselineEnv, parallel: number, tag: string, verbose = false): Promise<CycleResult & { bytesPerHost?: number }> {
+export async function psshCycle(env: BaselineEnv, parallel: number, tag: string, verbose = false): Promise<CycleResult & { bytesPerHost?: number; bytesMissing?: string }> {
   const work = path.join(env.work, `pssh-${tag}`);
   rmSync(work, { recursive: true, force: true });
   const hostsFile = path.join(env.work, 'pssh-hosts');
@@ -91,12 +91,14 @@ export async function psshCycle(env: BaselineEnv, parallel: number, tag: string,
     return f ? readFileSync(f, 'utf8') : undefined;
   });
   let bytesPerHost: number | undefined;
-  if (verbose && existsSync(err)) {
-    const counts = readdirSync(err).map((f) => parseOpenSshTransferred(readFileSync(path.join(err, f), 'utf8'))).filter((n): n is number => n !== undefined);
+  let bytesMissing: string | undefined;
+  if (verbose) {
+    const counts = existsSync(err) ? readdirSync(err).map((f) => parseOpenSshTransferred(readFileSync(path.join(err, f), 'utf8'))).filter((n): n is number => n !== undefined) : [];
     if (counts.length === env.addresses.length) bytesPerHost = counts.reduce((a, b) => a + b, 0) / counts.length;
+    else bytesMissing = `${counts.length} of ${env.addresses.length} hosts' stderr held OpenSSH's "Transferred:" line`;
   }
   if (!Number.isFinite(r.cpuMs)) run.failed.set('(tool)', `parallel-ssh exit ${r.code}, no time report`);
-  return { ms: r.ms, cpuMs: r.cpuMs, run, ...(bytesPerHost !== undefined ? { bytesPerHost } : {}) };
+  return { ms: r.ms, cpuMs: r.cpuMs, run, ...(bytesPerHost !== undefined ? { bytesPerHost } : {}), ...(bytesMissing ? { bytesMissing } : {}) };
 }
 
 /** Opens one ControlMaster per host (ControlPersist: they stay in the background). Returns their control dir. */

@@ -24,7 +24,7 @@ import {
   type BaselineEnv,
   type CycleResult,
 } from './baselines.js';
-import { failedCount, toolRun } from './outcomes.js';
+import { failedCount, runsNote, toolRun } from './outcomes.js';
 import { probeFigures, type Measured, type ProbeMeasurements } from './probe-figures.js';
 import { pidsMentioning, readMachineCpu, treeCpuMs } from './proc-cpu.js';
 import { diffBytes, snapshotSockets, socketsOf } from './socket-bytes.js';
@@ -188,6 +188,7 @@ export async function benchProbeCycle(tmp: string, hosts = Number(process.env['B
     progress('parallel-ssh bytes (LogLevel=VERBOSE, not timed)');
     const bytesRun = await psshCycle(env, Math.max(...coldSweep), 'bytes', true);
     if (failedCount([bytesRun.run]) === 0 && bytesRun.bytesPerHost !== undefined) m.psshBytesPerHost = bytesRun.bytesPerHost;
+    else m.psshBytesMissing = failedCount([bytesRun.run]) ? `the byte-count run failed: ${runsNote([bytesRun.run], 2)}` : bytesRun.bytesMissing;
     await floor('middle');
 
     // Warm: OpenSSH masters first; then at each concurrency remlite's steady cycle (after one connecting

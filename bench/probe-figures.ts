@@ -24,6 +24,8 @@ export interface ProbeMeasurements {
   cold: { parallel: number; remlite: Measured[]; pssh: Measured[] }[];
   /** parallel-ssh's bytes per host from one extra run at LogLevel=VERBOSE (OpenSSH's own count). */
   psshBytesPerHost?: number;
+  /** Why that run gave no figure (a host failed, or OpenSSH's count was missing for some). */
+  psshBytesMissing?: string;
   /** `floor` holds floor runs taken in turn with remlite's and the fan-out's cycles (same load). */
   warm: { parallel: number; remlite: Measured[]; floor: Measured[]; mux: Measured[]; ansible: Measured[] }[];
   /** New connections to one host one after the other (values per connection): cost without contention. */
@@ -159,7 +161,14 @@ export function probeFigures(m: ProbeMeasurements): Figure[] {
   for (const c of m.cold) {
     rows.push(
       toolRow(`cold: remlite first cycle, connect+auth+probe (maxConcurrent ${tag(c.parallel)})`, c.remlite, m.hosts, c === m.cold[0] ? describeNegotiated(m.negotiated.remlite) : ''),
-      toolRow(`cold: parallel-ssh -p ${c.parallel} (new ssh per host)`, c.pssh, m.hosts, c === m.cold[0] ? `${describeNegotiated(m.negotiated.openssh)}; ssh options: ${m.options.openssh}` : '', m.psshBytesPerHost),
+      // Never its sockets' counters: parallel-ssh's connections close inside its run, so they would read 0.
+      toolRow(
+        `cold: parallel-ssh -p ${c.parallel} (new ssh per host)`,
+        c.pssh,
+        m.hosts,
+        [c === m.cold[0] ? `${describeNegotiated(m.negotiated.openssh)}; ssh options: ${m.options.openssh}` : '', m.psshBytesMissing ? `bytes not known: ${m.psshBytesMissing}` : ''].filter(Boolean).join('; '),
+        m.psshBytesPerHost ?? Number.NaN,
+      ),
     );
   }
   for (const w of m.warm) {

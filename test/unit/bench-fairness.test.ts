@@ -168,3 +168,14 @@ test('the table shows each tool CPU, host CPU and bytes per host per poll; paral
   // Tables without such figures keep their old columns.
   assert.doesNotMatch(formatTable([{ metric: 'x', target: 'info', unit: 'ms', samples: [1], verdict: 'info' }]), /tool cpu/);
 });
+
+test('parallel-ssh bytes without its own count: shown as not known, with why, never its sockets\' counters (they close inside its run)', () => {
+  const m = measurements({ psshBytesPerHost: undefined, psshBytesMissing: '198 of 200 hosts\' stderr held OpenSSH\'s "Transferred:" line' });
+  const rows = probeFigures(m);
+  for (const c of m.cold) {
+    const pssh = row(rows, `cold: parallel-ssh -p ${c.parallel} (new ssh per host)`);
+    assert.ok(Number.isNaN(pssh.bytesPerHost), `${pssh.metric}: ${pssh.bytesPerHost}`);
+    assert.match(pssh.note!, /bytes not known: 198 of 200 hosts' stderr held OpenSSH's "Transferred:" line/);
+  }
+  assert.match(formatTable(rows), /cold: parallel-ssh -p 64 \(new ssh per host\)\s.*1500 ms\s+650 ms\s+-\s+info/);
+});
