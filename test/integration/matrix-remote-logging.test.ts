@@ -74,7 +74,14 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await labExec(LOG, 'systemctl is-active --quiet rsyslog || systemctl start rsyslog');
-  for (const h of info().hosts) if (h.name !== LOG) await labExec(h.name, 'systemctl is-active --quiet rsyslog || systemctl start rsyslog; logger -t remlite-fwd reconnect');
+  // Every sender, not only the web hosts the tests wait for: one message after the log host's
+  // listener came back may go into the closed connection, and a sender left unconnected (lab-db1
+  // once) shows remote-logging-broken to the next test file's clean-baseline check.
+  for (const h of info().hosts) {
+    if (h.name === LOG) continue;
+    await labExec(h.name, 'systemctl is-active --quiet rsyslog || systemctl start rsyslog');
+    await arrives(h.name, 'reconnect');
+  }
   await core?.close();
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
