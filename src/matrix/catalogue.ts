@@ -266,7 +266,7 @@ export const CHECKS: readonly CheckEntry[] = [
     id: 'host.clock',
     class: 'clock-skew',
     description: "The host's clock is off (fix NTP)",
-    how: '|remote date - (poll start + latency / 2)| >= clockSkewWarnMs / clockSkewCritMs',
+    how: '|host clock - (poll start + latency / 2)| >= clockSkewWarnMs / clockSkewCritMs',
     severities: ['warning', 'critical'],
     repairs: [],
     detect: detectClockSkew,
