@@ -187,8 +187,9 @@ export async function benchProbeCycle(tmp: string, hosts = Number(process.env['B
 
     progress('parallel-ssh bytes (LogLevel=VERBOSE, not timed)');
     const bytesRun = await psshCycle(env, Math.max(...coldSweep), 'bytes', true);
-    if (failedCount([bytesRun.run]) === 0 && bytesRun.bytesPerHost !== undefined) m.psshBytesPerHost = bytesRun.bytesPerHost;
-    else m.psshBytesMissing = failedCount([bytesRun.run]) ? `the byte-count run failed: ${runsNote([bytesRun.run], 2)}` : bytesRun.bytesMissing;
+    const bytesFailed = failedCount([bytesRun.run]) > 0;
+    if (!bytesFailed && bytesRun.bytesPerHost !== undefined) m.psshBytesPerHost = bytesRun.bytesPerHost;
+    else m.psshBytesMissing = bytesFailed ? `the byte-count run failed: ${runsNote([bytesRun.run], 2)}` : bytesRun.bytesMissing;
     await floor('middle');
 
     // Warm: OpenSSH masters first; then at each concurrency remlite's steady cycle (after one connecting

@@ -88,10 +88,10 @@ before(async () => {
   // came between them once, and only the second accept learned /var/log/cron.log). One message on
   // each facility, waited for in every file Debian's rsyslog.conf writes them to.
   const token = `remlite-accept-warmup-${process.pid}`;
+  const held = ['syslog', 'auth.log', 'cron.log', 'mail.log', 'user.log'].map((f) => `grep -qs ${token} /var/log/${f}`).join(' && ');
   await sh(
     `for f in auth cron daemon mail user; do logger -p "$f.info" ${token}; done; ` +
-      `i=0; until grep -qs ${token} /var/log/syslog && grep -qs ${token} /var/log/auth.log && grep -qs ${token} /var/log/cron.log && grep -qs ${token} /var/log/mail.log && grep -qs ${token} /var/log/user.log; do ` +
-      `i=$((i + 1)); [ $i -lt 300 ] || { echo "rsyslog wrote no ${token} line in 30 s" >&2; exit 1; }; sleep 0.1; done`,
+      `i=0; until ${held}; do i=$((i + 1)); [ $i -lt 300 ] || { echo "rsyslog wrote no ${token} line in 30 s" >&2; exit 1; }; sleep 0.1; done`,
   );
 });
 

@@ -34,39 +34,41 @@ function probeEpoch(stdout: string): number {
   return Number(m[1]);
 }
 
-test('the probe reads its clock from btime and the uptime, without running date', (t) => {
-  const why = namespaceUnavailable();
-  if (why) return t.skip(why);
+/**
+ * The probe, written to a fresh directory with `files` beside it, run by sh in a private mount
+ * namespace after `mounts` (shell; $1 is the directory). The seconds around the run come back with it.
+ */
+function probeInNamespace(mounts: string, files: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'remlite-clock-'));
   try {
     writeFileSync(join(dir, 'probe.sh'), buildProbeScript([]));
-    // The probe puts /usr/local/bin before /usr/bin: a date mounted there is the one it would run.
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const before = Math.floor(Date.now() / 1000);
-    const r = inNamespace(dir, 'mount --bind "$1/bin" /usr/local/bin && sh "$1/probe.sh"');
-    const after = Math.ceil(Date.now() / 1000);
-    assert.equal(r.status, 0, r.stderr);
-    const epoch = probeEpoch(r.stdout);
-    assert.notEqual(epoch, FAKE_DATE, 'date was run');
-    // btime is whole seconds and the sum is rounded: within a second of the clock around the run.
-    assert.ok(epoch >= before - 1 && epoch <= after + 1, `epoch ${epoch} outside ${before - 1}..${after + 1}`);
+    const r = inNamespace(dir, `${mounts} && sh "$1/probe.sh"`);
+    return { ...r, before, after: Math.ceil(Date.now() / 1000) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('the probe reads its clock from btime and the uptime, without running date', (t) => {
+  const why = namespaceUnavailable();
+  if (why) return t.skip(why);
+  // The probe puts /usr/local/bin before /usr/bin: a date mounted there is the one it would run.
+  const r = probeInNamespace('mount --bind "$1/bin" /usr/local/bin');
+  assert.equal(r.status, 0, r.stderr);
+  const epoch = probeEpoch(r.stdout);
+  assert.notEqual(epoch, FAKE_DATE, 'date was run');
+  // btime is whole seconds and the sum is rounded: within a second of the clock around the run.
+  assert.ok(epoch >= r.before - 1 && epoch <= r.after + 1, `epoch ${epoch} outside ${r.before - 1}..${r.after + 1}`);
 });
 
 test('with a file mounted over /proc/uptime (as lxcfs does in a container) the probe asks date', (t) => {
   const why = namespaceUnavailable();
   if (why) return t.skip(why);
-  const dir = mkdtempSync(join(tmpdir(), 'remlite-clock-'));
-  try {
-    writeFileSync(join(dir, 'probe.sh'), buildProbeScript([]));
-    writeFileSync(join(dir, 'uptime'), '5.00 1.00\n');
-    const r = inNamespace(dir, 'mount --bind "$1/bin" /usr/local/bin && mount --bind "$1/uptime" /proc/uptime && sh "$1/probe.sh"');
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(probeEpoch(r.stdout), FAKE_DATE);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = probeInNamespace('mount --bind "$1/bin" /usr/local/bin && mount --bind "$1/uptime" /proc/uptime', { uptime: '5.00 1.00\n' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(probeEpoch(r.stdout), FAKE_DATE);
 });
 
 test('btime and uptime are used only when both are plain numbers; any other text makes date answer, and the shell goes on', (t) => {
