@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Script } from 'node:vm';
+import { loaderSource, trainCodeCache } from './train-code-cache.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -75,8 +76,7 @@ if (/\bimport\(/.test(startCode)) throw new Error(`${startFile}: an import() the
 writeFileSync(startFile, startCode);
 // Compiled as the loader compiles it (the same text: V8 checks its length), before it ever ran:
 // the cache holds the top level and what V8 compiles eagerly with it.
-const wrapped = `(function (exports, require, module, __filename, __dirname, __remliteImport) {${startCode}\n})`;
-writeFileSync(`${startFile}.v8cache`, new Script(wrapped, { filename: path.resolve(startFile) }).createCachedData());
+writeFileSync(`${startFile}.v8cache`, new Script(loaderSource(startCode), { filename: path.resolve(startFile) }).createCachedData());
 copyFileSync('scripts/start-loader.cjs', 'dist/bundle/remlite.cjs');
 chmodSync('dist/bundle/remlite.cjs', 0o755);
 const rest = await build({
@@ -96,3 +96,6 @@ if (process.env.BUNDLE_VERBOSE) {
   const outputs = { ...start.metafile.outputs, ...rest.metafile.outputs };
   console.log(Object.entries(outputs).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(0)} KiB`).join('\n'));
 }
+// Then the start runs once to its first frame, and its cache holds the functions that frame compiled.
+const untrained = await trainCodeCache(process.cwd(), path.resolve('dist/bundle'));
+if (untrained) process.stderr.write(`remlite build: the start's code cache holds its top level only: ${untrained}\n`);

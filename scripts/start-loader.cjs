@@ -26,4 +26,11 @@ const start = { exports: {} };
 // The start's dynamic imports (the rest of remlite, as ES modules beside it), made from this file:
 // one compiled by vm would need an experimental loader option that warns on every start.
 const importBeside = (specifier) => import(pathToFileURL(path.join(__dirname, specifier)).href);
+// The build's training start (scripts/train-code-cache.mjs) takes the code cache as the start leaves
+// it at exit: with every function its first frame compiled, not only the top level. A new file only.
+const cacheOut = process.env.REMLITE_CODE_CACHE_OUT;
+if (cacheOut) {
+  delete process.env.REMLITE_CODE_CACHE_OUT;
+  process.once('exit', () => require('node:fs').writeFileSync(cacheOut, script.createCachedData(), { flag: 'wx' }));
+}
 script.runInThisContext()(start.exports, require, start, file, __dirname, importBeside);
