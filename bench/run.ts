@@ -9,6 +9,8 @@ import { runUserFeel, USER_FEEL_SECTIONS } from './user-feel.js';
 
 const only = new Set((process.argv[2] ?? process.env['BENCH_ONLY'] ?? ['startup', 'probe', 'ui', ...USER_FEEL_SECTIONS].join(',')).split(',').map((s) => s.trim()));
 const runs = Number(process.env['BENCH_RUNS'] ?? 7);
+// A start is short and this machine's own `node -e` varies by several ms from start to start: more rounds.
+const STARTUP_ROUNDS = 21;
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'remlite-bench-'));
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
     }
   };
   try {
-    await section('startup', () => benchStartup(tmp, runs));
+    await section('startup', () => benchStartup(tmp, Math.max(runs, STARTUP_ROUNDS)));
     if (only.has('probe')) await section('probe', async () => (await import('./probe-cycle.js')).benchProbeCycle(tmp));
     if (only.has('ui')) await section('ui', async () => (await import('./ui-fleet.js')).benchUi(tmp));
     await runUserFeel(section, only, tmp, runs);

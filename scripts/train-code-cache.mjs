@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
+const TRAINING_ROWS = 40;
 const quote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** What the loader compiles (the same text: V8 checks its length). */
@@ -21,13 +22,14 @@ async function trainingCacheFile(root, home) {
   const dist = (file) => import(pathToFileURL(path.join(root, 'dist', file)).href);
   const { trainingFleet, TRAINING_FRAME_MARK } = await dist('tools/code-cache-fleet.js');
   const { buildFleetCache, fleetCachePath, fleetCacheText } = await dist('src/persist/fleet-cache.js');
-  const { checkScreenRows } = await dist('src/store/screen-rows.js');
+  const { checkFirstFrameRows, firstFrameRows, screenKeep } = await dist('src/store/screen-rows.js');
   const { machines, rows } = trainingFleet();
+  const screen = firstFrameRows(rows, screenKeep(TRAINING_ROWS));
   // Rows the start would refuse would train the slower way (the whole cache restored), not the usual one.
-  if (!checkScreenRows(rows)) throw new Error('tools/code-cache-fleet.ts: its rows are not well-formed grid rows');
+  if (!checkFirstFrameRows(JSON.parse(JSON.stringify(screen)))) throw new Error('tools/code-cache-fleet.ts: its rows are not well-formed grid rows');
   const stateDir = path.join(home, 'state');
   mkdirSync(stateDir);
-  writeFileSync(fleetCachePath(stateDir), fleetCacheText(buildFleetCache(machines, []), rows));
+  writeFileSync(fleetCachePath(stateDir), fleetCacheText(buildFleetCache(machines, []), screen));
   return { stateDir, mark: TRAINING_FRAME_MARK };
 }
 
@@ -37,7 +39,7 @@ export async function trainCodeCache(root, bundleDir) {
   try {
     const { stateDir, mark } = await trainingCacheFile(root, home);
     const out = path.join(home, 'start.cjs.v8cache');
-    const cmd = `stty cols 120 rows 40; exec ${quote(process.execPath)} ${quote(path.join(bundleDir, 'remlite.cjs'))} --no-ssh-config --no-local`;
+    const cmd = `stty cols 120 rows ${TRAINING_ROWS}; exec ${quote(process.execPath)} ${quote(path.join(bundleDir, 'remlite.cjs'))} --no-ssh-config --no-local`;
     const env = { ...process.env, HOME: home, REMLITE_STATE_DIR: stateDir, REMLITE_CONFIG_DIR: path.join(home, 'config'), REMLITE_BENCH_FIRST_FRAME: mark, REMLITE_CODE_CACHE_OUT: out, TERM: 'xterm-256color' };
     delete env.REMLITE_SCREEN;
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000, killSignal: 'SIGKILL', encoding: 'utf8' });

@@ -119,8 +119,11 @@ export function initialSelection(rows: readonly FleetRow[], ui: GridUi): number 
   return i >= 0 ? i : firstHostRow(rows);
 }
 
-/** Footer status: position among hosts, sort, grouping and filter. */
-export function gridStatus(rows: readonly FleetRow[], selected: number, ui: GridUi, marked = 0): string {
+/**
+ * Footer status: position among hosts, sort, grouping and filter. `hostTotal`: the fleet's host
+ * count when `rows` are only its first rows (the first frame).
+ */
+export function gridStatus(rows: readonly FleetRow[], selected: number, ui: GridUi, marked = 0, hostTotal?: number): string {
   // Counted in one pass, no copies: this runs on every frame, over every row (10,000 at scale).
   let hostCount = 0;
   let hostsUpToSelected = 0;
@@ -129,7 +132,8 @@ export function gridStatus(rows: readonly FleetRow[], selected: number, ui: Grid
     hostCount++;
     if (i <= selected) hostsUpToSelected++;
   }
-  const position = hostCount ? `${hostsUpToSelected}/${hostCount}` : '0/0';
+  const total = hostTotal ?? hostCount;
+  const position = total ? `${hostsUpToSelected}/${total}` : '0/0';
   const sortLabel = `sort:${ui.sortKey}${ui.sortDesc ? '↓' : '↑'}`;
   return [position, sortLabel, ui.groupByPool ? 'by pool' : '', ui.filter ? `filter:${ui.filter}` : '', marked ? `${marked} marked` : ''].filter(Boolean).join(' ');
 }

@@ -17,12 +17,23 @@ import { createIntents } from './intents-impl.js';
 import { ProviderRefresh } from '../poller/provider-refresh.js';
 import { buildFleetCache, FleetCacheWriter, loadFleetCache, type CachedFindings, type FleetCacheLoad } from '../persist/fleet-cache.js';
 import { cachedPolls, redetectWith, restoredRows } from './cache-restore.js';
+import { firstFrameRows, screenKeep } from '../store/screen-rows.js';
 import { diffFleet, type FleetChange } from './fleet-diff.js';
 import { MetricsRefresh } from '../poller/metrics-refresh.js';
 import { mergeMetricsFleet } from './metrics-merge.js';
 import { IdleSshCloser } from './idle-ssh.js';
 import { EventsLog } from '../persist/events-log.js';
 import { watchEvents } from './events-watch.js';
+
+/** The last-known fleet: loaded into the store at once (as stale), saved after polls and on close. */
+export interface FleetCacheOptions {
+  file: string;
+  everyMs?: number;
+  /** Already read (the first frame read it). */
+  preloaded?: FleetCacheLoad;
+  /** The terminal's height, asked on close: the next first frame's rows are kept for about that (screenKeep). */
+  terminalRows?: () => number | undefined;
+}
 
 export interface ConsoleOptions {
   machines: Machine[];
@@ -44,8 +55,7 @@ export interface ConsoleOptions {
   cloud?: { provider: CloudProvider; refreshMs: number };
   /** A metrics provider (Prometheus) whose hosts are probed by it, not over SSH; SSH to them on demand, closed after sshIdleMs idle. */
   metrics?: { provider: MetricsProvider; refreshMs: number; sshIdleMs: number };
-  /** The last-known fleet: loaded into the store at once (as stale), saved after polls and on close; `preloaded` when already read. */
-  fleetCache?: { file: string; everyMs?: number; preloaded?: FleetCacheLoad };
+  fleetCache?: FleetCacheOptions;
   /** The operator's own actions (`<config dir>/actions.yaml`), already checked. */
   userActions?: readonly UserAction[];
   /** disk.cleanup deletes only files older than this many days (default 7). */
@@ -244,7 +254,7 @@ export function createConsole(opts: ConsoleOptions): RemliteConsole {
 }
 
 /** Seeds the store from the fleet cache (the findings shown when it was saved) and saves it again as polls land. */
-function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?: number; preloaded?: FleetCacheLoad }): FleetCacheWriter {
+function restoreAndWatchCache(store: FleetStore, cache: FleetCacheOptions): FleetCacheWriter {
   const loaded = cache.preloaded ?? loadFleetCache(cache.file);
   if (loaded.ok) store.getState().restoreCached(cachedPolls(store.getState().hosts, loaded.cache, redetectWith({ detectAll, DEFAULT_THRESHOLDS })));
   else if (!loaded.missing) {
@@ -268,7 +278,10 @@ function restoreAndWatchCache(store: FleetStore, cache: { file: string; everyMs?
       }
       return buildFleetCache(machines, polls, { findings });
     },
-    screenOnClose: (saved) => restoredRows(saved),
+    screenOnClose: (saved) => {
+      const rows = restoredRows(saved);
+      return rows && firstFrameRows(rows, screenKeep(cache.terminalRows?.()));
+    },
     onError: (err) => store.getState().notify(`fleet cache not saved: ${err.message}`, 'warning'),
   });
   let lastPollAt = store.getState().lastPollAt;

@@ -6,7 +6,7 @@ import { fleetCachePath, readFleetCache, type FleetCacheLoad } from '../persist/
 import { configDir, settingsFilePath, stateDir } from '../persist/paths.js';
 import { readNoFollow } from '../persist/no-follow.js';
 import { storeFromCache } from '../app/cache-restore.js';
-import { checkScreenRows } from '../store/screen-rows.js';
+import { checkFirstFrameRows, fillsScreen, firstFrameRows } from '../store/screen-rows.js';
 import { hostRowsOf } from '../store/selectors.js';
 import { BUILTIN_PALETTES, isBuiltinTheme } from '../theme/palettes.js';
 import { FrameWriter } from '../../views/terminal/frame-writer.js';
@@ -33,17 +33,17 @@ function settingsTheme(): string {
 }
 
 /**
- * What the first frame draws: the rows of the cache's screen line, or else (a cache saved without
- * one: an older version, a console that did not close) the rows of a store restored from the cache.
+ * What the first frame draws: the cache's screen line, or else (a cache saved without one: an older
+ * version, a console that did not close; or one kept for a shorter terminal than this one, which would
+ * leave the grid's foot empty) the rows of a store restored from the whole cache.
  */
-async function cachedScreen(read: ReturnType<typeof readFleetCache>, readOnly: boolean): Promise<Pick<FirstPaintInput, 'data' | 'hostRows'> | undefined> {
-  const screen = read.screen();
-  const rows = screen && checkScreenRows(screen);
-  if (rows) return { data: { readOnly, providers: {} }, hostRows: rows };
+async function cachedScreen(read: ReturnType<typeof readFleetCache>, readOnly: boolean, terminalRows: number): Promise<Pick<FirstPaintInput, 'data' | 'screen'> | undefined> {
+  const kept = checkFirstFrameRows(read.screen());
+  if (kept && fillsScreen(kept, terminalRows)) return { data: { readOnly, providers: {} }, screen: kept };
   const loaded = read.load();
   if (!loaded.ok) return undefined;
   const data = (await storeFromCache(loaded.cache, { readOnly })).getState();
-  return { data, hostRows: hostRowsOf(data, Date.now()) };
+  return { data, screen: firstFrameRows(hostRowsOf(data, Date.now()), terminalRows) };
 }
 
 export async function paintCachedFleet(args: CliArgs): Promise<EarlyScreen> {
@@ -52,8 +52,8 @@ export async function paintCachedFleet(args: CliArgs): Promise<EarlyScreen> {
   const out = process.stdout;
   const input = process.stdin;
   if (!out.isTTY || !input.isTTY || process.env['REMLITE_SCREEN'] === 'inline') return none;
-  const screen = await cachedScreen(read, args.readOnly);
-  if (!screen || screen.hostRows.length === 0) return none;
+  const cached = await cachedScreen(read, args.readOnly, out.rows);
+  if (!cached || cached.screen.rows.length === 0) return none;
   // Keys typed before the console is live wait in the terminal instead of being echoed over the frame.
   input.setRawMode(true);
   const name = args.theme ?? settingsTheme();
@@ -61,7 +61,7 @@ export async function paintCachedFleet(args: CliArgs): Promise<EarlyScreen> {
   const resolved = isBuiltinTheme(name) ? { name, palette: BUILTIN_PALETTES[name] } : (await import('../theme/load-theme.js')).resolveTheme(name, configDir());
   const theme = pickTheme(resolved);
   const writer = new FrameWriter(out);
-  writer.frame(firstPaintFrame({ ...screen, theme, columns: out.columns, rows: out.rows, now: Date.now(), depth: out.getColorDepth() }));
+  writer.frame(firstPaintFrame({ ...cached, theme, columns: out.columns, rows: out.rows, now: Date.now(), depth: out.getColorDepth() }));
   return {
     cache: read.load,
     writer,

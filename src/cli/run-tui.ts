@@ -21,7 +21,7 @@ export async function runTui(startup: Startup, early?: EarlyScreen): Promise<num
   applyHeapSettings();
   // The last-known fleet is drawn at once (stale) and replaced as fresh polls land.
   const stateDir = startup.options.stateDir ?? path.dirname(startup.options.auditPath);
-  const core = createConsole({ ...startup.options, events: { file: path.join(stateDir, EVENTS_FILE) }, fleetCache: { file: fleetCachePath(stateDir), ...(early ? { preloaded: early.cache() } : {}) } });
+  const core = createConsole({ ...startup.options, events: { file: path.join(stateDir, EVENTS_FILE) }, fleetCache: { file: fleetCachePath(stateDir), terminalRows: () => process.stdout.rows, ...(early ? { preloaded: early.cache() } : {}) } });
   const s = core.store.getState();
   for (const [name, status] of Object.entries(startup.providers)) s.setProvider(name, status);
   // A missing or broken theme file falls back to the default theme and says so, like any startup warning.

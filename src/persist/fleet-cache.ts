@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync } from 'node:fs';
-import path from 'node:path';
+import { dirname, join } from 'node:path';
 import { SEVERITY_RANK, type Finding, type Machine, type PollResult } from '../model/index.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 import { FileTooLarge, NoFollowFile, StatePathRefused } from './no-follow.js';
@@ -11,8 +11,11 @@ export const FLEET_CACHE_FILE = 'fleet-cache.json';
  */
 export const FLEET_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 const VERSION = 1;
-/** The version of the screen's line (the rows of the first frame) in front of the cache. */
-const SCREEN_VERSION = 1;
+/**
+ * The version of the screen's line (what the first frame draws) in front of the cache: 1 held every
+ * row; 2 holds the first rows and the fleet's counts (src/store/screen-rows.ts).
+ */
+const SCREEN_VERSION = 2;
 
 /** The last-known fleet: what the grid draws at start, before the first fresh poll lands. */
 export interface FleetCache {
@@ -42,7 +45,7 @@ export type FleetCacheLoad =
   | { ok: false; missing: false; reason: string; movedTo?: string };
 
 export function fleetCachePath(stateDir: string): string {
-  return path.join(stateDir, FLEET_CACHE_FILE);
+  return join(stateDir, FLEET_CACHE_FILE);
 }
 
 /** Builds the cache content: machines, their latest polls (raw probe output dropped) and what was shown for them. */
@@ -144,16 +147,16 @@ export function loadFleetCache(file: string, now = Date.now(), maxBytes = FLEET_
   return readFleetCache(file, now, maxBytes).load();
 }
 
-/** The cache file read for the first frame: the screen's rows at once, the cache itself only when asked. */
+/** The cache file read for the first frame: the screen's line at once, the cache itself only when asked. */
 export interface FleetCacheRead {
-  /** The rows the console's grid showed when it closed (unchecked JSON values), when the file starts with them. */
-  screen(): unknown[] | undefined;
+  /** What the console left for the next first frame when it closed (unchecked JSON), when the file starts with it. */
+  screen(): object | undefined;
   /** The cache, read and parsed on the first call (the same answer afterwards), as loadFleetCache says. */
   load(): FleetCacheLoad;
 }
 
 /**
- * Reads the cache file's first line only (the screen's rows) now, and the cache itself from the same
+ * Reads the cache file's first line only (the screen's line) now, and the cache itself from the same
  * open file when asked: at 200 hosts the cache is about 500 KB of JSON, and reading and parsing it
  * cost more than the rest of the first frame.
  */
@@ -172,7 +175,7 @@ export function readFleetCache(file: string, now = Date.now(), maxBytes = FLEET_
   }
   let loaded: FleetCacheLoad | undefined;
   return {
-    screen: () => head && screenRows(head.subarray(0, -1)),
+    screen: () => head && screenValue(head.subarray(0, -1)),
     load: () => {
       if (loaded) return loaded;
       try {
@@ -215,31 +218,31 @@ function screenLine(f: NoFollowFile): Buffer | undefined {
   return undefined;
 }
 
-function screenRows(line: Buffer): unknown[] | undefined {
+function screenValue(line: Buffer): object | undefined {
   try {
-    const head = JSON.parse(line.toString('utf8')) as { screen?: unknown; rows?: unknown } | null;
-    return head && head.screen === SCREEN_VERSION && Array.isArray(head.rows) ? head.rows : undefined;
+    const head = JSON.parse(line.toString('utf8')) as { screen?: unknown } | null;
+    return head && typeof head === 'object' && head.screen === SCREEN_VERSION ? head : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * The file's text: the cache as one JSON line, after a line holding the rows its grid showed (`screen`)
- * when they are given. JSON.stringify writes no raw line break, so the first one ends the screen's line.
+ * The file's text: the cache as one JSON line, after a line holding what the next first frame draws
+ * (`screen`) when given. JSON.stringify writes no raw line break, so the first one ends that line.
  */
-export function fleetCacheText(cache: FleetCache, screen?: readonly unknown[]): string {
+export function fleetCacheText(cache: FleetCache, screen?: object): string {
   const body = JSON.stringify(cache);
-  return screen ? `${JSON.stringify({ screen: SCREEN_VERSION, rows: screen })}\n${body}` : body;
+  return screen ? `${JSON.stringify({ screen: SCREEN_VERSION, ...screen })}\n${body}` : body;
 }
 
-export async function saveFleetCache(file: string, cache: FleetCache, screen?: readonly unknown[]): Promise<void> {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+export async function saveFleetCache(file: string, cache: FleetCache, screen?: object): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   await writeFileAtomic(file, fleetCacheText(cache, screen));
 }
 
-export function saveFleetCacheSync(file: string, cache: FleetCache, screen?: readonly unknown[]): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+export function saveFleetCacheSync(file: string, cache: FleetCache, screen?: object): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileAtomicSync(file, fleetCacheText(cache, screen));
 }
 
@@ -250,16 +253,16 @@ export interface FleetCacheWriterOptions {
   /** At most one write per this many ms while polls land. */
   everyMs: number;
   /**
-   * The rows the grid shows for this cache once restored, for the next start's first frame: worked
+   * What the next start's first frame draws of this cache once restored (its rows and counts): worked
    * out on close only (at 10,000 hosts it costs a restore of the whole fleet; not worth it every save).
    */
-  screenOnClose?: (cache: FleetCache) => readonly unknown[] | undefined;
+  screenOnClose?: (cache: FleetCache) => object | undefined;
   onError?: (err: Error) => void;
 }
 
 /**
  * Saves the cache at most once per `everyMs` after something changed (markDirty), and once more,
- * synchronously, on close (always, when it has the screen's rows to add). Writes never overlap, and
+ * synchronously, on close (always, when it has the screen's line to add). Writes never overlap, and
  * a write still in flight at close cannot land over the close's: the close's is made again after it.
  */
 export class FleetCacheWriter {
@@ -310,7 +313,7 @@ export class FleetCacheWriter {
     this.timer = undefined;
     if (!this.dirty && !this.opts.screenOnClose) return;
     this.dirty = false;
-    const write = (cache: FleetCache, screen: readonly unknown[] | undefined) => {
+    const write = (cache: FleetCache, screen: object | undefined) => {
       try {
         saveFleetCacheSync(this.opts.file, cache, screen);
       } catch (err) {
@@ -318,7 +321,7 @@ export class FleetCacheWriter {
       }
     };
     let cache: FleetCache;
-    let screen: readonly unknown[] | undefined;
+    let screen: object | undefined;
     try {
       cache = this.opts.snapshot();
       screen = this.opts.screenOnClose?.(cache);

@@ -19,7 +19,11 @@ const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2
 
 const visible = (ch: string): string => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`;
 
+/** Printable ASCII: nothing in it to remove or show. Most names, sites and paths are only that. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 export function sanitizeLine(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
   return text.replace(SEQUENCES, '').replace(/\t/g, '    ').replace(CONTROLS, '').replace(INVISIBLE, visible);
 }
 

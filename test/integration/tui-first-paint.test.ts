@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildFleetCache, fleetCachePath, saveFleetCacheSync } from '../../src/persist/fleet-cache.js';
 import { restoredRows } from '../../src/app/cache-restore.js';
+import { checkFirstFrameRows, firstFrameRows } from '../../src/store/screen-rows.js';
 import type { Machine, PollResult } from '../../src/model/index.js';
 import { TmuxSession } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
@@ -20,9 +21,9 @@ after(() => sessions.forEach((s) => s.kill()));
 
 /**
  * A state dir with a cached fleet of three hosts, and the inventory naming them (nothing listens there).
- * `screen`: with the grid's rows on the first line, as a console leaves it on close.
+ * `keep`: with the grid's first `keep` rows and the counts on the first line, as a console leaves it on close.
  */
-function cachedFleet(dir: string, withFindings = false, screen = false): { inventory: string; state: string } {
+function cachedFleet(dir: string, withFindings = false, keep?: number): { inventory: string; state: string } {
   const state = join(dir, 'state');
   mkdirSync(state, { recursive: true });
   const names = ['alpha1', 'bravo2', 'charlie3'];
@@ -47,7 +48,7 @@ function cachedFleet(dir: string, withFindings = false, screen = false): { inven
   }));
   const findings = withFindings ? { findings: Object.fromEntries(names.map((n) => [n, { own: [] }])) } : {};
   const cache = buildFleetCache(machines, polls, findings);
-  saveFleetCacheSync(fleetCachePath(state), cache, screen ? restoredRows(cache) : undefined);
+  saveFleetCacheSync(fleetCachePath(state), cache, keep === undefined ? undefined : firstFrameRows(restoredRows(cache)!, keep));
   const inventory = join(dir, 'inventory.yaml');
   writeFileSync(inventory, ['hosts:', ...names.flatMap((n, i) => [`  - name: ${n}`, `    address: 127.79.9.${i + 1}`, '    pool: web', '    site: dc1', '    services: [nginx]'])].join('\n') + '\n');
   return { inventory, state };
@@ -86,9 +87,10 @@ test('the cached fleet is on screen at start, stale-marked, and the console take
   assert.ok(screen.includes('SHELL-BEFORE') && !screen.includes('alpha1'), `the shell's screen is back:\n${screen}`);
   assert.match(stty, /(^|\s)icanon(\s|$)/);
   assert.match(stty, /(^|\s)echo(\s|$)/);
-  // It closed: the cache now starts with the grid's rows, which the next start's first frame draws.
+  // It closed: the cache now starts with the grid's rows and counts, which the next start's first frame draws.
   const [line] = readFileSync(fleetCachePath(state), 'utf8').split('\n');
-  assert.ok(line?.startsWith('{"screen":1,"rows":[{"kind":"host"'), line?.slice(0, 80));
+  assert.ok(line?.startsWith('{"screen":2,"rows":[{"kind":"host"'), line?.slice(0, 80));
+  assert.deepEqual(checkFirstFrameRows(JSON.parse(line ?? 'null'))?.rows.map((r) => r.id), ['alpha1', 'bravo2', 'charlie3']);
 });
 
 test('a start that fails after the first frame gives the terminal back and prints why', async () => {
@@ -106,10 +108,16 @@ test('a start that fails after the first frame gives the terminal back and print
   assert.match(stty, /(^|\s)echo(\s|$)/, 'echo restored');
 });
 
-for (const withScreen of [true, false]) {
-    test(`the first frame needs nothing but the start: remlite.cjs and start.cjs alone, without the ESM part beside them, draw it (${withScreen ? 'from the rows line' : 'from the cache itself'})`, async () => {
+const FROM: [string, number | undefined][] = [
+  ['from the rows line', Number.POSITIVE_INFINITY],
+  ['from the cache itself', undefined],
+  // One row kept of three, for a terminal shorter than tmux's: drawn from it, charlie3 would be missing.
+  ['from the cache itself, its rows line kept for a shorter terminal', 1],
+];
+for (const [from, keep] of FROM) {
+    test(`the first frame needs nothing but the start: remlite.cjs and start.cjs alone, without the ESM part beside them, draw it (${from})`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'remlite-first-paint-'));
-    const { inventory, state } = cachedFleet(dir, true, withScreen);
+    const { inventory, state } = cachedFleet(dir, true, keep);
     const lone = join(dir, 'lone');
     mkdirSync(lone);
     for (const part of ['remlite.cjs', 'start.cjs', 'start.cjs.v8cache']) copyFileSync(join(dirname(BUNDLE), part), join(lone, part));

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openSettings, SETTINGS_DEFAULTS } from '../../src/persist/settings.js';
 import Conf from 'conf';
-import { configDir, confLocation, settingsFilePath, stateDir } from '../../src/persist/paths.js';
+import envPaths from 'env-paths';
+import { configDir, confDefaultDir, confLocation, PROJECT_NAME, settingsFilePath, stateDir } from '../../src/persist/paths.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'remlite-settings-'));
 
@@ -81,6 +82,28 @@ test('paths: state dir precedence and config dir from conf', () => {
   const dir = tmp();
   assert.equal(settingsFilePath({ REMLITE_CONFIG_DIR: dir }), path.join(dir, 'config.json'));
   assert.equal(configDir({ REMLITE_CONFIG_DIR: dir }), dir);
+});
+
+test('conf\'s default directory is the one env-paths gives, on each platform it knows, with and without its variables', () => {
+  const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+  const saved = { XDG_CONFIG_HOME: process.env['XDG_CONFIG_HOME'], APPDATA: process.env['APPDATA'] };
+  try {
+    for (const os of ['linux', 'darwin', 'win32', 'freebsd'] as const) {
+      Object.defineProperty(process, 'platform', { ...platform, value: os });
+      for (const vars of [{}, { XDG_CONFIG_HOME: '/x/config', APPDATA: '/y/AppData/Roaming' }] as Record<string, string>[]) {
+        delete process.env['XDG_CONFIG_HOME'];
+        delete process.env['APPDATA'];
+        Object.assign(process.env, vars);
+        assert.equal(confDefaultDir(), envPaths(PROJECT_NAME, { suffix: 'nodejs' }).config, `${os} ${JSON.stringify(vars)}`);
+      }
+    }
+  } finally {
+    Object.defineProperty(process, 'platform', platform);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });
 
 test('the settings path computed without conf is the one conf itself uses', () => {

@@ -30,6 +30,14 @@ test('C0 controls, DEL and carriage returns are dropped; tabs become spaces', ()
   assert.equal(sanitizeLine('a\u0000b\u0008c\rd\u007fe\tf'), 'abcde    f');
 });
 
+test('printable ASCII comes back as it is; one character outside it anywhere takes the whole line through the filters', () => {
+  const ascii = Array.from({ length: 0x5f }, (_, i) => String.fromCharCode(0x20 + i)).join('');
+  assert.equal(sanitizeLine(ascii), ascii);
+  for (const [bad, shown] of [['\u001b[31m', ''], ['\u0007', ''], ['\u007f', ''], ['\u009b', ''], ['\t', '    '], ['\u202e', '<U+202E>'], ['\u200b', '<U+200B>']] as const) {
+    for (const at of [0, 10, ascii.length]) assert.equal(sanitizeLine(ascii.slice(0, at) + bad + ascii.slice(at)), ascii.slice(0, at) + shown + ascii.slice(at), JSON.stringify(bad));
+  }
+});
+
 test('the result never contains ESC or C1 bytes, whatever the input', () => {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

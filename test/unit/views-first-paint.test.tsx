@@ -9,6 +9,7 @@ import { styled, colorCode } from '../../views/terminal/ansi-style.js';
 import { DEFAULT_THEME, NO_COLOR_THEME } from '../../views/theme.js';
 import { fleetStore, RecordingIntents } from './views-fixtures.js';
 import { hostRowsOf } from '../../src/store/selectors.js';
+import { firstFrameRows } from '../../src/store/screen-rows.js';
 
 afterEach(() => cleanup());
 
@@ -25,7 +26,7 @@ for (const readOnly of [false, true]) {
     const store = fleetStore({ readOnly });
     const r = render(<App store={store} intents={new RecordingIntents(store)} theme={NO_COLOR_THEME} onQuit={() => undefined} />);
     const ink = plain(r.lastFrame() ?? '');
-    const early = plain(firstPaintFrame({ data: store.getState(), hostRows: hostRowsOf(store.getState(), Date.now()), theme: NO_COLOR_THEME, columns: 100, rows: 24, now: Date.now() }));
+    const early = plain(firstPaintFrame({ data: store.getState(), screen: firstFrameRows(hostRowsOf(store.getState(), Date.now())), theme: NO_COLOR_THEME, columns: 100, rows: 24, now: Date.now() }));
     // Ink's frame is always rows - 1 high (App pads it); the first paint stops after the footer.
     assert.deepEqual(ink.slice(0, early.length), early);
     assert.ok(ink.slice(early.length).every((l) => l === ''), 'nothing below the footer');
@@ -36,7 +37,7 @@ for (const readOnly of [false, true]) {
 
 test('the first paint colours cells as the theme says: a failed host red, the selected row inverse', () => {
   const store = fleetStore();
-  const frame = firstPaintFrame({ data: store.getState(), hostRows: hostRowsOf(store.getState(), Date.now()), theme: DEFAULT_THEME, columns: 100, rows: 24, now: Date.now() });
+  const frame = firstPaintFrame({ data: store.getState(), screen: firstFrameRows(hostRowsOf(store.getState(), Date.now())), theme: DEFAULT_THEME, columns: 100, rows: 24, now: Date.now() });
   const web2 = frame.split('\n').find((l) => l.includes('web2'))!;
   assert.ok(web2.includes(styled('critical'.padEnd(12), { color: 'red' })), JSON.stringify(web2)); // state column (and its gap) in the health colour: a critical host reads "critical", never a red "ok"
   const selected = frame.split('\n').find((l) => l.includes('\u001b[7'))!;
@@ -51,4 +52,15 @@ test('colour names and #rrggbb map to SGR for 16, 256 and 24-bit terminals', () 
   assert.equal(colorCode('nonsense', 24), undefined);
   assert.equal(styled('x', {}), 'x');
   assert.equal(styled('x', { bold: true, inverse: true, color: 'cyan' }), '\u001b[1;7;36mx\u001b[0m');
+});
+
+test('styled writes one SGR sequence per cell: bold, inverse, then the colour; nothing around empty or plain text', () => {
+  assert.equal(styled('x', {}), 'x');
+  assert.equal(styled('', { bold: true, color: 'red' }), '');
+  assert.equal(styled('x', { bold: true }), '\u001b[1mx\u001b[0m');
+  assert.equal(styled('x', { inverse: true }), '\u001b[7mx\u001b[0m');
+  assert.equal(styled('x', { bold: true, inverse: true, color: 'red' }), '\u001b[1;7;31mx\u001b[0m');
+  assert.equal(styled('x', { inverse: true, color: '#ff8000' }), '\u001b[7;38;2;255;128;0mx\u001b[0m');
+  assert.equal(styled('x', { color: '#ff8000' }, 8), '\u001b[38;5;214mx\u001b[0m');
+  assert.equal(styled('x', { color: 'no-such-colour' }), 'x');
 });

@@ -25,10 +25,10 @@ export function colorCode(color: string, depth: number): string | undefined {
 }
 
 export function styled(text: string, style: Style, depth = 24): string {
-  const codes: string[] = [];
-  if (style.bold) codes.push('1');
-  if (style.inverse) codes.push('7');
+  if (!text) return text;
+  // Strings, not an array joined: the first frame styles every cell of its rows in code not yet optimised.
+  let codes = style.bold ? (style.inverse ? '1;7' : '1') : style.inverse ? '7' : '';
   const c = style.color ? colorCode(style.color, depth) : undefined;
-  if (c) codes.push(c);
-  return codes.length && text ? `\u001b[${codes.join(';')}m${text}\u001b[0m` : text;
+  if (c) codes = codes ? `${codes};${c}` : c;
+  return codes ? `\u001b[${codes}m${text}\u001b[0m` : text;
 }

@@ -3,11 +3,12 @@
 // draws: the status line, the breadcrumb, the grid with the first host selected, and the footer.
 // It goes through the same FrameWriter, so Ink's first frame rewrites only the rows that differ.
 import type { FleetData } from '../../src/store/index.js';
-import { arrangeRows, summaryOfRows, type HostRow } from '../../src/store/selectors.js';
+import { arrangeRows } from '../../src/store/selectors.js';
+import type { FirstFrameRows } from '../../src/store/screen-rows.js';
 import { formatAge } from '../../src/util/format-age.js';
 import { styled } from './ansi-style.js';
 import { breadcrumbText } from '../breadcrumb.js';
-import { gridColumns, gridStatus, groupRow, hasCloudRows, INITIAL_GRID_UI, initialSelection } from '../grid-columns.js';
+import { gridColumns, gridStatus, groupRow, INITIAL_GRID_UI, initialSelection } from '../grid-columns.js';
 import { footerText, GRID_KEYS } from '../keymap.js';
 import { statusLineCount, statusMessage, statusMessageRows, summaryParts } from '../status-summary.js';
 import { headerLine, layoutColumns, rowCells, windowStart } from '../table-layout.js';
@@ -17,8 +18,8 @@ import type { Theme } from '../theme.js';
 export interface FirstPaintInput {
   /** What the status line reads besides the counts. */
   data: Pick<FleetData, 'readOnly' | 'lastPollAt' | 'notice' | 'providers'>;
-  /** Every host's grid row, in fleet order (the fleet cache's screen line, or hostRowsOf a store). */
-  hostRows: readonly HostRow[];
+  /** The grid's first rows and the fleet's counts (the fleet cache's screen line, or firstFrameRows of a store's rows). */
+  screen: FirstFrameRows;
   theme: Theme;
   columns: number;
   rows: number;
@@ -29,7 +30,7 @@ export interface FirstPaintInput {
 
 /** The frame's rows, as App would lay out the grid screen (see ../App.tsx, ../FleetGrid.tsx, ../StatusBar.tsx). */
 export function firstPaintFrame(input: FirstPaintInput): string {
-  const { data, hostRows, theme, columns: width, now } = input;
+  const { data, screen, theme, columns: width, now } = input;
   const depth = input.depth ?? 24;
   const s = (text: string, style: Parameters<typeof styled>[1] = {}) => styled(text, style, depth);
   const lines: string[] = [];
@@ -37,7 +38,7 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const badge = data.readOnly ? ' READ-ONLY ' : '';
   const poll = data.lastPollAt ? `poll ${formatAge(now - data.lastPollAt)} ago` : 'poll —';
   const room = Math.max(0, width - badge.length - (badge ? 1 : 0));
-  const summary = summaryParts(summaryOfRows(hostRows), poll, theme, room)
+  const summary = summaryParts(screen.summary, poll, theme, room)
     .map((p) => s(p.text, { color: p.color, bold: p.bold ?? false }))
     .join('');
   lines.push((badge ? s(badge, { inverse: true, bold: true, color: theme.warning }) + ' ' : '') + summary);
@@ -51,9 +52,9 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   const bodyHeight = Math.max(4, input.rows - 1 - statusLineCount(data, now, width) - 1);
   const tableHeight = Math.max(1, bodyHeight - 2);
   const ui = INITIAL_GRID_UI;
-  const rows = arrangeRows(hostRows, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool });
+  const rows = arrangeRows(screen.rows, { filter: ui.filter, sortKey: ui.sortKey, sortDesc: ui.sortDesc, groupByPool: ui.groupByPool });
   const selected = initialSelection(rows, ui);
-  const layout = layoutColumns(gridColumns(theme, { now, ec2: hasCloudRows(rows) }), width);
+  const layout = layoutColumns(gridColumns(theme, { now, ec2: screen.cloud }), width);
   lines.push(s(headerLine(layout), { bold: true }));
   const footerAt = lines.length + tableHeight;
   const start = windowStart(rows.length, selected, tableHeight);
@@ -65,6 +66,6 @@ export function firstPaintFrame(input: FirstPaintInput): string {
   });
   // The footer on the bottom row, below a short table as in ListScreen.
   while (lines.length < footerAt) lines.push('');
-  lines.push(s(fit(`${gridStatus(rows, selected, ui)} │ ${footerText(GRID_KEYS, data.readOnly)}`, width), { color: theme.muted }));
+  lines.push(s(fit(`${gridStatus(rows, selected, ui, 0, screen.summary.total)} │ ${footerText(GRID_KEYS, data.readOnly)}`, width), { color: theme.muted }));
   return lines.join('\n');
 }

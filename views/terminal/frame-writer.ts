@@ -109,7 +109,8 @@ export class FrameWriter {
     if (this.closed) return;
     this.pending = text;
     if (this.timer || this.suspended) return;
-    const wait = this.lastPaintAt + this.minIntervalMs - this.now();
+    // No throttle, no clock: the first frame is drawn before node's performance timer is loaded.
+    const wait = this.minIntervalMs > 0 ? this.lastPaintAt + this.minIntervalMs - this.now() : 0;
     if (wait <= 0) this.flush();
     else this.timer = this.schedule(() => this.flush(), wait);
   }
@@ -129,7 +130,7 @@ export class FrameWriter {
     this.repaintAll = false;
     const body = diffRows(previous, rows);
     this.painted = rows;
-    this.lastPaintAt = this.now();
+    if (this.minIntervalMs > 0) this.lastPaintAt = this.now();
     if (!clear && !body) return;
     this.paints++;
     this.send(BEGIN_SYNC + clear + body + END_SYNC);
