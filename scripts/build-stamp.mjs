@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const SOURCE_DIRS = ['src', 'views', 'providers', 'test', 'bench', 'tools'];
-export const SOURCE_FILES = ['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/bundle.mjs', 'scripts/start-loader.cjs', 'scripts/build.mjs', 'scripts/build-stamp.mjs'];
+export const SOURCE_FILES = ['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/bundle.mjs', 'scripts/train-code-cache.mjs', 'scripts/start-loader.cjs', 'scripts/build.mjs', 'scripts/build-stamp.mjs'];
 export const STAMP = 'dist/.build-stamp.json';
 export const OUTPUTS = ['dist/bundle/remlite.cjs', 'dist/bundle/start.cjs', 'dist/src/cli/main.js'];
 
