@@ -1,6 +1,6 @@
 // The start's V8 code cache, trained: scripts/bundle.mjs first makes one by compiling the start
 // without running it, which holds the top level only; every function the first frame calls is then
-// still compiled at every start (about 2.5 ms here). This runs the built start once, under a real
+// still compiled at every start (about 3 ms here). This runs the built start once, under a real
 // pseudo-terminal (`script`, util-linux), on a small fleet of every kind of row
 // (tools/code-cache-fleet.ts), to its first frame, and keeps the cache the loader writes at exit
 // (REMLITE_CODE_CACHE_OUT, scripts/start-loader.cjs). Any failure keeps the untrained cache and says
