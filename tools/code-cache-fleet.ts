@@ -20,9 +20,12 @@ const SHAPES: Shape[] = [
   { state: 'pending', health: 'unknown', worst: 'info', findings: 0 },
 ];
 
+const POOLS = ['web', 'db', 'mail', 'log'];
+
 function row(i: number, now: number, ec2: boolean): HostRow {
   const shape = SHAPES[i % SHAPES.length]!;
-  const name = ec2 ? `train-i-${String(i).padStart(2, '0')}` : `train-${['web', 'db', 'mail', 'log'][i % 4]}-${String(i + 1).padStart(2, '0')}`;
+  const pool = ec2 ? 'api' : POOLS[i % POOLS.length]!;
+  const name = ec2 ? `train-i-${String(i).padStart(2, '0')}` : `train-${pool}-${String(i + 1).padStart(2, '0')}`;
   const polled = shape.state !== 'pending';
   return {
     kind: 'host',
@@ -30,7 +33,7 @@ function row(i: number, now: number, ec2: boolean): HostRow {
     name,
     provider: ec2 ? 'ec2' : 'datacenter',
     site: ec2 ? 'eu-west-1' : 'dc1',
-    pool: ec2 ? 'api' : ['web', 'db', 'mail', 'log'][i % 4]!,
+    pool,
     groups: [],
     role: '',
     stale: shape.state === 'stale' || shape.state === 'unreachable',

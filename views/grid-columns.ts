@@ -32,11 +32,6 @@ function levelColor(t: Theme, v: number | undefined, warn: number, crit: number)
 
 const SEV_SHORT = { ok: '', info: 'info', warning: 'warn', critical: 'crit' } as const;
 
-/** True when the fleet holds EC2 instances: the grid then shows their id, type and state. */
-export function hasCloudRows(rows: readonly FleetRow[]): boolean {
-  return rows.some((r) => r.kind === 'host' && r.instanceId !== undefined);
-}
-
 /**
  * With EC2 on, the instance id, type and EC2 state columns join (first to go when narrow), and the
  * SITE column keeps six cells of short region codes (use1, use2) at 80 columns, where the provider

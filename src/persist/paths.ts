@@ -24,11 +24,12 @@ export function confLocation(env: NodeJS.ProcessEnv = process.env): { projectNam
  * and node:process whole when it loads (0.3 ms of every first frame, in the bundle).
  * test/unit/persist-settings.test.ts checks it against env-paths on all three platforms it knows.
  */
-export function confDefaultDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+export function confDefaultDir(): string {
   const name = `${PROJECT_NAME}-nodejs`;
-  if (platform === 'darwin') return join(home, 'Library', 'Preferences', name);
-  if (platform === 'win32') return join(env['APPDATA'] || join(home, 'AppData', 'Roaming'), name, 'Config');
-  return join(env['XDG_CONFIG_HOME'] || join(home, '.config'), name);
+  const home = homedir();
+  if (process.platform === 'darwin') return join(home, 'Library', 'Preferences', name);
+  if (process.platform === 'win32') return join(process.env['APPDATA'] || join(home, 'AppData', 'Roaming'), name, 'Config');
+  return join(process.env['XDG_CONFIG_HOME'] || join(home, '.config'), name);
 }
 
 /**

@@ -8,7 +8,7 @@
 // frame then takes the longer way through the whole cache). Texts are still sanitized where they
 // are drawn.
 import { SEVERITY_RANK } from '../model/index.js';
-import { arrangeRows, HEALTH_RANK, summaryOfRows, type FleetSummary, type HostRow, type RowState } from './selectors.js';
+import { arrangeRows, hasCloudRows, HEALTH_RANK, summaryOfRows, type FleetSummary, type HostRow, type RowState } from './selectors.js';
 
 // Every state a row can have: the compiler says when Reachability gains one this does not know.
 const ROW_STATES: Record<RowState, true> = {
@@ -65,7 +65,7 @@ export function screenKeep(terminalRows: number | undefined): number {
 /** The first `keep` rows of the grid's initial order, and the counts over all of `all`. */
 export function firstFrameRows(all: readonly HostRow[], keep = Number.POSITIVE_INFINITY): FirstFrameRows {
   const ordered = arrangeRows(all, { filter: '', sortKey: 'name', sortDesc: false, groupByPool: false }) as HostRow[];
-  return { rows: ordered.slice(0, keep), summary: summaryOfRows(all), cloud: all.some((r) => r.instanceId !== undefined) };
+  return { rows: ordered.slice(0, keep), summary: summaryOfRows(all), cloud: hasCloudRows(all) };
 }
 
 const SUMMARY_COUNTS: readonly (keyof FleetSummary)[] = ['total', 'ok', 'warning', 'critical', 'unreachable', 'pending', 'findings', 'notProbed'];

@@ -416,6 +416,11 @@ export function hostRowsOf(state: Pick<FleetData, 'hosts' | 'order'>, now: numbe
   return rows;
 }
 
+/** True when the fleet holds EC2 instances: the grid then shows their id, type and state. */
+export function hasCloudRows(rows: readonly FleetRow[]): boolean {
+  return rows.some((r) => r.kind === 'host' && r.instanceId !== undefined);
+}
+
 /** The header counts of these host rows. */
 export function summaryOfRows(rows: readonly HostRow[]): FleetSummary {
   const s: FleetSummary = { total: 0, ok: 0, warning: 0, critical: 0, unreachable: 0, pending: 0, findings: 0, notProbed: 0 };
